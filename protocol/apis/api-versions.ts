@@ -1,0 +1,35 @@
+import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
+
+// ApiVersions (18). v3+ carries the client's software name and version (KIP-511). A response to a
+// version we do not know is a v0 body with UNSUPPORTED_VERSION, always under response header v0.
+export const ApiVersions = defineApi({
+  key: 18,
+  name: 'ApiVersions',
+  valid: '0-4',
+  flexible: '3+',
+  request: {
+    clientSoftwareName: t.string({ versions: '3+' }),
+    clientSoftwareVersion: t.string({ versions: '3+' }),
+  },
+  response: {
+    errorCode: t.errorCode(),
+    apiKeys: t.array({
+      apiKey: t.int16(),
+      minVersion: t.int16(),
+      maxVersion: t.int16(),
+    }),
+    throttleTimeMs: t.int32({ versions: '1+' }),
+    supportedFeatures: t.array(
+      { name: t.string(), minVersion: t.int16(), maxVersion: t.int16() },
+      { versions: '3+', tag: 0, taggedVersions: '3+' },
+    ),
+    finalizedFeaturesEpoch: t.int64({ versions: '3+', tag: 1, taggedVersions: '3+', default: -1n }),
+    finalizedFeatures: t.array(
+      { name: t.string(), maxVersionLevel: t.int16(), minVersionLevel: t.int16() },
+      { versions: '3+', tag: 2, taggedVersions: '3+' },
+    ),
+    zkMigrationReady: t.bool({ versions: '3+', tag: 3, taggedVersions: '3+' }),
+  },
+})
+export type ApiVersionsRequest = RequestOf<typeof ApiVersions>
+export type ApiVersionsResponse = ResponseOf<typeof ApiVersions>
