@@ -1,0 +1,171 @@
+// Topics, partitions, topic ids, dynamic configs and the producer-id counter of this single-node
+// cluster, persisted atomically (write, fsync, rename) to `cluster.json` in the data directory.
+
+import crypto from 'node:crypto'
+import path from 'node:path'
+import { KafkaError } from '../../protocol/errors.js'
+import type { Storage } from '../log/storage.js'
+import { BrokerConfig } from './broker-config.js'
+import { TOPIC_CONFIG_BY_NAME, BROKER_CONFIG_BY_NAME } from './config-defs.js'
+
+export interface TopicInfo {
+  name: string
+  id: string
+  partitions: number
+  configs: Record<string, string>
+  internal: boolean
+}
+
+interface Persisted {
+  version: 1
+  clusterId: string
+  nextProducerId: number
+  brokerConfigs: Record<string, string>
+  topics: TopicInfo[]
+  transactionalIds?: Record<string, { producerId: number; epoch: number }>
+}
+
+const MAX_TOPIC_NAME = 249
+const LEGAL = /^[a-zA-Z0-9._-]+$/
+
+// Kafka's Uuid.randomUuid: never the zero id or the metadata-topic id, never one whose base64
+// form starts with '-' (it would read as a command-line flag).
+export function randomUuid(): string {
+  for (;;) {
+    const s = crypto.randomBytes(16).toString('base64url')
+    if (!s.startsWith('-') && s !== 'AAAAAAAAAAAAAAAAAAAAAA' && s !== 'AAAAAAAAAAAAAAAAAAAAAQ') return s
+  }
+}
+
+export function validateTopicName(name: string): void {
+  if (name.length === 0) throw new KafkaError('INVALID_TOPIC_EXCEPTION', 'Topic name is illegal, it can\'t be empty')
+  if (name === '.' || name === '..') throw new KafkaError('INVALID_TOPIC_EXCEPTION', 'Topic name cannot be "." or ".."')
+  if (name.length > MAX_TOPIC_NAME) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name is illegal, it can't be longer than ${MAX_TOPIC_NAME} characters`)
+  if (!LEGAL.test(name)) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`)
+}
+
+export function validateTopicConfigs(configs: Readonly<Record<string, string | null>>): void {
+  for (const [k, v] of Object.entries(configs)) {
+    const def = TOPIC_CONFIG_BY_NAME.get(k)
+    if (!def) throw new KafkaError('INVALID_CONFIG', `Unknown topic config name: ${k}`)
+    if (v === null) throw new KafkaError('INVALID_CONFIG', `Null value not supported for topic configs: ${k}`)
+    if (def.valid && !def.valid(v)) throw new KafkaError('INVALID_CONFIG', `Invalid value ${v} for configuration ${k}`)
+  }
+}
+
+export class Cluster {
+  readonly topics = new Map<string, TopicInfo>()
+  private readonly byId = new Map<string, TopicInfo>()
+  clusterId = randomUuid()
+  private nextProducerId = 0
+  readonly transactionalIds = new Map<string, { producerId: number; epoch: number }>()
+  private readonly file: string
+
+  constructor(private readonly storage: Storage, readonly config: BrokerConfig) {
+    this.file = path.join(storage.root, 'cluster.json')
+  }
+
+  get nodeId(): number {
+    const id = this.config.int('node.id')
+    const broker = this.config.int('broker.id')
+    return this.config.statics.has('node.id') || broker < 0 ? id : broker
+  }
+
+  load(): void {
+    const text = this.storage.readText(this.file)
+    if (text === null) {
+      this.save()
+      return
+    }
+    const p = JSON.parse(text) as Persisted
+    this.clusterId = p.clusterId
+    this.nextProducerId = p.nextProducerId
+    for (const [k, v] of Object.entries(p.brokerConfigs)) this.config.dynamic.set(k, v)
+    for (const t of p.topics) this.index(t)
+    for (const [k, v] of Object.entries(p.transactionalIds ?? {})) this.transactionalIds.set(k, v)
+  }
+
+  save(): void {
+    const p: Persisted = {
+      version: 1,
+      clusterId: this.clusterId,
+      nextProducerId: this.nextProducerId,
+      brokerConfigs: Object.fromEntries(this.config.dynamic),
+      topics: [...this.topics.values()],
+      transactionalIds: Object.fromEntries(this.transactionalIds),
+    }
+    this.storage.writeAtomic(this.file, JSON.stringify(p, null, 1))
+    // Kafka's meta.properties, so the directory is recognisable to Kafka's own tools.
+    this.storage.writeAtomic(path.join(this.storage.root, 'meta.properties'), `version=1\ncluster.id=${this.clusterId}\nnode.id=${this.nodeId}\n`)
+  }
+
+  private index(t: TopicInfo): void {
+    this.topics.set(t.name, t)
+    this.byId.set(t.id, t)
+  }
+
+  topic(name: string): TopicInfo | undefined {
+    return this.topics.get(name)
+  }
+
+  topicById(id: string): TopicInfo | undefined {
+    return this.byId.get(id)
+  }
+
+  // Validates like Kafka's CreateTopics (name, partitions, replication factor, configs) and, unless
+  // validateOnly, records the topic. The caller creates the partition logs.
+  createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string | null>, validateOnly = false, internal = false): TopicInfo {
+    validateTopicName(name)
+    if (this.topics.has(name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`)
+    const count = partitions === -1 ? this.config.int('num.partitions') : partitions
+    if (count <= 0) throw new KafkaError('INVALID_PARTITIONS', `Number of partitions was set to an invalid non-positive value.`)
+    const rf = replicationFactor === -1 ? 1 : replicationFactor
+    if (rf <= 0) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0, or -1 to use the default value.')
+    if (rf > 1) throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only 1 broker(s) are registered.`)
+    validateTopicConfigs(configs)
+    const t: TopicInfo = { name, id: randomUuid(), partitions: count, configs: configs as Record<string, string>, internal }
+    if (validateOnly) return t
+    this.index(t)
+    this.save()
+    return t
+  }
+
+  deleteTopic(name: string): TopicInfo {
+    const t = this.topics.get(name)
+    if (!t) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic ${name} does not exist`)
+    this.topics.delete(name)
+    this.byId.delete(t.id)
+    this.save()
+    return t
+  }
+
+  setPartitionCount(name: string, count: number): void {
+    const t = this.topics.get(name)!
+    t.partitions = count
+    this.save()
+  }
+
+  setTopicConfigs(name: string, configs: Record<string, string>): void {
+    const t = this.topics.get(name)!
+    t.configs = configs
+    this.save()
+  }
+
+  setBrokerConfigs(configs: ReadonlyMap<string, string | null>): void {
+    for (const [k, v] of configs) {
+      if (v === null) this.config.dynamic.delete(k)
+      else this.config.dynamic.set(k, v)
+    }
+    this.save()
+  }
+
+  isDynamicBrokerConfig(name: string): boolean {
+    return BROKER_CONFIG_BY_NAME.get(name)?.dynamic === true
+  }
+
+  allocateProducerId(): number {
+    const id = this.nextProducerId++
+    this.save()
+    return id
+  }
+}

@@ -1,0 +1,31 @@
+// ApiVersions 0–4. The advertised table is derived from the registered handlers (registry.ts),
+// so it lists exactly what is served. v3+ validates the client software name and version
+// (KIP-511) and records them for the connection's log lines. Too-new versions never reach here:
+// the connection answers them with a v0 UNSUPPORTED_VERSION body (KIP-511).
+
+import { ApiVersions } from '../../protocol/apis/api-versions.js'
+import { ErrorCode } from '../../protocol/errors.js'
+import { defineHandler } from './handler.js'
+import { apiVersionsTable } from './registry.js'
+
+// ApiVersionsRequest.isValid's pattern for software names and versions.
+const SOFTWARE = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/
+
+export default defineHandler({
+  api: ApiVersions,
+  handle(req, ctx) {
+    if (ctx.version >= 3) {
+      if (!SOFTWARE.test(req.clientSoftwareName) || !SOFTWARE.test(req.clientSoftwareVersion)) {
+        return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: apiVersionsTable() }
+      }
+      const first = ctx.connection.clientSoftwareName === null
+      ctx.connection.clientSoftwareName = req.clientSoftwareName
+      ctx.connection.clientSoftwareVersion = req.clientSoftwareVersion
+      if (first) {
+        ctx.broker.logger.info({ conn: ctx.connection.id, remote: ctx.connection.remote, clientId: ctx.header.clientId, software: req.clientSoftwareName, version: req.clientSoftwareVersion }, 'client connected')
+      }
+    }
+    return { errorCode: 0, apiKeys: apiVersionsTable(), throttleTimeMs: 0 }
+  },
+  errorResponse: (_req, errorCode) => ({ errorCode, apiKeys: apiVersionsTable() }),
+})

@@ -1,0 +1,44 @@
+// The contract between dispatch and one API's handler. Each handler file registers its API
+// definition and the versions it serves beside its code, so ApiVersions is derived from what is
+// actually handled and can never advertise more.
+
+import type { ApiDefinition, DeepPartial, Range } from '../../protocol/schema.js'
+import type { RequestHeader } from '../../protocol/header.js'
+import type { Broker } from '../broker.js'
+
+export interface RequestContext {
+  readonly broker: Broker
+  readonly header: RequestHeader
+  readonly version: number
+  readonly connection: ConnectionInfo
+}
+
+export interface ConnectionInfo {
+  readonly id: number
+  readonly remote: string
+  clientSoftwareName: string | null
+  clientSoftwareVersion: string | null
+  // Resolves when the connection closes, so long-polling handlers stop waiting.
+  readonly closed: Promise<void>
+}
+
+export interface Handler<Q, S> {
+  readonly api: ApiDefinition<Q, S>
+  // Versions served; the definition's full range when absent.
+  readonly versions?: Range
+  // null: send no response (Produce with acks=0).
+  handle(req: Q, ctx: RequestContext): DeepPartial<S> | null | Promise<DeepPartial<S> | null>
+  // The response for a request-wide error, with the code wherever Kafka's getErrorResponse
+  // puts it (every topic and partition of the request, or the top-level error code).
+  errorResponse(req: Q, errorCode: number, ctx: RequestContext): DeepPartial<S>
+}
+
+export type AnyHandler = Handler<any, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export function defineHandler<Q, S>(h: Handler<Q, S>): Handler<Q, S> {
+  return h
+}
+
+export function servedRange(h: AnyHandler): Range {
+  return h.versions ?? h.api.valid
+}

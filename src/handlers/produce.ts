@@ -1,0 +1,81 @@
+// Produce 0–13. v3+ carries one record batch v2 per partition, stored as received (only
+// BaseOffset and PartitionLeaderEpoch rewritten). v0–2 carry legacy message sets (magic 0/1),
+// converted to one v2 batch on the way in, so old clients (and librdkafka ≤2.11, which enables
+// compression only when Produce v0 is advertised) can write. v7+ may use zstd; v8+ adds an error
+// message; v13 names topics by id. acks=0 sends no response; acks=1 and acks=-1 are the same on a
+// single replica: the response leaves once the data is in the OS. Not implemented: transactional
+// batches (no transaction coordinator yet: INVALID_TXN_STATE), per-record timestamp checks
+// (the batch's MaxTimestamp is checked against message.timestamp.after.max.ms instead).
+
+import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/produce.js'
+import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
+import { convertLegacyToBatch } from '../../protocol/message-set.js'
+import { validateRecordsForAppend } from '../../protocol/record-batch.js'
+import type { DeepPartial } from '../../protocol/schema.js'
+import type { Broker } from '../broker.js'
+import type { TopicInfo } from '../cluster/cluster.js'
+import { LogError } from '../log/types.js'
+import { defineHandler } from './handler.js'
+
+type PartitionOut = DeepPartial<ProduceResponse['responses'][number]['partitionResponses'][number]>
+type PartitionIn = ProduceRequest['topicData'][number]['partitionData'][number]
+
+function failed(index: number, name: ErrorName, message: string | null = null): PartitionOut {
+  return { index, errorCode: ErrorCode[name], baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, errorMessage: message }
+}
+
+function producePartition(broker: Broker, topic: TopicInfo, pd: PartitionIn, version: number, now: number): PartitionOut {
+  const log = broker.partition(topic.name, pd.index)
+  if (!log) return failed(pd.index, 'UNKNOWN_TOPIC_OR_PARTITION')
+  let records = pd.records
+  if (!records || records.length === 0) return failed(pd.index, 'INVALID_RECORD', 'Produce requests must have at least one record batch per partition')
+  if (version < 3) {
+    const converted = convertLegacyToBatch(records, now)
+    if (!converted.ok) return failed(pd.index, converted.error as ErrorName, converted.message)
+    records = converted.batch
+  }
+  const cfg = log.config
+  const v = validateRecordsForAppend(records, { apiVersion: version, maxMessageBytes: cfg.maxMessageBytes, logAppendTime: cfg.logAppendTime })
+  if (!v.ok) return failed(pd.index, v.error, v.message)
+  const batch = v.batches[0]!
+  if (batch.isTransactional) return failed(pd.index, 'INVALID_TXN_STATE', 'Transactions are not supported by this broker yet')
+  if (!cfg.logAppendTime) {
+    if (batch.maxTimestamp > now + cfg.timestampAfterMaxMs || (batch.baseTimestamp >= 0 && batch.baseTimestamp < now - cfg.timestampBeforeMaxMs)) {
+      return failed(pd.index, 'INVALID_TIMESTAMP', `Timestamp ${batch.maxTimestamp} of the batch is out of range: more than message.timestamp.after.max.ms (${cfg.timestampAfterMaxMs}) ahead or message.timestamp.before.max.ms behind the broker clock ${now}`)
+    }
+  }
+  try {
+    const r = log.append(records, 0, now)
+    if (!r.duplicate) broker.wake(topic.name, pd.index)
+    return { index: pd.index, errorCode: 0, baseOffset: BigInt(r.baseOffset), logAppendTimeMs: BigInt(r.logAppendTime), logStartOffset: BigInt(r.logStartOffset), errorMessage: null }
+  } catch (err) {
+    if (err instanceof LogError) return failed(pd.index, err.code, err.message)
+    throw err
+  }
+}
+
+export default defineHandler({
+  api: Produce,
+  handle(req, ctx) {
+    const { broker, version } = ctx
+    if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError('INVALID_REQUIRED_ACKS', `acks=${req.acks}`)
+    const now = broker.clock.now()
+    const responses = req.topicData.map((td) => {
+      const topic = version >= 13 ? broker.cluster.topicById(td.topicId) : broker.cluster.topic(td.name)
+      const partitionResponses = td.partitionData.map((pd) => {
+        if (!topic) return failed(pd.index, version >= 13 ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION')
+        if (topic.internal) return failed(pd.index, 'INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topic.name}`)
+        return producePartition(broker, topic, pd, version, now)
+      })
+      return { name: td.name, topicId: td.topicId, partitionResponses }
+    })
+    return req.acks === 0 ? null : { responses, throttleTimeMs: 0 }
+  },
+  errorResponse: (req, errorCode) => ({
+    responses: req.topicData.map((td) => ({
+      name: td.name,
+      topicId: td.topicId,
+      partitionResponses: td.partitionData.map((pd) => ({ index: pd.index, errorCode, baseOffset: -1n })),
+    })),
+  }),
+})

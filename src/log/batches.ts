@@ -1,0 +1,60 @@
+// Walking stored record batches by their headers: for reads, recovery and producer-state replay.
+// Only the 61-byte batch header is looked at (and the CRC when validating); records stay opaque.
+
+import { crc32c } from '../../protocol/crc32c.js'
+import type { ByteFile } from './storage.js'
+import type { BatchMeta } from './types.js'
+
+export const HEADER_SIZE = 61
+const LENGTH_END = 12 // BaseOffset i64 + BatchLength i32
+
+export function metaAt(buf: Buffer, at: number, position: number): BatchMeta {
+  const baseOffset = Number(buf.readBigInt64BE(at))
+  const attributes = buf.readInt16BE(at + 21)
+  return {
+    position,
+    size: LENGTH_END + buf.readInt32BE(at + 8),
+    baseOffset,
+    lastOffset: baseOffset + buf.readInt32BE(at + 23),
+    maxTimestamp: Number(buf.readBigInt64BE(at + 35)),
+    producerId: Number(buf.readBigInt64BE(at + 43)),
+    producerEpoch: buf.readInt16BE(at + 51),
+    baseSequence: buf.readInt32BE(at + 53),
+    recordCount: buf.readInt32BE(at + 57),
+    transactional: (attributes & 0x10) !== 0,
+    control: (attributes & 0x20) !== 0,
+  }
+}
+
+const WINDOW = 1024 * 1024
+
+// Visits every batch from `from`; stops at the end of the file or at the first batch that is torn
+// or (with validate) fails its CRC. Returns where the valid data ends and why it stopped there.
+export function scanFile(file: ByteFile, from: number, validate: boolean, visit: (m: BatchMeta, buf: Buffer, at: number) => void): { end: number; reason: string | null } {
+  let pos = from
+  let window: Buffer = Buffer.alloc(0)
+  let windowStart = pos
+  while (pos < file.size) {
+    if (pos + HEADER_SIZE > windowStart + window.length) {
+      if (file.size - pos < HEADER_SIZE) return { end: pos, reason: 'incomplete batch header' }
+      window = file.read(pos, WINDOW)
+      windowStart = pos
+    }
+    let at = pos - windowStart
+    const size = LENGTH_END + window.readInt32BE(at + 8)
+    if (size < HEADER_SIZE) return { end: pos, reason: `batch length ${size} is below the header size` }
+    if (window[at + 16] !== 2) return { end: pos, reason: `unexpected magic ${window[at + 16]}` }
+    if (pos + size > file.size) return { end: pos, reason: 'incomplete batch' }
+    if (pos + size > windowStart + window.length) {
+      window = file.read(pos, Math.max(WINDOW, size))
+      windowStart = pos
+      at = 0
+    }
+    if (validate && window.readUInt32BE(at + 17) !== crc32c(window, at + 21, at + size)) {
+      return { end: pos, reason: 'CRC mismatch' }
+    }
+    visit(metaAt(window, at, pos), window, at)
+    pos += size
+  }
+  return { end: pos, reason: null }
+}

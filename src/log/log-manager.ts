@@ -1,0 +1,127 @@
+// Owns every partition log of the data directory: opening them at start-up (with recovery after
+// an unclean stop), creating and deleting them, the log-start-offset checkpoint, retention, and
+// the clean-shutdown marker that lets the next start skip recovery.
+
+import path from 'node:path'
+import { PartitionLog } from './partition-log.js'
+import type { Storage } from './storage.js'
+import type { LogConfig } from './types.js'
+
+// Kafka's names, so the directory reads like a Kafka log dir.
+const CLEAN_SHUTDOWN = '.kafka_cleanshutdown'
+const LOG_START_CHECKPOINT = 'log-start-offset-checkpoint'
+
+export interface LogManagerOptions {
+  storage: Storage
+  now: () => number
+  warn?: (msg: string, details: object) => void
+}
+
+export function partitionDir(topic: string, partition: number): string {
+  return `${topic}-${partition}`
+}
+
+export class LogManager {
+  private readonly logs = new Map<string, PartitionLog>()
+  private clean = true
+  private startOffsets = new Map<string, number>()
+
+  constructor(private readonly o: LogManagerOptions) {}
+
+  get storage(): Storage {
+    return this.o.storage
+  }
+
+  // Reads and removes the clean-shutdown marker: until the next clean close, a restart recovers.
+  start(): { clean: boolean } {
+    const s = this.o.storage
+    const marker = path.join(s.root, CLEAN_SHUTDOWN)
+    const hasData = s.list(s.root).some((f) => f !== CLEAN_SHUTDOWN)
+    this.clean = !hasData || s.exists(marker)
+    if (s.exists(marker)) s.remove(marker)
+    this.startOffsets = this.readCheckpoint()
+    return { clean: this.clean }
+  }
+
+  key(topic: string, partition: number): string {
+    return partitionDir(topic, partition)
+  }
+
+  get(topic: string, partition: number): PartitionLog | undefined {
+    return this.logs.get(this.key(topic, partition))
+  }
+
+  open(topic: string, partition: number, config: LogConfig): PartitionLog {
+    const key = this.key(topic, partition)
+    let log = this.logs.get(key)
+    if (log) return log
+    log = PartitionLog.open({
+      storage: this.o.storage,
+      dir: path.join(this.o.storage.root, key),
+      config,
+      clean: this.clean,
+      logStartOffset: this.startOffsets.get(key) ?? 0,
+      nowMs: this.o.now(),
+      warn: this.o.warn,
+    })
+    this.logs.set(key, log)
+    return log
+  }
+
+  remove(topic: string, partition: number): void {
+    const key = this.key(topic, partition)
+    const log = this.logs.get(key)
+    if (log) log.remove()
+    else this.o.storage.remove(path.join(this.o.storage.root, key))
+    this.logs.delete(key)
+    this.startOffsets.delete(key)
+  }
+
+  // Kafka's checkpoint text format: version, count, then "topic partition offset" lines.
+  private readCheckpoint(): Map<string, number> {
+    const out = new Map<string, number>()
+    const text = this.o.storage.readText(path.join(this.o.storage.root, LOG_START_CHECKPOINT))
+    if (!text) return out
+    const lines = text.split('\n').filter((l) => l.trim() !== '')
+    for (const line of lines.slice(2)) {
+      const parts = line.trim().split(' ')
+      if (parts.length !== 3) continue
+      out.set(this.key(parts[0]!, Number(parts[1])), Number(parts[2]))
+    }
+    return out
+  }
+
+  checkpointLogStartOffsets(): void {
+    const lines: string[] = []
+    for (const [key, log] of this.logs) {
+      if (log.logStartOffset === 0) continue
+      const cut = key.lastIndexOf('-')
+      lines.push(`${key.slice(0, cut)} ${key.slice(cut + 1)} ${log.logStartOffset}`)
+    }
+    this.o.storage.writeAtomic(path.join(this.o.storage.root, LOG_START_CHECKPOINT), `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`)
+  }
+
+  applyRetention(): number {
+    const now = this.o.now()
+    let deleted = 0
+    for (const log of this.logs.values()) deleted += log.applyRetention(now)
+    if (deleted > 0) this.checkpointLogStartOffsets()
+    return deleted
+  }
+
+  flushDue(): void {
+    const now = this.o.now()
+    for (const log of this.logs.values()) if (log.config.flushMs < Number.MAX_SAFE_INTEGER) log.flush(now)
+  }
+
+  all(): IterableIterator<[string, PartitionLog]> {
+    return this.logs.entries()
+  }
+
+  close(): void {
+    for (const log of this.logs.values()) log.close()
+    this.checkpointLogStartOffsets()
+    this.logs.clear()
+    this.o.storage.writeAtomic(path.join(this.o.storage.root, CLEAN_SHUTDOWN), '')
+  }
+}

@@ -1,0 +1,330 @@
+// A partition's log: an ordered set of segments in directory `<topic>-<partition>`, the log start
+// offset, producer state, and the rules for append, read, roll, retention and recovery.
+// Single replica: the high watermark is the log end offset, since an append returns only once its
+// bytes are in the OS.
+
+import path from 'node:path'
+import { HEADER_SIZE, metaAt } from './batches.js'
+import { Segment, segmentName } from './segment.js'
+import type { Storage } from './storage.js'
+import { LogError, type BatchMeta, type LogConfig } from './types.js'
+import { ProducerStateTable, type ProducerCheck } from '../producers/producer-state.js'
+import { crc32c } from '../../protocol/crc32c.js'
+
+const INT32_MAX = 2147483647
+const PRODUCER_STATE_FILE = 'producer-state.json'
+
+export interface AppendResult {
+  baseOffset: number
+  lastOffset: number
+  logAppendTime: number // -1 unless message.timestamp.type=LogAppendTime
+  logStartOffset: number
+  duplicate: boolean
+}
+
+export interface OpenOptions {
+  storage: Storage
+  dir: string
+  config: LogConfig
+  clean: boolean
+  logStartOffset: number
+  nowMs: number
+  warn?: (msg: string, details: object) => void
+}
+
+export class PartitionLog {
+  private segments: Segment[] = []
+  logStartOffset = 0
+  readonly producers = new ProducerStateTable()
+  private unflushedMessages = 0
+  private lastFlushMs: number
+
+  private constructor(private readonly storage: Storage, readonly dir: string, public config: LogConfig, nowMs: number) {
+    this.lastFlushMs = nowMs
+  }
+
+  static open(o: OpenOptions): PartitionLog {
+    const log = new PartitionLog(o.storage, o.dir, o.config, o.nowMs)
+    o.storage.mkdirp(o.dir)
+    const bases = o.storage
+      .list(o.dir)
+      .filter((f) => /^\d{20}\.log$/.test(f))
+      .map((f) => Number(f.slice(0, 20)))
+      .sort((a, b) => a - b)
+    for (const f of o.storage.list(o.dir)) if (f.endsWith('.tmp')) o.storage.remove(path.join(o.dir, f))
+    for (let i = 0; i < bases.length; i++) {
+      const seg = log.openSegment(bases[i]!, o.nowMs)
+      const last = i === bases.length - 1
+      // After an unclean stop only the active segment can hold a torn write; older segments
+      // are recovered too when their indexes do not load.
+      if (last && !o.clean) {
+        const r = seg.recover(o.config.indexIntervalBytes)
+        if (r.truncated > 0) o.warn?.('truncated torn log tail', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
+      } else if (!seg.loadIndexes()) {
+        const r = seg.recover(o.config.indexIntervalBytes)
+        if (r.truncated > 0) o.warn?.('truncated corrupt segment', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
+      }
+      log.segments.push(seg)
+    }
+    if (log.segments.length === 0) log.segments.push(log.openSegment(o.logStartOffset, o.nowMs))
+    log.logStartOffset = Math.max(o.logStartOffset, log.segments[0]!.baseOffset)
+    if (log.logStartOffset > log.logEndOffset) log.logStartOffset = log.logEndOffset
+    log.loadProducerState()
+    return log
+  }
+
+  private openSegment(base: number, nowMs: number): Segment {
+    const name = path.join(this.dir, segmentName(base))
+    const s = this.storage
+    return new Segment(base, s.open(`${name}.log`), s.open(`${name}.index`), s.open(`${name}.timeindex`), nowMs)
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1]!
+  }
+
+  get logEndOffset(): number {
+    return this.active.nextOffset
+  }
+
+  get highWatermark(): number {
+    return this.logEndOffset
+  }
+
+  get size(): number {
+    let n = 0
+    for (const s of this.segments) n += s.size
+    return n
+  }
+
+  get segmentCount(): number {
+    return this.segments.length
+  }
+
+  // Headers of the validated batches in `records`, positions relative to its start.
+  static metas(records: Buffer): BatchMeta[] {
+    const out: BatchMeta[] = []
+    for (let at = 0; at + HEADER_SIZE <= records.length; ) {
+      const m = metaAt(records, at, at)
+      out.push(m)
+      at += m.size
+    }
+    return out
+  }
+
+  checkProducer(metas: readonly BatchMeta[]): ProducerCheck {
+    let result: ProducerCheck = { kind: 'append' }
+    for (const m of metas) {
+      result = this.producers.check(m)
+      if (result.kind !== 'append') return result
+    }
+    return result
+  }
+
+  // Appends validated batches (CRC and framing already checked by the caller), rewriting only
+  // BaseOffset and PartitionLeaderEpoch, plus MaxTimestamp and the CRC under LogAppendTime.
+  append(records: Buffer, leaderEpoch: number, nowMs: number): AppendResult {
+    const metas = PartitionLog.metas(records)
+    for (const m of metas) {
+      if (m.size > this.config.maxMessageBytes) {
+        throw new LogError('MESSAGE_TOO_LARGE', `batch of ${m.size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`)
+      }
+    }
+    const check = this.checkProducer(metas)
+    if (check.kind === 'duplicate') {
+      return { baseOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTime: -1, logStartOffset: this.logStartOffset, duplicate: true }
+    }
+    if (check.kind === 'error') throw new LogError(check.code, check.message)
+
+    let next = this.logEndOffset
+    const first = next
+    let count = 0
+    for (const m of metas) {
+      const delta = m.lastOffset - m.baseOffset
+      records.writeBigInt64BE(BigInt(next), m.position)
+      records.writeInt32BE(leaderEpoch, m.position + 12)
+      if (this.config.logAppendTime) setLogAppendTime(records, m.position, m.size, nowMs)
+      m.baseOffset = next
+      m.lastOffset = next + delta
+      if (this.config.logAppendTime) m.maxTimestamp = nowMs
+      next += delta + 1
+      count += m.recordCount
+    }
+    this.maybeRoll(records.length, metas[metas.length - 1]!.lastOffset, nowMs)
+    this.active.append([records], metas, this.config.indexIntervalBytes)
+    for (const m of metas) this.producers.update(m)
+    this.unflushedMessages += count
+    if (this.unflushedMessages >= this.config.flushMessages || nowMs - this.lastFlushMs >= this.config.flushMs) this.flush(nowMs)
+    return { baseOffset: first, lastOffset: next - 1, logAppendTime: this.config.logAppendTime ? nowMs : -1, logStartOffset: this.logStartOffset, duplicate: false }
+  }
+
+  // Kafka's LogSegment.shouldRoll: size, age, or offsets that no longer fit the 32-bit index.
+  private maybeRoll(incoming: number, lastOffset: number, nowMs: number): void {
+    const a = this.active
+    if (a.size === 0) return
+    if (a.size + incoming > this.config.segmentBytes || nowMs - a.createdMs > this.config.segmentMs || lastOffset - a.baseOffset > INT32_MAX) {
+      this.roll(nowMs)
+    }
+  }
+
+  roll(nowMs: number): void {
+    const old = this.active
+    if (old.size === 0) return
+    old.seal()
+    if (this.storage.persistent) old.flush()
+    this.segments.push(this.openSegment(this.logEndOffset, nowMs))
+    this.saveProducerState()
+  }
+
+  read(offset: number, maxBytes: number, minOneBatch: boolean): Buffer | null {
+    if (offset < this.logStartOffset || offset > this.logEndOffset) {
+      throw new LogError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${this.logStartOffset}, ${this.logEndOffset}]`)
+    }
+    if (offset === this.logEndOffset) return null
+    for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
+      const data = this.segments[i]!.read(offset, maxBytes, minOneBatch)
+      if (data) return data
+    }
+    return null
+  }
+
+  private segmentIndexFor(offset: number): number {
+    let lo = 0
+    let hi = this.segments.length - 1
+    let found = 0
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.segments[mid]!.baseOffset <= offset) {
+        found = mid
+        lo = mid + 1
+      } else {
+        hi = mid - 1
+      }
+    }
+    return found
+  }
+
+  // Candidate batches for the first record with timestamp >= target (ListOffsets by time): the
+  // first segment whose largest timestamp reaches it, from its time index entry on.
+  *batchesForTimestamp(timestamp: number): Generator<{ meta: BatchMeta; buf: Buffer }> {
+    for (const seg of this.segments) {
+      if (seg.maxTimestamp < timestamp) continue
+      const from = Math.max(seg.offsetForTimestampLookup(timestamp), this.logStartOffset)
+      for (const b of seg.batchesFrom(from)) {
+        if (b.meta.maxTimestamp >= timestamp && b.meta.lastOffset >= this.logStartOffset) yield b
+      }
+    }
+  }
+
+  // The segment holding the largest timestamp, and that timestamp (ListOffsets MAX_TIMESTAMP).
+  maxTimestamp(): { timestamp: number; batchLastOffset: number } {
+    let best = { timestamp: -1, batchLastOffset: -1 }
+    for (const seg of this.segments) {
+      if (seg.maxTimestamp > best.timestamp) best = { timestamp: seg.maxTimestamp, batchLastOffset: seg.offsetOfMaxTimestamp }
+    }
+    return best
+  }
+
+  batchAt(offset: number): { meta: BatchMeta; buf: Buffer } | null {
+    const seg = this.segments[this.segmentIndexFor(offset)]!
+    for (const b of seg.batchesFrom(offset)) return b
+    return null
+  }
+
+  // DeleteRecords: moves the log start offset (never past the high watermark) and drops the
+  // segments wholly below it.
+  deleteRecordsBefore(offset: number): number {
+    if (offset > this.highWatermark) throw new LogError('OFFSET_OUT_OF_RANGE', `offset ${offset} is above the high watermark ${this.highWatermark}`)
+    if (offset > this.logStartOffset) {
+      this.logStartOffset = offset
+      this.dropSegmentsBelowStart()
+    }
+    return this.logStartOffset
+  }
+
+  private dropSegmentsBelowStart(): void {
+    while (this.segments.length > 1 && this.segments[1]!.baseOffset <= this.logStartOffset) this.dropOldest()
+  }
+
+  private dropOldest(): void {
+    const seg = this.segments.shift()!
+    seg.close()
+    const name = path.join(this.dir, segmentName(seg.baseOffset))
+    for (const ext of ['.log', '.index', '.timeindex']) this.storage.remove(`${name}${ext}`)
+    this.logStartOffset = Math.max(this.logStartOffset, this.segments[0]!.baseOffset)
+    this.producers.truncateBelow(this.logStartOffset)
+  }
+
+  // Kafka's deleteOldSegments: by age of the newest record in a segment, then by total size;
+  // when every segment has expired the active one is rolled first so the log stays writable.
+  applyRetention(nowMs: number): number {
+    let deleted = 0
+    const { retentionMs, retentionBytes } = this.config
+    if (retentionMs >= 0) {
+      while (this.segments.length > 0) {
+        const oldest = this.segments[0]!
+        if (oldest.size === 0 || oldest.maxTimestamp < 0 || nowMs - oldest.maxTimestamp <= retentionMs) break
+        if (this.segments.length === 1) this.roll(nowMs)
+        this.dropOldest()
+        deleted++
+      }
+    }
+    if (retentionBytes >= 0) {
+      let excess = this.size - retentionBytes
+      while (this.segments.length > 1 && excess >= this.segments[0]!.size) {
+        excess -= this.segments[0]!.size
+        this.dropOldest()
+        deleted++
+      }
+    }
+    return deleted
+  }
+
+  flush(nowMs: number): void {
+    if (this.storage.persistent) this.active.flush()
+    this.unflushedMessages = 0
+    this.lastFlushMs = nowMs
+  }
+
+  private saveProducerState(): void {
+    if (this.producers.size === 0 && !this.storage.exists(path.join(this.dir, PRODUCER_STATE_FILE))) return
+    this.storage.writeAtomic(path.join(this.dir, PRODUCER_STATE_FILE), this.producers.toJSON(this.logEndOffset))
+  }
+
+  // Loads the last snapshot and replays batch headers after it; without a usable snapshot the
+  // whole log is replayed (Kafka's ProducerStateManager does the same from its snapshots).
+  private loadProducerState(): void {
+    const text = this.storage.readText(path.join(this.dir, PRODUCER_STATE_FILE))
+    let from = text === null ? -1 : this.producers.load(text)
+    if (from < 0 || from > this.logEndOffset) {
+      this.producers.clear()
+      from = this.logStartOffset
+    }
+    if (from >= this.logEndOffset) return
+    for (let i = this.segmentIndexFor(from); i < this.segments.length; i++) {
+      this.segments[i]!.forEachBatch(from, (m) => this.producers.update(m))
+    }
+  }
+
+  close(): void {
+    for (const s of this.segments) s.seal()
+    this.saveProducerState()
+    for (const s of this.segments) {
+      if (this.storage.persistent) s.flush()
+      s.close()
+    }
+  }
+
+  remove(): void {
+    for (const s of this.segments) s.close()
+    this.storage.remove(this.dir)
+  }
+}
+
+// Kafka rewrites MaxTimestamp and the timestamp-type attribute under LogAppendTime; both lie
+// inside the CRC, so it is recomputed (the records themselves keep their create times).
+function setLogAppendTime(buf: Buffer, at: number, size: number, nowMs: number): void {
+  buf.writeInt16BE(buf.readInt16BE(at + 21) | 0x08, at + 21)
+  buf.writeBigInt64BE(BigInt(nowMs), at + 35)
+  buf.writeUInt32BE(crc32c(buf, at + 21, at + size), at + 17)
+}

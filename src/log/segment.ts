@@ -1,0 +1,288 @@
+// One segment: a `.log` file of record batches exactly as produced (only BaseOffset and
+// PartitionLeaderEpoch rewritten), a sparse `.index` (relative offset i32 → file position i32,
+// one entry per index.interval.bytes, keyed by the batch's last offset) and a `.timeindex`
+// (timestamp i64 → relative offset i32, timestamps non-decreasing). Kafka's own layout, so
+// kafka-dump-log reads our segments. Mutated only by the PartitionLog that owns it.
+
+import { HEADER_SIZE, metaAt, scanFile } from './batches.js'
+import type { ByteFile } from './storage.js'
+import type { BatchMeta } from './types.js'
+
+const OFFSET_ENTRY = 8
+const TIME_ENTRY = 12
+
+export function segmentName(baseOffset: number): string {
+  return String(baseOffset).padStart(20, '0')
+}
+
+class Entries {
+  keys: Float64Array = new Float64Array(64)
+  values: Int32Array = new Int32Array(64)
+  count = 0
+  push(key: number, value: number): void {
+    if (this.count === this.keys.length) {
+      const k = new Float64Array(this.count * 2)
+      k.set(this.keys)
+      const v = new Int32Array(this.count * 2)
+      v.set(this.values)
+      this.keys = k
+      this.values = v
+    }
+    this.keys[this.count] = key
+    this.values[this.count] = value
+    this.count++
+  }
+  // Index of the last entry whose key is <= target, or -1.
+  floor(target: number): number {
+    let lo = 0
+    let hi = this.count - 1
+    let found = -1
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.keys[mid]! <= target) {
+        found = mid
+        lo = mid + 1
+      } else {
+        hi = mid - 1
+      }
+    }
+    return found
+  }
+  clear(): void {
+    this.count = 0
+  }
+}
+
+export class Segment {
+  nextOffset: number
+  maxTimestamp = -1
+  offsetOfMaxTimestamp = -1
+  createdMs: number
+  private readonly offsets = new Entries() // key: relative last offset, value: position
+  private readonly times = new Entries() // key: timestamp, value: relative offset
+  private bytesSinceIndex = 0
+
+  constructor(
+    readonly baseOffset: number,
+    readonly log: ByteFile,
+    private readonly index: ByteFile,
+    private readonly timeIndex: ByteFile,
+    nowMs: number,
+  ) {
+    this.nextOffset = baseOffset
+    this.createdMs = nowMs
+  }
+
+  get size(): number {
+    return this.log.size
+  }
+
+  // Appends whole batches (already validated, offsets assigned). `batches[i].position` is
+  // relative to the start of `chunks`.
+  append(chunks: readonly Buffer[], batches: readonly BatchMeta[], indexInterval: number): void {
+    const start = this.log.size
+    this.log.append(chunks)
+    const offsetEntries: Buffer[] = []
+    const timeEntries: Buffer[] = []
+    for (const b of batches) {
+      if (b.maxTimestamp > this.maxTimestamp) {
+        this.maxTimestamp = b.maxTimestamp
+        this.offsetOfMaxTimestamp = b.lastOffset
+      }
+      if (this.bytesSinceIndex > indexInterval) {
+        offsetEntries.push(this.addOffsetEntry(b.lastOffset, start + b.position))
+        const t = this.maybeAddTimeEntry()
+        if (t) timeEntries.push(t)
+        this.bytesSinceIndex = 0
+      }
+      this.bytesSinceIndex += b.size
+      this.nextOffset = b.lastOffset + 1
+    }
+    if (offsetEntries.length > 0) this.index.append(offsetEntries)
+    if (timeEntries.length > 0) this.timeIndex.append(timeEntries)
+  }
+
+  private addOffsetEntry(lastOffset: number, position: number): Buffer {
+    const rel = lastOffset - this.baseOffset
+    this.offsets.push(rel, position)
+    const e = Buffer.allocUnsafe(OFFSET_ENTRY)
+    e.writeInt32BE(rel, 0)
+    e.writeInt32BE(position, 4)
+    return e
+  }
+
+  private maybeAddTimeEntry(): Buffer | null {
+    const last = this.times.count > 0 ? this.times.keys[this.times.count - 1]! : -1
+    if (this.maxTimestamp <= last || this.offsetOfMaxTimestamp < 0) return null
+    const rel = this.offsetOfMaxTimestamp - this.baseOffset
+    this.times.push(this.maxTimestamp, rel)
+    const e = Buffer.allocUnsafe(TIME_ENTRY)
+    e.writeBigInt64BE(BigInt(this.maxTimestamp), 0)
+    e.writeInt32BE(rel, 8)
+    return e
+  }
+
+  // Kafka appends a last time-index entry when a segment stops being active, so the largest
+  // timestamp of an inactive segment is always in its time index.
+  seal(): void {
+    const t = this.maybeAddTimeEntry()
+    if (t) this.timeIndex.append([t])
+  }
+
+  // Loads the persisted indexes of a segment that was closed cleanly, then scans the tail after
+  // the last index entry for the end offset and largest timestamp.
+  loadIndexes(): boolean {
+    if (this.index.size % OFFSET_ENTRY !== 0 || this.timeIndex.size % TIME_ENTRY !== 0) return false
+    const idx = this.index.read(0, this.index.size)
+    let lastPos = -1
+    for (let at = 0; at < idx.length; at += OFFSET_ENTRY) {
+      const rel = idx.readInt32BE(at)
+      const pos = idx.readInt32BE(at + 4)
+      if (pos <= lastPos || pos >= this.log.size) return this.resetIndexes()
+      this.offsets.push(rel, pos)
+      lastPos = pos
+    }
+    const tix = this.timeIndex.read(0, this.timeIndex.size)
+    for (let at = 0; at < tix.length; at += TIME_ENTRY) {
+      const ts = Number(tix.readBigInt64BE(at))
+      const rel = tix.readInt32BE(at + 8)
+      this.times.push(ts, rel)
+      if (ts > this.maxTimestamp) {
+        this.maxTimestamp = ts
+        this.offsetOfMaxTimestamp = this.baseOffset + rel
+      }
+    }
+    const from = this.offsets.count > 0 ? this.offsets.values[this.offsets.count - 1]! : 0
+    let sinceIndex = 0
+    const tail = scanFile(this.log, from, false, (m) => {
+      this.trackTail(m)
+      sinceIndex += m.size
+    })
+    if (tail.reason !== null) return this.resetIndexes()
+    this.bytesSinceIndex = sinceIndex
+    return true
+  }
+
+  private resetIndexes(): false {
+    this.offsets.clear()
+    this.times.clear()
+    this.maxTimestamp = -1
+    this.offsetOfMaxTimestamp = -1
+    this.nextOffset = this.baseOffset
+    return false
+  }
+
+  private trackTail(m: BatchMeta): void {
+    if (m.maxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = m.maxTimestamp
+      this.offsetOfMaxTimestamp = m.lastOffset
+    }
+    this.nextOffset = m.lastOffset + 1
+  }
+
+  // Validates every batch (length, magic, CRC), truncates the log at the first bad one, and
+  // rebuilds both indexes from what remains. Returns the number of bytes cut off.
+  recover(indexInterval: number, visit?: (m: BatchMeta) => void): { truncated: number; reason: string | null } {
+    this.resetIndexes()
+    this.bytesSinceIndex = 0
+    this.index.truncate(0)
+    this.timeIndex.truncate(0)
+    const offsetEntries: Buffer[] = []
+    const timeEntries: Buffer[] = []
+    const result = scanFile(this.log, 0, true, (m) => {
+      if (this.bytesSinceIndex > indexInterval) {
+        offsetEntries.push(this.addOffsetEntry(m.lastOffset, m.position))
+        const t = this.maybeAddTimeEntry()
+        if (t) timeEntries.push(t)
+        this.bytesSinceIndex = 0
+      }
+      this.bytesSinceIndex += m.size
+      this.trackTail(m)
+      visit?.(m)
+    })
+    const truncated = this.log.size - result.end
+    if (truncated > 0) this.log.truncate(result.end)
+    if (offsetEntries.length > 0) this.index.append(offsetEntries)
+    if (timeEntries.length > 0) this.timeIndex.append(timeEntries)
+    return { truncated, reason: result.reason }
+  }
+
+  // File position of the batch holding `offset` or an earlier one (never past it).
+  private positionFor(offset: number): number {
+    const i = this.offsets.floor(offset - this.baseOffset)
+    return i < 0 ? 0 : this.offsets.values[i]!
+  }
+
+  // Whole batches from the one holding `offset`, at most maxBytes of them, except that with
+  // minOneBatch the first batch is returned even when larger (KIP-74).
+  read(offset: number, maxBytes: number, minOneBatch: boolean): Buffer | null {
+    let pos = this.positionFor(offset)
+    const fileSize = this.log.size
+    let window: Buffer = Buffer.alloc(0)
+    let windowStart = pos
+    let start = -1
+    let end = -1
+    while (pos + HEADER_SIZE <= fileSize) {
+      if (pos + HEADER_SIZE > windowStart + window.length) {
+        window = this.log.read(pos, Math.max(64 * 1024, Math.min(maxBytes, 64 * 1024 * 1024) + HEADER_SIZE))
+        windowStart = pos
+      }
+      const at = pos - windowStart
+      const size = 12 + window.readInt32BE(at + 8)
+      const lastOffset = Number(window.readBigInt64BE(at)) + window.readInt32BE(at + 23)
+      if (start < 0) {
+        if (lastOffset < offset) {
+          pos += size
+          continue
+        }
+        if (size > maxBytes && !minOneBatch) return null
+        start = pos
+      } else if (pos + size - start > maxBytes) {
+        break
+      }
+      end = pos + size
+      pos = end
+      if (end - start >= maxBytes) break
+    }
+    if (start < 0) return null
+    if (end <= windowStart + window.length) return window.subarray(start - windowStart, end - windowStart)
+    return this.log.read(start, end - start)
+  }
+
+  // The batches that may hold the first record with timestamp >= target, from the time index
+  // (Kafka's LogSegment.findOffsetByTimestamp): the caller decodes records to find the exact one.
+  *batchesFrom(offset: number): Generator<{ meta: BatchMeta; buf: Buffer; at: number }> {
+    let pos = this.positionFor(offset)
+    while (pos + HEADER_SIZE <= this.log.size) {
+      const head = this.log.read(pos, HEADER_SIZE)
+      const size = 12 + head.readInt32BE(8)
+      const buf = this.log.read(pos, size)
+      yield { meta: metaAt(buf, 0, pos), buf, at: 0 }
+      pos += size
+    }
+  }
+
+  // Header walk (no CRC check) over the batches from the one holding `offset`.
+  forEachBatch(offset: number, visit: (m: BatchMeta) => void): void {
+    scanFile(this.log, this.positionFor(offset), false, (m) => {
+      if (m.lastOffset >= offset) visit(m)
+    })
+  }
+
+  offsetForTimestampLookup(timestamp: number): number {
+    const i = this.times.floor(timestamp)
+    return i < 0 ? this.baseOffset : this.baseOffset + this.times.values[i]!
+  }
+
+  flush(): void {
+    this.log.flush()
+    this.index.flush()
+    this.timeIndex.flush()
+  }
+
+  close(): void {
+    this.log.close()
+    this.index.close()
+    this.timeIndex.close()
+  }
+}

@@ -1,0 +1,210 @@
+// The filesystem the log engine and metadata live on: real files under a data directory, or an
+// in-memory tree for `--memory` and embedded use. Everything above this file is the same code
+// for both, so the in-memory store cannot drift from the on-disk one.
+
+import fs from 'node:fs'
+import path from 'node:path'
+
+// An append-only byte file. `append` returns once the bytes are in the OS (they survive a killed
+// process); `flush` makes them durable across a machine crash.
+export interface ByteFile {
+  readonly size: number
+  append(chunks: readonly Buffer[]): void
+  read(position: number, length: number): Buffer
+  truncate(size: number): void
+  flush(): void
+  close(): void
+}
+
+export interface Storage {
+  readonly persistent: boolean
+  readonly root: string
+  open(file: string): ByteFile
+  exists(p: string): boolean
+  list(dir: string): string[]
+  mkdirp(dir: string): void
+  remove(p: string): void // a file or a whole directory
+  rename(from: string, to: string): void
+  readText(file: string): string | null
+  writeAtomic(file: string, data: string | Buffer): void
+}
+
+class DiskFile implements ByteFile {
+  private fd: number
+  size: number
+  constructor(private readonly file: string) {
+    this.fd = fs.openSync(file, 'a+')
+    this.size = fs.fstatSync(this.fd).size
+  }
+  append(chunks: readonly Buffer[]): void {
+    let total = 0
+    for (const c of chunks) total += c.length
+    let written = 0
+    while (written < total) {
+      // O_APPEND: the kernel positions every write at the end of the file.
+      const n = written === 0 ? fs.writevSync(this.fd, chunks as Buffer[]) : fs.writeSync(this.fd, Buffer.concat(chunks as Buffer[]).subarray(written))
+      written += n
+    }
+    this.size += total
+  }
+  read(position: number, length: number): Buffer {
+    const len = Math.max(0, Math.min(length, this.size - position))
+    const buf = Buffer.allocUnsafe(len)
+    let got = 0
+    while (got < len) {
+      const n = fs.readSync(this.fd, buf, got, len - got, position + got)
+      if (n === 0) break
+      got += n
+    }
+    return got === len ? buf : buf.subarray(0, got)
+  }
+  truncate(size: number): void {
+    fs.ftruncateSync(this.fd, size)
+    this.size = size
+  }
+  flush(): void {
+    fs.fsyncSync(this.fd)
+  }
+  close(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd)
+    this.fd = -1
+  }
+}
+
+export function diskStorage(root: string): Storage {
+  fs.mkdirSync(root, { recursive: true })
+  return {
+    persistent: true,
+    root,
+    open: (file) => new DiskFile(file),
+    exists: (p) => fs.existsSync(p),
+    list: (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []),
+    mkdirp: (dir) => fs.mkdirSync(dir, { recursive: true }),
+    remove: (p) => fs.rmSync(p, { recursive: true, force: true }),
+    rename: (from, to) => fs.renameSync(from, to),
+    readText: (file) => {
+      try {
+        return fs.readFileSync(file, 'utf8')
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
+        throw e
+      }
+    },
+    writeAtomic: (file, data) => {
+      const tmp = `${file}.tmp`
+      const fd = fs.openSync(tmp, 'w')
+      try {
+        fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
+        fs.fsyncSync(fd)
+      } finally {
+        fs.closeSync(fd)
+      }
+      fs.renameSync(tmp, file)
+      // The rename itself is durable only once the directory is synced.
+      const dirFd = fs.openSync(path.dirname(file), 'r')
+      try {
+        fs.fsyncSync(dirFd)
+      } finally {
+        fs.closeSync(dirFd)
+      }
+    },
+  }
+}
+
+class MemoryFile implements ByteFile {
+  private buf = Buffer.allocUnsafe(0)
+  size = 0
+  append(chunks: readonly Buffer[]): void {
+    let total = 0
+    for (const c of chunks) total += c.length
+    if (this.size + total > this.buf.length) {
+      // Grow by copying into a new buffer: views handed out by read() keep the old memory,
+      // whose bytes never change, so readers are unaffected.
+      const next = Buffer.allocUnsafe(Math.max(this.size + total, this.buf.length * 2, 4096))
+      this.buf.copy(next, 0, 0, this.size)
+      this.buf = next
+    }
+    for (const c of chunks) {
+      c.copy(this.buf, this.size)
+      this.size += c.length
+    }
+  }
+  read(position: number, length: number): Buffer {
+    const end = Math.min(this.size, position + length)
+    return this.buf.subarray(position, Math.max(position, end))
+  }
+  truncate(size: number): void {
+    if (size < this.size) {
+      // Copy so that views handed out earlier never see later appends over the cut.
+      const next = Buffer.allocUnsafe(Math.max(size, 4096))
+      this.buf.copy(next, 0, 0, size)
+      this.buf = next
+    }
+    this.size = Math.min(size, this.size)
+  }
+  flush(): void {}
+  close(): void {}
+}
+
+export function memoryStorage(root = '/memory'): Storage {
+  const files = new Map<string, MemoryFile | string | Buffer>()
+  const dirs = new Set<string>([root])
+  const norm = (p: string) => path.posix.normalize(p)
+  const mkdirp = (dir: string) => {
+    for (let d = norm(dir); !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d)
+  }
+  const under = (p: string, dir: string) => p.startsWith(dir.endsWith('/') ? dir : `${dir}/`)
+  return {
+    persistent: false,
+    root,
+    open: (file) => {
+      const f = norm(file)
+      let m = files.get(f)
+      if (!(m instanceof MemoryFile)) {
+        m = new MemoryFile()
+        files.set(f, m)
+      }
+      return m
+    },
+    exists: (p) => files.has(norm(p)) || dirs.has(norm(p)),
+    list: (dir) => {
+      const d = norm(dir)
+      const out = new Set<string>()
+      for (const k of [...files.keys(), ...dirs]) if (path.posix.dirname(k) === d && k !== d) out.add(path.posix.basename(k))
+      return [...out]
+    },
+    mkdirp,
+    remove: (p) => {
+      const n = norm(p)
+      files.delete(n)
+      dirs.delete(n)
+      for (const k of [...files.keys()]) if (under(k, n)) files.delete(k)
+      for (const k of [...dirs]) if (under(k, n)) dirs.delete(k)
+    },
+    rename: (from, to) => {
+      const f = norm(from)
+      const t = norm(to)
+      for (const [k, v] of [...files]) {
+        if (k === f || under(k, f)) {
+          files.delete(k)
+          files.set(t + k.slice(f.length), v)
+        }
+      }
+      for (const k of [...dirs]) {
+        if (k === f || under(k, f)) {
+          dirs.delete(k)
+          dirs.add(t + k.slice(f.length))
+        }
+      }
+    },
+    readText: (file) => {
+      const v = files.get(norm(file))
+      if (v === undefined || v instanceof MemoryFile) return null
+      return v.toString()
+    },
+    writeAtomic: (file, data) => {
+      mkdirp(path.posix.dirname(norm(file)))
+      files.set(norm(file), typeof data === 'string' ? data : Buffer.from(data))
+    },
+  }
+}

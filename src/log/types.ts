@@ -1,0 +1,53 @@
+// Settings a partition log reads on every append or maintenance pass. Resolved from topic
+// configs over broker defaults by the cluster layer; the log never sees config names.
+export interface LogConfig {
+  segmentBytes: number
+  segmentMs: number
+  retentionMs: number // -1: keep forever
+  retentionBytes: number // -1: no size limit
+  maxMessageBytes: number
+  logAppendTime: boolean // message.timestamp.type=LogAppendTime
+  indexIntervalBytes: number
+  flushMessages: number // fsync after this many messages; Kafka's default (Long.MAX) means never
+  flushMs: number
+  fileDeleteDelayMs: number
+  timestampAfterMaxMs: number
+  timestampBeforeMaxMs: number
+}
+
+export const DEFAULT_LOG_CONFIG: LogConfig = {
+  segmentBytes: 1024 * 1024 * 1024,
+  segmentMs: 7 * 24 * 3600 * 1000,
+  retentionMs: 7 * 24 * 3600 * 1000,
+  retentionBytes: -1,
+  maxMessageBytes: 1048588,
+  logAppendTime: false,
+  indexIntervalBytes: 4096,
+  flushMessages: Number.MAX_SAFE_INTEGER,
+  flushMs: Number.MAX_SAFE_INTEGER,
+  fileDeleteDelayMs: 60000,
+  timestampAfterMaxMs: 3600000,
+  timestampBeforeMaxMs: Number.MAX_SAFE_INTEGER,
+}
+
+// One batch as the log sees it: header fields only, never the records inside.
+export interface BatchMeta {
+  position: number // within the segment file
+  size: number
+  baseOffset: number
+  lastOffset: number
+  maxTimestamp: number
+  producerId: number
+  producerEpoch: number
+  baseSequence: number
+  recordCount: number
+  transactional: boolean
+  control: boolean
+}
+
+export class LogError extends Error {
+  constructor(readonly code: 'OFFSET_OUT_OF_RANGE' | 'MESSAGE_TOO_LARGE' | 'KAFKA_STORAGE_ERROR' | 'CORRUPT_MESSAGE' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'LogError'
+  }
+}

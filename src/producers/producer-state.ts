@@ -1,0 +1,131 @@
+// Idempotent-producer state of one partition (Kafka's ProducerStateManager): per producer id the
+// current epoch and the last five batches' sequence ranges, so a retried batch is recognised as a
+// duplicate and answered with its original offsets instead of being written twice.
+// Mutated only by the PartitionLog that owns it, after a successful append or during replay.
+
+import type { BatchMeta } from '../log/types.js'
+
+// Kafka keeps the metadata of this many batches per producer (ProducerStateEntry.NUM_BATCHES_TO_RETAIN),
+// matching the client's max.in.flight.requests.per.connection limit of 5 for idempotence.
+const BATCHES_RETAINED = 5
+const INT32_MAX = 2147483647
+
+interface SeqRange {
+  firstSeq: number
+  lastSeq: number
+  firstOffset: number
+  lastOffset: number
+}
+
+export interface ProducerEntry {
+  producerId: number
+  epoch: number
+  batches: SeqRange[]
+  lastTimestamp: number
+}
+
+export type ProducerCheck =
+  | { kind: 'append' }
+  | { kind: 'duplicate'; firstOffset: number; lastOffset: number }
+  | { kind: 'error'; code: 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER'; message: string }
+
+function lastSeqOf(m: BatchMeta): number {
+  const delta = m.lastOffset - m.baseOffset
+  const last = m.baseSequence + delta
+  return last > INT32_MAX ? last - INT32_MAX - 1 : last
+}
+
+export class ProducerStateTable {
+  private readonly producers = new Map<number, ProducerEntry>()
+
+  get size(): number {
+    return this.producers.size
+  }
+
+  entry(producerId: number): ProducerEntry | undefined {
+    return this.producers.get(producerId)
+  }
+
+  // Kafka's order: duplicate check first, then epoch, then sequence (UnifiedLog.analyzeAndValidateProducerState,
+  // ProducerAppendInfo.checkProducerEpoch / checkSequence).
+  check(m: BatchMeta): ProducerCheck {
+    if (m.producerId < 0) return { kind: 'append' }
+    const e = this.producers.get(m.producerId)
+    if (!e) return { kind: 'append' } // unknown producer (new, or its state expired): any sequence is accepted
+    const lastSeq = lastSeqOf(m)
+    if (m.producerEpoch === e.epoch) {
+      for (const b of e.batches) {
+        if (b.firstSeq === m.baseSequence && b.lastSeq === lastSeq) {
+          return { kind: 'duplicate', firstOffset: b.firstOffset, lastOffset: b.lastOffset }
+        }
+      }
+    }
+    if (m.producerEpoch < e.epoch) {
+      return { kind: 'error', code: 'INVALID_PRODUCER_EPOCH', message: `epoch ${m.producerEpoch} is older than ${e.epoch} for producer ${m.producerId}` }
+    }
+    if (m.producerEpoch > e.epoch) {
+      if (m.baseSequence !== 0) {
+        return { kind: 'error', code: 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: `sequence ${m.baseSequence} for new epoch ${m.producerEpoch} of producer ${m.producerId} (expected 0)` }
+      }
+      return { kind: 'append' }
+    }
+    const current = e.batches.length > 0 ? e.batches[e.batches.length - 1]!.lastSeq : -1
+    const inSequence = m.baseSequence === current + 1 || (current === INT32_MAX && m.baseSequence === 0)
+    if (current >= 0 && !inSequence) {
+      return { kind: 'error', code: 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: `sequence ${m.baseSequence} for producer ${m.producerId} does not follow ${current}` }
+    }
+    return { kind: 'append' }
+  }
+
+  // Records an appended batch (offsets already assigned). Also used to replay the log.
+  update(m: BatchMeta): void {
+    if (m.producerId < 0) return
+    let e = this.producers.get(m.producerId)
+    if (!e) {
+      e = { producerId: m.producerId, epoch: m.producerEpoch, batches: [], lastTimestamp: m.maxTimestamp }
+      this.producers.set(m.producerId, e)
+    }
+    if (m.producerEpoch !== e.epoch) {
+      e.epoch = m.producerEpoch
+      e.batches = []
+    }
+    e.lastTimestamp = m.maxTimestamp
+    if (m.control) return
+    e.batches.push({ firstSeq: m.baseSequence, lastSeq: lastSeqOf(m), firstOffset: m.baseOffset, lastOffset: m.lastOffset })
+    if (e.batches.length > BATCHES_RETAINED) e.batches.shift()
+  }
+
+  // Drops producers idle for longer than transactional.id... producer.id.expiration.ms.
+  expire(nowMs: number, expirationMs: number): void {
+    for (const [id, e] of this.producers) if (nowMs - e.lastTimestamp > expirationMs) this.producers.delete(id)
+  }
+
+  // Forgets batches that fell below the log start offset, as Kafka does after retention.
+  truncateBelow(offset: number): void {
+    for (const [id, e] of this.producers) {
+      e.batches = e.batches.filter((b) => b.lastOffset >= offset)
+      if (e.batches.length === 0 && e.lastTimestamp < 0) this.producers.delete(id)
+    }
+  }
+
+  toJSON(offset: number): string {
+    return JSON.stringify({ version: 1, offset, producers: [...this.producers.values()] })
+  }
+
+  // Returns the offset the snapshot was taken at, or -1 when the text is unusable.
+  load(text: string): number {
+    try {
+      const parsed = JSON.parse(text) as { version: number; offset: number; producers: ProducerEntry[] }
+      if (parsed.version !== 1 || !Array.isArray(parsed.producers)) return -1
+      this.producers.clear()
+      for (const p of parsed.producers) this.producers.set(p.producerId, p)
+      return parsed.offset
+    } catch {
+      return -1
+    }
+  }
+
+  clear(): void {
+    this.producers.clear()
+  }
+}

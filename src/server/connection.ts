@@ -1,0 +1,240 @@
+// One client connection: framing (the size is checked before anything is buffered), decoding,
+// dispatch, and responses written in request order even when handlers finish out of order
+// (a long-polling Fetch behind a Produce). Broken framing, an unknown API key, an unsupported
+// version or an undecodable body closes this connection with a log line and nothing else.
+
+import type { Socket } from 'node:net'
+import { API_VERSIONS_KEY, peekHeader, readRequestHeader, responseHeaderFlexible, writeResponseHeader } from '../../protocol/header.js'
+import { ErrorCode, KafkaError, errorName } from '../../protocol/errors.js'
+import { ProtocolError, Reader, Writer } from '../../protocol/primitives.js'
+import { ApiVersions } from '../../protocol/apis/api-versions.js'
+import { inRange } from '../../protocol/schema.js'
+import type { Broker } from '../broker.js'
+import type { Logger } from '../logger.js'
+import { servedRange, type AnyHandler, type ConnectionInfo, type RequestContext } from '../handlers/handler.js'
+
+export interface ConnectionOptions {
+  broker: Broker
+  handlers: ReadonlyMap<number, AnyHandler>
+  logger: Logger
+  maxRequestBytes: number
+}
+
+interface Slot {
+  ready: boolean
+  chunks: Buffer[] | null
+}
+
+// Past this many requests awaiting their response, stop reading until some are answered.
+const MAX_IN_FLIGHT = 128
+
+let nextId = 1
+
+export class Connection implements ConnectionInfo {
+  readonly id = nextId++
+  readonly remote: string
+  clientSoftwareName: string | null = null
+  clientSoftwareVersion: string | null = null
+  readonly closed: Promise<void>
+  private resolveClosed!: () => void
+  private pending: Buffer[] = []
+  private pendingBytes = 0
+  private expected = -1 // size of the frame being assembled, -1 while reading a size
+  private readonly queue: Slot[] = []
+  private isClosed = false
+  private readonly log: Logger
+  private onIdle: (() => void) | null = null
+
+  constructor(private readonly socket: Socket, private readonly o: ConnectionOptions) {
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`
+    this.log = o.logger.child({ conn: this.id, remote: this.remote })
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve))
+    socket.setNoDelay(true)
+    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    socket.on('error', (err) => this.log.debug({ err }, 'socket error'))
+    socket.on('close', () => this.onClose())
+    socket.on('drain', () => this.maybeResume())
+  }
+
+  private onData(chunk: Buffer): void {
+    this.pending.push(chunk)
+    this.pendingBytes += chunk.length
+    while (!this.isClosed) {
+      if (this.expected < 0) {
+        if (this.pendingBytes < 4) return
+        const size = this.take(4).readInt32BE(0)
+        if (size < 8 || size > this.o.maxRequestBytes) {
+          this.fail(size < 8 ? `frame size ${size} is too small for a request header` : `frame size ${size} exceeds socket.request.max.bytes ${this.o.maxRequestBytes}`)
+          return
+        }
+        this.expected = size
+      }
+      if (this.pendingBytes < this.expected) return
+      const frame = this.take(this.expected)
+      this.expected = -1
+      this.handleFrame(frame)
+    }
+  }
+
+  // Removes n bytes from the front of the pending chunks; copies only when they span chunks.
+  private take(n: number): Buffer {
+    const first = this.pending[0]!
+    let out: Buffer
+    if (first.length >= n) {
+      out = first.subarray(0, n)
+      if (first.length === n) this.pending.shift()
+      else this.pending[0] = first.subarray(n)
+    } else {
+      out = Buffer.allocUnsafe(n)
+      let got = 0
+      while (got < n) {
+        const c = this.pending[0]!
+        const k = Math.min(c.length, n - got)
+        c.copy(out, got, 0, k)
+        got += k
+        if (k === c.length) this.pending.shift()
+        else this.pending[0] = c.subarray(k)
+      }
+    }
+    this.pendingBytes -= n
+    return out
+  }
+
+  private handleFrame(frame: Buffer): void {
+    const peek = peekHeader(frame)!
+    const handler = this.o.handlers.get(peek.apiKey)
+    if (!handler) return this.fail(`unknown API key ${peek.apiKey}`, peek)
+    const range = servedRange(handler)
+    if (!inRange(range, peek.apiVersion)) {
+      // KIP-511: a client newer than us learns our ApiVersions range from a v0 error reply.
+      if (peek.apiKey === API_VERSIONS_KEY && peek.apiVersion > range.max) {
+        return this.respondRaw(peek.correlationId, 0, {
+          errorCode: ErrorCode.UNSUPPORTED_VERSION,
+          apiKeys: [{ apiKey: API_VERSIONS_KEY, minVersion: range.min, maxVersion: range.max }],
+        })
+      }
+      return this.fail(`unsupported version ${peek.apiVersion} of ${handler.api.name} (serving ${range.min}-${range.max})`, peek)
+    }
+    const flexible = handler.api.isFlexible(peek.apiVersion)
+    let header
+    let req
+    try {
+      const r = new Reader(frame)
+      header = readRequestHeader(r, flexible)
+      req = handler.api.request(peek.apiVersion).read(r)
+    } catch (err) {
+      if (err instanceof ProtocolError) return this.fail(`malformed ${handler.api.name} v${peek.apiVersion} request: ${err.message}`, peek)
+      throw err
+    }
+    const slot: Slot = { ready: false, chunks: null }
+    this.queue.push(slot)
+    if (this.queue.length >= MAX_IN_FLIGHT) this.socket.pause()
+    const ctx: RequestContext = { broker: this.o.broker, header, version: peek.apiVersion, connection: this }
+    const respond = (res: unknown) => {
+      if (res === null) {
+        slot.chunks = null
+      } else {
+        slot.chunks = this.encode(handler, peek.apiVersion, header.correlationId, res, flexible)
+      }
+      slot.ready = true
+      this.flush()
+    }
+    const onError = (err: unknown) => {
+      const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR
+      if (code === ErrorCode.UNKNOWN_SERVER_ERROR) {
+        this.log.error({ err, apiKey: peek.apiKey, apiVersion: peek.apiVersion, correlationId: peek.correlationId, clientId: header.clientId }, `${handler.api.name} failed`)
+      } else {
+        this.log.debug({ apiKey: peek.apiKey, apiVersion: peek.apiVersion, correlationId: peek.correlationId, error: errorName(code), message: (err as Error).message }, `${handler.api.name} error`)
+      }
+      try {
+        respond(handler.errorResponse(req, code, ctx))
+      } catch (inner) {
+        this.log.error({ err: inner }, 'building the error response failed')
+        this.destroy()
+      }
+    }
+    try {
+      const out = handler.handle(req, ctx)
+      if (out instanceof Promise) out.then(respond, onError)
+      else respond(out)
+    } catch (err) {
+      onError(err)
+    }
+  }
+
+  private encode(handler: AnyHandler, version: number, correlationId: number, res: unknown, flexible: boolean): Buffer[] {
+    const w = new Writer(512)
+    const patch = w.reserve(4)
+    writeResponseHeader(w, correlationId, responseHeaderFlexible(handler.api.key, flexible))
+    handler.api.response(version).write(w, res)
+    const size = w.length - 4
+    patch((buf, at) => buf.writeInt32BE(size, at))
+    return w.chunksOut()
+  }
+
+  private respondRaw(correlationId: number, version: number, body: object): void {
+    const slot: Slot = { ready: true, chunks: null }
+    const w = new Writer(64)
+    const patch = w.reserve(4)
+    writeResponseHeader(w, correlationId, false)
+    ApiVersions.response(version).write(w, body)
+    const size = w.length - 4
+    patch((buf, at) => buf.writeInt32BE(size, at))
+    slot.chunks = w.chunksOut()
+    this.queue.push(slot)
+    this.flush()
+  }
+
+  private flush(): void {
+    if (this.isClosed) return
+    let wrote = false
+    while (this.queue.length > 0 && this.queue[0]!.ready) {
+      const slot = this.queue.shift()!
+      if (!slot.chunks) continue
+      if (!wrote) this.socket.cork()
+      wrote = true
+      for (const c of slot.chunks) this.socket.write(c)
+    }
+    if (wrote) this.socket.uncork()
+    if (this.queue.length === 0 && this.onIdle) {
+      this.onIdle()
+      this.onIdle = null
+      return
+    }
+    this.maybeResume()
+  }
+
+  private maybeResume(): void {
+    if (this.isClosed || this.onIdle) return
+    if (this.queue.length < MAX_IN_FLIGHT && this.socket.writableLength < 16 * 1024 * 1024 && this.socket.isPaused()) this.socket.resume()
+    else if (this.socket.writableLength >= 16 * 1024 * 1024) this.socket.pause()
+  }
+
+  private fail(reason: string, peek?: { apiKey: number; apiVersion: number; correlationId: number }): void {
+    this.log.warn({ apiKey: peek?.apiKey, apiVersion: peek?.apiVersion, correlationId: peek?.correlationId }, `closing connection: ${reason}`)
+    this.destroy()
+  }
+
+  destroy(): void {
+    if (this.isClosed) return
+    this.isClosed = true
+    this.pending = []
+    this.socket.destroy()
+    this.resolveClosed()
+  }
+
+  // Stops reading new requests; resolves once every request already read has been answered.
+  drain(): Promise<void> {
+    this.socket.pause()
+    if (this.queue.length === 0 || this.isClosed) return Promise.resolve()
+    return new Promise((resolve) => {
+      this.onIdle = resolve
+      void this.closed.then(() => resolve())
+    })
+  }
+
+  private onClose(): void {
+    this.isClosed = true
+    this.resolveClosed()
+  }
+}

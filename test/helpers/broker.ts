@@ -1,0 +1,26 @@
+// Starts a broker for a test: in-process on port 0, in memory or in a temp dir removed afterwards.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { startBroker, type RunningBroker, type StartOptions } from '../../src/index.js'
+
+export interface TestBroker extends RunningBroker {
+  dataDir: string | null
+  cleanup(): Promise<void>
+}
+
+export function tempDir(prefix = 'rivulet-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+export async function startTestBroker(o: StartOptions & { disk?: boolean } = {}): Promise<TestBroker> {
+  const dataDir = o.disk ? (o.dataDir ?? tempDir()) : null
+  const b = await startBroker({ port: 0, memory: !o.disk, ...o, dataDir: dataDir ?? undefined })
+  return Object.assign(b, {
+    dataDir,
+    async cleanup() {
+      await b.stop()
+      if (dataDir && !o.dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+    },
+  })
+}
