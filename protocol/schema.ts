@@ -104,6 +104,12 @@ function struct<S extends Fields>(fields: S, o?: Opts<StructOf<S>>): Field<Struc
   return field('struct', o, undefined, 'none', { fields: structSpec(fields) })
 }
 
+// Kafka's nullable structs (nullableVersions on a struct field) carry a marker byte: -1 for null,
+// 1 when present.
+function nullableStruct<S extends Fields>(fields: S, o?: NullableOpts<StructOf<S> | null>): Field<StructOf<S> | null> {
+  return field('struct', o, null, '0+', { fields: structSpec(fields) })
+}
+
 function array<E>(el: Field<E>, o?: Opts<E[]>): Field<E[]>
 function array<S extends Fields>(el: S, o?: Opts<StructOf<S>[]>): Field<StructOf<S>[]>
 function array(el: Field<unknown> | Fields, o?: Opts<unknown[]>): Field<unknown[]> {
@@ -136,6 +142,7 @@ export const t = {
   array,
   nullableArray,
   struct,
+  nullableStruct,
 }
 
 export interface Codec<T> {
@@ -246,8 +253,19 @@ function compileSpec(spec: FieldSpec, version: number, flexible: boolean, name: 
         flexible ? 1 : 4,
       )
     }
-    case 'struct':
-      return compileStruct(spec.fields!, version, flexible)
+    case 'struct': {
+      const inner = compileStruct(spec.fields!, version, flexible)
+      if (!nullable) return inner
+      return fixed(
+        (r) => (r.int8() < 0 ? null : inner.read(r)),
+        (w, v) => {
+          if (v === null || v === undefined) return w.int8(-1)
+          w.int8(1)
+          inner.write(w, v)
+        },
+        1,
+      )
+    }
   }
 }
 

@@ -1,0 +1,46 @@
+// Runs the CLI broker as a child process (the built dist/, as a user would run it) and reads its
+// bootstrap address from stdout.
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/src/cli.js')
+
+export interface ChildBroker {
+  proc: ChildProcess
+  bootstrap: string
+  port: number
+  output: () => string
+  exited: Promise<number | null>
+  kill(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+export function startChildBroker(args: string[]): Promise<ChildBroker> {
+  const proc = spawn(process.execPath, [CLI, '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /Bootstrap: (\S+):(\d+)/.exec(out)
+      if (m) {
+        proc.stdout!.off('data', onData)
+        proc.stdout!.on('data', (c: Buffer) => (out += c.toString()))
+        resolve({
+          proc,
+          bootstrap: `${m[1]}:${m[2]}`,
+          port: Number(m[2]),
+          output: () => out,
+          exited,
+          kill: (signal = 'SIGTERM') => {
+            if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal)
+            return exited
+          },
+        })
+      }
+    }
+    proc.stdout!.on('data', onData)
+    proc.stderr!.on('data', (c: Buffer) => (out += c.toString()))
+    void exited.then((code) => reject(new Error(`broker exited (${code}) before listening:\n${out}`)))
+  })
+}

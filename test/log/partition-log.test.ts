@@ -1,0 +1,170 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { buildBatch, decodeBatchRecords } from '../../protocol/record-batch.js'
+import { PartitionLog } from '../../src/log/partition-log.js'
+import { diskStorage, memoryStorage, type Storage } from '../../src/log/storage.js'
+import { DEFAULT_LOG_CONFIG, LogError, type LogConfig } from '../../src/log/types.js'
+import { tempDir } from '../helpers/broker.js'
+
+const dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+})
+
+function disk(): Storage {
+  const d = tempDir('rivulet-log-')
+  dirs.push(d)
+  return diskStorage(d)
+}
+
+const NOW = 1_700_000_000_000
+
+function batch(n: number, from = 0, ts = NOW, extra: Partial<Parameters<typeof buildBatch>[0]> = {}): Buffer {
+  return buildBatch({ records: Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`k${from + i}`), value: Buffer.from(`value-${from + i}`.padEnd(100, '.')), timestamp: ts + i })), ...extra })
+}
+
+function open(storage: Storage, config: Partial<LogConfig> = {}, clean = true, logStartOffset = 0): PartitionLog {
+  return PartitionLog.open({ storage, dir: path.join(storage.root, 't-0'), config: { ...DEFAULT_LOG_CONFIG, ...config }, clean, logStartOffset, nowMs: NOW })
+}
+
+// Reads every record from `from` to the end, batch by batch, as a consumer would.
+function readAll(log: PartitionLog, from = log.logStartOffset): { offset: number; key: string }[] {
+  const out: { offset: number; key: string }[] = []
+  let next = from
+  while (next < log.logEndOffset) {
+    const data = log.read(next, 4096, true)!
+    let at = 0
+    while (at < data.length) {
+      const size = 12 + data.readInt32BE(at + 8)
+      for (const r of decodeBatchRecords(data.subarray(at, at + size))) {
+        if (r.offset >= next) out.push({ offset: r.offset, key: r.key!.toString() })
+      }
+      at += size
+    }
+    next = out[out.length - 1]!.offset + 1
+  }
+  return out
+}
+
+describe.each([
+  ['disk', disk],
+  ['memory', () => memoryStorage()],
+])('PartitionLog on %s', (_name, make) => {
+  it('assigns offsets, rolls segments and reads from any offset through the sparse index', () => {
+    const log = open(make(), { segmentBytes: 3000, indexIntervalBytes: 500 })
+    for (let i = 0; i < 40; i++) {
+      const r = log.append(batch(3, i * 3), 0, NOW)
+      expect(r.baseOffset).toBe(i * 3)
+      expect(r.lastOffset).toBe(i * 3 + 2)
+    }
+    expect(log.logEndOffset).toBe(120)
+    expect(log.segmentCount).toBeGreaterThan(5)
+    const all = readAll(log)
+    expect(all.map((r) => r.offset)).toEqual(Array.from({ length: 120 }, (_, i) => i))
+    expect(all[77]!.key).toBe('k77')
+    for (const from of [0, 1, 2, 3, 59, 60, 61, 100, 119]) expect(readAll(log, from)[0]).toEqual({ offset: from, key: `k${from}` })
+    expect(log.read(120, 1000, true)).toBeNull()
+    expect(() => log.read(121, 1000, true)).toThrow(LogError)
+  })
+
+  it('respects maxBytes but always returns one whole batch when asked to', () => {
+    const log = open(make())
+    log.append(batch(5), 0, NOW)
+    log.append(batch(5, 5), 0, NOW)
+    const one = log.read(0, 10, true)!
+    expect(12 + one.readInt32BE(8)).toBe(one.length)
+    expect(log.read(0, 10, false)).toBeNull()
+    expect(log.read(0, 1 << 20, false)!.length).toBe(2 * one.length)
+  })
+
+  it('applies retention by size and by time, and DeleteRecords moves the log start offset', () => {
+    const log = open(make(), { segmentBytes: 2000 })
+    for (let i = 0; i < 20; i++) log.append(batch(2, i * 2, NOW - 10_000 + i), 0, NOW)
+    const segments = log.segmentCount
+    log.config = { ...log.config, retentionBytes: 2500 }
+    expect(log.applyRetention(NOW)).toBeGreaterThan(0)
+    expect(log.segmentCount).toBeLessThan(segments)
+    expect(log.size).toBeLessThanOrEqual(2500 + 2000)
+    const start = log.logStartOffset
+    expect(start).toBeGreaterThan(0)
+    expect(() => log.read(0, 100, true)).toThrow(/outside/)
+    expect(readAll(log)[0]!.offset).toBe(start)
+
+    expect(log.deleteRecordsBefore(35)).toBe(35)
+    expect(readAll(log, 35)[0]!.offset).toBe(35)
+    expect(() => log.deleteRecordsBefore(100)).toThrow(LogError)
+
+    log.config = { ...log.config, retentionBytes: -1, retentionMs: 1000 }
+    log.applyRetention(NOW + 60_000)
+    expect(log.logStartOffset).toBe(40)
+    expect(log.logEndOffset).toBe(40)
+    expect(log.append(batch(1, 40), 0, NOW).baseOffset).toBe(40)
+  })
+
+  it('finds the segment and batches for a timestamp', () => {
+    const log = open(make(), { segmentBytes: 1500, indexIntervalBytes: 100 })
+    for (let i = 0; i < 30; i++) log.append(batch(1, i, NOW + i * 1000), 0, NOW)
+    const first = log.batchesForTimestamp(NOW + 12_500).next().value!
+    expect(first.meta.baseOffset).toBe(13)
+    expect(log.batchesForTimestamp(NOW + 31_000).next().done).toBe(true)
+    expect(log.maxTimestamp()).toEqual({ timestamp: NOW + 29_000, batchLastOffset: 29 })
+  })
+})
+
+describe('PartitionLog recovery', () => {
+  it('reopens a cleanly closed log from its indexes, offsets continuing', () => {
+    const storage = disk()
+    const log = open(storage, { segmentBytes: 3000, indexIntervalBytes: 300 })
+    for (let i = 0; i < 30; i++) log.append(batch(2, i * 2), 0, NOW)
+    log.close()
+    const again = open(storage, { segmentBytes: 3000, indexIntervalBytes: 300 })
+    expect(again.logEndOffset).toBe(60)
+    expect(again.append(batch(1, 60), 0, NOW).baseOffset).toBe(60)
+    expect(readAll(again).length).toBe(61)
+  })
+
+  it('truncates a torn tail after an unclean stop and continues from the last whole batch', () => {
+    const storage = disk()
+    const log = open(storage)
+    for (let i = 0; i < 10; i++) log.append(batch(2, i * 2), 0, NOW)
+    const file = path.join(storage.root, 't-0', '00000000000000000000.log')
+    const good = fs.statSync(file).size
+    // Half of another batch, as a kill -9 in the middle of a write would leave it.
+    fs.appendFileSync(file, batch(2, 20).subarray(0, 40))
+    const again = open(storage, {}, false)
+    expect(fs.statSync(file).size).toBe(good)
+    expect(again.logEndOffset).toBe(20)
+    expect(again.append(batch(1, 20), 0, NOW).baseOffset).toBe(20)
+    expect(readAll(again).map((r) => r.offset)).toEqual(Array.from({ length: 21 }, (_, i) => i))
+  })
+
+  it('cuts at the first batch whose CRC does not match', () => {
+    const storage = disk()
+    const log = open(storage)
+    const sizes: number[] = []
+    for (let i = 0; i < 5; i++) {
+      const b = batch(2, i * 2)
+      sizes.push(b.length)
+      log.append(b, 0, NOW)
+    }
+    const file = path.join(storage.root, 't-0', '00000000000000000000.log')
+    const bytes = fs.readFileSync(file)
+    const third = sizes[0]! + sizes[1]!
+    bytes[third + 70] ^= 0xff
+    fs.writeFileSync(file, bytes)
+    const again = open(storage, {}, false)
+    expect(again.logEndOffset).toBe(4)
+    expect(fs.statSync(file).size).toBe(third)
+  })
+
+  it('rebuilds producer state from the log when no snapshot exists', () => {
+    const storage = disk()
+    const log = open(storage)
+    log.append(batch(3, 0, NOW, { producerId: 7, producerEpoch: 0, baseSequence: 0 }), 0, NOW)
+    const again = open(storage, {}, false)
+    const dup = again.append(batch(3, 0, NOW, { producerId: 7, producerEpoch: 0, baseSequence: 0 }), 0, NOW)
+    expect(dup).toMatchObject({ duplicate: true, baseOffset: 0, lastOffset: 2 })
+    expect(again.logEndOffset).toBe(3)
+  })
+})
