@@ -409,3 +409,18 @@ export function defineApi<Q extends Fields, S extends Fields>(spec: ApiSpec<Q, S
     response: (v) => pick(responses, v),
   }
 }
+
+// A standalone versioned struct (not an API): the records of internal topics and the consumer
+// protocol's embedded bytes are written this way by Kafka.
+export function defineStruct<S extends Fields>(fields: S, valid: string, flexible = 'none'): (version: number) => Codec<StructOf<S>> {
+  const range = parseVersions(valid)
+  const flex = parseVersions(flexible)
+  const spec = structSpec(fields)
+  const codecs: Codec<StructOf<S>>[] = []
+  for (let v = range.min; v <= range.max; v++) codecs[v] = compileStruct(spec, v, inRange(flex, v)) as unknown as Codec<StructOf<S>>
+  return (v) => {
+    const c = codecs[v]
+    if (!c) throw new ProtocolError(`struct version ${v} is not supported (valid ${valid})`)
+    return c
+  }
+}

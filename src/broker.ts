@@ -10,6 +10,8 @@ import { LogManager } from './log/log-manager.js'
 import type { PartitionLog } from './log/partition-log.js'
 import type { Storage } from './log/storage.js'
 import type { Logger } from './logger.js'
+import { GroupCoordinator } from './groups/coordinator.js'
+import { expireOffsets } from './groups/offsets.js'
 
 export interface BrokerOptions {
   config: BrokerConfig
@@ -25,10 +27,12 @@ export class Broker {
   readonly clock: Clock
   readonly logger: Logger
   readonly storage: Storage
+  readonly groups: GroupCoordinator
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
   private readonly waiters = new Map<string, Set<() => void>>()
   private retentionTimer: Timer | null = null
+  private offsetExpiryTimer: Timer | null = null
   private stopped = false
 
   constructor(o: BrokerOptions) {
@@ -42,6 +46,7 @@ export class Broker {
       now: () => o.clock.now(),
       warn: (msg, details) => o.logger.warn(details, msg),
     })
+    this.groups = new GroupCoordinator(this)
   }
 
   get nodeId(): number {
@@ -52,7 +57,9 @@ export class Broker {
     const { clean } = this.logs.start()
     this.cluster.load()
     for (const t of this.cluster.topics.values()) this.openTopicLogs(t)
+    this.groups.load()
     this.scheduleRetention()
+    this.scheduleOffsetExpiry()
     return { clean, topics: this.cluster.topics.size }
   }
 
@@ -68,6 +75,20 @@ export class Broker {
         this.logger.error({ err }, 'retention pass failed')
       }
       this.scheduleRetention()
+    })
+  }
+
+  // Kafka's offsets.retention.check.interval.ms default.
+  private scheduleOffsetExpiry(): void {
+    this.offsetExpiryTimer = this.clock.schedule(600_000, () => {
+      if (this.stopped) return
+      try {
+        const n = expireOffsets(this.groups)
+        if (n > 0) this.logger.info({ offsets: n }, 'expired committed offsets')
+      } catch (err) {
+        this.logger.error({ err }, 'offset expiry failed')
+      }
+      this.scheduleOffsetExpiry()
     })
   }
 
@@ -175,6 +196,8 @@ export class Broker {
     if (this.stopped) return
     this.stopped = true
     this.retentionTimer?.cancel()
+    this.offsetExpiryTimer?.cancel()
+    this.groups.stop()
     this.logs.close()
   }
 }

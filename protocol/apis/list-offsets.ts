@@ -1,0 +1,41 @@
+import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
+
+// ListOffsets (2). v0 asks for up to maxNumOffsets offsets and gets oldStyleOffsets back; v1+ one
+// (timestamp, offset) per partition. v2+ isolation level; v4+ leader epochs; special timestamps:
+// -1 latest, -2 earliest, -3 max timestamp (v7+), -4 local log start (v8+), -5 last tiered (v9+).
+export const ListOffsets = defineApi({
+  key: 2,
+  name: 'ListOffsets',
+  valid: '0-10',
+  flexible: '6+',
+  request: {
+    replicaId: t.int32(),
+    isolationLevel: t.int8({ versions: '2+' }),
+    topics: t.array({
+      name: t.string(),
+      partitions: t.array({
+        partitionIndex: t.int32(),
+        currentLeaderEpoch: t.int32({ versions: '4+', default: -1 }),
+        timestamp: t.int64(),
+        maxNumOffsets: t.int32({ versions: '0', default: 1 }),
+      }),
+    }),
+    timeoutMs: t.int32({ versions: '10+' }),
+  },
+  response: {
+    throttleTimeMs: t.int32({ versions: '2+' }),
+    topics: t.array({
+      name: t.string(),
+      partitions: t.array({
+        partitionIndex: t.int32(),
+        errorCode: t.errorCode(),
+        oldStyleOffsets: t.array(t.int64(), { versions: '0' }),
+        timestamp: t.int64({ versions: '1+', default: -1n }),
+        offset: t.int64({ versions: '1+', default: -1n }),
+        leaderEpoch: t.int32({ versions: '4+', default: -1 }),
+      }),
+    }),
+  },
+})
+export type ListOffsetsRequest = RequestOf<typeof ListOffsets>
+export type ListOffsetsResponse = ResponseOf<typeof ListOffsets>

@@ -1,0 +1,40 @@
+import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
+
+// OffsetCommit (8). v0 has no generation/member (a simple commit); v1 only: per-partition
+// commitTimestamp; v2–4: request-wide retentionTimeMs (-1 = broker default), dropped in v5+;
+// v6+: committedLeaderEpoch; v7+: groupInstanceId. (Kafka 4.x adds v10 with topic ids: not served.)
+export const OffsetCommit = defineApi({
+  key: 8,
+  name: 'OffsetCommit',
+  valid: '0-9',
+  flexible: '8+',
+  request: {
+    groupId: t.string(),
+    generationIdOrMemberEpoch: t.int32({ versions: '1+', default: -1 }),
+    memberId: t.string({ versions: '1+' }),
+    groupInstanceId: t.nullableString({ versions: '7+', nullable: '7+', default: null }),
+    retentionTimeMs: t.int64({ versions: '2-4', default: -1n }),
+    topics: t.array({
+      name: t.string(),
+      partitions: t.array({
+        partitionIndex: t.int32(),
+        committedOffset: t.int64(),
+        committedLeaderEpoch: t.int32({ versions: '6+', default: -1 }),
+        commitTimestamp: t.int64({ versions: '1', default: -1n }),
+        committedMetadata: t.nullableString({ nullable: '0+', default: '' }),
+      }),
+    }),
+  },
+  response: {
+    throttleTimeMs: t.int32({ versions: '3+' }),
+    topics: t.array({
+      name: t.string(),
+      partitions: t.array({
+        partitionIndex: t.int32(),
+        errorCode: t.errorCode(),
+      }),
+    }),
+  },
+})
+export type OffsetCommitRequest = RequestOf<typeof OffsetCommit>
+export type OffsetCommitResponse = ResponseOf<typeof OffsetCommit>

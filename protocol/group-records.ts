@@ -1,0 +1,84 @@
+// Records of the internal `__consumer_offsets` topic, in Kafka's own key/value schemas (an int16
+// schema version, then the struct): committed offsets (key v1) and group metadata (key v2). A
+// null value is a tombstone.
+
+import { ProtocolError, Reader, Writer } from './primitives.js'
+import { defineStruct, t } from './schema.js'
+
+const offsetKey = defineStruct({ group: t.string(), topic: t.string(), partition: t.int32() }, '0-1')
+const offsetValue = defineStruct({
+  offset: t.int64(),
+  leaderEpoch: t.int32({ versions: '3+', default: -1 }),
+  metadata: t.string(),
+  commitTimestamp: t.int64(),
+  expireTimestamp: t.int64({ versions: '1', default: -1n }),
+}, '0-3')
+const groupKey = defineStruct({ group: t.string() }, '2')
+const memberFields = {
+  memberId: t.string(),
+  groupInstanceId: t.nullableString({ versions: '3+', default: null }),
+  clientId: t.string(),
+  clientHost: t.string(),
+  rebalanceTimeout: t.int32({ versions: '1+' }),
+  sessionTimeout: t.int32(),
+  subscription: t.bytes(),
+  assignment: t.bytes(),
+}
+const groupValue = defineStruct({
+  protocolType: t.string(),
+  generation: t.int32(),
+  protocol: t.nullableString(),
+  leader: t.nullableString(),
+  currentStateTimestamp: t.int64({ versions: '2+', default: -1n }),
+  members: t.array(memberFields),
+}, '0-3')
+
+const OFFSET_VALUE_VERSION = 3
+const GROUP_VALUE_VERSION = 3
+
+export type OffsetValue = ReturnType<ReturnType<typeof offsetValue>['read']>
+export type GroupValue = ReturnType<ReturnType<typeof groupValue>['read']>
+export type GroupMemberValue = GroupValue['members'][number]
+
+export type GroupRecord =
+  | { kind: 'offset'; group: string; topic: string; partition: number; value: OffsetValue | null }
+  | { kind: 'group'; group: string; value: GroupValue | null }
+
+function encodeWith(version: number, write: (w: Writer) => void): Buffer {
+  const w = new Writer(64)
+  w.int16(version)
+  write(w)
+  return w.toBuffer()
+}
+
+export function offsetRecord(group: string, topic: string, partition: number, value: OffsetValue | null): { key: Buffer; value: Buffer | null } {
+  return {
+    key: encodeWith(1, (w) => offsetKey(1).write(w, { group, topic, partition })),
+    value: value === null ? null : encodeWith(OFFSET_VALUE_VERSION, (w) => offsetValue(OFFSET_VALUE_VERSION).write(w, value)),
+  }
+}
+
+export function groupRecord(group: string, value: GroupValue | null): { key: Buffer; value: Buffer | null } {
+  return {
+    key: encodeWith(2, (w) => groupKey(2).write(w, { group })),
+    value: value === null ? null : encodeWith(GROUP_VALUE_VERSION, (w) => groupValue(GROUP_VALUE_VERSION).write(w, value)),
+  }
+}
+
+export function decodeGroupRecord(key: Buffer, value: Buffer | null): GroupRecord {
+  const r = new Reader(key)
+  const kv = r.int16()
+  if (kv === 0 || kv === 1) {
+    const k = offsetKey(kv).read(r)
+    if (value === null) return { kind: 'offset', ...k, value: null }
+    const vr = new Reader(value)
+    return { kind: 'offset', ...k, value: offsetValue(vr.int16()).read(vr) }
+  }
+  if (kv === 2) {
+    const k = groupKey(2).read(r)
+    if (value === null) return { kind: 'group', group: k.group, value: null }
+    const vr = new Reader(value)
+    return { kind: 'group', group: k.group, value: groupValue(vr.int16()).read(vr) }
+  }
+  throw new ProtocolError(`unknown __consumer_offsets key version ${kv}`)
+}

@@ -1,0 +1,160 @@
+// One classic consumer group: its state machine (Empty → PreparingRebalance → CompletingRebalance
+// → Stable, and Dead), members, generation, selected protocol and committed offsets. Mutated only
+// by the GroupCoordinator.
+
+import type { Timer } from '../clock.js'
+
+export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead'
+
+export interface JoinResult {
+  errorCode: number
+  generationId: number
+  protocolType: string | null
+  protocolName: string | null
+  leader: string
+  memberId: string
+  skipAssignment: boolean
+  members: { memberId: string; groupInstanceId: string | null; metadata: Buffer }[]
+}
+
+export interface SyncResult {
+  errorCode: number
+  protocolType: string | null
+  protocolName: string | null
+  assignment: Buffer
+}
+
+export interface Protocol {
+  name: string
+  metadata: Buffer
+}
+
+export class Member {
+  assignment: Buffer = Buffer.alloc(0)
+  joinWaiter: ((r: JoinResult) => void) | null = null
+  syncWaiter: ((r: SyncResult) => void) | null = null
+  heartbeatTimer: Timer | null = null
+  // Set after a join until the member's SyncGroup arrives; used to evict members that never sync.
+  awaitingSync = false
+
+  constructor(
+    public memberId: string,
+    readonly groupInstanceId: string | null,
+    public clientId: string,
+    public clientHost: string,
+    public rebalanceTimeoutMs: number,
+    public sessionTimeoutMs: number,
+    public protocolType: string,
+    public protocols: Protocol[],
+  ) {}
+
+  metadataFor(protocol: string | null): Buffer {
+    return this.protocols.find((p) => p.name === protocol)?.metadata ?? Buffer.alloc(0)
+  }
+
+  matches(protocols: readonly Protocol[]): boolean {
+    return protocols.length === this.protocols.length && protocols.every((p, i) => p.name === this.protocols[i]!.name && p.metadata.equals(this.protocols[i]!.metadata))
+  }
+}
+
+export interface CommittedOffset {
+  offset: number
+  leaderEpoch: number
+  metadata: string
+  commitTimestamp: number
+  expireTimestamp: number // -1: governed by offsets.retention.minutes
+}
+
+export class Group {
+  state: GroupState = 'Empty'
+  generationId = 0
+  protocolType: string | null = null
+  protocolName: string | null = null
+  leaderId: string | null = null
+  readonly members = new Map<string, Member>()
+  readonly staticMembers = new Map<string, string>() // group.instance.id -> member id
+  readonly pendingMembers = new Map<string, Timer>() // ids handed out with MEMBER_ID_REQUIRED
+  readonly offsets = new Map<string, CommittedOffset>()
+  joinTimer: Timer | null = null
+  initialDelay = false // waiting out group.initial.rebalance.delay.ms: no early completion
+  syncTimer: Timer | null = null
+  currentStateTimestamp: number
+
+  constructor(readonly groupId: string, now: number) {
+    this.currentStateTimestamp = now
+  }
+
+  transition(state: GroupState, now: number): void {
+    this.state = state
+    this.currentStateTimestamp = now
+  }
+
+  add(member: Member): void {
+    if (this.members.size === 0) this.protocolType = member.protocolType
+    this.members.set(member.memberId, member)
+    if (member.groupInstanceId !== null) this.staticMembers.set(member.groupInstanceId, member.memberId)
+    if (this.leaderId === null) this.leaderId = member.memberId
+  }
+
+  remove(memberId: string): Member | undefined {
+    const m = this.members.get(memberId)
+    if (!m) return undefined
+    m.heartbeatTimer?.cancel()
+    this.members.delete(memberId)
+    if (m.groupInstanceId !== null && this.staticMembers.get(m.groupInstanceId) === memberId) this.staticMembers.delete(m.groupInstanceId)
+    if (this.leaderId === memberId) this.leaderId = this.members.keys().next().value ?? null
+    return m
+  }
+
+  // Protocols every member supports, each member voting for its most preferred one
+  // (Kafka's GroupMetadata.selectProtocol); ties go to the first candidate.
+  selectProtocol(): string | null {
+    const all = [...this.members.values()]
+    if (all.length === 0) return null
+    const candidates = all[0]!.protocols.map((p) => p.name).filter((name) => all.every((m) => m.protocols.some((p) => p.name === name)))
+    const votes = new Map<string, number>()
+    for (const m of all) {
+      const vote = m.protocols.find((p) => candidates.includes(p.name))
+      if (vote) votes.set(vote.name, (votes.get(vote.name) ?? 0) + 1)
+    }
+    let best: string | null = null
+    for (const name of candidates) if (best === null || (votes.get(name) ?? 0) > (votes.get(best) ?? 0)) best = name
+    return best
+  }
+
+  // Whether a joining member's protocols leave at least one protocol every member supports.
+  supportsProtocols(protocolType: string, protocols: readonly Protocol[]): boolean {
+    if (this.members.size === 0) return protocolType !== '' && protocols.length > 0
+    if (this.protocolType !== protocolType) return false
+    return protocols.some((p) => [...this.members.values()].every((m) => m.protocols.some((q) => q.name === p.name)))
+  }
+
+  allJoined(): boolean {
+    if (this.pendingMembers.size > 0) return false
+    for (const m of this.members.values()) if (!m.joinWaiter) return false
+    return true
+  }
+
+  maxRebalanceTimeout(): number {
+    let max = 0
+    for (const m of this.members.values()) max = Math.max(max, m.rebalanceTimeoutMs)
+    return max
+  }
+
+  isSubscribedTo(topic: string, subscribedTopics: (m: Member) => string[] | null): boolean {
+    for (const m of this.members.values()) {
+      const topics = subscribedTopics(m)
+      if (topics === null || topics.includes(topic)) return true
+    }
+    return false
+  }
+}
+
+export function offsetKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`
+}
+
+export function splitOffsetKey(key: string): { topic: string; partition: number } {
+  const at = key.lastIndexOf('\u0000')
+  return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) }
+}
