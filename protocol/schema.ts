@@ -277,10 +277,15 @@ interface CompiledTagged extends CompiledField {
   tag: number
 }
 
+// Kafka writes a tagged field only when it differs from its default; structs compare by field.
 function isDefault(v: unknown, dflt: unknown): boolean {
   if (v === undefined || v === dflt) return true
   if (Array.isArray(v)) return v.length === 0 && Array.isArray(dflt) && dflt.length === 0
   if (Buffer.isBuffer(v)) return Buffer.isBuffer(dflt) && v.equals(dflt)
+  if (typeof v === 'object' && v !== null && typeof dflt === 'object' && dflt !== null) {
+    const d = dflt as Record<string, unknown>
+    return Object.entries(v).every(([k, x]) => isDefault(x, d[k]))
+  }
   return false
 }
 

@@ -16,13 +16,24 @@ export interface TopicInfo {
   internal: boolean
 }
 
+// A transactional id's producer (Kafka's TransactionMetadata, as far as InitProducerId needs it):
+// the current id and epoch, plus the previous id and last epoch so a retried InitProducerId after
+// an epoch bump or id rotation is recognised instead of fenced (KIP-360).
+export interface TransactionalIdState {
+  producerId: number
+  epoch: number // -1 until the first InitProducerId completes
+  lastEpoch?: number
+  prevProducerId?: number
+  timeoutMs?: number
+}
+
 interface Persisted {
   version: 1
   clusterId: string
   nextProducerId: number
   brokerConfigs: Record<string, string>
   topics: TopicInfo[]
-  transactionalIds?: Record<string, { producerId: number; epoch: number }>
+  transactionalIds?: Record<string, TransactionalIdState>
 }
 
 const MAX_TOPIC_NAME = 249
@@ -58,7 +69,7 @@ export class Cluster {
   private readonly byId = new Map<string, TopicInfo>()
   clusterId = randomUuid()
   private nextProducerId = 0
-  readonly transactionalIds = new Map<string, { producerId: number; epoch: number }>()
+  readonly transactionalIds = new Map<string, TransactionalIdState>()
   private readonly file: string
 
   constructor(private readonly storage: Storage, readonly config: BrokerConfig) {

@@ -7,13 +7,30 @@ import metadata from './metadata.js'
 import produce from './produce.js'
 import fetch from './fetch.js'
 // topic admin
+import createTopics from './create-topics.js'
+import deleteTopics from './delete-topics.js'
+import createPartitions from './create-partitions.js'
+import deleteRecords from './delete-records.js'
+import describeCluster from './describe-cluster.js'
+import describeTopicPartitions from './describe-topic-partitions.js'
+import listPartitionReassignments from './list-partition-reassignments.js'
+import describeLogDirs from './describe-log-dirs.js'
 // configs, offsets, producers
+import describeConfigs from './describe-configs.js'
+import alterConfigs from './alter-configs.js'
+import incrementalAlterConfigs from './incremental-alter-configs.js'
+import listOffsets from './list-offsets.js'
+import offsetForLeaderEpoch from './offset-for-leader-epoch.js'
+import initProducerId from './init-producer-id.js'
 // groups
 
 export const handlers: readonly AnyHandler[] = [
   apiVersions, metadata, produce, fetch,
   // topic admin
+  createTopics, deleteTopics, createPartitions, deleteRecords,
+  describeCluster, describeTopicPartitions, listPartitionReassignments, describeLogDirs,
   // configs, offsets, producers
+  describeConfigs, alterConfigs, incrementalAlterConfigs, listOffsets, offsetForLeaderEpoch, initProducerId,
   // groups
 ]
 

@@ -225,10 +225,23 @@ export class PartitionLog {
     return best
   }
 
+  // The batch holding `offset`. The sparse index may point at an earlier batch: skip to it.
   batchAt(offset: number): { meta: BatchMeta; buf: Buffer } | null {
     const seg = this.segments[this.segmentIndexFor(offset)]!
-    for (const b of seg.batchesFrom(offset)) return b
+    for (const b of seg.batchesFrom(offset)) {
+      if (b.meta.baseOffset > offset) return null
+      if (b.meta.lastOffset >= offset) return b
+    }
     return null
+  }
+
+  // Kafka 3.x's legacyFetchOffsetsBefore (ListOffsets v0): each segment's first offset with the
+  // time it was last written (here: its largest record timestamp, or its creation time when
+  // empty), then the log end offset at `nowMs` when the active segment holds data.
+  offsetTimes(nowMs: number): { offset: number; time: number }[] {
+    const out = this.segments.map((s) => ({ offset: Math.max(s.baseOffset, this.logStartOffset), time: s.maxTimestamp >= 0 ? s.maxTimestamp : s.createdMs }))
+    if (this.active.size > 0) out.push({ offset: this.logEndOffset, time: nowMs })
+    return out
   }
 
   // DeleteRecords: moves the log start offset (never past the high watermark) and drops the

@@ -1,0 +1,167 @@
+// AlterConfigs 0–2 (the legacy API: each resource's whole set of dynamic configs is replaced, keys
+// left out revert to their defaults). TOPIC resources: every key validated as a topic config,
+// then the topic's overrides replaced and its partition logs reconfigured. BROKER resources (empty
+// name or our node id): only dynamic broker configs. validateOnly validates and changes nothing.
+// Errors are per resource, in request order, as Kafka 4 answers once the broker's preprocessing
+// (duplicates, nulls, broker checks) and the controller's validation have run. Versions differ
+// only in encoding (v2+ flexible). Not implemented: BROKER_LOGGER (Kafka rejects it on this API
+// too), CLIENT_METRICS and GROUP resources; alter-config policies; authorization.
+// The resource checks are shared with IncrementalAlterConfigs, which imports them from here.
+
+import { AlterConfigs } from '../../protocol/apis/alter-configs.js'
+import { KafkaError } from '../../protocol/errors.js'
+import type { Broker } from '../broker.js'
+import { validateTopicConfigs, validateTopicName } from '../cluster/cluster.js'
+import { BROKER_CONFIG_BY_NAME, TOPIC_CONFIG_BY_NAME, type ConfigDef } from '../cluster/config-defs.js'
+import { ResourceType, checkBrokerName, resourceTypeName } from './describe-configs.js'
+import { defineHandler } from './handler.js'
+
+export interface ResourceIn {
+  resourceType: number
+  resourceName: string
+  configs: readonly { name: string; value: string | null }[]
+}
+
+export interface ResourceOut {
+  resourceType: number
+  resourceName: string
+  errorCode: number
+  errorMessage: string | null
+}
+
+// Computes a resource's next set of dynamic configs from its current one (throws KafkaError).
+// `defs` are the config definitions of the resource's kind.
+export type NextConfigs<R> = (r: R, current: Readonly<Record<string, string>>, defs: ReadonlyMap<string, ConfigDef>) => Record<string, string>
+
+const isInt = (v: string) => /^[+-]?\d+$/.test(v.trim())
+
+// Kafka's ConfigDef.parseType for the types our broker configs use.
+function typeError(def: ConfigDef, v: string): string | null {
+  switch (def.type) {
+    case 'INT':
+    case 'SHORT':
+    case 'LONG':
+      return isInt(v) ? null : `Not a number of type ${def.type}`
+    case 'DOUBLE':
+      return v.trim() !== '' && Number.isFinite(Number(v)) ? null : 'Not a number of type DOUBLE'
+    case 'BOOLEAN':
+      return /^(true|false)$/i.test(v.trim()) ? null : 'Expected value to be either true or false'
+    default:
+      return null
+  }
+}
+
+// Kafka's DynamicBrokerConfig.validateConfigs: static-only configs are refused first, then
+// values that do not parse; both surface as INVALID_REQUEST (KAFKA-13609 keeps it that way).
+// Rivulet refuses names it does not know (Kafka would store them unread) with INVALID_CONFIG.
+function validateBrokerChanges(changed: Readonly<Record<string, string>>): void {
+  const names = Object.keys(changed)
+  const unknown = names.filter((n) => !BROKER_CONFIG_BY_NAME.has(n))
+  if (unknown.length > 0) throw new KafkaError('INVALID_CONFIG', `Unknown broker config name: ${unknown.join(', ')}`)
+  const fixed = names.filter((n) => BROKER_CONFIG_BY_NAME.get(n)!.dynamic !== true)
+  if (fixed.length > 0) throw new KafkaError('INVALID_REQUEST', `Cannot update these configs dynamically: Set(${fixed.join(', ')})`)
+  for (const n of names) {
+    const def = BROKER_CONFIG_BY_NAME.get(n)!
+    const v = changed[n]!
+    const err = typeError(def, v) ?? (def.valid && !def.valid(v) ? 'Invalid value' : null)
+    if (err) throw new KafkaError('INVALID_REQUEST', `Invalid value ${v} for configuration ${n}: ${err}`)
+  }
+}
+
+function alterTopic<R extends ResourceIn>(broker: Broker, r: R, validateOnly: boolean, next: NextConfigs<R>): void {
+  const topic = broker.cluster.topic(r.resourceName)
+  const configs = next(r, topic?.configs ?? {}, TOPIC_CONFIG_BY_NAME)
+  // ControllerConfigurationValidator: the name, then the values, then (QuorumController's
+  // existence check) that the topic exists.
+  if (r.resourceName === '') throw new KafkaError('INVALID_REQUEST', 'Default topic resources are not allowed.')
+  validateTopicName(r.resourceName)
+  validateTopicConfigs(configs)
+  if (!topic) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${r.resourceName}' does not exist.`)
+  if (!validateOnly) broker.setTopicConfigs(topic.name, configs)
+}
+
+function alterBroker<R extends ResourceIn>(broker: Broker, r: R, validateOnly: boolean, next: NextConfigs<R>): void {
+  if (r.resourceName !== '') checkBrokerName(broker, r.resourceName, '')
+  const current = Object.fromEntries(broker.config.dynamic)
+  const configs = next(r, current, BROKER_CONFIG_BY_NAME)
+  const changes = new Map<string, string | null>()
+  const changed: Record<string, string> = {}
+  for (const [k, v] of Object.entries(configs)) {
+    if (current[k] === v) continue
+    changes.set(k, v)
+    changed[k] = v
+  }
+  for (const k of Object.keys(current)) if (!(k in configs)) changes.set(k, null)
+  validateBrokerChanges(changed)
+  if (!validateOnly && changes.size > 0) broker.setBrokerConfigs(changes)
+}
+
+export function duplicateKeys(r: ResourceIn): boolean {
+  return new Set(r.configs.map((c) => c.name)).size !== r.configs.length
+}
+
+export interface AlterOptions<R> {
+  validateOnly: boolean
+  // The configs whose null value the API refuses (AlterConfigs: every one; incremental: all but DELETE).
+  nulls: (r: R) => string[]
+  next: NextConfigs<R>
+  // Resource types Kafka's preprocessing calls unknown for this API.
+  unknownTypes?: ReadonlySet<number>
+}
+
+// One response per requested resource, in request order.
+export function alterResources<R extends ResourceIn>(broker: Broker, resources: readonly R[], o: AlterOptions<R>): ResourceOut[] {
+  const { validateOnly, next } = o
+  const seen = new Map<string, number>()
+  for (const r of resources) {
+    const key = `${r.resourceType}:${r.resourceName}`
+    seen.set(key, (seen.get(key) ?? 0) + 1)
+  }
+  return resources.map((r): ResourceOut => {
+    const out = { resourceType: r.resourceType, resourceName: r.resourceName }
+    try {
+      if (seen.get(`${r.resourceType}:${r.resourceName}`)! > 1) throw new KafkaError('INVALID_REQUEST', 'Each resource must appear at most once.')
+      if (duplicateKeys(r)) throw new KafkaError('INVALID_REQUEST', 'Error due to duplicate config keys')
+      const nullNames = o.nulls(r)
+      if (nullNames.length > 0) throw new KafkaError('INVALID_REQUEST', `Null value not supported for : ${nullNames.join(', ')}`)
+      if (o.unknownTypes?.has(r.resourceType)) throw new KafkaError('INVALID_REQUEST', `Unknown resource type ${r.resourceType}`)
+      switch (r.resourceType) {
+        case ResourceType.TOPIC:
+          alterTopic(broker, r, validateOnly, next)
+          break
+        case ResourceType.BROKER:
+          alterBroker(broker, r, validateOnly, next)
+          break
+        case ResourceType.BROKER_LOGGER:
+        case ResourceType.CLIENT_METRICS:
+        case ResourceType.GROUP:
+          throw new KafkaError('INVALID_REQUEST', `Unsupported resource type: ${resourceTypeName(r.resourceType)}`)
+        default:
+          throw new KafkaError('INVALID_REQUEST', `Unknown resource type ${r.resourceType}`)
+      }
+      return { ...out, errorCode: 0, errorMessage: null }
+    } catch (err) {
+      if (!(err instanceof KafkaError)) throw err
+      return { ...out, errorCode: err.errorCode, errorMessage: err.message }
+    }
+  })
+}
+
+export function errorResponses(resources: readonly { resourceType: number; resourceName: string }[], errorCode: number): ResourceOut[] {
+  return resources.map((r) => ({ resourceType: r.resourceType, resourceName: r.resourceName, errorCode, errorMessage: null }))
+}
+
+const replaceAll: NextConfigs<ResourceIn> = (r) => Object.fromEntries(r.configs.map((c) => [c.name, c.value ?? '']))
+
+const LEGACY_UNKNOWN: ReadonlySet<number> = new Set([ResourceType.BROKER_LOGGER])
+
+export default defineHandler({
+  api: AlterConfigs,
+  handle(req, ctx) {
+    const nulls = (r: ResourceIn) => r.configs.filter((c) => c.value === null).map((c) => c.name)
+    // The legacy API has no BROKER_LOGGER support: Kafka's preprocessing calls the type unknown.
+    const responses = alterResources(ctx.broker, req.resources, { validateOnly: req.validateOnly, nulls, next: replaceAll, unknownTypes: LEGACY_UNKNOWN })
+    return { throttleTimeMs: 0, responses }
+  },
+  errorResponse: (req, errorCode) => ({ responses: errorResponses(req.resources, errorCode) }),
+})

@@ -1,0 +1,50 @@
+// DescribeCluster 0–2 (KafkaApis.handleDescribeCluster, AuthHelper.computeDescribeClusterResponse).
+// Every version lists this broker (advertised host and port), the cluster id and the controller
+// id, which is this broker's id (it is also the controller, as Metadata reports). v1+ endpointType
+// (KIP-919): a broker serves only 1 (brokers); 2 (controllers) gets MISMATCHED_ENDPOINT_TYPE and any
+// other value UNSUPPORTED_ENDPOINT_TYPE (INVALID_REQUEST at v0, where the field cannot be sent).
+// v2+ includeFencedBrokers (KIP-1073): this broker is never fenced, so the list is the same.
+// clusterAuthorizedOperations: Int.MinValue unless asked for; when asked, every operation Kafka
+// supports on the cluster resource, as Kafka reports without an authorizer.
+
+import { DescribeCluster } from '../../protocol/apis/describe-cluster.js'
+import { ErrorCode } from '../../protocol/errors.js'
+import { defineHandler } from './handler.js'
+
+const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
+const NOT_REQUESTED = -2147483648
+
+// AclEntry.supportedOperations(CLUSTER) as AclOperation codes: CREATE, ALTER, DESCRIBE,
+// CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE (Utils.to32BitField).
+export const CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((bits, op) => bits | (1 << op), 0)
+
+export default defineHandler({
+  api: DescribeCluster,
+  handle(req, ctx) {
+    const { broker, version } = ctx
+    const requested = version >= 1 ? req.endpointType : EndpointType.BROKER
+    if (requested !== EndpointType.BROKER && requested !== EndpointType.CONTROLLER) {
+      return {
+        errorCode: version === 0 ? ErrorCode.INVALID_REQUEST : ErrorCode.UNSUPPORTED_ENDPOINT_TYPE,
+        errorMessage: `Unsupported endpoint type ${requested}`,
+      }
+    }
+    if (requested === EndpointType.CONTROLLER) {
+      return {
+        errorCode: version === 0 ? ErrorCode.INVALID_REQUEST : ErrorCode.MISMATCHED_ENDPOINT_TYPE,
+        errorMessage: 'The request was sent to an endpoint of type BROKER, but we wanted an endpoint of type CONTROLLER',
+      }
+    }
+    return {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      errorMessage: null,
+      endpointType: EndpointType.BROKER,
+      clusterId: broker.cluster.clusterId,
+      controllerId: broker.nodeId,
+      brokers: [{ brokerId: broker.nodeId, host: broker.advertisedHost, port: broker.advertisedPort, rack: null, isFenced: false }],
+      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : NOT_REQUESTED,
+    }
+  },
+  errorResponse: (_req, errorCode) => ({ errorCode, errorMessage: null }),
+})

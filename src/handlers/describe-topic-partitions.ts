@@ -1,0 +1,101 @@
+// DescribeTopicPartitions 0 (KIP-966), paged exactly as Kafka's DescribeTopicPartitionsRequestHandler
+// and KRaftMetadataCache.getTopicMetadataForDescribeTopicResponse: topics sorted by name, starting
+// at the cursor (its topic from its partition, later topics from partition 0); at most
+// min(responsePartitionLimit, 2000) partitions (at least 1) per answer; nextCursor names the first
+// partition left out, or the next topic when the limit falls on a topic boundary. An empty topic
+// list means every topic (then unknown ones cannot appear); named topics that do not exist are
+// answered UNKNOWN_TOPIC_OR_PARTITION (INVALID_TOPIC_EXCEPTION for illegal names) without using
+// the limit. With a topic list, the cursor's topic must be in it, and a cursor partition must not
+// be negative (INVALID_REQUEST for the whole request). Single node: leader this broker, epoch 0,
+// replicas and ISR [this broker], no ELR. topicAuthorizedOperations: all topic operations, as
+// Kafka without an authorizer.
+
+import { DescribeTopicPartitions, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse } from '../../protocol/apis/describe-topic-partitions.js'
+import { ErrorCode, KafkaError } from '../../protocol/errors.js'
+import { ZERO_UUID } from '../../protocol/primitives.js'
+import type { DeepPartial } from '../../protocol/schema.js'
+import type { Broker } from '../broker.js'
+import { validateTopicName } from '../cluster/cluster.js'
+import { defineHandler, type Handler } from './handler.js'
+
+type TopicOut = DeepPartial<DescribeTopicPartitionsResponse['topics'][number]>
+type PartitionOut = DeepPartial<DescribeTopicPartitionsResponse['topics'][number]['partitions'][number]>
+
+// Kafka's max.request.partition.size.limit default.
+const MAX_REQUEST_PARTITION_SIZE_LIMIT = 2000
+// AclEntry.supportedOperations(TOPIC): READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE,
+// DESCRIBE_CONFIGS, ALTER_CONFIGS, as a bit field of AclOperation codes.
+export const TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0)
+// Topic.isInternal.
+const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state'])
+
+function partitionsOf(broker: Broker, from: number, to: number): PartitionOut[] {
+  const node = broker.nodeId
+  const out: PartitionOut[] = []
+  for (let p = from; p < to; p++) {
+    out.push({ errorCode: 0, partitionIndex: p, leaderId: node, leaderEpoch: 0, replicaNodes: [node], isrNodes: [node], eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [] })
+  }
+  return out
+}
+
+function unknownTopic(name: string): TopicOut {
+  let errorCode: number = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+  try {
+    validateTopicName(name)
+  } catch {
+    errorCode = ErrorCode.INVALID_TOPIC_EXCEPTION
+  }
+  return { errorCode, name, topicId: ZERO_UUID, isInternal: INTERNAL_TOPICS.has(name), partitions: [], topicAuthorizedOperations: TOPIC_OPERATIONS }
+}
+
+// Typed through the exported aliases: the definition's own Request/Response interfaces are
+// private to its module, which declaration emit cannot name.
+type Req = DescribeTopicPartitionsRequest
+type Res = DescribeTopicPartitionsResponse
+const handler: Handler<Req, Res> = defineHandler<Req, Res>({
+  api: DescribeTopicPartitions,
+  handle(req, ctx) {
+    const { broker } = ctx
+    const all = req.topics.length === 0
+    const cursor = req.cursor
+    const cursorTopic = cursor?.topicName ?? ''
+    const names = new Set<string>()
+    for (const name of all ? broker.cluster.topics.keys() : req.topics.map((t) => t.name)) {
+      if (name >= cursorTopic) names.add(name)
+    }
+    if (!all && cursor && !names.has(cursor.topicName)) {
+      throw new KafkaError('INVALID_REQUEST', `DescribeTopicPartitionsRequest topic list should contain the cursor topic: ${cursor.topicName}`)
+    }
+    if (cursor && cursor.partitionIndex < 0) throw new KafkaError('INVALID_REQUEST', `DescribeTopicPartitionsRequest cursor partition must be valid: Cursor(topicName='${cursor.topicName}', partitionIndex=${cursor.partitionIndex})`)
+
+    let remaining = Math.max(Math.min(MAX_REQUEST_PARTITION_SIZE_LIMIT, req.responsePartitionLimit), 1)
+    const topics: TopicOut[] = []
+    let nextCursor: { topicName: string; partitionIndex: number } | null = null
+    for (const name of [...names].sort()) {
+      if (remaining === 0) {
+        // The limit fell on a topic boundary: the next page starts at this topic.
+        nextCursor = { topicName: name, partitionIndex: 0 }
+        break
+      }
+      const t = broker.cluster.topic(name)
+      if (!t) {
+        if (!all) topics.push(unknownTopic(name))
+        continue
+      }
+      const start = cursor && name === cursorTopic ? cursor.partitionIndex : 0
+      const upper = Math.min(t.partitions, start + remaining)
+      const partitions = partitionsOf(broker, start, upper)
+      topics.push({ errorCode: 0, name, topicId: t.id, isInternal: t.internal, partitions, topicAuthorizedOperations: TOPIC_OPERATIONS })
+      if (upper < t.partitions) {
+        nextCursor = { topicName: name, partitionIndex: upper }
+        break
+      }
+      remaining -= partitions.length
+    }
+    return { throttleTimeMs: 0, topics, nextCursor }
+  },
+  errorResponse: (req, errorCode) => ({
+    topics: req.topics.map((t) => ({ errorCode, name: t.name, isInternal: false, partitions: [] })),
+  }),
+})
+export default handler

@@ -1,0 +1,169 @@
+// ListOffsets 0–10. Special timestamps: -1 latest (the high watermark; with READ_COMMITTED the last
+// stable offset, which equals it while there are no transactions), -2 earliest (log start offset),
+// -3 max timestamp (v7+: the first record carrying the largest timestamp, found by decoding its
+// batch, as Kafka 4 does), -4 earliest local (v8+: the log start, no tiered storage), -5 latest
+// tiered (v9+: offset -1, nothing is tiered). A real timestamp finds the first record at or after
+// it, decoding only the candidate batches the time index points at; none: offset and timestamp -1.
+// A negative timestamp the version cannot carry gets UNSUPPORTED_VERSION on its partition. v0
+// answers up to maxNumOffsets segment start offsets (Kafka 3.x's legacyFetchOffsetsBefore, gone
+// from Kafka 4). v4+ leader epoch 0 and currentLeaderEpoch fencing (as Fetch); v1+ a partition
+// listed twice gets one INVALID_REQUEST answer and topics are merged by name, as Kafka's
+// ReplicaManager.fetchOffset does. v10's timeoutMs only matters for tiered storage: ignored.
+
+import { ListOffsets, type ListOffsetsRequest, type ListOffsetsResponse } from '../../protocol/apis/list-offsets.js'
+import { ErrorCode } from '../../protocol/errors.js'
+import { RecordDecodeError, decodeBatchRecords } from '../../protocol/record-batch.js'
+import type { DeepPartial } from '../../protocol/schema.js'
+import type { Broker } from '../broker.js'
+import type { PartitionLog } from '../log/partition-log.js'
+import { defineHandler } from './handler.js'
+
+type PartitionIn = ListOffsetsRequest['topics'][number]['partitions'][number]
+type PartitionOut = DeepPartial<ListOffsetsResponse['topics'][number]['partitions'][number]>
+
+const LATEST = -1
+const EARLIEST = -2
+const MAX_TIMESTAMP = -3
+const EARLIEST_LOCAL = -4
+const LATEST_TIERED = -5
+const LEADER_EPOCH = 0
+const UNKNOWN_EPOCH = -1
+
+// ReplicaManager.timestampMinSupportedVersion.
+const MIN_VERSION: ReadonlyMap<number, number> = new Map([[LATEST, 1], [EARLIEST, 1], [MAX_TIMESTAMP, 7], [EARLIEST_LOCAL, 8], [LATEST_TIERED, 9]])
+
+interface Found {
+  timestamp: number
+  offset: number
+  leaderEpoch: number
+}
+
+const NOT_FOUND: Found = { timestamp: -1, offset: -1, leaderEpoch: -1 }
+
+function failed(partitionIndex: number, errorCode: number): PartitionOut {
+  return { partitionIndex, errorCode, oldStyleOffsets: [], timestamp: -1n, offset: -1n, leaderEpoch: -1 }
+}
+
+function answer(partitionIndex: number, f: Found): PartitionOut {
+  return { partitionIndex, errorCode: 0, timestamp: BigInt(f.timestamp), offset: BigInt(f.offset), leaderEpoch: f.leaderEpoch }
+}
+
+// Kafka's RecordBatch.offsetOfMaxTimestamp: the first record whose timestamp is the batch's
+// MaxTimestamp (every record of a LogAppendTime batch reports that timestamp).
+function maxTimestampRecord(log: PartitionLog): Found {
+  const max = log.maxTimestamp()
+  if (max.timestamp < 0) return NOT_FOUND
+  const batch = log.batchAt(max.batchLastOffset)
+  if (!batch) return NOT_FOUND
+  for (const rec of decodeBatchRecords(batch.buf, { verifyCrc: false })) {
+    if (rec.timestamp === batch.meta.maxTimestamp) return { timestamp: rec.timestamp, offset: rec.offset, leaderEpoch: epochOf(batch.buf) }
+  }
+  return NOT_FOUND
+}
+
+// FileRecords.searchForTimestamp: the first record at or after the target, not below the log start.
+function firstRecordAtOrAfter(log: PartitionLog, target: number): Found {
+  for (const batch of log.batchesForTimestamp(target)) {
+    for (const rec of decodeBatchRecords(batch.buf, { verifyCrc: false })) {
+      if (rec.timestamp >= target && rec.offset >= log.logStartOffset) return { timestamp: rec.timestamp, offset: rec.offset, leaderEpoch: epochOf(batch.buf) }
+    }
+  }
+  return NOT_FOUND
+}
+
+function epochOf(batch: Buffer): number {
+  const epoch = batch.readInt32BE(12)
+  return epoch >= 0 ? epoch : -1
+}
+
+// Partition.checkCurrentLeaderEpoch: -1 means the client does not know the epoch.
+export function fenceLeaderEpoch(current: number): number {
+  if (current === UNKNOWN_EPOCH) return 0
+  if (current > LEADER_EPOCH) return ErrorCode.UNKNOWN_LEADER_EPOCH
+  if (current < LEADER_EPOCH) return ErrorCode.FENCED_LEADER_EPOCH
+  return 0
+}
+
+function lookup(broker: Broker, topic: string, p: PartitionIn, version: number): PartitionOut {
+  const ts = Number(p.timestamp)
+  if (ts < 0 && (!MIN_VERSION.has(ts) || version < MIN_VERSION.get(ts)!)) return failed(p.partitionIndex, ErrorCode.UNSUPPORTED_VERSION)
+  const log = broker.partition(topic, p.partitionIndex)
+  if (!log) return failed(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+  const fenced = fenceLeaderEpoch(p.currentLeaderEpoch)
+  if (fenced !== 0) return failed(p.partitionIndex, fenced)
+  try {
+    switch (ts) {
+      case LATEST:
+        return answer(p.partitionIndex, { timestamp: -1, offset: log.highWatermark, leaderEpoch: LEADER_EPOCH })
+      case EARLIEST:
+      case EARLIEST_LOCAL:
+        return answer(p.partitionIndex, { timestamp: -1, offset: log.logStartOffset, leaderEpoch: LEADER_EPOCH })
+      case LATEST_TIERED:
+        return answer(p.partitionIndex, NOT_FOUND)
+      case MAX_TIMESTAMP:
+        return answer(p.partitionIndex, maxTimestampRecord(log))
+      default:
+        return answer(p.partitionIndex, firstRecordAtOrAfter(log, ts))
+    }
+  } catch (err) {
+    if (err instanceof RecordDecodeError) return failed(p.partitionIndex, ErrorCode[err.code])
+    throw err
+  }
+}
+
+// v0: Kafka 3.x's legacyFetchOffsetsBefore, newest first. A consumer (replicaId -1) would have
+// offsets above the high watermark replaced by it; ours never exceed it (HW = log end offset).
+function legacyLookup(broker: Broker, topic: string, p: PartitionIn): PartitionOut {
+  const ts = Number(p.timestamp)
+  if (ts < EARLIEST) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNSUPPORTED_VERSION, oldStyleOffsets: [] }
+  const log = broker.partition(topic, p.partitionIndex)
+  if (!log) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, oldStyleOffsets: [] }
+  const times = log.offsetTimes(broker.clock.now())
+  let start: number
+  if (ts === LATEST) start = times.length - 1
+  else if (ts === EARLIEST) start = 0
+  else {
+    start = times.length - 1
+    while (start >= 0 && times[start]!.time > ts) start--
+  }
+  const offsets: bigint[] = []
+  for (let i = start; i >= 0 && offsets.length < p.maxNumOffsets; i--) offsets.push(BigInt(times[i]!.offset))
+  offsets.sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))
+  return { partitionIndex: p.partitionIndex, errorCode: 0, oldStyleOffsets: offsets }
+}
+
+export default defineHandler({
+  api: ListOffsets,
+  handle(req, ctx) {
+    const { broker, version } = ctx
+    if (version === 0) {
+      const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => legacyLookup(broker, t.name, p)) }))
+      return { topics }
+    }
+    const seen = new Set<string>()
+    const duplicates = new Set<string>()
+    for (const t of req.topics) {
+      for (const p of t.partitions) {
+        const key = `${p.partitionIndex}:${t.name}`
+        if (seen.has(key)) duplicates.add(key)
+        seen.add(key)
+      }
+    }
+    const byTopic = new Map<string, PartitionOut[]>()
+    const answered = new Set<string>()
+    for (const t of req.topics) {
+      let out = byTopic.get(t.name)
+      if (!out) byTopic.set(t.name, (out = []))
+      for (const p of t.partitions) {
+        const key = `${p.partitionIndex}:${t.name}`
+        if (answered.has(key)) continue
+        answered.add(key)
+        out.push(duplicates.has(key) ? failed(p.partitionIndex, ErrorCode.INVALID_REQUEST) : lookup(broker, t.name, p, version))
+      }
+    }
+    return { throttleTimeMs: 0, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) }
+  },
+  errorResponse: (req, errorCode) => ({
+    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => failed(p.partitionIndex, errorCode)) })),
+  }),
+})

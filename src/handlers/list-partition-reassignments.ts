@@ -1,0 +1,19 @@
+// ListPartitionReassignments 0 (ControllerApis.handleListPartitionReassignments,
+// ReplicationControlManager.listPartitionReassignments). A single-node cluster never has a
+// reassignment in progress, so the answer is always an empty list: for null topics (all), and
+// for named topics, where Kafka lists only partitions being reassigned and silently omits topics
+// and partitions that do not exist.
+
+import { ListPartitionReassignments } from '../../protocol/apis/list-partition-reassignments.js'
+import { defineHandler } from './handler.js'
+
+export default defineHandler({
+  api: ListPartitionReassignments,
+  handle: () => ({ throttleTimeMs: 0, errorCode: 0, errorMessage: null, topics: [] }),
+  // ListPartitionReassignmentsRequest.getErrorResponse echoes the requested partitions.
+  errorResponse: (req, errorCode) => ({
+    errorCode,
+    errorMessage: null,
+    topics: (req.topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex })) })),
+  }),
+})

@@ -1,0 +1,99 @@
+import { describe, it, expect } from 'vitest'
+import { OffsetFetch } from '../../../protocol/apis/offset-fetch.js'
+import { checkRoundTrip, decodeAll, encode, versionsOf } from '../../helpers/codec.js'
+import { checkGolden, goldenFrames } from '../../helpers/golden.js'
+
+describe('OffsetFetch', () => {
+  it.each(versionsOf(OffsetFetch))('v%i round-trips', (v) => {
+    const { request, response } = checkRoundTrip(
+      OffsetFetch,
+      v,
+      {
+        groupId: 'orders',
+        topics: [
+          { name: 'orders', partitionIndexes: [0, 1, 2] },
+          { name: 'none', partitionIndexes: [] },
+        ],
+        groups: [
+          { groupId: 'orders', memberId: 'm-1', memberEpoch: 5, topics: [{ name: 'orders', partitionIndexes: [0, 2] }] },
+          { groupId: 'all-topics', memberId: null, memberEpoch: -1, topics: null },
+          { groupId: 'no-topics', topics: [] },
+        ],
+        requireStable: true,
+      },
+      {
+        throttleTimeMs: 8,
+        topics: [
+          {
+            name: 'orders',
+            partitions: [
+              { partitionIndex: 0, committedOffset: 42n, committedLeaderEpoch: 2, metadata: null, errorCode: 0 },
+              { partitionIndex: 1, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: 3 },
+            ],
+          },
+        ],
+        errorCode: 14,
+        groups: [
+          {
+            groupId: 'orders',
+            topics: [{ name: 'orders', partitions: [{ partitionIndex: 0, committedOffset: 42n, committedLeaderEpoch: 2, metadata: null, errorCode: 0 }] }],
+            errorCode: 0,
+          },
+          { groupId: 'missing', topics: [], errorCode: 69 },
+        ],
+      },
+    )
+    expect(request.groupId).toBe(v <= 7 ? 'orders' : '')
+    expect(request.topics).toEqual(v <= 7 ? [{ name: 'orders', partitionIndexes: [0, 1, 2] }, { name: 'none', partitionIndexes: [] }] : [])
+    expect(request.requireStable).toBe(v >= 7)
+    expect(request.groups.length).toBe(v >= 8 ? 3 : 0)
+    if (v >= 8) {
+      expect(request.groups[0]!.memberId).toBe(v >= 9 ? 'm-1' : null)
+      expect(request.groups[0]!.memberEpoch).toBe(v >= 9 ? 5 : -1)
+      expect(request.groups[1]!.topics).toBeNull()
+      expect(request.groups[2]!.topics).toEqual([])
+      expect(response.groups[0]!.topics[0]!.partitions[0]!.metadata).toBeNull()
+      expect(response.groups[1]!.errorCode).toBe(69)
+      expect(response.topics).toEqual([])
+    } else {
+      expect(response.groups).toEqual([])
+      const p = response.topics[0]!.partitions
+      expect(p[0]!.committedLeaderEpoch).toBe(v >= 5 ? 2 : -1)
+      expect(p[0]!.metadata).toBeNull()
+      expect(p[1]!.committedOffset).toBe(-1n)
+      expect(p[1]!.errorCode).toBe(3)
+    }
+    expect(response.throttleTimeMs).toBe(v >= 3 ? 8 : 0)
+    expect(response.errorCode).toBe(v >= 2 && v <= 7 ? 14 : 0)
+  })
+
+  it.each([2, 3, 4, 5, 6, 7])('v%i round-trips null topics (all committed offsets)', (v) => {
+    const { request } = checkRoundTrip(OffsetFetch, v, { groupId: 'g', topics: null }, { topics: [] })
+    expect(request.topics).toBeNull()
+  })
+
+  it.each([0, 1])('v%i cannot express null topics and writes an empty list', (v) => {
+    const req = decodeAll(OffsetFetch.request(v), encode(OffsetFetch.request(v), { groupId: 'g', topics: null }))
+    expect(req.topics).toEqual([])
+  })
+
+  it('skips unknown tagged fields in flexible versions', () => {
+    for (let v = 6; v <= 9; v++) {
+      const bytes = encode(OffsetFetch.request(v), { groupId: 'g', groups: [{ groupId: 'g', topics: null }] })
+      const tagged = Buffer.concat([bytes.subarray(0, -1), Buffer.from([1, 9, 2, 0xab, 0xcd])])
+      expect(decodeAll(OffsetFetch.request(v), tagged)).toEqual(decodeAll(OffsetFetch.request(v), bytes))
+    }
+  })
+})
+
+describe('OffsetFetch golden frames', () => {
+  it.each(goldenFrames('offset-fetch').map((f) => [f.file, f] as const))('%s', (_file, f) => {
+    const { request, response } = checkGolden(OffsetFetch, f)
+    if (f.apiVersion >= 8) {
+      expect(request.groups.length).toBeGreaterThan(0)
+      expect(response!.groups.map((g) => g.groupId)).toEqual(request.groups.map((g) => g.groupId))
+    } else {
+      expect(request.groupId).not.toBe('')
+    }
+  })
+})
