@@ -1,7 +1,8 @@
 import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
 // Metadata (3). v0: an empty topic list means all topics; v1+: null means all, empty means none.
-// Topic ids from v10, leader epochs from v7, topic names nullable from v12 (lookup by id).
+// Topic ids from v10, leader epochs from v7, topic names nullable from v12 (lookup by id), a
+// top-level error code from v13 (KIP-1102: REBOOTSTRAP_REQUIRED, never needed on one node).
 export const Metadata = defineApi({
   key: 3,
   name: 'Metadata',
@@ -46,6 +47,7 @@ export const Metadata = defineApi({
       topicAuthorizedOperations: t.int32({ versions: '8+', default: -2147483648 }),
     }),
     clusterAuthorizedOperations: t.int32({ versions: '8-10', default: -2147483648 }),
+    errorCode: t.errorCode({ versions: '13+' }),
   },
 })
 export type MetadataRequest = RequestOf<typeof Metadata>
