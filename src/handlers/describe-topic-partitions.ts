@@ -10,13 +10,13 @@
 // replicas and ISR [this broker], no ELR. topicAuthorizedOperations: all topic operations, as
 // Kafka without an authorizer.
 
-import { DescribeTopicPartitions, type DescribeTopicPartitionsRequest, type DescribeTopicPartitionsResponse } from '../../protocol/apis/describe-topic-partitions.js'
+import { DescribeTopicPartitions, type DescribeTopicPartitionsResponse } from '../../protocol/apis/describe-topic-partitions.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import { ZERO_UUID } from '../../protocol/primitives.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import { validateTopicName } from '../cluster/cluster.js'
-import { defineHandler, type Handler } from './handler.js'
+import { defineHandler } from './handler.js'
 
 type TopicOut = DeepPartial<DescribeTopicPartitionsResponse['topics'][number]>
 type PartitionOut = DeepPartial<DescribeTopicPartitionsResponse['topics'][number]['partitions'][number]>
@@ -48,11 +48,7 @@ function unknownTopic(name: string): TopicOut {
   return { errorCode, name, topicId: ZERO_UUID, isInternal: INTERNAL_TOPICS.has(name), partitions: [], topicAuthorizedOperations: TOPIC_OPERATIONS }
 }
 
-// Typed through the exported aliases: the definition's own Request/Response interfaces are
-// private to its module, which declaration emit cannot name.
-type Req = DescribeTopicPartitionsRequest
-type Res = DescribeTopicPartitionsResponse
-const handler: Handler<Req, Res> = defineHandler<Req, Res>({
+export default defineHandler({
   api: DescribeTopicPartitions,
   handle(req, ctx) {
     const { broker } = ctx
@@ -98,4 +94,3 @@ const handler: Handler<Req, Res> = defineHandler<Req, Res>({
     topics: req.topics.map((t) => ({ errorCode, name: t.name, isInternal: false, partitions: [] })),
   }),
 })
-export default handler
