@@ -70,11 +70,14 @@ async function main(): Promise<void> {
     }
   }
   for (const [k, v] of args.overrides) config[k] = v
-  const running = await startBroker({ port: args.port, host: args.host, dataDir: args.dataDir, memory: args.memory, config, logger })
-  process.stdout.write(`Rivulet is ready. Bootstrap: ${running.bootstrap}\n`)
-  let signals = 0
+  // Signal handlers go in before anything is printed: a supervisor may send SIGTERM the moment
+  // it reads the bootstrap line.
+  let running: Awaited<ReturnType<typeof startBroker>> | null = null
+  let requested: string | null = null
   const shutdown = (signal: string) => {
-    if (signals++ > 0) process.exit(1)
+    if (requested !== null) process.exit(1)
+    requested = signal
+    if (!running) return
     logger.info({ signal }, 'shutting down')
     running.stop().then(
       () => process.exit(0),
@@ -86,6 +89,13 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
+  running = await startBroker({ port: args.port, host: args.host, dataDir: args.dataDir, memory: args.memory, config, logger })
+  if (requested !== null) {
+    const signal: string = requested
+    requested = null
+    return shutdown(signal)
+  }
+  process.stdout.write(`Rivulet is ready. Bootstrap: ${running.bootstrap}\n`)
 }
 
 main().catch((err) => {
