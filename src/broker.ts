@@ -187,9 +187,11 @@ export class Broker {
     for (const fn of [...set]) fn()
   }
 
-  // Shutdown: long-polling fetches answer now with what they have.
+  // Shutdown: long-polling fetches answer now with what they have; parked JoinGroup/SyncGroup
+  // requests answer NOT_COORDINATOR.
   wakeAll(): void {
     for (const set of [...this.waiters.values()]) for (const fn of [...set]) fn()
+    this.groups.answerWaiters()
   }
 
   stop(): void {

@@ -1,7 +1,13 @@
-// The classic group coordinator (Kafka's GroupCoordinator / ClassicGroup, as clients observe
-// them): membership and rebalances. Offsets and group listing live in offsets.ts. Every timer
-// (session expiry, rebalance and sync timeouts, MEMBER_ID_REQUIRED expiry) runs on the broker's
-// Clock, so tests drive them without sleeping.
+// The classic group coordinator (Kafka 4's GroupMetadataManager / ClassicGroup, the same classic
+// semantics as the older GroupCoordinator.scala, as clients observe them): the JoinGroup, SyncGroup,
+// Heartbeat and LeaveGroup paths. The rebalance phases and timers are in rebalance.ts, offsets and
+// group administration in offsets.ts, durability in group-store.ts. Every timer (session expiry,
+// rebalance and sync timeouts, the initial rebalance delay, MEMBER_ID_REQUIRED expiry) runs on
+// the broker's Clock, so tests drive them without sleeping.
+//
+// Deliberate difference: Kafka leaves a superseded JoinGroup/SyncGroup of the same member parked
+// until the client gives up; here it is answered with REBALANCE_IN_PROGRESS, because responses on
+// a connection leave in request order and a parked one would block that connection.
 
 import crypto from 'node:crypto'
 import { ErrorCode } from '../../protocol/errors.js'
@@ -9,6 +15,10 @@ import type { Broker } from '../broker.js'
 import { Group, Member, type JoinResult, type Protocol, type SyncResult } from './group.js'
 import { GroupStore } from './group-store.js'
 import { loadGroups } from './offsets.js'
+import {
+  completeJoin, completeSync, currentJoinResult, joinError, maybeCompleteJoin, maybePrepareRebalanceOrCompleteJoin, memberList, prepareRebalance,
+  removeMember, scheduleHeartbeat, syncError, tryPersist,
+} from './rebalance.js'
 
 export interface JoinRequest {
   groupId: string
@@ -21,6 +31,7 @@ export interface JoinRequest {
   clientId: string
   clientHost: string
   requireKnownMemberId: boolean // JoinGroup v4+ (KIP-394)
+  supportsSkipAssignment: boolean // JoinGroup v9+ (KIP-814)
 }
 
 export interface SyncRequest {
@@ -40,13 +51,14 @@ export interface MemberIdentity {
   groupInstanceId: string | null
 }
 
-function joinError(errorCode: number, memberId = ''): JoinResult {
-  return { errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId, skipAssignment: false, members: [] }
+export interface LeaveResult {
+  errorCode: number
+  members: { memberId: string; groupInstanceId: string | null; errorCode: number }[]
 }
 
-function syncError(errorCode: number): SyncResult {
-  return { errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
-}
+// Kafka's classicGroupNewMemberJoinTimeoutMs: a new member whose JoinGroup is parked cannot
+// heartbeat, so it is dropped after this long (it retries if it is still there).
+const NEW_MEMBER_JOIN_TIMEOUT_MS = 300_000
 
 export class GroupCoordinator {
   readonly groups = new Map<string, Group>()
@@ -62,7 +74,7 @@ export class GroupCoordinator {
 
   load(): void {
     loadGroups(this)
-    for (const g of this.groups.values()) for (const m of g.members.values()) this.scheduleHeartbeat(g, m)
+    for (const g of this.groups.values()) for (const m of g.members.values()) scheduleHeartbeat(this, g, m)
   }
 
   group(groupId: string): Group | undefined {
@@ -79,7 +91,7 @@ export class GroupCoordinator {
   }
 
   join(req: JoinRequest): Promise<JoinResult> {
-    if (req.groupId === '') return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID))
+    if (req.groupId === '') return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, req.memberId))
     const min = this.broker.config.int('group.min.session.timeout.ms')
     const max = this.broker.config.int('group.max.session.timeout.ms')
     if (req.sessionTimeoutMs < min || req.sessionTimeoutMs > max) return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId))
@@ -87,7 +99,9 @@ export class GroupCoordinator {
     let group = this.groups.get(req.groupId)
     if (!group) {
       if (!unknown) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId))
+      // Kafka commits a new group at once (an empty GroupMetadata record), whatever the join's outcome.
       group = this.getOrCreate(req.groupId)
+      this.store.writeGroupState(group)
     }
     if (group.state === 'Dead') return Promise.resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId))
     if (!group.supportsProtocols(req.protocolType, req.protocols)) return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId))
@@ -95,8 +109,7 @@ export class GroupCoordinator {
   }
 
   private joinUnknown(group: Group, req: JoinRequest): Promise<JoinResult> {
-    const prefix = req.groupInstanceId ?? req.clientId
-    const memberId = `${prefix}-${crypto.randomUUID()}`
+    const memberId = `${req.groupInstanceId ?? req.clientId}-${crypto.randomUUID()}`
     if (req.groupInstanceId !== null) {
       const old = group.staticMembers.get(req.groupInstanceId)
       if (old !== undefined) return this.replaceStaticMember(group, old, memberId, req)
@@ -106,8 +119,8 @@ export class GroupCoordinator {
       // KIP-394: the client must come back with this id; until then it is a pending member that
       // a rebalance waits for, and it expires after the session timeout.
       const timer = this.broker.clock.schedule(req.sessionTimeoutMs, () => {
-        group.pendingMembers.delete(memberId)
-        this.maybeCompleteJoin(group)
+        if (!group.pendingMembers.delete(memberId)) return
+        if (group.state === 'PreparingRebalance' && group.allJoined()) completeJoin(this, group)
       })
       group.pendingMembers.set(memberId, timer)
       return Promise.resolve(joinError(ErrorCode.MEMBER_ID_REQUIRED, memberId))
@@ -117,37 +130,22 @@ export class GroupCoordinator {
 
   private joinKnown(group: Group, req: JoinRequest): Promise<JoinResult> {
     if (group.pendingMembers.has(req.memberId)) return this.addAndRebalance(group, req.memberId, req)
-    const member = group.members.get(req.memberId)
-    if (!member) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId))
-    if (req.groupInstanceId !== null && group.staticMembers.get(req.groupInstanceId) !== req.memberId) {
-      return Promise.resolve(joinError(ErrorCode.FENCED_INSTANCE_ID, req.memberId))
-    }
+    const invalid = group.validateMember(req.memberId, req.groupInstanceId)
+    if (invalid !== ErrorCode.NONE) return Promise.resolve(joinError(invalid, req.memberId))
+    const member = group.members.get(req.memberId)!
     switch (group.state) {
       case 'PreparingRebalance':
-        return this.updateAndAwaitJoin(group, member, req)
+        return this.updateThenRebalance(group, member, req)
       case 'CompletingRebalance':
         // Same metadata: the member probably missed the JoinGroup response; answer it again.
-        if (member.matches(req.protocols)) return Promise.resolve(this.currentJoinResult(group, member.memberId))
-        return this.updateAndRebalance(group, member, req)
+        if (member.matches(req.protocols)) return Promise.resolve(currentJoinResult(group, member.memberId))
+        return this.updateThenRebalance(group, member, req)
       case 'Stable':
-        if (member.memberId === group.leaderId || !member.matches(req.protocols)) return this.updateAndRebalance(group, member, req)
-        return Promise.resolve(this.currentJoinResult(group, member.memberId))
+        // A leader's JoinGroup forces a rebalance (it may have seen topic metadata change).
+        if (member.memberId === group.leaderId || !member.matches(req.protocols)) return this.updateThenRebalance(group, member, req)
+        return Promise.resolve(currentJoinResult(group, member.memberId))
       default:
         return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId))
-    }
-  }
-
-  private currentJoinResult(group: Group, memberId: string, skipAssignment = false): JoinResult {
-    const leader = memberId === group.leaderId
-    return {
-      errorCode: 0,
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leader: group.leaderId ?? '',
-      memberId,
-      skipAssignment,
-      members: leader ? [...group.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: m.metadataFor(group.protocolName) })) : [],
     }
   }
 
@@ -156,67 +154,66 @@ export class GroupCoordinator {
     return new Promise((resolve) => (member.joinWaiter = resolve))
   }
 
+  // ClassicGroup.updateMember: client id and host stay those of the first join, as in Kafka.
   private update(member: Member, req: JoinRequest): void {
     member.protocols = req.protocols
     member.sessionTimeoutMs = req.sessionTimeoutMs
     member.rebalanceTimeoutMs = req.rebalanceTimeoutMs
-    member.clientId = req.clientId
-    member.clientHost = req.clientHost
   }
 
   private addAndRebalance(group: Group, memberId: string, req: JoinRequest): Promise<JoinResult> {
     group.pendingMembers.get(memberId)?.cancel()
     group.pendingMembers.delete(memberId)
     const member = new Member(memberId, req.groupInstanceId, req.clientId, req.clientHost, req.rebalanceTimeoutMs, req.sessionTimeoutMs, req.protocolType, req.protocols)
+    member.isNew = true
+    if (group.state === 'PreparingRebalance' && group.initialDelay) group.newMemberAdded = true
     group.add(member)
     const joined = this.awaitJoin(member)
-    if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group)
-    else this.prepareRebalance(group)
+    scheduleHeartbeat(this, group, member, NEW_MEMBER_JOIN_TIMEOUT_MS)
+    maybePrepareRebalanceOrCompleteJoin(this, group)
     return joined
   }
 
-  private updateAndAwaitJoin(group: Group, member: Member, req: JoinRequest): Promise<JoinResult> {
+  private updateThenRebalance(group: Group, member: Member, req: JoinRequest): Promise<JoinResult> {
     this.update(member, req)
     const joined = this.awaitJoin(member)
-    this.maybeCompleteJoin(group)
-    return joined
-  }
-
-  private updateAndRebalance(group: Group, member: Member, req: JoinRequest): Promise<JoinResult> {
-    this.update(member, req)
-    const joined = this.awaitJoin(member)
-    this.prepareRebalance(group)
+    maybePrepareRebalanceOrCompleteJoin(this, group)
     return joined
   }
 
   // KIP-345: a restarted static member takes over its old member's place (and assignment). In a
-  // stable group whose protocol does not change, that needs no rebalance.
+  // stable group whose selected protocol does not change, that needs no rebalance.
   private replaceStaticMember(group: Group, oldId: string, newId: string, req: JoinRequest): Promise<JoinResult> {
+    const previousLeader = group.leaderId ?? ''
     const member = group.members.get(oldId)!
+    // The old instance, if it is still waiting somewhere, is fenced now.
     member.joinWaiter?.(joinError(ErrorCode.FENCED_INSTANCE_ID, oldId))
     member.joinWaiter = null
     member.syncWaiter?.(syncError(ErrorCode.FENCED_INSTANCE_ID))
     member.syncWaiter = null
-    member.heartbeatTimer?.cancel()
     group.members.delete(oldId)
     member.memberId = newId
     group.members.set(newId, member)
     group.staticMembers.set(req.groupInstanceId!, newId)
     if (group.leaderId === oldId) group.leaderId = newId
-    const protocolsBefore = group.protocolName
+    scheduleHeartbeat(this, group, member)
     this.update(member, req)
     switch (group.state) {
-      case 'Stable':
-        if (group.selectProtocol() === protocolsBefore) {
-          this.persistGroup(group)
-          this.scheduleHeartbeat(group, member)
-          return Promise.resolve(this.currentJoinResult(group, newId, newId === group.leaderId))
-        }
-        return this.awaitThen(member, () => this.prepareRebalance(group))
+      case 'Stable': {
+        if ((group.protocolName ?? '') !== group.selectProtocol()) return this.awaitThen(member, () => prepareRebalance(this, group))
+        this.store.writeGroupState(group)
+        const base = { errorCode: 0, generationId: group.generationId, protocolType: group.protocolType, protocolName: group.protocolName, memberId: newId }
+        // v9+ tells a static leader it leads but need not assign; older versions are answered
+        // with the previous leader id so the member does not run a trivial assignment.
+        if (!req.supportsSkipAssignment) return Promise.resolve({ ...base, leader: previousLeader, skipAssignment: false, members: [] })
+        const leads = newId === group.leaderId
+        return Promise.resolve({ ...base, leader: group.leaderId ?? '', skipAssignment: leads, members: leads ? memberList(group) : [] })
+      }
       case 'CompletingRebalance':
-        return this.awaitThen(member, () => this.prepareRebalance(group))
+        // The leader may already be assigning with the old member id: start over.
+        return this.awaitThen(member, () => prepareRebalance(this, group))
       default:
-        return this.awaitThen(member, () => this.maybeCompleteJoin(group))
+        return this.awaitThen(member, () => maybeCompleteJoin(this, group))
     }
   }
 
@@ -226,212 +223,127 @@ export class GroupCoordinator {
     return joined
   }
 
-  private prepareRebalance(group: Group): void {
-    if (group.state === 'CompletingRebalance') {
-      for (const m of group.members.values()) {
-        m.syncWaiter?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS))
-        m.syncWaiter = null
-      }
-    }
-    group.syncTimer?.cancel()
-    group.joinTimer?.cancel()
-    const wasEmpty = group.state === 'Empty'
-    group.transition('PreparingRebalance', this.now)
-    const initialDelay = this.broker.config.int('group.initial.rebalance.delay.ms')
-    if (wasEmpty && initialDelay > 0) {
-      // Kafka's InitialDelayedJoin: let more members of a new group arrive before the first
-      // generation, so they are not assigned one by one.
-      group.initialDelay = true
-      group.joinTimer = this.broker.clock.schedule(Math.min(initialDelay, group.maxRebalanceTimeout()), () => this.completeJoin(group))
-      return
-    }
-    group.joinTimer = this.broker.clock.schedule(group.maxRebalanceTimeout(), () => this.completeJoin(group))
-    this.maybeCompleteJoin(group)
-  }
-
-  private maybeCompleteJoin(group: Group): void {
-    if (group.state === 'PreparingRebalance' && !group.initialDelay && group.allJoined()) this.completeJoin(group)
-  }
-
-  private completeJoin(group: Group): void {
-    group.joinTimer?.cancel()
-    group.joinTimer = null
-    group.initialDelay = false
-    if (group.state !== 'PreparingRebalance') return
-    // Dynamic members that did not rejoin within the rebalance timeout are gone; static members
-    // keep their place until their session expires (KIP-345).
-    for (const m of [...group.members.values()]) if (!m.joinWaiter && m.groupInstanceId === null) this.removeMember(group, m)
-    group.generationId++
-    if (group.members.size === 0) {
-      group.protocolName = null
-      group.transition('Empty', this.now)
-      this.persistGroup(group)
-      return
-    }
-    group.protocolName = group.selectProtocol()
-    group.transition('CompletingRebalance', this.now)
-    for (const m of group.members.values()) {
-      m.awaitingSync = true
-      const waiter = m.joinWaiter
-      m.joinWaiter = null
-      waiter?.(this.currentJoinResult(group, m.memberId))
-      this.scheduleHeartbeat(group, m)
-    }
-    // Members that never send SyncGroup are removed after the rebalance timeout (KIP-?:
-    // Kafka's pending-sync expiry), which starts another rebalance.
-    const generation = group.generationId
-    group.syncTimer = this.broker.clock.schedule(group.maxRebalanceTimeout(), () => this.expirePendingSync(group, generation))
-  }
-
-  private expirePendingSync(group: Group, generation: number): void {
-    if (group.generationId !== generation) return
-    if (group.state !== 'CompletingRebalance' && group.state !== 'Stable') return
-    const late = [...group.members.values()].filter((m) => m.awaitingSync)
-    if (late.length === 0) return
-    for (const m of late) this.removeMember(group, m)
-    this.afterMembersLeft(group)
-  }
-
   sync(req: SyncRequest): Promise<SyncResult> {
+    if (req.groupId === '') return Promise.resolve(syncError(ErrorCode.INVALID_GROUP_ID))
     const group = this.groups.get(req.groupId)
-    if (!group || group.state === 'Dead') return Promise.resolve(syncError(group ? ErrorCode.COORDINATOR_NOT_AVAILABLE : ErrorCode.UNKNOWN_MEMBER_ID))
-    const member = group.members.get(req.memberId)
-    if (!member) return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID))
-    if (req.groupInstanceId !== null && group.staticMembers.get(req.groupInstanceId) !== req.memberId) return Promise.resolve(syncError(ErrorCode.FENCED_INSTANCE_ID))
+    if (!group || group.state === 'Empty') return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID))
+    if (group.state === 'Dead') return Promise.resolve(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE))
+    const invalid = group.validateMember(req.memberId, req.groupInstanceId)
+    if (invalid !== ErrorCode.NONE) return Promise.resolve(syncError(invalid))
     if (req.generationId !== group.generationId) return Promise.resolve(syncError(ErrorCode.ILLEGAL_GENERATION))
-    if ((req.protocolType !== null && req.protocolType !== group.protocolType) || (req.protocolName !== null && req.protocolName !== group.protocolName)) {
+    const inconsistent = (asked: string | null, actual: string | null) => asked !== null && actual !== null && asked !== actual
+    if (inconsistent(req.protocolType, group.protocolType) || inconsistent(req.protocolName, group.protocolName)) {
       return Promise.resolve(syncError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL))
     }
+    const member = group.members.get(req.memberId)!
+    const assigned = (m: Member): SyncResult => ({ errorCode: 0, protocolType: group.protocolType, protocolName: group.protocolName, assignment: m.assignment })
     switch (group.state) {
       case 'PreparingRebalance':
         return Promise.resolve(syncError(ErrorCode.REBALANCE_IN_PROGRESS))
       case 'Stable':
         member.awaitingSync = false
-        this.scheduleHeartbeat(group, member)
-        return Promise.resolve({ errorCode: 0, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment })
-      case 'CompletingRebalance': {
+        return Promise.resolve(assigned(member))
+      default: {
         member.awaitingSync = false
-        this.scheduleHeartbeat(group, member)
+        completeSync(member, syncError(ErrorCode.REBALANCE_IN_PROGRESS))
         const synced = new Promise<SyncResult>((resolve) => (member.syncWaiter = resolve))
-        // Only the leader's assignments count; a follower's are ignored, as in Kafka.
+        // Only the leader's assignments count; a follower's are ignored, as in Kafka. Members the
+        // leader left out get an empty assignment.
         if (member.memberId === group.leaderId) {
           const given = new Map(req.assignments.map((a) => [a.memberId, a.assignment]))
           for (const m of group.members.values()) m.assignment = given.get(m.memberId) ?? Buffer.alloc(0)
-          this.persistGroup(group)
-          group.transition('Stable', this.now)
-          for (const m of group.members.values()) {
-            const waiter = m.syncWaiter
-            m.syncWaiter = null
-            waiter?.({ errorCode: 0, protocolType: group.protocolType, protocolName: group.protocolName, assignment: m.assignment })
+          if (!tryPersist(this, group)) {
+            // Kafka: a group record the log refuses (larger than max.message.bytes: huge member
+            // metadata or assignments) fails every waiting SyncGroup and starts a new rebalance.
+            for (const m of group.members.values()) {
+              m.assignment = Buffer.alloc(0)
+              if (completeSync(m, syncError(ErrorCode.UNKNOWN_SERVER_ERROR))) scheduleHeartbeat(this, group, m)
+            }
+            prepareRebalance(this, group)
+            return synced
           }
+          group.transition('Stable', this.now)
+          for (const m of group.members.values()) if (completeSync(m, assigned(m))) scheduleHeartbeat(this, group, m)
         }
         return synced
       }
-      default:
-        return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID))
     }
   }
 
   heartbeat(req: MemberIdentity): number {
+    if (req.groupId === '') return ErrorCode.INVALID_GROUP_ID
     const group = this.groups.get(req.groupId)
-    if (!group || group.state === 'Empty') return ErrorCode.UNKNOWN_MEMBER_ID
+    if (!group) return ErrorCode.UNKNOWN_MEMBER_ID
     if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    const member = group.members.get(req.memberId)
-    if (!member) return ErrorCode.UNKNOWN_MEMBER_ID
-    if (req.groupInstanceId !== null && group.staticMembers.get(req.groupInstanceId) !== req.memberId) return ErrorCode.FENCED_INSTANCE_ID
+    const invalid = group.validateMember(req.memberId, req.groupInstanceId)
+    if (invalid !== ErrorCode.NONE) return invalid
     if (req.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
-    this.scheduleHeartbeat(group, member)
+    if (group.state === 'Empty') return ErrorCode.UNKNOWN_MEMBER_ID
+    scheduleHeartbeat(this, group, group.members.get(req.memberId)!)
+    // Heartbeats in CompletingRebalance are normal: consumers may send them before SyncGroup.
     return group.state === 'PreparingRebalance' ? ErrorCode.REBALANCE_IN_PROGRESS : ErrorCode.NONE
   }
 
-  // LeaveGroup: by member id, or (v3+) by group.instance.id for static members.
-  leave(groupId: string, members: { memberId: string; groupInstanceId: string | null }[]): { errorCode: number; members: { memberId: string; groupInstanceId: string | null; errorCode: number }[] } {
+  // LeaveGroup: by member id, or (v3+) by group.instance.id with an empty member id, which is how
+  // the Admin client removes static members.
+  leave(groupId: string, members: { memberId: string; groupInstanceId: string | null }[]): LeaveResult {
+    if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, members: [] }
     const group = this.groups.get(groupId)
-    if (!group || group.state === 'Dead') return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: members.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) }
+    if (!group) return { errorCode: 0, members: members.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) }
+    if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] }
     let left = 0
     const results = members.map((req) => {
+      const out = { memberId: req.memberId, groupInstanceId: req.groupInstanceId }
       let id = req.memberId
-      if (req.groupInstanceId !== null) {
-        const owner = group.staticMembers.get(req.groupInstanceId)
-        if (owner === undefined) return { ...req, errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
-        if (req.memberId !== '' && req.memberId !== owner) return { ...req, errorCode: ErrorCode.FENCED_INSTANCE_ID }
+      if (id === '') {
+        const owner = req.groupInstanceId === null ? undefined : group.staticMembers.get(req.groupInstanceId)
+        if (owner === undefined) return { ...out, errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
         id = owner
-      }
-      if (group.pendingMembers.has(id)) {
+      } else if (group.pendingMembers.has(id)) {
         group.pendingMembers.get(id)!.cancel()
         group.pendingMembers.delete(id)
         left++
-        return { ...req, errorCode: 0 }
+        return { ...out, errorCode: 0 }
+      } else {
+        const invalid = group.validateMember(id, req.groupInstanceId)
+        if (invalid !== ErrorCode.NONE) return { ...out, errorCode: invalid }
       }
-      const m = group.members.get(id)
-      if (!m) return { ...req, errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
-      m.joinWaiter?.(joinError(ErrorCode.UNKNOWN_MEMBER_ID, id))
-      m.joinWaiter = null
-      this.removeMember(group, m)
+      removeMember(group, group.members.get(id)!)
       left++
-      return { ...req, errorCode: 0 }
+      return { ...out, errorCode: 0 }
     })
-    if (left > 0) this.afterMembersLeft(group)
+    if (left > 0) {
+      if (group.state === 'Stable' || group.state === 'CompletingRebalance') prepareRebalance(this, group)
+      else maybeCompleteJoin(this, group)
+    }
     return { errorCode: 0, members: results }
   }
 
-  private removeMember(group: Group, m: Member): void {
-    m.syncWaiter?.(syncError(ErrorCode.REBALANCE_IN_PROGRESS))
-    m.syncWaiter = null
-    group.remove(m.memberId)
+  // A commit keeps a member's session alive, as a heartbeat does.
+  touch(group: Group, member: Member): void {
+    scheduleHeartbeat(this, group, member)
   }
 
-  private afterMembersLeft(group: Group): void {
-    if (group.state === 'Stable' || group.state === 'CompletingRebalance') this.prepareRebalance(group)
-    else if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group)
+  // Shutdown (Kafka's onUnloaded): parked joins and syncs answer NOT_COORDINATOR so clients look
+  // for the coordinator again. Called when the server starts closing and again on stop.
+  answerWaiters(): void {
+    for (const g of this.groups.values()) {
+      for (const m of g.members.values()) {
+        const join = m.joinWaiter
+        m.joinWaiter = null
+        join?.(joinError(ErrorCode.NOT_COORDINATOR, m.memberId))
+        completeSync(m, syncError(ErrorCode.NOT_COORDINATOR))
+      }
+    }
   }
 
-  scheduleHeartbeat(group: Group, member: Member): void {
-    member.heartbeatTimer?.cancel()
-    member.heartbeatTimer = this.broker.clock.schedule(member.sessionTimeoutMs, () => {
-      if (group.members.get(member.memberId) !== member) return
-      // A member waiting in JoinGroup or SyncGroup is alive by definition (Kafka's shouldKeepAlive).
-      if (member.joinWaiter || member.syncWaiter) return this.scheduleHeartbeat(group, member)
-      this.broker.logger.info({ group: group.groupId, member: member.memberId }, 'member session expired')
-      this.removeMember(group, member)
-      this.afterMembersLeft(group)
-    })
-  }
-
-  persistGroup(group: Group): void {
-    const members = group.state === 'Empty' || group.members.size === 0 ? [] : [...group.members.values()]
-    this.store.writeGroup(group.groupId, {
-      protocolType: group.protocolType ?? '',
-      generation: group.generationId,
-      protocol: group.protocolName,
-      leader: group.leaderId,
-      currentStateTimestamp: BigInt(group.currentStateTimestamp),
-      members: members.map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        rebalanceTimeout: m.rebalanceTimeoutMs,
-        sessionTimeout: m.sessionTimeoutMs,
-        subscription: m.metadataFor(group.protocolName),
-        assignment: m.assignment,
-      })),
-    })
-  }
-
-  // Shutdown: pending joins and syncs are answered so clients move to the next coordinator.
   stop(): void {
+    this.answerWaiters()
     for (const g of this.groups.values()) {
       g.joinTimer?.cancel()
       g.syncTimer?.cancel()
       for (const t of g.pendingMembers.values()) t.cancel()
-      for (const m of g.members.values()) {
-        m.heartbeatTimer?.cancel()
-        m.joinWaiter?.(joinError(ErrorCode.NOT_COORDINATOR, m.memberId))
-        m.syncWaiter?.(syncError(ErrorCode.NOT_COORDINATOR))
-        m.joinWaiter = null
-        m.syncWaiter = null
-      }
+      for (const m of g.members.values()) m.heartbeatTimer?.cancel()
     }
   }
 }

@@ -6,6 +6,7 @@ import { decodeBatchRecords, buildBatch } from '../../protocol/record-batch.js'
 import { decodeGroupRecord, groupRecord, offsetRecord, type GroupRecord, type GroupValue, type OffsetValue } from '../../protocol/group-records.js'
 import type { Broker } from '../broker.js'
 import type { PartitionLog } from '../log/partition-log.js'
+import type { Group } from './group.js'
 
 export const OFFSETS_TOPIC = '__consumer_offsets'
 
@@ -47,6 +48,29 @@ export class GroupStore {
 
   writeGroup(group: string, value: GroupValue | null, offsetTombstones: { topic: string; partition: number }[] = []): void {
     this.append(group, [...offsetTombstones.map((o) => offsetRecord(group, o.topic, o.partition, null)), groupRecord(group, value)])
+  }
+
+  // The group's GroupMetadata record: members (none once Empty) with the selected protocol's
+  // metadata and their assignments.
+  writeGroupState(group: Group): void {
+    const members = group.state === 'Empty' ? [] : [...group.members.values()]
+    this.writeGroup(group.groupId, {
+      protocolType: group.protocolType ?? '',
+      generation: group.generationId,
+      protocol: group.protocolName,
+      leader: group.leaderId,
+      currentStateTimestamp: BigInt(group.currentStateTimestamp),
+      members: members.map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        rebalanceTimeout: m.rebalanceTimeoutMs,
+        sessionTimeout: m.sessionTimeoutMs,
+        subscription: m.metadataFor(group.protocolName),
+        assignment: m.assignment,
+      })),
+    })
   }
 
   // Every record of every partition, oldest first.

@@ -2,6 +2,7 @@
 // → Stable, and Dead), members, generation, selected protocol and committed offsets. Mutated only
 // by the GroupCoordinator.
 
+import { ErrorCode } from '../../protocol/errors.js'
 import type { Timer } from '../clock.js'
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead'
@@ -36,6 +37,9 @@ export class Member {
   heartbeatTimer: Timer | null = null
   // Set after a join until the member's SyncGroup arrives; used to evict members that never sync.
   awaitingSync = false
+  // Joined but not yet through a completed join phase: such a member can expire while its JoinGroup
+  // is parked (Kafka's ClassicGroupMember.isNew and group.new.member.join.timeout).
+  isNew = false
 
   constructor(
     public memberId: string,
@@ -77,6 +81,7 @@ export class Group {
   readonly offsets = new Map<string, CommittedOffset>()
   joinTimer: Timer | null = null
   initialDelay = false // waiting out group.initial.rebalance.delay.ms: no early completion
+  newMemberAdded = false // a member joined during the initial delay, which then extends it
   syncTimer: Timer | null = null
   currentStateTimestamp: number
 
@@ -122,11 +127,42 @@ export class Group {
     return best
   }
 
-  // Whether a joining member's protocols leave at least one protocol every member supports.
+  // Whether a joining member's protocols leave at least one protocol every member supports
+  // (ClassicGroup.supportsProtocols: an Empty group takes any non-empty type and protocol list).
   supportsProtocols(protocolType: string, protocols: readonly Protocol[]): boolean {
-    if (this.members.size === 0) return protocolType !== '' && protocols.length > 0
+    if (this.state === 'Empty') return protocolType !== '' && protocols.length > 0
     if (this.protocolType !== protocolType) return false
     return protocols.some((p) => [...this.members.values()].every((m) => m.protocols.some((q) => q.name === p.name)))
+  }
+
+  // ClassicGroup.validateMember: a group.instance.id must map to this member id (else the caller is
+  // a fenced duplicate), checked before the member id itself.
+  validateMember(memberId: string, groupInstanceId: string | null): number {
+    if (groupInstanceId !== null) {
+      const owner = this.staticMembers.get(groupInstanceId)
+      if (owner === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+      if (owner !== memberId) return ErrorCode.FENCED_INSTANCE_ID
+    }
+    return this.members.has(memberId) ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID
+  }
+
+  // ClassicGroup.maybeElectNewJoinedLeader: the leader must be a member that rejoined. False when
+  // no member rejoined (the join phase cannot complete yet).
+  electJoinedLeader(): boolean {
+    if (this.leaderId === null) return false
+    if (this.members.get(this.leaderId)?.joinWaiter) return true
+    for (const m of this.members.values()) {
+      if (m.joinWaiter) {
+        this.leaderId = m.memberId
+        return true
+      }
+    }
+    return false
+  }
+
+  // PREPARING_REBALANCE's valid previous states.
+  canRebalance(): boolean {
+    return this.state === 'Stable' || this.state === 'CompletingRebalance' || this.state === 'Empty'
   }
 
   allJoined(): boolean {
@@ -139,14 +175,6 @@ export class Group {
     let max = 0
     for (const m of this.members.values()) max = Math.max(max, m.rebalanceTimeoutMs)
     return max
-  }
-
-  isSubscribedTo(topic: string, subscribedTopics: (m: Member) => string[] | null): boolean {
-    for (const m of this.members.values()) {
-      const topics = subscribedTopics(m)
-      if (topics === null || topics.includes(topic)) return true
-    }
-    return false
   }
 }
 

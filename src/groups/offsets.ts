@@ -4,6 +4,7 @@
 import { ErrorCode } from '../../protocol/errors.js'
 import { decodeSubscription } from '../../protocol/consumer-protocol.js'
 import type { GroupValue } from '../../protocol/group-records.js'
+import { LogError } from '../log/types.js'
 import type { GroupCoordinator } from './coordinator.js'
 import { Group, Member, offsetKey, splitOffsetKey, type CommittedOffset, type GroupState } from './group.js'
 
@@ -14,52 +15,72 @@ export interface OffsetCommitRequest {
   groupInstanceId: string | null
   retentionTimeMs: number // OffsetCommit v2–4; -1 = broker default
   groupNotFoundError: number // v9+: GROUP_ID_NOT_FOUND, older: ILLEGAL_GENERATION
+  // commitTimestamp: OffsetCommit v1 only; -1 = the broker's clock.
   offsets: { topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null; commitTimestamp: number }[]
 }
 
 // Kafka's offset.metadata.max.bytes default.
 const MAX_METADATA = 4096
 
-// ClassicGroup.validateOffsetCommit as a client observes it: a simple commit needs an empty (or
-// new) group; a member commit needs the member and, outside a rebalance, its generation.
+// OffsetMetadataManager.validateOffsetCommit + ClassicGroup.validateOffsetCommit as a client
+// observes them: a simple commit (generation < 0) needs an empty (or new) group; a member commit
+// needs the member and its generation, and is refused while the group completes a rebalance.
 function validateCommit(c: GroupCoordinator, req: OffsetCommitRequest): { group?: Group; errorCode: number } {
   let group = c.group(req.groupId)
-  if (!group || group.state === 'Dead') {
+  if (!group) {
     if (req.generationId >= 0) return { errorCode: req.groupNotFoundError }
     group = c.getOrCreate(req.groupId)
   }
   if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
   if (req.generationId < 0 && group.state === 'Empty') return { group, errorCode: 0 }
-  const member = group.members.get(req.memberId)
-  if (!member) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
-  if (req.groupInstanceId !== null && group.staticMembers.get(req.groupInstanceId) !== req.memberId) return { errorCode: ErrorCode.FENCED_INSTANCE_ID }
+  if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
+    const invalid = group.validateMember(req.memberId, req.groupInstanceId)
+    if (invalid !== ErrorCode.NONE) return { errorCode: invalid }
+    if (req.generationId !== group.generationId) return { errorCode: ErrorCode.ILLEGAL_GENERATION }
+  } else if (group.state !== 'Empty') {
+    return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
+  }
   if (group.state === 'CompletingRebalance') return { errorCode: ErrorCode.REBALANCE_IN_PROGRESS }
-  if (req.generationId !== group.generationId) return { errorCode: ErrorCode.ILLEGAL_GENERATION }
-  c.scheduleHeartbeat(group, member)
+  // A commit keeps the member's session alive, as a heartbeat would.
+  const member = group.members.get(req.memberId)
+  if (member && (group.state === 'Stable' || group.state === 'PreparingRebalance')) c.touch(group, member)
   return { group, errorCode: 0 }
 }
 
+// An empty group id is accepted, as Kafka does "for backwards compatibility" (only null, which the
+// wire cannot carry here, is INVALID_GROUP_ID).
 export function commitOffsets(c: GroupCoordinator, req: OffsetCommitRequest): number[] {
-  if (req.groupId === '') return req.offsets.map(() => ErrorCode.INVALID_GROUP_ID)
   const { group, errorCode } = validateCommit(c, req)
   if (!group || errorCode !== 0) return req.offsets.map(() => errorCode)
   const now = c.broker.clock.now()
   const results: number[] = []
-  const writes: { topic: string; partition: number; value: { offset: bigint; leaderEpoch: number; metadata: string; commitTimestamp: bigint; expireTimestamp: bigint } }[] = []
+  const accepted: { key: string; value: CommittedOffset }[] = []
   for (const o of req.offsets) {
     const metadata = o.metadata ?? ''
-    if (Buffer.byteLength(metadata) > MAX_METADATA) {
+    // Kafka compares the Java string length (UTF-16 units), as JavaScript's length does.
+    if (metadata.length > MAX_METADATA) {
       results.push(ErrorCode.OFFSET_METADATA_TOO_LARGE)
       continue
     }
+    // OffsetCommit v1's own timestamp, else now; v2–4 retention counts from now (Kafka 2.x; 4.x no
+    // longer serves v0–1).
     const commitTimestamp = o.commitTimestamp >= 0 ? o.commitTimestamp : now
-    const expireTimestamp = req.retentionTimeMs >= 0 ? commitTimestamp + req.retentionTimeMs : -1
-    const value: CommittedOffset = { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata, commitTimestamp, expireTimestamp }
-    group.offsets.set(offsetKey(o.topic, o.partition), value)
-    writes.push({ topic: o.topic, partition: o.partition, value: { offset: BigInt(o.offset), leaderEpoch: o.leaderEpoch, metadata, commitTimestamp: BigInt(commitTimestamp), expireTimestamp: BigInt(expireTimestamp) } })
+    const expireTimestamp = req.retentionTimeMs !== -1 ? now + req.retentionTimeMs : -1
+    accepted.push({ key: offsetKey(o.topic, o.partition), value: { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata, commitTimestamp, expireTimestamp } })
     results.push(0)
   }
-  c.store.writeOffsets(group.groupId, writes)
+  try {
+    c.store.writeOffsets(group.groupId, accepted.map(({ key, value: v }) => ({
+      ...splitOffsetKey(key),
+      value: { offset: BigInt(v.offset), leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: BigInt(v.commitTimestamp), expireTimestamp: BigInt(v.expireTimestamp) },
+    })))
+  } catch (err) {
+    // A commit too large for one __consumer_offsets batch fails whole (Kafka's
+    // CoordinatorOperationExceptionHelper maps MESSAGE_TOO_LARGE to UNKNOWN_SERVER_ERROR).
+    if (err instanceof LogError) return req.offsets.map(() => ErrorCode.UNKNOWN_SERVER_ERROR)
+    throw err
+  }
+  for (const { key, value } of accepted) group.offsets.set(key, value)
   return results
 }
 
@@ -123,7 +144,7 @@ export function describeGroup(c: GroupCoordinator, groupId: string): GroupDescri
 
 export function listGroups(c: GroupCoordinator, states: string[], types: string[]): { groupId: string; protocolType: string; state: string; type: string }[] {
   const out = []
-  const lowerStates = states.map((s) => s.toLowerCase())
+  const lowerStates = states.map((s) => s.toLowerCase().trim())
   const lowerTypes = types.map((s) => s.toLowerCase())
   for (const g of c.groups.values()) {
     if (g.state === 'Dead') continue
@@ -145,22 +166,31 @@ export function deleteGroup(c: GroupCoordinator, groupId: string): number {
   return 0
 }
 
-function subscribedTopics(m: Member): string[] | null {
-  try {
-    return decodeSubscription(m.protocols[0]?.metadata ?? Buffer.alloc(0)).topics
-  } catch {
-    return null
+// ClassicGroup.isSubscribedToTopic over the topics of the selected protocol's subscriptions: only a
+// "consumer" group with members subscribes; metadata that cannot be parsed counts as subscribed.
+function isSubscribedTo(g: Group, topic: string): boolean {
+  if (g.protocolType !== 'consumer' || g.members.size === 0) return false
+  if (g.protocolName === null) return true
+  for (const m of g.members.values()) {
+    try {
+      if (decodeSubscription(m.metadataFor(g.protocolName)).topics.includes(topic)) return true
+    } catch {
+      return true
+    }
   }
+  return false
 }
 
-// OffsetDelete: refused per partition while a live consumer group is subscribed to the topic.
+// OffsetDelete (OffsetMetadataManager.deleteOffsets): refused for a non-empty group that is not a
+// consumer group, and per partition while a live consumer group is subscribed to the topic.
 export function deleteOffsets(c: GroupCoordinator, groupId: string, topics: { name: string; partitions: number[] }[]): { errorCode: number; results: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[] } {
+  if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, results: [] }
   const g = c.group(groupId)
   if (!g || g.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, results: [] }
-  if (g.members.size > 0 && g.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, results: [] }
+  if (g.state !== 'Empty' && g.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, results: [] }
   const tombstones: { topic: string; partition: number; value: null }[] = []
   const results = topics.map((t) => {
-    const subscribed = g.members.size > 0 && g.isSubscribedTo(t.name, subscribedTopics)
+    const subscribed = isSubscribedTo(g, t.name)
     return {
       name: t.name,
       partitions: t.partitions.map((p) => {
@@ -174,9 +204,11 @@ export function deleteOffsets(c: GroupCoordinator, groupId: string, topics: { na
   return { errorCode: 0, results }
 }
 
-// offsets.retention.minutes: offsets of an empty group expire that long after the later of their
-// commit and the group becoming empty; an explicit retention (OffsetCommit v2–4) wins. An empty
-// group left without offsets is deleted.
+// offsets.retention.minutes (OffsetExpirationConditionImpl): an offset with an explicit expiry
+// (OffsetCommit v2–4) goes at that time; otherwise, in an Empty group with a protocol type, the
+// retention counts from when the group became empty, and in a simple group (no protocol type)
+// from the commit. Groups with members keep their offsets. An empty group left without offsets
+// is deleted.
 export function expireOffsets(c: GroupCoordinator): number {
   const now = c.broker.clock.now()
   const retentionMs = c.broker.config.int('offsets.retention.minutes') * 60_000
@@ -185,7 +217,8 @@ export function expireOffsets(c: GroupCoordinator): number {
     if (g.state !== 'Empty') continue
     const gone: { topic: string; partition: number; value: null }[] = []
     for (const [key, o] of g.offsets) {
-      const due = o.expireTimestamp >= 0 ? now >= o.expireTimestamp : now - Math.max(o.commitTimestamp, g.currentStateTimestamp) >= retentionMs
+      const base = g.protocolType !== null ? g.currentStateTimestamp : o.commitTimestamp
+      const due = o.expireTimestamp >= 0 ? now >= o.expireTimestamp : now - base >= retentionMs
       if (due) {
         g.offsets.delete(key)
         gone.push({ ...splitOffsetKey(key), value: null })
@@ -223,11 +256,12 @@ export function loadGroups(c: GroupCoordinator): void {
     }
     const g = c.getOrCreate(groupId)
     g.generationId = value.generation
-    g.protocolType = value.protocolType
+    g.protocolType = value.protocolType === '' ? null : value.protocolType
     g.protocolName = value.protocol
     g.currentStateTimestamp = value.currentStateTimestamp >= 0n ? Number(value.currentStateTimestamp) : now
     for (const m of value.members) {
-      const member = new Member(m.memberId, m.groupInstanceId, m.clientId, m.clientHost, m.rebalanceTimeout, m.sessionTimeout, value.protocolType, [{ name: value.protocol ?? '', metadata: m.subscription }])
+      const rebalanceTimeout = m.rebalanceTimeout === -1 ? m.sessionTimeout : m.rebalanceTimeout
+      const member = new Member(m.memberId, m.groupInstanceId, m.clientId, m.clientHost, rebalanceTimeout, m.sessionTimeout, value.protocolType, [{ name: value.protocol ?? '', metadata: m.subscription }])
       member.assignment = m.assignment
       g.add(member)
     }

@@ -23,6 +23,17 @@ import listOffsets from './list-offsets.js'
 import offsetForLeaderEpoch from './offset-for-leader-epoch.js'
 import initProducerId from './init-producer-id.js'
 // groups
+import findCoordinator from './find-coordinator.js'
+import joinGroup from './join-group.js'
+import syncGroup from './sync-group.js'
+import heartbeat from './heartbeat.js'
+import leaveGroup from './leave-group.js'
+import offsetCommit from './offset-commit.js'
+import offsetFetch from './offset-fetch.js'
+import describeGroups from './describe-groups.js'
+import listGroups from './list-groups.js'
+import deleteGroups from './delete-groups.js'
+import offsetDelete from './offset-delete.js'
 
 export const handlers: readonly AnyHandler[] = [
   apiVersions, metadata, produce, fetch,
@@ -32,6 +43,8 @@ export const handlers: readonly AnyHandler[] = [
   // configs, offsets, producers
   describeConfigs, alterConfigs, incrementalAlterConfigs, listOffsets, offsetForLeaderEpoch, initProducerId,
   // groups
+  findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch,
+  describeGroups, listGroups, deleteGroups, offsetDelete,
 ]
 
 export const handlerMap: ReadonlyMap<number, AnyHandler> = new Map(handlers.map((h) => [h.api.key, h]))

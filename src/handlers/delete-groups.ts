@@ -1,0 +1,18 @@
+// DeleteGroups 0–2 (KafkaApis.handleDeleteGroupsRequest, GroupCoordinatorShard.deleteGroups,
+// ClassicGroup.validateDeleteGroup). Each distinct group is answered once: GROUP_ID_NOT_FOUND if
+// unknown, NON_EMPTY_GROUP while it has members, else its committed offsets and the group itself
+// are deleted (tombstones in __consumer_offsets). The versions differ only in encoding (v2
+// flexible).
+
+import { DeleteGroups } from '../../protocol/apis/delete-groups.js'
+import { deleteGroup } from '../groups/offsets.js'
+import { defineHandler } from './handler.js'
+
+export default defineHandler({
+  api: DeleteGroups,
+  handle(req, ctx) {
+    const results = [...new Set(req.groupsNames)].map((groupId) => ({ groupId, errorCode: deleteGroup(ctx.broker.groups, groupId) }))
+    return { throttleTimeMs: 0, results }
+  },
+  errorResponse: (req, errorCode) => ({ results: [...new Set(req.groupsNames)].map((groupId) => ({ groupId, errorCode })) }),
+})

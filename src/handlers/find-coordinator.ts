@@ -1,0 +1,56 @@
+// FindCoordinator 0–6 (KafkaApis.handleFindCoordinatorRequest / getCoordinator). This broker is the
+// coordinator of every group (keyType 0) and transactional id (keyType 1), whatever the key,
+// including the empty one (Kafka hashes any key to a partition and answers its leader). Kafka
+// answers COORDINATOR_NOT_AVAILABLE while it first creates an internal topic; here
+// __consumer_offsets is created on the first group write, so the answer is immediate. v0 has no
+// keyType (always 0); v1–3 add throttleTimeMs and errorMessage ("NONE" on success, as Kafka's
+// Errors.NONE.message()); v4+ batch coordinatorKeys and answer one entry per key (errorMessage
+// left empty, as Kafka does on that path). keyType 2 (share, KIP-932): this broker has no share
+// coordinator, so INVALID_REQUEST (Kafka's answer before v6 too). Any other keyType fails the whole
+// request with INVALID_REQUEST (CoordinatorType.forId throws), answered as
+// FindCoordinatorRequest.getErrorResponse does: node -1, empty host, port -1 and the error's
+// standard message, per key from v4.
+
+import { FindCoordinator } from '../../protocol/apis/find-coordinator.js'
+import { ErrorCode, KafkaError, errorName } from '../../protocol/errors.js'
+import { defineHandler } from './handler.js'
+
+const CoordinatorType = { GROUP: 0, TRANSACTION: 1, SHARE: 2 } as const
+
+// Errors.message() for the codes this API can answer.
+const MESSAGES: Record<number, string> = {
+  [ErrorCode.NONE]: 'NONE',
+  [ErrorCode.UNKNOWN_SERVER_ERROR]: 'The server experienced an unexpected error when processing the request.',
+  [ErrorCode.COORDINATOR_NOT_AVAILABLE]: 'The coordinator is not available.',
+  [ErrorCode.INVALID_REQUEST]:
+    'This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details.',
+}
+
+const message = (code: number): string => MESSAGES[code] ?? errorName(code)
+const NO_NODE = { nodeId: -1, host: '', port: -1 }
+
+export default defineHandler({
+  api: FindCoordinator,
+  handle(req, ctx) {
+    const { broker, version } = ctx
+    const keyType = version >= 1 ? req.keyType : CoordinatorType.GROUP
+    if (keyType !== CoordinatorType.GROUP && keyType !== CoordinatorType.TRANSACTION && keyType !== CoordinatorType.SHARE) {
+      throw new KafkaError('INVALID_REQUEST', `Unknown coordinator type received: ${keyType}`)
+    }
+    const node = keyType === CoordinatorType.SHARE ? null : { nodeId: broker.nodeId, host: broker.advertisedHost, port: broker.advertisedPort }
+    if (version >= 4) {
+      return {
+        throttleTimeMs: 0,
+        coordinators: req.coordinatorKeys.map((key) =>
+          node ? { key, ...node, errorCode: 0, errorMessage: '' } : { key, ...NO_NODE, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: '' },
+        ),
+      }
+    }
+    if (!node) throw new KafkaError('INVALID_REQUEST', 'share coordinator keys are not served')
+    return { throttleTimeMs: 0, errorCode: 0, errorMessage: message(ErrorCode.NONE), ...node }
+  },
+  errorResponse: (req, errorCode, ctx) =>
+    ctx.version >= 4
+      ? { coordinators: req.coordinatorKeys.map((key) => ({ key, ...NO_NODE, errorCode, errorMessage: message(errorCode) })) }
+      : { errorCode, errorMessage: message(errorCode), ...NO_NODE },
+})

@@ -1,0 +1,23 @@
+// ListGroups 0–5 (KafkaApis.handleListGroupsRequest, GroupMetadataManager.listGroups). Every group
+// this coordinator knows, simple groups (created by a commit alone, protocolType "") included.
+// v4+: statesFilter, matched case-insensitively after trimming, and groupState in the response
+// (KIP-518); v5+: typesFilter, matched case-insensitively against "classic", the only type here
+// (KIP-848), and groupType. Empty filters match everything.
+
+import { ListGroups } from '../../protocol/apis/list-groups.js'
+import { listGroups } from '../groups/offsets.js'
+import { defineHandler } from './handler.js'
+
+export default defineHandler({
+  api: ListGroups,
+  handle(req, ctx) {
+    const { broker, version } = ctx
+    const groups = listGroups(broker.groups, version >= 4 ? req.statesFilter : [], version >= 5 ? req.typesFilter : [])
+    return {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: g.type })),
+    }
+  },
+  errorResponse: (_req, errorCode) => ({ errorCode, groups: [] }),
+})

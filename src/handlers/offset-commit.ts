@@ -1,0 +1,65 @@
+// OffsetCommit 0–9 (KafkaApis.handleOffsetCommitRequest, OffsetMetadataManager.commitOffset,
+// ClassicGroup.validateOffsetCommit). Unknown topics and partitions answer
+// UNKNOWN_TOPIC_OR_PARTITION before the group is consulted; the other partitions share the group's
+// verdict. v0 has no generation or member: a simple commit, accepted only while the group is
+// empty (Kafka 4 no longer serves v0–1; 2.x sent v0 to ZooKeeper, here it goes to the group).
+// v1: a per-partition commitTimestamp (-1 = now). v2–4: retentionTimeMs, an explicit expiry
+// (-1 = the broker's offsets.retention.minutes); v5+ drops it. v6+: committedLeaderEpoch; v7+:
+// groupInstanceId. For a group that does not exist and a generation >= 0: GROUP_ID_NOT_FOUND from
+// v9, older versions ILLEGAL_GENERATION (OffsetMetadataManager.validateOffsetCommit). A
+// generation < 0 creates a simple group. Metadata longer than offset.metadata.max.bytes (4096)
+// answers OFFSET_METADATA_TOO_LARGE for that partition. Not implemented: v10 (topic ids).
+
+import { OffsetCommit, type OffsetCommitResponse } from '../../protocol/apis/offset-commit.js'
+import { ErrorCode } from '../../protocol/errors.js'
+import type { DeepPartial } from '../../protocol/schema.js'
+import { commitOffsets, type OffsetCommitRequest } from '../groups/offsets.js'
+import { defineHandler } from './handler.js'
+
+type TopicOut = DeepPartial<OffsetCommitResponse['topics'][number]>
+
+export default defineHandler({
+  api: OffsetCommit,
+  handle(req, ctx) {
+    const { broker, version } = ctx
+    const offsets: OffsetCommitRequest['offsets'] = []
+    const slots: { partitionIndex: number; errorCode: number; at: number }[][] = []
+    for (const t of req.topics) {
+      const topic = broker.cluster.topic(t.name)
+      slots.push(
+        t.partitions.map((p) => {
+          if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, at: -1 }
+          offsets.push({
+            topic: t.name,
+            partition: p.partitionIndex,
+            offset: Number(p.committedOffset),
+            leaderEpoch: version >= 6 ? p.committedLeaderEpoch : -1,
+            metadata: p.committedMetadata,
+            commitTimestamp: version === 1 ? Number(p.commitTimestamp) : -1,
+          })
+          return { partitionIndex: p.partitionIndex, errorCode: 0, at: offsets.length - 1 }
+        }),
+      )
+    }
+    const codes =
+      offsets.length === 0
+        ? []
+        : commitOffsets(broker.groups, {
+            groupId: req.groupId,
+            generationId: version >= 1 ? req.generationIdOrMemberEpoch : -1,
+            memberId: version >= 1 ? req.memberId : '',
+            groupInstanceId: version >= 7 ? req.groupInstanceId : null,
+            retentionTimeMs: version >= 2 && version <= 4 ? Number(req.retentionTimeMs) : -1,
+            groupNotFoundError: version >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION,
+            offsets,
+          })
+    const topics: TopicOut[] = req.topics.map((t, i) => ({
+      name: t.name,
+      partitions: slots[i]!.map((s) => ({ partitionIndex: s.partitionIndex, errorCode: s.at < 0 ? s.errorCode : codes[s.at]! })),
+    }))
+    return { throttleTimeMs: 0, topics }
+  },
+  errorResponse: (req, errorCode) => ({
+    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+  }),
+})

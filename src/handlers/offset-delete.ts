@@ -1,0 +1,44 @@
+// OffsetDelete 0 (KafkaApis.handleOffsetDeleteRequest, OffsetMetadataManager.deleteOffsets,
+// ClassicGroup.validateOffsetDelete). Unknown topics and partitions answer
+// UNKNOWN_TOPIC_OR_PARTITION; the group is checked even when no partition is left. Top-level
+// errors (the topics list is then empty, as OffsetDeleteResponse.Builder.merge keeps only the
+// error): INVALID_GROUP_ID for an empty id, GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP for a live group
+// that is not a consumer group. A live consumer group keeps the offsets of topics it subscribes
+// to (GROUP_SUBSCRIBED_TO_TOPIC per partition).
+
+import { OffsetDelete } from '../../protocol/apis/offset-delete.js'
+import { ErrorCode } from '../../protocol/errors.js'
+import { deleteOffsets } from '../groups/offsets.js'
+import { defineHandler } from './handler.js'
+
+export default defineHandler({
+  api: OffsetDelete,
+  handle(req, ctx) {
+    const { broker } = ctx
+    const requested = new Map<string, number[]>()
+    for (const t of req.topics) requested.set(t.name, [...(requested.get(t.name) ?? []), ...t.partitions.map((p) => p.partitionIndex)])
+    const unknown = new Map<string, number[]>()
+    const known: { name: string; partitions: number[] }[] = []
+    for (const [name, partitions] of requested) {
+      const topic = broker.cluster.topic(name)
+      const exists = (p: number) => topic !== undefined && p >= 0 && p < topic.partitions
+      if (partitions.some((p) => !exists(p))) unknown.set(name, partitions.filter((p) => !exists(p)))
+      if (partitions.some(exists)) known.push({ name, partitions: partitions.filter(exists) })
+    }
+    const res = deleteOffsets(broker.groups, req.groupId, known)
+    if (res.errorCode !== 0) return { errorCode: res.errorCode, throttleTimeMs: 0, topics: [] }
+    const byName = new Map(res.results.map((t) => [t.name, t.partitions]))
+    return {
+      errorCode: 0,
+      throttleTimeMs: 0,
+      topics: [...requested.keys()].map((name) => ({
+        name,
+        partitions: [
+          ...(unknown.get(name) ?? []).map((partitionIndex) => ({ partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })),
+          ...(byName.get(name) ?? []),
+        ],
+      })),
+    }
+  },
+  errorResponse: (_req, errorCode) => ({ errorCode, throttleTimeMs: 0, topics: [] }),
+})
