@@ -31,7 +31,7 @@ type Kind =
   | 'int8' | 'int16' | 'int32' | 'int64' | 'uint16' | 'uint32' | 'float64' | 'bool' | 'uuid'
   | 'string' | 'bytes' | 'records' | 'array' | 'struct'
 
-interface FieldSpec {
+export interface FieldSpec {
   readonly kind: Kind
   readonly versions: Range
   readonly nullable: Range
@@ -368,6 +368,8 @@ export interface ApiDefinition<Req, Res> {
   readonly name: string
   readonly valid: Range
   readonly flexible: Range
+  // The field specs, for tools that walk a definition (the compat conformance generator).
+  readonly fields: { readonly request: Readonly<Record<string, FieldSpec>>; readonly response: Readonly<Record<string, FieldSpec>> }
   isFlexible(version: number): boolean
   request(version: number): Codec<Req>
   response(version: number): Codec<Res>
@@ -409,6 +411,7 @@ export function defineApi<Q extends Fields, S extends Fields>(spec: ApiSpec<Q, S
     name: spec.name,
     valid,
     flexible,
+    fields: { request: reqSpec, response: resSpec },
     isFlexible: (v) => inRange(flexible, v),
     request: (v) => pick(requests, v),
     response: (v) => pick(responses, v),

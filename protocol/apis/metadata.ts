@@ -14,7 +14,7 @@ export const Metadata = defineApi({
         topicId: t.uuid({ versions: '10+' }),
         name: t.nullableString({ nullable: '10+', default: '' }),
       },
-      { nullable: '1+' },
+      { nullable: '1+', default: [] },
     ),
     allowAutoTopicCreation: t.bool({ versions: '4+', default: true }),
     includeClusterAuthorizedOperations: t.bool({ versions: '8-10' }),

@@ -112,6 +112,36 @@ describe.skipIf(!hasConfluent)('static membership with confluent-kafka-python', 
   }, 60_000)
 })
 
+describe.skipIf(!hasConfluent)('cooperative rebalancing with confluent-kafka-python', () => {
+  it('incremental cooperative-sticky rebalances hand partitions over without losing messages', async () => {
+    broker.broker.createTopic('coop', 4, 1, {})
+    const script = path.join(here, 'python/confluent_consumer.py')
+    const args = (n: string) => ['-u', script, broker.bootstrap, 'coop-group', 'coop', '-', 'cooperative-sticky']
+    const a = consumer(PY, args('a'))
+    await waitFor('the first member to own all partitions', () => {
+      const g = broker.broker.groups.group('coop-group')
+      return g?.state === 'Stable' && g.members.size === 1 && [...g.members.values()][0]!.assignment.length > 20 ? true : undefined
+    })
+    const b = consumer(PY, args('b'))
+    // Cooperative protocol: the first member gives partitions up in one rebalance and the second
+    // receives them in a follow-up one; the group ends Stable with both owning partitions.
+    await waitFor('both members to own partitions', () => {
+      const g = broker.broker.groups.group('coop-group')
+      return g?.state === 'Stable' && g.members.size === 2 && [...g.members.values()].every((m) => m.assignment.length > 20) ? true : undefined
+    })
+    for (let p = 0; p < 4; p++) {
+      await client.send(Produce, 7, { acks: -1, timeoutMs: 1000, topicData: [{ name: 'coop', partitionData: [{ index: p, records: buildBatch({ records: Array.from({ length: 10 }, (_, i) => ({ key: null, value: Buffer.from(`c${p}-${i}`) })) }) }] }] })
+    }
+    await waitFor('40 messages', () => (a.lines.length + b.lines.length >= 40 ? true : undefined))
+    const values = [...a.lines, ...b.lines].map((l) => l.split(' ')[2])
+    expect(new Set(values).size).toBe(40)
+    expect(a.lines.length).toBeGreaterThan(0)
+    expect(b.lines.length).toBeGreaterThan(0)
+    a.proc.kill('SIGTERM')
+    b.proc.kill('SIGTERM')
+  }, 60_000)
+})
+
 describe.skipIf(!hasKafkaPython)('kafka-python', () => {
   it('commits an offset with metadata and fetches it back', async () => {
     broker.broker.createTopic('kp', 1, 1, {})
