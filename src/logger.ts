@@ -24,7 +24,8 @@ export function createLogger(o: LoggerOptions = {}): Logger {
       // pino-pretty is optional: fall back to JSON lines.
     }
   }
-  return o.destination ? pino(base, o.destination) : pino(base)
+  // Synchronous writes: lines are never reordered with other output nor lost at process.exit.
+  return pino(base, o.destination ?? pino.destination({ dest: 1, sync: true }))
 }
 
 export function silentLogger(): Logger {
