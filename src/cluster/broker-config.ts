@@ -67,8 +67,14 @@ export class BrokerConfig {
     for (const syn of def.synonyms ?? []) {
       if (this.statics.has(syn)) synonyms.push({ name: syn, value: synonymValueToTopic(syn, this.statics.get(syn)!), source: ConfigSource.STATIC_BROKER_CONFIG })
     }
-    synonyms.push({ name: def.synonyms?.[0] ?? name, value: def.default, source: ConfigSource.DEFAULT_CONFIG })
-    const top = synonyms[0]!
+    // Kafka lists the primary broker synonym's own default last, when that broker config has one
+    // (log.segment.bytes does; log.retention.ms does not, so retention.ms shows no default entry).
+    const primary = def.synonyms?.[0]
+    const brokerDefault = primary !== undefined ? BROKER_CONFIG_BY_NAME.get(primary)?.default : undefined
+    if (primary !== undefined && brokerDefault !== undefined && brokerDefault !== null) {
+      synonyms.push({ name: primary, value: brokerDefault, source: ConfigSource.DEFAULT_CONFIG })
+    }
+    const top = synonyms[0] ?? { value: def.default, source: ConfigSource.DEFAULT_CONFIG }
     return { name, value: top.value, source: top.source, readOnly: false, sensitive: false, synonyms, def }
   }
 
