@@ -9,13 +9,16 @@
 // exhausted epoch (Short.MAX_VALUE - 1) rotates to a new producer id at epoch 0. The transaction
 // timeout must lie in (0, transaction.max.timeout.ms]. Versions differ in encoding (v2+ flexible)
 // and in the errors they may carry (v4+ PRODUCER_FENCED, v5+ TRANSACTION_ABORTABLE). Not
-// implemented: aborting an ongoing transaction on fencing (no transaction coordinator yet, so no
-// transaction can be ongoing); two-phase commit (v6, KIP-939).
+// implemented: transactions themselves (while EndTxn is not served, a transactional id gets
+// UNSUPPORTED_VERSION so clients fail fast); two-phase commit (v6, KIP-939).
 
 import { InitProducerId } from '../../protocol/apis/init-producer-id.js'
 import { KafkaError, type ErrorName } from '../../protocol/errors.js'
 import type { Cluster, TransactionalIdState } from '../cluster/cluster.js'
 import { defineHandler } from './handler.js'
+import { handlerMap } from './registry.js'
+
+const END_TXN = 26
 
 const NO_PRODUCER_ID = -1
 const NO_PRODUCER_EPOCH = -1
@@ -77,6 +80,9 @@ export default defineHandler({
     if (req.transactionTimeoutMs <= 0 || req.transactionTimeoutMs > maxTimeout) {
       throw new KafkaError('INVALID_TRANSACTION_TIMEOUT', `transaction timeout ${req.transactionTimeoutMs} ms is not in (0, ${maxTimeout}]`)
     }
+    // Until the transaction APIs are served, a transactional producer must fail at
+    // initTransactions() instead of stalling later on partitions it cannot register.
+    if (!handlerMap.has(END_TXN)) throw new KafkaError('UNSUPPORTED_VERSION', 'transactions are not supported by this broker yet')
     let m = cluster.transactionalIds.get(txnId)
     if (!m) {
       m = { producerId: cluster.allocateProducerId(), epoch: NO_PRODUCER_EPOCH, lastEpoch: NO_PRODUCER_EPOCH, prevProducerId: NO_PRODUCER_ID, timeoutMs: req.transactionTimeoutMs }
