@@ -1,0 +1,604 @@
+// Compat driver for the Apache Kafka Java client library (kafka-clients 4.1.2): KafkaProducer,
+// KafkaConsumer (group.protocol=classic, and assign() without a group) and Admin, in one JVM.
+//   java -cp <classes>:<kafka-libs>/* JavaClientDriver <bootstrap> <prefix>
+// Prints one JSON line per scenario on stdout (see compat/README.md); logs go to stderr.
+// COMPAT_SCENARIO (comma-separated, trailing * = prefix) selects scenarios.
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.function.*;
+import java.util.stream.*;
+import org.apache.kafka.clients.admin.*;
+import org.apache.kafka.clients.consumer.*;
+import org.apache.kafka.clients.producer.*;
+import org.apache.kafka.common.*;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.*;
+
+public class JavaClientDriver {
+  static String bootstrap, prefix;
+  static final ObjectMapper JSON = new ObjectMapper();
+  static Admin admin;
+  static final long BASE_TS = 1_700_000_000_000L; // explicit record timestamps: deterministic offsetsForTimes
+
+  // ------------------------------------------------------------------------------------------
+  // harness
+
+  static class Fail extends RuntimeException {
+    final Object expected, got;
+    Fail(String m, Object expected, Object got) { super(m); this.expected = expected; this.got = got; }
+  }
+  static class Skip extends RuntimeException { Skip(String m) { super(m); } }
+  interface Scenario { String run(Map<String, Object> observed) throws Exception; }
+
+  static void check(boolean cond, String msg, Object expected, Object got) { if (!cond) throw new Fail(msg, expected, got); }
+  static void checkEq(String what, Object expected, Object got) {
+    if (!Objects.equals(expected, got)) throw new Fail(what + ": expected " + expected + ", got " + got, expected, got);
+  }
+  static void log(String m) { System.err.println("[java-client] " + m); }
+  static String name(String scenario) { return prefix + "-" + scenario; }
+
+  static boolean selected(String n) {
+    String w = System.getenv("COMPAT_SCENARIO");
+    if (w == null || w.isBlank()) return true;
+    for (String p : w.split(",")) {
+      p = p.trim();
+      if (p.isEmpty()) continue;
+      if (p.endsWith("*") ? n.startsWith(p.substring(0, p.length() - 1)) : n.equals(p)) return true;
+    }
+    return false;
+  }
+
+  static void scenario(String n, Scenario fn) {
+    if (!selected(n)) return;
+    long t0 = System.nanoTime();
+    Map<String, Object> observed = new LinkedHashMap<>();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("scenario", n);
+    log("--- " + n);
+    try {
+      String msg = fn.run(observed);
+      out.put("status", "pass");
+      out.put("message", msg == null ? "ok" : msg);
+    } catch (Skip e) {
+      out.put("status", "skip");
+      out.put("message", e.getMessage());
+    } catch (Fail e) {
+      out.put("status", "fail");
+      out.put("message", e.getMessage());
+      out.put("expected", e.expected);
+      out.put("got", e.got);
+    } catch (Throwable e) {
+      Throwable c = (e instanceof ExecutionException && e.getCause() != null) ? e.getCause() : e;
+      out.put("status", "fail");
+      out.put("message", "client error: " + c.getClass().getSimpleName() + ": " + c.getMessage());
+      out.put("got", c.getClass().getSimpleName());
+      e.printStackTrace();
+    }
+    if (!observed.isEmpty()) out.put("observed", observed);
+    out.put("ms", (System.nanoTime() - t0) / 1_000_000);
+    try {
+      System.out.println(JSON.writeValueAsString(out));
+      System.out.flush();
+    } catch (Exception e) { throw new RuntimeException(e); }
+    log("--- " + n + ": " + out.get("status") + " " + out.get("message"));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // clients
+
+  static Properties common() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    return p;
+  }
+
+  static KafkaProducer<String, String> producer(String... kv) {
+    Properties p = common();
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", StringSerializer.class.getName());
+    p.put("linger.ms", "5");
+    for (int i = 0; i < kv.length; i += 2) p.put(kv[i], kv[i + 1]);
+    return new KafkaProducer<>(p);
+  }
+
+  static KafkaConsumer<String, String> consumer(String group, String... kv) {
+    Properties p = common();
+    p.put("key.deserializer", StringDeserializer.class.getName());
+    p.put("value.deserializer", StringDeserializer.class.getName());
+    p.put("auto.offset.reset", "earliest");
+    p.put("enable.auto.commit", "false");
+    if (group != null) {
+      p.put("group.id", group);
+      p.put("group.protocol", "classic");
+    }
+    for (int i = 0; i < kv.length; i += 2) p.put(kv[i], kv[i + 1]);
+    return new KafkaConsumer<>(p);
+  }
+
+  record Rec(String key, String value, long ts, List<String[]> headers) {}
+  record Got(int partition, long offset, String key, String value, long ts, TimestampType tsType, List<String[]> headers) {}
+
+  static List<Rec> makeRecords(String tag, int n, int from) {
+    List<Rec> l = new ArrayList<>();
+    for (int j = 0; j < n; j++) {
+      int i = from + j;
+      l.add(new Rec("key-" + (i % 10), tag + " value " + i + " " + "lorem ipsum ".repeat(8) + "é✓", BASE_TS + i * 1000L,
+          List.of(new String[] {"trace", "t-" + tag + "-" + i}, new String[] {"source", "compat"})));
+    }
+    return l;
+  }
+
+  static List<RecordMetadata> produce(KafkaProducer<String, String> p, String topic, List<Rec> recs) throws Exception {
+    List<Future<RecordMetadata>> fs = new ArrayList<>();
+    for (Rec r : recs) {
+      List<Header> hs = new ArrayList<>();
+      for (String[] h : r.headers) hs.add(new RecordHeader(h[0], h[1].getBytes(StandardCharsets.UTF_8)));
+      fs.add(p.send(new ProducerRecord<>(topic, null, r.ts, r.key, r.value, hs)));
+    }
+    p.flush();
+    List<RecordMetadata> md = new ArrayList<>();
+    for (Future<RecordMetadata> f : fs) md.add(f.get(30, TimeUnit.SECONDS));
+    return md;
+  }
+
+  static Got toGot(ConsumerRecord<String, String> r) {
+    List<String[]> hs = new ArrayList<>();
+    for (Header h : r.headers()) hs.add(new String[] {h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8)});
+    return new Got(r.partition(), r.offset(), r.key(), r.value(), r.timestamp(), r.timestampType(), hs);
+  }
+
+  /** Poll until n records arrived (then a little longer to catch extras) or the timeout. */
+  static List<Got> pollN(KafkaConsumer<String, String> c, int n, long timeoutMs, Predicate<Got> keep) {
+    List<Got> got = new ArrayList<>();
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    long extraUntil = Long.MAX_VALUE;
+    while (System.currentTimeMillis() < Math.min(deadline, extraUntil)) {
+      for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+        Got g = toGot(r);
+        if (keep != null && !keep.test(g)) continue;
+        got.add(g);
+      }
+      if (got.size() >= n && extraUntil == Long.MAX_VALUE) extraUntil = System.currentTimeMillis() + 500;
+    }
+    return got;
+  }
+
+  /** Assign every partition of the topic (no group) from the beginning and read n records. */
+  static List<Got> readAll(String topic, int n) {
+    try (KafkaConsumer<String, String> c = consumer(null)) {
+      List<TopicPartition> tps = c.partitionsFor(topic).stream().map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      return pollN(c, n, 20_000, null);
+    }
+  }
+
+  /** Every record exactly once, with key, headers, timestamp; production order per partition. */
+  static Map<String, Object> verify(List<Rec> produced, List<Got> consumed, String what) {
+    Map<String, Integer> idx = new HashMap<>();
+    for (int i = 0; i < produced.size(); i++) idx.put(produced.get(i).value, i);
+    Map<String, Got> seen = new HashMap<>();
+    for (Got g : consumed) {
+      Integer i = idx.get(g.value);
+      if (i == null) throw new Fail(what + ": a record that was not produced (partition " + g.partition + " offset " + g.offset + ")", "only produced values", g.value);
+      if (seen.containsKey(g.value)) throw new Fail(what + ": record " + i + " delivered twice", "once", "twice");
+      seen.put(g.value, g);
+      Rec r = produced.get(i);
+      checkEq(what + ": key of record " + i, r.key, g.key);
+      checkEq(what + ": headers of record " + i, r.headers.stream().map(Arrays::toString).collect(Collectors.toList()), g.headers.stream().map(Arrays::toString).collect(Collectors.toList()));
+      checkEq(what + ": timestamp of record " + i, r.ts, g.ts);
+      checkEq(what + ": timestamp type of record " + i, "CreateTime", g.tsType.toString());
+    }
+    if (seen.size() != produced.size()) throw new Fail(what + ": " + (produced.size() - seen.size()) + " of " + produced.size() + " records missing", produced.size(), seen.size());
+    Map<String, Object> layout = new TreeMap<>();
+    Map<Integer, List<Got>> parts = consumed.stream().collect(Collectors.groupingBy(Got::partition, TreeMap::new, Collectors.toList()));
+    for (var e : parts.entrySet()) {
+      List<Got> l = e.getValue();
+      for (int k = 1; k < l.size(); k++) {
+        if (l.get(k).offset <= l.get(k - 1).offset) throw new Fail(what + ": partition " + e.getKey() + " offsets not increasing", "increasing", l.get(k).offset);
+        if (idx.get(l.get(k).value) < idx.get(l.get(k - 1).value)) throw new Fail(what + ": partition " + e.getKey() + " out of production order", "production order", l.get(k).offset);
+      }
+      layout.put(String.valueOf(e.getKey()), Map.of("count", l.size(), "first", l.get(0).offset, "last", l.get(l.size() - 1).offset));
+    }
+    return layout;
+  }
+
+  static void createTopic(String topic, int partitions, Map<String, String> configs) throws Exception {
+    NewTopic t = new NewTopic(topic, partitions, (short) 1);
+    if (configs != null) t.configs(configs);
+    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+  }
+
+  static Map<String, Long> endOffsets(String topic, OffsetSpec spec) throws Exception {
+    int n = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+    Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+    for (int i = 0; i < n; i++) req.put(new TopicPartition(topic, i), spec);
+    Map<String, Long> m = new TreeMap<>();
+    admin.listOffsets(req).all().get().forEach((tp, info) -> m.put(String.valueOf(tp.partition()), info.offset()));
+    return m;
+  }
+
+  static Map<String, Long> committed(String group) throws Exception {
+    Map<String, Long> m = new TreeMap<>();
+    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().forEach((tp, om) -> { if (om != null) m.put(String.valueOf(tp.partition()), om.offset()); });
+    return m;
+  }
+
+  /** configs() polled until it equals `want` (Kafka applies config changes through the controller:
+   *  a describe right after an alter may still see the old values for a moment) or 10 s pass. */
+  static Map<String, String> configsEventually(Map<String, String> want, String topic, String... names) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    Map<String, String> got = configs(topic, names);
+    while (!got.equals(want) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(200);
+      got = configs(topic, names);
+    }
+    return got;
+  }
+
+  static Map<String, String> configs(String topic, String... names) throws Exception {
+    ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    Config c = admin.describeConfigs(List.of(r)).all().get().get(r);
+    Map<String, String> m = new TreeMap<>();
+    for (String n : names) { ConfigEntry e = c.get(n); m.put(n, e == null ? null : e.value() + " (" + e.source() + ")"); }
+    return m;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // fixture
+
+  static String fixtureTopic;
+  static List<Rec> fixtureRecs;
+  static Map<String, Long> fixtureEnds;
+
+  static void fixture() throws Exception {
+    if (fixtureTopic != null) return;
+    String topic = name("consume-from-beginning");
+    List<Rec> recs = makeRecords("fixture", 30, 0);
+    createTopic(topic, 3, null);
+    try (KafkaProducer<String, String> p = producer()) { produce(p, topic, recs); }
+    fixtureEnds = endOffsets(topic, OffsetSpec.latest());
+    fixtureTopic = topic;
+    fixtureRecs = recs;
+  }
+
+  static Scenario produceScenario(String codec) {
+    return (obs) -> {
+      String topic = name("produce-" + codec);
+      List<Rec> recs = makeRecords(codec, 30, 0);
+      createTopic(topic, 3, null);
+      List<RecordMetadata> md;
+      try (KafkaProducer<String, String> p = producer("compression.type", codec)) { md = produce(p, topic, recs); }
+      Map<String, Object> layout = verify(recs, readAll(topic, recs.size()), "records read back (assign, no group)");
+      obs.put("layout", layout);
+      obs.put("lastOffsets", md.stream().collect(Collectors.toMap(m -> String.valueOf(m.partition()), RecordMetadata::offset, Math::max, TreeMap::new)));
+      return "30 keyed records with headers and explicit timestamps (" + codec + "), read back exactly";
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  public static void main(String[] args) throws Exception {
+    bootstrap = args[0];
+    prefix = args[1];
+    Properties ap = common();
+    ap.put("request.timeout.ms", "20000");
+    ap.put("default.api.timeout.ms", "40000");
+    admin = Admin.create(ap);
+
+    scenario("create-topic", (obs) -> {
+      String topic = name("create-topic");
+      createTopic(topic, 3, null);
+      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      checkEq("partitions", 3, d.partitions().size());
+      check(!d.topicId().equals(Uuid.ZERO_UUID), "topic id is zero", "a topic id", d.topicId().toString());
+      check(admin.listTopics().names().get().contains(topic), "listTopics does not include the topic", topic, "absent");
+      obs.put("partitions", d.partitions().size());
+      return "Admin.createTopics → describeTopics (3 partitions, a topic id), listTopics";
+    });
+
+    for (String codec : List.of("none", "gzip", "snappy", "lz4", "zstd")) scenario("produce-" + codec, produceScenario(codec));
+
+    scenario("produce-idempotent", (obs) -> {
+      String topic = name("produce-idempotent");
+      List<Rec> recs = makeRecords("idem", 30, 0);
+      createTopic(topic, 3, null);
+      List<RecordMetadata> md;
+      try (KafkaProducer<String, String> p = producer("enable.idempotence", "true", "acks", "all", "max.in.flight.requests.per.connection", "5")) { md = produce(p, topic, recs); }
+      Map<Integer, List<Long>> offs = md.stream().collect(Collectors.groupingBy(RecordMetadata::partition, TreeMap::new, Collectors.mapping(RecordMetadata::offset, Collectors.toList())));
+      for (var e : offs.entrySet()) {
+        List<Long> want = LongStream.range(0, e.getValue().size()).boxed().collect(Collectors.toList());
+        checkEq("offsets acknowledged on partition " + e.getKey(), want, e.getValue().stream().sorted().collect(Collectors.toList()));
+      }
+      Map<String, Long> ends = endOffsets(topic, OffsetSpec.latest());
+      checkEq("sum of end offsets", 30L, ends.values().stream().mapToLong(Long::longValue).sum());
+      obs.put("ends", ends);
+      obs.put("layout", verify(recs, readAll(topic, 30), "read back"));
+      return "idempotent producer: acknowledged offsets contiguous from 0, nothing duplicated";
+    });
+
+    scenario("consume-from-beginning", (obs) -> {
+      fixture();
+      obs.put("layout", verify(fixtureRecs, readAll(fixtureTopic, 30), "assign + seekToBeginning (no group)"));
+      return "KafkaConsumer.assign (no group) + seekToBeginning read all 30 records";
+    });
+
+    scenario("consume-group", (obs) -> {
+      String topic = name("consume-group");
+      String group = name("consume-group");
+      List<Rec> recs = makeRecords("group", 30, 0);
+      createTopic(topic, 3, null);
+      List<List<Got>> got = List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+      List<Set<Integer>> assigned = List.of(ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
+      CountDownLatch stop = new CountDownLatch(1);
+      ExecutorService ex = Executors.newFixedThreadPool(2);
+      List<Future<?>> fs = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        final int m = i;
+        fs.add(ex.submit(() -> {
+          try (KafkaConsumer<String, String> c = consumer(group, "enable.auto.commit", "true", "auto.commit.interval.ms", "200")) {
+            c.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+              public void onPartitionsRevoked(Collection<TopicPartition> ps) { ps.forEach(tp -> assigned.get(m).remove(tp.partition())); }
+              public void onPartitionsAssigned(Collection<TopicPartition> ps) { ps.forEach(tp -> assigned.get(m).add(tp.partition())); }
+            });
+            while (stop.getCount() > 0) for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(100))) got.get(m).add(toGot(r));
+          }
+          return null;
+        }));
+      }
+      try {
+        long d1 = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < d1 && !(assigned.get(0).size() + assigned.get(1).size() == 3 && !assigned.get(0).isEmpty() && !assigned.get(1).isEmpty())) Thread.sleep(100);
+        check(!assigned.get(0).isEmpty() && !assigned.get(1).isEmpty(), "the two members did not both get partitions", "2 members sharing 3 partitions", assigned.toString());
+        try (KafkaProducer<String, String> p = producer()) { produce(p, topic, recs); }
+        long d2 = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < d2 && got.get(0).size() + got.get(1).size() < 30) Thread.sleep(100);
+        Thread.sleep(800);
+      } finally {
+        stop.countDown();
+        for (Future<?> f : fs) f.get(30, TimeUnit.SECONDS);
+        ex.shutdown();
+      }
+      List<Got> all = new ArrayList<>(got.get(0));
+      all.addAll(got.get(1));
+      obs.put("layout", verify(recs, all, "records consumed by the group"));
+      obs.put("partitionsPerMember", Stream.of(assigned.get(0).size(), assigned.get(1).size()).sorted().collect(Collectors.toList()));
+      Map<String, Long> ends = endOffsets(topic, OffsetSpec.latest());
+      checkEq("committed offsets after both members closed", ends, committed(group));
+      return "2 classic-protocol members shared 3 partitions; each of 30 records read once; committed to the end";
+    });
+
+    scenario("commit-resume", (obs) -> {
+      fixture();
+      String group = name("commit-resume");
+      List<Got> first;
+      try (KafkaConsumer<String, String> c = consumer(group, "max.poll.records", "1")) {
+        c.subscribe(List.of(fixtureTopic));
+        first = pollN(c, 12, 30_000, null);
+        first = new ArrayList<>(first.subList(0, Math.min(12, first.size())));
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        for (Got g : first) commit.merge(new TopicPartition(fixtureTopic, g.partition), new OffsetAndMetadata(g.offset + 1), (a, b) -> a.offset() > b.offset() ? a : b);
+        c.commitSync(commit);
+      }
+      checkEq("records processed by the first consumer", 12, first.size());
+      Map<String, Long> com = committed(group);
+      List<Got> second;
+      try (KafkaConsumer<String, String> c = consumer(group)) {
+        c.subscribe(List.of(fixtureTopic));
+        second = pollN(c, 18, 30_000, null);
+      }
+      List<Got> all = new ArrayList<>(first);
+      all.addAll(second);
+      verify(fixtureRecs, all, "first (committed) + second consumer");
+      for (var e : com.entrySet()) {
+        Optional<Long> firstSeen = second.stream().filter(g -> g.partition == Integer.parseInt(e.getKey())).map(Got::offset).min(Long::compare);
+        if (firstSeen.isPresent()) checkEq("second consumer's first offset on partition " + e.getKey(), e.getValue(), firstSeen.get());
+      }
+      obs.put("committedSum", com.values().stream().mapToLong(Long::longValue).sum());
+      obs.put("secondCount", second.size());
+      return "commitSync after 12 records, close; a new consumer resumed there and read the other 18";
+    });
+
+    scenario("describe-topic", (obs) -> {
+      String topic = name("describe-topic");
+      createTopic(topic, 3, Map.of("retention.ms", "3600000"));
+      TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      List<Map<String, Object>> parts = new ArrayList<>();
+      for (TopicPartitionInfo p : d.partitions()) {
+        check(p.leader() != null && p.isr().equals(p.replicas()), "partition " + p.partition() + " leader/isr", "a leader, isr = replicas", p.toString());
+        parts.add(Map.of("partition", p.partition(), "leader", p.leader().id(), "replicas", p.replicas().size(), "isr", p.isr().size()));
+      }
+      DescribeClusterResult cl = admin.describeCluster();
+      Collection<Node> nodes = cl.nodes().get();
+      Node controller = cl.controller().get();
+      check(nodes.stream().anyMatch(n -> n.id() == controller.id()), "the controller is not a listed broker", nodes.toString(), controller.toString());
+      obs.put("internal", d.isInternal());
+      obs.put("partitions", parts);
+      obs.put("brokers", nodes.size());
+      return "describeTopics: 3 partitions with leader and full ISR; describeCluster";
+    });
+
+    scenario("describe-configs", (obs) -> {
+      String topic = name("describe-configs");
+      createTopic(topic, 1, Map.of("retention.ms", "7200000"));
+      Map<String, String> want = new TreeMap<>(Map.of("retention.ms", "7200000 (DYNAMIC_TOPIC_CONFIG)", "cleanup.policy", "delete (DEFAULT_CONFIG)",
+          "compression.type", "producer (DEFAULT_CONFIG)", "segment.bytes", "1073741824 (DEFAULT_CONFIG)", "max.message.bytes", "1048588 (DEFAULT_CONFIG)",
+          "message.timestamp.type", "CreateTime (DEFAULT_CONFIG)"));
+      Map<String, String> c = configsEventually(want, topic, "retention.ms", "cleanup.policy", "compression.type", "segment.bytes", "max.message.bytes", "message.timestamp.type");
+      checkEq("configs", want, c);
+      obs.put("configs", c);
+      return "describeConfigs: the topic's retention.ms and Kafka's defaults, with their sources";
+    });
+
+    scenario("alter-configs", (obs) -> {
+      String topic = name("alter-configs");
+      createTopic(topic, 1, null);
+      ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      admin.incrementalAlterConfigs(Map.of(r, List.of(
+          new AlterConfigOp(new ConfigEntry("retention.ms", "86400000"), AlterConfigOp.OpType.SET),
+          new AlterConfigOp(new ConfigEntry("cleanup.policy", "compact"), AlterConfigOp.OpType.APPEND)))).all().get();
+      Map<String, String> want1 = new TreeMap<>(Map.of("retention.ms", "86400000 (DYNAMIC_TOPIC_CONFIG)", "cleanup.policy", "delete,compact (DYNAMIC_TOPIC_CONFIG)"));
+      Map<String, String> c1 = configsEventually(want1, topic, "retention.ms", "cleanup.policy");
+      checkEq("after SET retention.ms + APPEND cleanup.policy=compact", want1, c1);
+      admin.incrementalAlterConfigs(Map.of(r, List.of(
+          new AlterConfigOp(new ConfigEntry("retention.ms", ""), AlterConfigOp.OpType.DELETE),
+          new AlterConfigOp(new ConfigEntry("cleanup.policy", "delete"), AlterConfigOp.OpType.SUBTRACT)))).all().get();
+      Map<String, String> want2 = new TreeMap<>(Map.of("retention.ms", "604800000 (DEFAULT_CONFIG)", "cleanup.policy", "compact (DYNAMIC_TOPIC_CONFIG)"));
+      Map<String, String> c2 = configsEventually(want2, topic, "retention.ms", "cleanup.policy");
+      checkEq("after DELETE retention.ms + SUBTRACT cleanup.policy=delete", want2, c2);
+      obs.put("afterSet", c1);
+      obs.put("afterDelete", c2);
+      return "incrementalAlterConfigs SET/APPEND then DELETE/SUBTRACT";
+    });
+
+    scenario("list-groups", (obs) -> {
+      fixture();
+      String group = name("list-groups");
+      try (KafkaConsumer<String, String> c = consumer(group)) {
+        c.subscribe(List.of(fixtureTopic));
+        pollN(c, 1, 20_000, null);
+        c.commitSync();
+      }
+      Collection<GroupListing> gs = admin.listGroups().all().get();
+      Optional<GroupListing> g = gs.stream().filter(x -> x.groupId().equals(group)).findFirst();
+      check(g.isPresent(), "listGroups does not include the group", group, gs.size() + " groups");
+      Map<String, Object> view = new TreeMap<>();
+      view.put("type", g.get().type().map(Object::toString).orElse(null));
+      view.put("protocol", g.get().protocol());
+      view.put("state", g.get().groupState().map(Object::toString).orElse(null));
+      checkEq("the listed group", new TreeMap<>(Map.of("type", "Classic", "protocol", "consumer", "state", "Empty")), view);
+      obs.put("group", view);
+      return "Admin.listGroups: type Classic, protocol consumer, state Empty";
+    });
+
+    scenario("describe-group", (obs) -> {
+      fixture();
+      String group = name("describe-group");
+      ConsumerGroupDescription active;
+      try (KafkaConsumer<String, String> c = consumer(group, "client.id", "compat-java")) {
+        c.subscribe(List.of(fixtureTopic));
+        checkEq("records read", 30, pollN(c, 30, 30_000, null).size());
+        c.commitSync();
+        active = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+      }
+      ConsumerGroupDescription after = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+      Map<String, Object> a = new TreeMap<>();
+      a.put("state", active.groupState().toString());
+      a.put("type", active.type().toString());
+      a.put("assignor", active.partitionAssignor());
+      a.put("members", active.members().stream().map(m -> m.clientId() + ":" + m.assignment().topicPartitions().size()).sorted().collect(Collectors.toList()));
+      checkEq("the group while consuming", new TreeMap<>(Map.of("state", "Stable", "type", "Classic", "assignor", "range", "members", List.of("compat-java:3"))), a);
+      Map<String, Object> b = new TreeMap<>(Map.of("state", after.groupState().toString(), "members", after.members().size()));
+      checkEq("the group after the consumer left", new TreeMap<>(Map.of("state", "Empty", "members", 0)), b);
+      checkEq("committed offsets", fixtureEnds, committed(group));
+      obs.put("active", a);
+      obs.put("after", b);
+      return "describeConsumerGroups: Stable/Classic/range, 1 member with 3 partitions; Empty after close";
+    });
+
+    scenario("reset-offsets", (obs) -> {
+      fixture();
+      String group = name("reset-offsets");
+      try (KafkaConsumer<String, String> c = consumer(group)) {
+        c.subscribe(List.of(fixtureTopic));
+        pollN(c, 30, 30_000, null);
+        c.commitSync();
+      }
+      checkEq("committed after the first pass", fixtureEnds, committed(group));
+      Map<TopicPartition, OffsetAndMetadata> zero = new HashMap<>();
+      for (int p = 0; p < 3; p++) zero.put(new TopicPartition(fixtureTopic, p), new OffsetAndMetadata(0));
+      admin.alterConsumerGroupOffsets(group, zero).all().get();
+      checkEq("committed after alterConsumerGroupOffsets to 0", new TreeMap<>(Map.of("0", 0L, "1", 0L, "2", 0L)), committed(group));
+      List<Got> again;
+      try (KafkaConsumer<String, String> c = consumer(group, "auto.offset.reset", "none")) {
+        c.subscribe(List.of(fixtureTopic));
+        again = pollN(c, 30, 30_000, null);
+      }
+      verify(fixtureRecs, again, "after the reset");
+      return "alterConsumerGroupOffsets to 0: the group (auto.offset.reset=none) read all 30 again";
+    });
+
+    scenario("offsets-for-times", (obs) -> {
+      fixture();
+      Map<TopicPartition, Long> q = new HashMap<>();
+      for (int p = 0; p < 3; p++) q.put(new TopicPartition(fixtureTopic, p), BASE_TS + 15_000);
+      Map<String, Long> got = new TreeMap<>();
+      Map<String, Long> want = new TreeMap<>();
+      List<Got> all = readAll(fixtureTopic, 30);
+      for (int p = 0; p < 3; p++) {
+        final int pp = p;
+        want.put(String.valueOf(p), all.stream().filter(g -> g.partition == pp && g.ts >= BASE_TS + 15_000).map(Got::offset).min(Long::compare).orElse(fixtureEnds.get(String.valueOf(p))));
+      }
+      try (KafkaConsumer<String, String> c = consumer(null)) {
+        c.offsetsForTimes(q).forEach((tp, o) -> got.put(String.valueOf(tp.partition()), o == null ? fixtureEnds.get(String.valueOf(tp.partition())) : o.offset()));
+      }
+      checkEq("offsetsForTimes(record 15's timestamp)", want, got);
+      Map<String, Long> maxTs = endOffsets(fixtureTopic, OffsetSpec.maxTimestamp());
+      Map<String, Long> wantMax = new TreeMap<>();
+      for (int p = 0; p < 3; p++) {
+        final int pp = p;
+        all.stream().filter(g -> g.partition == pp).max(Comparator.comparingLong(Got::ts)).ifPresent(g -> wantMax.put(String.valueOf(pp), g.offset));
+      }
+      checkEq("listOffsets(maxTimestamp)", wantMax, maxTs);
+      obs.put("forTimes", got);
+      obs.put("maxTimestamp", maxTs);
+      return "offsetsForTimes and OffsetSpec.maxTimestamp() match the records' explicit timestamps";
+    });
+
+    scenario("delete-records", (obs) -> {
+      String topic = name("delete-records");
+      List<Rec> recs = makeRecords("del", 30, 0);
+      createTopic(topic, 3, null);
+      try (KafkaProducer<String, String> p = producer()) { produce(p, topic, recs); }
+      Map<String, Long> ends = endOffsets(topic, OffsetSpec.latest());
+      String p = ends.entrySet().stream().max(Map.Entry.comparingByValue()).get().getKey();
+      TopicPartition tp = new TopicPartition(topic, Integer.parseInt(p));
+      long low = admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(3))).lowWatermarks().get(tp).get().lowWatermark();
+      checkEq("low watermark returned by deleteRecords", 3L, low);
+      checkEq("earliest offset after deleteRecords", 3L, endOffsets(topic, OffsetSpec.earliest()).get(p));
+      String other = ends.keySet().stream().filter(k -> !k.equals(p)).findFirst().get();
+      TopicPartition tp2 = new TopicPartition(topic, Integer.parseInt(other));
+      String err = null;
+      try {
+        admin.deleteRecords(Map.of(tp2, RecordsToDelete.beforeOffset(ends.get(other) + 5))).lowWatermarks().get(tp2).get();
+      } catch (ExecutionException e) { err = e.getCause().getClass().getSimpleName(); }
+      checkEq("deleting beyond the end", "OffsetOutOfRangeException", err);
+      try (KafkaConsumer<String, String> c = consumer(null)) {
+        c.assign(List.of(tp));
+        c.seekToBeginning(List.of(tp));
+        List<Got> got = pollN(c, (int) (ends.get(p) - 3), 20_000, null);
+        checkEq("first offset read after the deletion", 3L, got.isEmpty() ? null : got.get(0).offset);
+        checkEq("records read after the deletion", ends.get(p) - 3, (long) got.size());
+      }
+      obs.put("beyondEnd", err);
+      return "deleteRecords before offset 3: low watermark 3; beyond the end: OffsetOutOfRangeException";
+    });
+
+    scenario("delete-topic", (obs) -> {
+      String topic = name("delete-topic");
+      createTopic(topic, 3, null);
+      admin.deleteTopics(List.of(topic)).all().get();
+      boolean gone = false;
+      for (int i = 0; i < 10 && !gone; i++) {
+        gone = !admin.listTopics().names().get().contains(topic);
+        if (!gone) Thread.sleep(300);
+      }
+      check(gone, "the topic is still listed after deleteTopics", "absent", "listed");
+      String err = null;
+      try { admin.describeTopics(List.of(topic)).allTopicNames().get(); } catch (ExecutionException e) { err = e.getCause().getClass().getSimpleName(); }
+      checkEq("describeTopics after the deletion", "UnknownTopicOrPartitionException", err);
+      obs.put("describeAfter", err);
+      return "deleteTopics; gone from listTopics; describeTopics says UnknownTopicOrPartition";
+    });
+
+    admin.close(Duration.ofSeconds(5));
+    System.out.flush();
+    System.exit(0);
+  }
+}

@@ -1,0 +1,581 @@
+// Driver for the Kafka command-line tools (Kafka 4.1.2 jars, run with java -cp).
+//   node compat/clients/drivers/java-tools.mjs <bootstrap> <prefix>
+// env: KAFKA_LIBS (jar dir), KAFKA_TOOLS_VERSION, COMPAT_CACHE, COMPAT_SCENARIO (optional filter),
+// JAVA_TOOLS_CONCURRENCY (scenarios run at once, default 2).
+// Prints one JSON line per scenario (see compat/README.md); everything else goes to stderr.
+// Every consumer in a group runs with group.protocol=classic.
+import fs from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import path from 'node:path';
+import {
+  Fail, Skip, check, checkEq, sleep, log, runScenarios, once, tool, startTool, errorText, exceptionNames,
+  makeRecords, producerInput, parseConsumed, verifyRecords, parseOffsets, parseGroupOffsets, parseGroupState,
+  parseResetOutput, parseConfigs, parseTopicDescribe, parseTable, sum, MAIN, workDir,
+} from './java-tools-lib.mjs';
+
+const [bootstrap, prefix] = process.argv.slice(2);
+if (!bootstrap || !prefix) { console.error('usage: java-tools.mjs <bootstrap> <prefix>'); process.exit(2); }
+if (!process.env.KAFKA_LIBS) { console.error('KAFKA_LIBS is not set'); process.exit(2); }
+
+const B = ['--bootstrap-server', bootstrap];
+const CLASSIC = ['--consumer-property', 'group.protocol=classic'];
+const PRINT_ALL = ['--property', 'print.timestamp=true', '--property', 'print.partition=true', '--property', 'print.offset=true',
+  '--property', 'print.headers=true', '--property', 'print.key=true'];
+const name = (scenario) => `${prefix}-${scenario}`;
+/** Replace run-specific names in text that goes into `observed`. */
+const norm = (s) => String(s).split(prefix).join('<prefix>').split(bootstrap).join('<bootstrap>')
+  .replace(/\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+\] /g, '');
+
+// ---------------------------------------------------------------------------------------------
+// tool wrappers
+
+async function createTopic(topic, partitions = 3, extra = []) {
+  const res = await tool(MAIN.topics, [...B, '--create', '--topic', topic, '--partitions', String(partitions), '--replication-factor', '1', ...extra]);
+  check(res.out.includes(`Created topic ${topic}.`), `kafka-topics --create printed ${JSON.stringify(res.out.trim())}`, `Created topic ${topic}.`, res.out.trim());
+  return res;
+}
+
+async function produce(topic, records, extra = []) {
+  const res = await tool(MAIN.producer, [...B, '--topic', topic, '--property', 'parse.key=true', '--property', 'parse.headers=true', ...extra],
+    { input: producerInput(records) });
+  if (/Error when sending message|Exception/.test(res.err)) throw new Fail(`kafka-console-producer reported errors: ${errorText(res)}`, 'no send errors', errorText(res));
+  return res;
+}
+
+/** Console consumer that stops after `n` records (or `timeoutMs` without one). */
+async function consume(topic, n, { group, fromBeginning = true, partition, offset, extra = [], timeoutMs = 20_000 } = {}) {
+  const args = [...B, '--topic', topic, ...PRINT_ALL, '--timeout-ms', String(timeoutMs)];
+  if (n !== undefined) args.push('--max-messages', String(n));
+  if (group) args.push('--group', group, ...CLASSIC);
+  if (partition !== undefined) args.push('--partition', String(partition), '--offset', String(offset ?? 'earliest'));
+  else if (fromBeginning) args.push('--from-beginning');
+  const res = await tool(MAIN.consumer, [...args, ...extra], { timeoutMs: timeoutMs + 60_000 });
+  return { res, records: parseConsumed(res.out.split('\n')) };
+}
+
+async function endOffsets(topic, time) {
+  const res = await tool(MAIN.offsets, [...B, '--topic', topic, ...(time !== undefined ? ['--time', String(time)] : [])]);
+  return parseOffsets(res.out, topic);
+}
+
+const groups = (args, opts) => tool(MAIN.groups, [...B, ...args], opts);
+
+async function groupOffsets(group, topic) {
+  const res = await groups(['--describe', '--group', group]);
+  return parseGroupOffsets(res.out, topic);
+}
+
+async function groupState(group) {
+  const res = await groups(['--describe', '--group', group, '--state']);
+  return parseGroupState(res.out, group);
+}
+
+async function listTopics() {
+  const res = await tool(MAIN.topics, [...B, '--list']);
+  return res.out.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+/** Re-run fn until ok(result), at most `tries` times: Kafka applies topic and config changes
+ *  through its controller, and a read right after a write may briefly see the old state. */
+async function eventually(fn, ok, tries = 4) {
+  let res = await fn();
+  for (let i = 1; i < tries && !ok(res); i++) {
+    await sleep(500);
+    res = await fn();
+  }
+  return res;
+}
+
+async function describeTopic(topic) {
+  const res = await tool(MAIN.topics, [...B, '--describe', '--topic', topic]);
+  const t = parseTopicDescribe(res.out)[topic];
+  if (!t) throw new Fail(`kafka-topics --describe did not describe ${topic}`, topic, res.out.trim());
+  return t;
+}
+
+/** A tool run that must fail: returns what the user sees. */
+async function expectToolError(main, args, what) {
+  const res = await tool(main, args, { allowFail: true });
+  const exceptions = exceptionNames(res);
+  const text = errorText(res);
+  check(res.code !== 0 || exceptions.length > 0 || /error/i.test(res.out), `${what}: the tool succeeded (exit ${res.code}): ${res.out.trim().slice(0, 300)}`, 'an error', res.out.trim());
+  return { exitCode: res.code, exceptions, text: norm(text) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// fixtures: a 3-partition topic with 30 keyed records, read back once to learn its layout
+
+const fixture = once(async () => {
+  const topic = name('consume-from-beginning');
+  const records = makeRecords('fixture', 30);
+  await createTopic(topic, 3);
+  await produce(topic, records);
+  const { records: got } = await consume(topic, records.length);
+  const summary = verifyRecords(records, got, 'fixture read-back');
+  const ends = {};
+  for (const [p, l] of Object.entries(summary.layout)) ends[p] = l.last + 1;
+  for (const p of ['0', '1', '2']) ends[p] ??= 0;
+  return { topic, records, consumed: got, layout: summary.layout, ends };
+});
+
+const perfFixture = once(async () => {
+  const topic = name('perf-producer');
+  await createTopic(topic, 3);
+  const res = await tool(MAIN.perfProducer, ['--topic', topic, '--num-records', '5000', '--record-size', '200', '--throughput', '-1',
+    '--producer-props', `bootstrap.servers=${bootstrap}`, 'acks=all', 'linger.ms=5'], { timeoutMs: 120_000 });
+  const last = res.out.trim().split('\n').filter((l) => /records sent/.test(l)).pop() ?? '';
+  const sent = Number(/^(\d+) records sent/.exec(last)?.[1]);
+  return { topic, sent, line: last };
+});
+
+// ---------------------------------------------------------------------------------------------
+// scenarios
+
+const produceScenario = (codec) => async (s) => {
+  const topic = name(s.name);
+  const records = makeRecords(codec, 30);
+  await createTopic(topic, 3);
+  await produce(topic, records, codec === 'none' ? [] : ['--compression-codec', codec]);
+  const { records: got } = await consume(topic, records.length);
+  const { layout, timestampTypes } = verifyRecords(records, got);
+  s.observed = { layout, timestampTypes };
+  return `${records.length} keyed records with headers${codec === 'none' ? '' : ` (${codec})`} read back exactly`;
+};
+
+const scenarios = [
+  ['create-topic', async (s) => {
+    const topic = name(s.name);
+    await createTopic(topic, 3);
+    const list = await listTopics();
+    check(list.includes(topic), `kafka-topics --list does not show ${topic}`, topic, list.map(norm));
+    const t = await describeTopic(topic);
+    checkEq('partition count', 3, t.partitionCount);
+    s.observed = { partitionCount: t.partitionCount, replicationFactor: t.replicationFactor };
+    return 'created with 3 partitions, listed';
+  }],
+
+  ['topics-create-existing', async (s) => {
+    const topic = name(s.name);
+    await createTopic(topic, 1);
+    const e = await expectToolError(MAIN.topics, [...B, '--create', '--topic', topic, '--partitions', '1', '--replication-factor', '1'], 'creating an existing topic');
+    check(e.exceptions.includes('TopicExistsException') || /already exists/.test(e.text), `expected TopicExistsException, got: ${e.text}`, 'TopicExistsException', e.text);
+    s.observed = e;
+    return 'second create fails with TopicExistsException';
+  }],
+
+  ['produce-none', produceScenario('none')],
+  ['produce-gzip', produceScenario('gzip')],
+  ['produce-snappy', produceScenario('snappy')],
+  ['produce-lz4', produceScenario('lz4')],
+  ['produce-zstd', produceScenario('zstd')],
+
+  ['produce-idempotent', async (s) => {
+    const topic = name(s.name);
+    const records = makeRecords('idem', 30);
+    await createTopic(topic, 3);
+    await produce(topic, records, ['--producer-property', 'enable.idempotence=true', '--producer-property', 'acks=all',
+      '--producer-property', 'max.in.flight.requests.per.connection=5']);
+    const ends = await endOffsets(topic);
+    checkEq('sum of end offsets (no duplicates written)', records.length, sum(ends));
+    const { records: got } = await consume(topic, records.length);
+    const { layout } = verifyRecords(records, got);
+    s.observed = { endOffsets: ends, layout };
+    return 'idempotent producer (acks=all): 30 records, end offsets add up to 30, read back exactly';
+  }],
+
+  ['consume-from-beginning', async (s) => {
+    const f = await fixture();
+    s.observed = { layout: f.layout };
+    return `console consumer --from-beginning (no --group: the tool uses a generated group) read all ${f.records.length} records in order`;
+  }],
+
+  ['consume-partition-offset', async (s) => {
+    const f = await fixture();
+    const p = Object.entries(f.layout).sort((a, b) => b[1].count - a[1].count)[0][0];
+    const from = 2;
+    const want = f.consumed.filter((r) => r.partition === Number(p) && r.offset >= from).sort((a, b) => a.offset - b.offset);
+    const { records: got } = await consume(f.topic, want.length, { partition: p, offset: from });
+    checkEq(`records of partition ${p} from offset ${from}`, want.map((r) => [r.offset, r.key, r.value]), got.map((r) => [r.offset, r.key, r.value]));
+    s.observed = { partition: Number(p), offsets: got.map((r) => r.offset) };
+    return `--partition ${p} --offset ${from} read exactly offsets ${from}..${want.at(-1)?.offset}`;
+  }],
+
+  ['consume-group', async (s) => {
+    // two console consumers in one group (classic protocol), then 30 records: each exactly once
+    const topic = name(s.name);
+    const group = name(s.name);
+    const records = makeRecords('group', 30);
+    await createTopic(topic, 3);
+    const args = [...B, '--topic', topic, '--group', group, ...CLASSIC, '--from-beginning', ...PRINT_ALL, '--timeout-ms', '60000'];
+    const a = startTool(MAIN.consumer, args, { timeoutMs: 120_000, label: 'consumer A' });
+    const b = startTool(MAIN.consumer, args, { timeoutMs: 120_000, label: 'consumer B' });
+    try {
+      let st;
+      for (let i = 0; i < 15; i++) {
+        st = await groupState(group);
+        if (st?.state === 'Stable' && st.members === 2) break;
+        await sleep(500);
+      }
+      check(st?.state === 'Stable' && st.members === 2, 'the group did not become Stable with 2 members', { state: 'Stable', members: 2 }, st);
+      await produce(topic, records);
+      const deadline = Date.now() + 30_000;
+      while (parseConsumed(a.lines).length + parseConsumed(b.lines).length < records.length && Date.now() < deadline) await sleep(200);
+      await sleep(1000); // room for duplicates to show up
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+    const ra = parseConsumed(a.lines);
+    const rb = parseConsumed(b.lines);
+    const { layout } = verifyRecords(records, [...ra, ...rb], 'records consumed by the group');
+    const pa = [...new Set(ra.map((r) => r.partition))];
+    const pb = [...new Set(rb.map((r) => r.partition))];
+    check(!pa.some((p) => pb.includes(p)), `both members read partition(s) ${pa.filter((p) => pb.includes(p))}`, 'disjoint assignments', { a: pa, b: pb });
+    const offsets = await groupOffsets(group, topic);
+    const lagged = offsets.filter((o) => o.lag !== 0);
+    check(offsets.length === 3 && lagged.length === 0, 'after both consumers closed, the group should have committed every partition to its end (lag 0)', 'lag 0 on 3 partitions', offsets);
+    s.observed = { layout, partitionsPerMember: [pa.length, pb.length].sort(), committed: offsets };
+    return `2 members split the partitions (${pa.length}+${pb.length}); 30 records each read once; committed to the end`;
+  }],
+
+  ['commit-resume', async (s) => {
+    const f = await fixture();
+    const group = name(s.name);
+    const first = 12;
+    const one = ['--consumer-property', 'max.poll.records=1', '--consumer-property', 'enable.auto.commit=true'];
+    const { records: r1 } = await consume(f.topic, first, { group, extra: one });
+    checkEq('records read by the first consumer', first, r1.length);
+    const committed = await groupOffsets(group, f.topic);
+    const committedSum = committed.reduce((a, o) => a + (o.current ?? 0), 0);
+    checkEq('sum of committed offsets after the first consumer closed', first, committedSum);
+    const { records: r2 } = await consume(f.topic, f.records.length - first, { group, extra: one, timeoutMs: 15_000 });
+    verifyRecords(f.records, [...r1, ...r2], 'first + second consumer');
+    for (const o of committed) {
+      const firstSeen = r2.filter((r) => r.partition === o.partition).map((r) => r.offset).sort((x, y) => x - y)[0];
+      if (firstSeen !== undefined) checkEq(`second consumer's first offset on partition ${o.partition}`, o.current, firstSeen);
+    }
+    s.observed = { committedSum, secondCount: r2.length };
+    return `stopped after ${first}, committed; a new consumer in the group resumed at the commit and read the other ${r2.length}`;
+  }],
+
+  ['describe-topic', async (s) => {
+    const topic = name(s.name);
+    await createTopic(topic, 3, ['--config', 'retention.ms=3600000', '--config', 'cleanup.policy=delete']);
+    const t = await describeTopic(topic);
+    checkEq('PartitionCount', 3, t.partitionCount);
+    checkEq('ReplicationFactor', 1, t.replicationFactor);
+    checkEq('partitions', [0, 1, 2], t.partitions.map((p) => p.partition).sort());
+    check(t.configs['retention.ms'] === '3600000', `Configs should show retention.ms=3600000: ${JSON.stringify(t.configs)}`, 'retention.ms=3600000', t.configs);
+    check(t.hasTopicId, 'describe shows no TopicId', 'a topic id', 'none');
+    for (const p of t.partitions) check(p.leader !== '-1' && p.leader !== 'none' && p.isr === p.replicas, `partition ${p.partition}: leader ${p.leader}, replicas ${p.replicas}, isr ${p.isr}`, 'a leader, isr = replicas', p);
+    s.observed = t;
+    return 'PartitionCount 3, ReplicationFactor 1, the topic config, a leader and full ISR per partition';
+  }],
+
+  ['topics-describe-missing', async (s) => {
+    const e = await expectToolError(MAIN.topics, [...B, '--describe', '--topic', name(s.name)], 'describing a missing topic');
+    s.observed = e;
+    return `error: ${e.text}`;
+  }],
+
+  ['topics-alter-partitions', async (s) => {
+    const topic = name(s.name);
+    await createTopic(topic, 3);
+    await tool(MAIN.topics, [...B, '--alter', '--topic', topic, '--partitions', '5']);
+    const t = await eventually(() => describeTopic(topic), (x) => x.partitionCount === 5);
+    checkEq('PartitionCount after --alter --partitions 5', 5, t.partitionCount);
+    const e = await expectToolError(MAIN.topics, [...B, '--alter', '--topic', topic, '--partitions', '2'], 'shrinking a topic');
+    check(e.exceptions.includes('InvalidPartitionsException'), `shrinking should fail with InvalidPartitionsException: ${e.text}`, 'InvalidPartitionsException', e.exceptions);
+    s.observed = { partitionCount: t.partitionCount, partitions: t.partitions.map((p) => p.partition).sort(), shrink: e };
+    return 'grew 3 → 5 partitions; shrinking to 2 fails with InvalidPartitionsException';
+  }],
+
+  ['describe-configs', async (s) => {
+    const topic = name(s.name);
+    await createTopic(topic, 1, ['--config', 'retention.ms=7200000']);
+    const cfg = await eventually(async () => parseConfigs((await tool(MAIN.configs, [...B, '--entity-type', 'topics', '--entity-name', topic, '--describe', '--all'])).out),
+      (c) => c['retention.ms']?.value === '7200000');
+    check(cfg['retention.ms']?.value === '7200000', `retention.ms should be 7200000: ${JSON.stringify(cfg['retention.ms'])}`, '7200000', cfg['retention.ms']);
+    checkEq('retention.ms source', 'DYNAMIC_TOPIC_CONFIG', cfg['retention.ms']?.synonyms?.[0]);
+    const defaults = { 'cleanup.policy': 'delete', 'compression.type': 'producer', 'segment.bytes': '1073741824', 'min.insync.replicas': '1',
+      'message.timestamp.type': 'CreateTime', 'max.message.bytes': '1048588' };
+    const got = Object.fromEntries(Object.keys(defaults).map((k) => [k, cfg[k]?.value]));
+    checkEq('default topic configs', defaults, got);
+    const keys = ['cleanup.policy', 'compression.type', 'retention.ms', 'retention.bytes', 'segment.bytes', 'max.message.bytes',
+      'min.insync.replicas', 'message.timestamp.type', 'delete.retention.ms', 'segment.ms'];
+    s.observed = { names: Object.keys(cfg).sort(), selected: Object.fromEntries(keys.map((k) => [k, cfg[k] ?? null])) };
+    return `--describe --all: ${Object.keys(cfg).length} configs, retention.ms from DYNAMIC_TOPIC_CONFIG, defaults as Kafka's`;
+  }],
+
+  ['alter-configs', async (s) => {
+    const topic = name(s.name);
+    await createTopic(topic, 1);
+    const entity = ['--entity-type', 'topics', '--entity-name', topic];
+    const alter = await tool(MAIN.configs, [...B, ...entity, '--alter', '--add-config', 'retention.ms=86400000,max.message.bytes=2000000']);
+    const describe = async () => parseConfigs((await tool(MAIN.configs, [...B, ...entity, '--describe'])).out);
+    const d1 = await eventually(describe, (d) => d['max.message.bytes']?.value === '2000000' && d['retention.ms']?.value === '86400000');
+    checkEq('dynamic configs after --add-config', { 'max.message.bytes': '2000000', 'retention.ms': '86400000' },
+      Object.fromEntries(Object.entries(d1).map(([k, v]) => [k, v.value]).sort()));
+    await tool(MAIN.configs, [...B, ...entity, '--alter', '--delete-config', 'max.message.bytes']);
+    const d2 = await eventually(describe, (d) => !d['max.message.bytes']);
+    checkEq('dynamic configs after --delete-config max.message.bytes', { 'retention.ms': '86400000' },
+      Object.fromEntries(Object.entries(d2).map(([k, v]) => [k, v.value])));
+    s.observed = { alterOutput: norm(alter.out.trim()), afterAdd: d1, afterDelete: d2 };
+    return '--add-config retention.ms,max.message.bytes then --delete-config max.message.bytes, each seen by --describe';
+  }],
+
+  ['list-groups', async (s) => {
+    const f = await fixture();
+    const group = name(s.name);
+    await consume(f.topic, 1, { group });
+    const list = (await groups(['--list'])).out.split('\n').map((l) => l.trim());
+    check(list.includes(group), `--list does not show ${group}`, group, list.map(norm));
+    const res = await groups(['--list', '--state', '--type']);
+    const row = parseTable(res.out).rows.find((r) => r[0] === group);
+    check(row, `--list --state --type does not show ${group}`, group, norm(res.out));
+    s.observed = { type: row[1], state: row[2] };
+    checkEq('group type and state', ['Classic', 'Empty'], [row[1], row[2]]);
+    return 'the group is listed, type Classic, state Empty';
+  }],
+
+  ['describe-group', async (s) => {
+    const f = await fixture();
+    const group = name(s.name);
+    const c = startTool(MAIN.consumer, [...B, '--topic', f.topic, '--group', group, ...CLASSIC, '--from-beginning', ...PRINT_ALL,
+      '--consumer-property', 'auto.commit.interval.ms=200', '--consumer-property', 'client.id=compat-describe', '--timeout-ms', '60000'],
+    { timeoutMs: 120_000, label: 'consumer' });
+    let active;
+    let members;
+    let offsets;
+    try {
+      const deadline = Date.now() + 30_000;
+      while (parseConsumed(c.lines).length < f.records.length && Date.now() < deadline) await sleep(200);
+      checkEq('records read by the active consumer', f.records.length, parseConsumed(c.lines).length);
+      await sleep(800); // an auto-commit
+      active = await groupState(group);
+      const m = await groups(['--describe', '--group', group, '--members']);
+      const { header, rows } = parseTable(m.out);
+      members = rows.filter((r) => r[0] === group).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])))
+        .map((r) => ({ clientId: r['CLIENT-ID'], partitions: Number(r['#PARTITIONS']) }));
+      offsets = await groupOffsets(group, f.topic);
+    } finally {
+      await c.stop();
+    }
+    const after = await groupState(group);
+    const ends = Object.values(f.ends);
+    checkEq('state of the group with one active consumer', { strategy: 'range', state: 'Stable', members: 1 }, { strategy: active?.strategy, state: active?.state, members: active?.members });
+    checkEq('--members', [{ clientId: 'compat-describe', partitions: 3 }], members);
+    checkEq('committed offsets', [0, 1, 2].map((p) => ({ partition: p, current: f.ends[p], logEnd: f.ends[p], lag: 0, member: true })), offsets);
+    checkEq('state after the consumer left', { state: 'Empty', members: 0 }, { state: after?.state, members: after?.members });
+    s.observed = { active, members, offsets, after, ends };
+    return 'Stable/range/1 member with 3 partitions and lag 0 while consuming; Empty after it left';
+  }],
+
+  ['reset-offsets', async (s) => {
+    const f = await fixture();
+    const group = name(s.name);
+    const { records: r1 } = await consume(f.topic, f.records.length, { group });
+    verifyRecords(f.records, r1, 'first pass');
+    const res = await groups(['--reset-offsets', '--group', group, '--topic', f.topic, '--to-earliest', '--execute']);
+    const reset = parseResetOutput(res.out, f.topic);
+    checkEq('NEW-OFFSET printed by --reset-offsets --to-earliest', { 0: 0, 1: 0, 2: 0 }, reset);
+    const { records: r2 } = await consume(f.topic, f.records.length, { group, fromBeginning: false });
+    verifyRecords(f.records, r2, 'after the reset');
+    s.observed = { reset };
+    return 'after --to-earliest --execute the group read all 30 records again';
+  }],
+
+  ['consumer-groups-reset-shift-by', async (s) => {
+    const f = await fixture();
+    const group = name(s.name);
+    const r1 = parseResetOutput((await groups(['--reset-offsets', '--group', group, '--topic', f.topic, '--to-latest', '--execute'])).out, f.topic);
+    checkEq('--to-latest on a new group', f.ends, r1);
+    const r2 = parseResetOutput((await groups(['--reset-offsets', '--group', group, '--topic', f.topic, '--shift-by', '-4', '--execute'])).out, f.topic);
+    const want = Object.fromEntries(Object.entries(f.ends).map(([p, e]) => [p, Math.max(0, e - 4)]));
+    checkEq('--shift-by -4', want, r2);
+    const offsets = await groupOffsets(group, f.topic);
+    checkEq('committed offsets after --shift-by -4', want, Object.fromEntries(offsets.map((o) => [String(o.partition), o.current])));
+    s.observed = { latest: r1, shifted: r2, offsets };
+    return '--to-latest then --shift-by -4, as committed';
+  }],
+
+  ['consumer-groups-reset-to-datetime', async (s) => {
+    const topic = name(s.name);
+    const group = name(s.name);
+    await createTopic(topic, 3);
+    const a = makeRecords('before', 15);
+    const b = makeRecords('after', 15, 15);
+    await produce(topic, a);
+    const ea = await endOffsets(topic);
+    await sleep(20);
+    const t = new Date(Date.now()).toISOString();
+    await sleep(20);
+    await produce(topic, b);
+    const byTime = await endOffsets(topic, new Date(t).getTime());
+    const res = await groups(['--reset-offsets', '--group', group, '--topic', topic, '--to-datetime', t, '--execute']);
+    const reset = parseResetOutput(res.out, topic);
+    const want = Object.fromEntries(['0', '1', '2'].map((p) => [p, ea[p] ?? 0]));
+    checkEq(`NEW-OFFSET for --to-datetime (the end offsets before the second batch)`, want, reset);
+    const { records: got } = await consume(topic, b.length, { group, fromBeginning: false });
+    verifyRecords(b, got, 'records after the datetime');
+    s.observed = { reset, getOffsetsByTime: byTime };
+    return `--to-datetime between two batches: the group resumed at the second batch (${b.length} records)`;
+  }],
+
+  ['consumer-groups-delete', async (s) => {
+    const f = await fixture();
+    const group = name(s.name);
+    await groups(['--reset-offsets', '--group', group, '--topic', f.topic, '--to-earliest', '--execute']);
+    const del = await groups(['--delete', '--group', group]);
+    check(/was successful/.test(del.out), `--delete printed: ${del.out.trim()}`, 'Deletion ... was successful', norm(del.out.trim()));
+    const list = (await groups(['--list'])).out.split('\n').map((l) => l.trim());
+    check(!list.includes(group), `${group} is still listed after --delete`, 'not listed', list.map(norm));
+    const again = await groups(['--delete', '--group', group], { allowFail: true });
+    const text = norm(`${again.out}\n${again.err}`.split('\n').filter((l) => /could not be deleted|Error|Exception/.test(l)).join(' / ').trim());
+    check(/GroupIdNotFound|does not exist|not exist/i.test(text), `deleting it again should say the group does not exist: ${text}`, 'GroupIdNotFoundException', text);
+    s.observed = { deleted: norm(del.out.trim()), again: exceptionNames(again) };
+    return 'deleted, gone from --list; deleting again reports GroupIdNotFound';
+  }],
+
+  ['consumer-groups-delete-offsets', async (s) => {
+    const f = await fixture();
+    const group = name(s.name);
+    await groups(['--reset-offsets', '--group', group, '--topic', f.topic, '--to-latest', '--execute']);
+    const res = await groups(['--delete-offsets', '--group', group, '--topic', f.topic]);
+    const { rows } = parseTable(res.out, 'TOPIC');
+    const status = Object.fromEntries(rows.filter((r) => r[0] === f.topic).map((r) => [r[1], r[2]]));
+    checkEq('--delete-offsets status per partition', { 0: 'Successful', 1: 'Successful', 2: 'Successful' }, status);
+    const after = await groups(['--describe', '--group', group], { allowFail: true });
+    const left = parseGroupOffsets(after.out, f.topic).filter((o) => o.current !== null);
+    checkEq('committed offsets left after --delete-offsets', [], left);
+    s.observed = { status, describeAfter: norm(`${after.out}${after.err}`.split('\n').map((l) => l.trim()).filter((l) => l && !/^\[/.test(l)).join(' / ')) };
+    return 'OffsetDelete: every partition Successful, nothing committed afterwards';
+  }],
+
+  ['configs-invalid-value', async (s) => {
+    const topic = name(s.name);
+    await createTopic(topic, 1);
+    const e = await expectToolError(MAIN.configs, [...B, '--entity-type', 'topics', '--entity-name', topic, '--alter', '--add-config', 'retention.ms=not-a-number'], 'an invalid config value');
+    check(e.exceptions.includes('InvalidConfigurationException') || e.exceptions.includes('InvalidRequestException'), `expected InvalidConfigurationException: ${e.text}`, 'InvalidConfigurationException', e.exceptions);
+    const d = parseConfigs((await tool(MAIN.configs, [...B, '--entity-type', 'topics', '--entity-name', topic, '--describe'])).out);
+    checkEq('dynamic configs after the rejected change', {}, d);
+    s.observed = { exceptions: e.exceptions, exitCode: e.exitCode };
+    return `retention.ms=not-a-number rejected (${e.exceptions.join(', ')}), nothing changed`;
+  }],
+
+  ['produce-too-large', async (s) => {
+    const topic = name(s.name);
+    await createTopic(topic, 1, ['--config', 'max.message.bytes=100000']);
+    const big = { key: 'big', value: 'x'.repeat(300_000), headers: [['h', 'v']] };
+    const small = makeRecords('small', 2);
+    const res = await tool(MAIN.producer, [...B, '--topic', topic, '--property', 'parse.key=true', '--property', 'parse.headers=true',
+      '--producer-property', 'max.request.size=5000000', '--producer-property', 'batch.size=1000'],
+    { input: producerInput([small[0], big, small[1]]) });
+    const exceptions = exceptionNames(res);
+    check(exceptions.includes('RecordTooLargeException'), `a 300 kB record on a topic with max.message.bytes=100000 should fail with RecordTooLargeException: ${errorText(res)}`, 'RecordTooLargeException', exceptions);
+    const { records: got } = await consume(topic, 2, { timeoutMs: 10_000 });
+    checkEq('records stored (the small ones only)', small.map((r) => r.value), got.map((r) => r.value));
+    s.observed = { exceptions };
+    return 'the broker rejected the 300 kB record (RecordTooLargeException); the small ones around it were stored';
+  }],
+
+  ['describe-configs-broker', async (s) => {
+    const res2 = await tool(MAIN.configs, [...B, '--entity-type', 'brokers', '--describe', '--all', '--entity-name', '1'], { allowFail: true });
+    check(res2.code === 0, `kafka-configs --describe --all --entity-name 1 (broker) failed: ${errorText(res2)}`, 'exit 0', errorText(res2));
+    const cfg = parseConfigs(res2.out);
+    const keys = ['num.partitions', 'log.retention.hours', 'log.segment.bytes', 'message.max.bytes', 'auto.create.topics.enable', 'default.replication.factor'];
+    for (const k of keys) check(cfg[k], `broker config ${k} is missing from --describe --all`, k, Object.keys(cfg).slice(0, 50));
+    s.observed = { selected: Object.fromEntries(keys.map((k) => [k, cfg[k]?.value ?? null])) };
+    return `broker 1 --describe --all: ${Object.keys(cfg).length} configs`;
+  }],
+
+  ['get-offsets', async (s) => {
+    const f = await fixture();
+    const latest = await endOffsets(f.topic);
+    const earliest = await endOffsets(f.topic, -2);
+    const maxTs = await endOffsets(f.topic, -3);
+    checkEq('latest offsets (--time -1)', f.ends, latest);
+    checkEq('earliest offsets (--time -2)', { 0: 0, 1: 0, 2: 0 }, earliest);
+    // --time -3 (MAX_TIMESTAMP): the offset of the first record carrying the partition's largest
+    // timestamp (the timestamps come from the fixture's read-back with print.timestamp)
+    const wantMax = {};
+    for (const r of [...f.consumed].sort((a, b) => a.offset - b.offset)) {
+      const cur = wantMax[r.partition];
+      if (!cur || r.timestamp > cur.ts) wantMax[r.partition] = { ts: r.timestamp, offset: r.offset };
+    }
+    const wantMaxOffsets = Object.fromEntries(Object.entries(wantMax).map(([p, v]) => [p, v.offset]));
+    s.observed = { latest, earliest, maxTimestampIsFirstRecordWithMaxTimestamp: isDeepStrictEqual(wantMaxOffsets, maxTs) };
+    checkEq('--time -3 (offset of the first record with the max timestamp, per partition)', wantMaxOffsets, maxTs);
+    return `latest ${JSON.stringify(latest)}, earliest 0, max-timestamp ${JSON.stringify(maxTs)}`;
+  }],
+
+  ['delete-records', async (s) => {
+    const topic = name(s.name);
+    const records = makeRecords('del', 30);
+    await createTopic(topic, 3);
+    await produce(topic, records);
+    const ends = await endOffsets(topic);
+    const p = Object.entries(ends).sort((x, y) => y[1] - x[1])[0][0];
+    const cut = Math.min(3, ends[p]);
+    const bad = Object.entries(ends).find(([q]) => q !== p)[0];
+    const file = path.join(workDir, `${topic}.json`);
+    fs.writeFileSync(file, JSON.stringify({ version: 1, partitions: [{ topic, partition: Number(p), offset: cut }, { topic, partition: Number(bad), offset: ends[bad] + 5 }] }));
+    const res = await tool(MAIN.deleteRecords, [...B, '--offset-json-file', file], { allowFail: true });
+    const lines = res.out.split('\n').filter((l) => l.startsWith('partition:'));
+    const okLine = lines.find((l) => l.startsWith(`partition: ${topic}-${p}\t`)) ?? '';
+    const badLine = lines.find((l) => l.startsWith(`partition: ${topic}-${bad}\t`)) ?? '';
+    checkEq(`DeleteRecords result for partition ${p}`, `low_watermark: ${cut}`, okLine.split('\t')[1]);
+    check(/error/.test(badLine), `deleting beyond the end of partition ${bad} should fail: ${badLine}`, 'error: ... OffsetOutOfRange', badLine);
+    const earliest = await endOffsets(topic, -2);
+    checkEq(`earliest offset of partition ${p} after the deletion`, cut, earliest[p]);
+    const { records: got } = await consume(topic, ends[p] - cut, { partition: p, offset: 'earliest' });
+    checkEq(`first offset read from partition ${p}`, cut, got[0]?.offset);
+    checkEq(`records read from partition ${p}`, ends[p] - cut, got.length);
+    s.observed = { lowWatermark: okLine.split('\t')[1], beyondEnd: norm(badLine.split('\t')[1] ?? ''), earliest };
+    return `partition ${p} now starts at ${cut}; deleting beyond the end of partition ${bad} is an error`;
+  }],
+
+  ['delete-topic', async (s) => {
+    const topic = name(s.name);
+    await createTopic(topic, 3);
+    await tool(MAIN.topics, [...B, '--delete', '--topic', topic]);
+    let list;
+    for (let i = 0; i < 5; i++) {
+      list = await listTopics();
+      if (!list.includes(topic)) break;
+      await sleep(1000);
+    }
+    check(!list.includes(topic), `${topic} is still listed after --delete`, 'not listed', list.map(norm));
+    return 'deleted and gone from --list';
+  }],
+
+  ['perf-producer', async (s) => {
+    const p = await perfFixture();
+    checkEq('records sent (ProducerPerformance summary line)', 5000, p.sent);
+    const ends = await endOffsets(p.topic);
+    checkEq('sum of end offsets after the perf test', 5000, sum(ends));
+    s.observed = { sent: p.sent, total: sum(ends) };
+    return `${p.line.replace(/,.*/, '')}; end offsets add up to 5000`;
+  }],
+
+  ['perf-consumer', async (s) => {
+    const p = await perfFixture();
+    const cfg = path.join(workDir, 'perf-consumer.properties');
+    fs.writeFileSync(cfg, 'group.protocol=classic\n');
+    const res = await tool(MAIN.perfConsumer, [...B, '--topic', p.topic, '--messages', '5000', '--group', name(s.name), '--timeout', '30000',
+      '--consumer.config', cfg], { timeoutMs: 120_000 });
+    const lines = res.out.trim().split('\n');
+    const hi = lines.findIndex((l) => l.includes('data.consumed.in.nMsg'));
+    check(hi >= 0 && lines[hi + 1], `ConsumerPerformance printed no result table: ${res.out.trim().slice(0, 300)}`, 'a CSV header and a row', res.out.trim());
+    const header = lines[hi].split(',').map((x) => x.trim());
+    const row = lines[hi + 1].split(',').map((x) => x.trim());
+    const n = Number(row[header.indexOf('data.consumed.in.nMsg')]);
+    checkEq('data.consumed.in.nMsg', 5000, n);
+    s.observed = { consumed: n };
+    return 'ConsumerPerformance consumed 5000 records';
+  }],
+];
+
+const t0 = performance.now();
+await runScenarios(scenarios, { concurrency: Number(process.env.JAVA_TOOLS_CONCURRENCY ?? 2) });
+log(`java-tools driver done in ${Math.round(performance.now() - t0)} ms`);
+process.exit(0);
