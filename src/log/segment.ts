@@ -245,7 +245,9 @@ export class Segment {
       if (end - start >= maxBytes) break
     }
     if (start < 0) return null
-    if (end <= windowStart + window.length) return window.subarray(start - windowStart, end - windowStart)
+    // The window may have moved on past the first batch while scanning: slice only when it holds
+    // the whole range.
+    if (start >= windowStart && end <= windowStart + window.length) return window.subarray(start - windowStart, end - windowStart)
     return this.log.read(start, end - start)
   }
 

@@ -68,6 +68,24 @@ describe.each([
     expect(() => log.read(121, 1000, true)).toThrow(LogError)
   })
 
+  it('returns exactly the requested batches when a read spans several read windows', () => {
+    // No index entries: every read scans from the segment start through several 64 KiB windows.
+    const log = open(make(), { indexIntervalBytes: 1 << 30 })
+    for (let i = 0; i < 400; i++) log.append(buildBatch({ records: [{ key: Buffer.from(`k${i}`), value: Buffer.alloc(1000, i % 256) }] }), 0, NOW)
+    const data = log.read(300, 100 * 1024, true)!
+    let at = 0
+    let expected = 300
+    while (at < data.length) {
+      const size = 12 + data.readInt32BE(at + 8)
+      const [r] = decodeBatchRecords(data.subarray(at, at + size))
+      expect(r!.offset).toBe(expected)
+      expect(r!.key!.toString()).toBe(`k${expected}`)
+      expected++
+      at += size
+    }
+    expect(expected).toBeGreaterThan(390)
+  })
+
   it('respects maxBytes but always returns one whole batch when asked to', () => {
     const log = open(make())
     log.append(batch(5), 0, NOW)
