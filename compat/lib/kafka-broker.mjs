@@ -38,6 +38,25 @@ export function kafkaVersion(libsDir = kafkaLibsDir()) {
 }
 
 /** A free TCP port on 127.0.0.1: bind port 0, read it, close. */
+/** n distinct free ports: every probe stays bound until all are chosen, so none repeats. */
+export async function freePorts(n) {
+  const servers = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const srv = net.createServer();
+      srv.unref();
+      await new Promise((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(0, HOST, resolve);
+      });
+      servers.push(srv);
+    }
+    return servers.map((srv) => srv.address().port);
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(() => resolve()))));
+  }
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -151,11 +170,12 @@ export async function startKafka(opts = {}) {
   const logFile = path.join(dir, 'kafka.log');
   const outFile = path.join(dir, 'kafka.out');
 
-  const port = opts.port ?? await freePort();
-  const controllerPort = await freePort();
+  const [freeA, freeB, freeC] = await freePorts(3);
+  const port = opts.port ?? freeA;
+  const controllerPort = freeB;
   const advertisedPort = opts.advertisedPort ?? port;
   const proxied = advertisedPort !== port;
-  const internalPort = proxied ? await freePort() : undefined;
+  const internalPort = proxied ? freeC : undefined;
 
   const listeners = [`PLAINTEXT://${HOST}:${port}`, `CONTROLLER://${HOST}:${controllerPort}`];
   const advertised = [`PLAINTEXT://${HOST}:${advertisedPort}`];
