@@ -396,14 +396,13 @@ export function defineApi<Q extends Fields, S extends Fields>(spec: ApiSpec<Q, S
   const responses: Codec<StructOf<S>>[] = []
   const reqSpec = structSpec(spec.request)
   const resSpec = structSpec(spec.response)
-  for (let v = valid.min; v <= valid.max; v++) {
-    const flex = inRange(flexible, v)
-    requests[v] = compileStruct(reqSpec, v, flex) as unknown as Codec<StructOf<Q>>
-    responses[v] = compileStruct(resSpec, v, flex) as unknown as Codec<StructOf<S>>
-  }
-  const pick = <T>(codecs: Codec<T>[], v: number): Codec<T> => {
-    const c = codecs[v]
-    if (!c) throw new ProtocolError(`${spec.name} v${v} is not supported (valid ${spec.valid})`)
+  // Each version is compiled once, on first use: start-up pays only for the versions clients use.
+  const pick = <T>(codecs: Codec<T>[], fields: Record<string, FieldSpec>, v: number): Codec<T> => {
+    let c = codecs[v]
+    if (!c) {
+      if (!inRange(valid, v)) throw new ProtocolError(`${spec.name} v${v} is not supported (valid ${spec.valid})`)
+      c = codecs[v] = compileStruct(fields, v, inRange(flexible, v)) as unknown as Codec<T>
+    }
     return c
   }
   return {
@@ -413,8 +412,8 @@ export function defineApi<Q extends Fields, S extends Fields>(spec: ApiSpec<Q, S
     flexible,
     fields: { request: reqSpec, response: resSpec },
     isFlexible: (v) => inRange(flexible, v),
-    request: (v) => pick(requests, v),
-    response: (v) => pick(responses, v),
+    request: (v) => pick(requests, reqSpec, v),
+    response: (v) => pick(responses, resSpec, v),
   }
 }
 
