@@ -56,11 +56,12 @@ export class PartitionLog {
       const seg = log.openSegment(bases[i]!, o.nowMs)
       const last = i === bases.length - 1
       // After an unclean stop only the active segment can hold a torn write; older segments
-      // are recovered too when their indexes do not load.
+      // (sealed and flushed when they rolled) open lazily, and are recovered when their files
+      // do not look sealed.
       if (last && !o.clean) {
         const r = seg.recover(o.config.indexIntervalBytes)
         if (r.truncated > 0) o.warn?.('truncated torn log tail', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
-      } else if (!seg.loadIndexes()) {
+      } else if (!(last ? seg.loadIndexes() : seg.openSealed(bases[i + 1]!))) {
         const r = seg.recover(o.config.indexIntervalBytes)
         if (r.truncated > 0) o.warn?.('truncated corrupt segment', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
       }

@@ -61,6 +61,8 @@ export class Segment {
   private readonly offsets = new Entries() // key: relative last offset, value: position
   private readonly times = new Entries() // key: timestamp, value: relative offset
   private bytesSinceIndex = 0
+  // An inactive segment opened without reading its indexes; they load on first use.
+  private lazy = false
 
   constructor(
     readonly baseOffset: number,
@@ -125,8 +127,35 @@ export class Segment {
   // Kafka appends a last time-index entry when a segment stops being active, so the largest
   // timestamp of an inactive segment is always in its time index.
   seal(): void {
+    if (this.lazy) return
     const t = this.maybeAddTimeEntry()
     if (t) this.timeIndex.append([t])
+  }
+
+  // Opens an inactive segment without reading its indexes, so memory does not grow with the data
+  // stored: its end is the next segment's base offset and its largest timestamp the last
+  // time-index entry (seal() wrote one when it stopped being active). The indexes load on the
+  // first read. False when the files do not look like a sealed segment's.
+  openSealed(nextBaseOffset: number): boolean {
+    if (this.index.size % OFFSET_ENTRY !== 0 || this.timeIndex.size % TIME_ENTRY !== 0) return false
+    if (this.log.size === 0 || this.timeIndex.size === 0) return false
+    const last = this.timeIndex.read(this.timeIndex.size - TIME_ENTRY, TIME_ENTRY)
+    this.maxTimestamp = Number(last.readBigInt64BE(0))
+    this.offsetOfMaxTimestamp = this.baseOffset + last.readInt32BE(8)
+    this.nextOffset = nextBaseOffset
+    this.lazy = true
+    return true
+  }
+
+  private ensureIndexes(): void {
+    if (!this.lazy) return
+    this.lazy = false
+    const { nextOffset, maxTimestamp, offsetOfMaxTimestamp } = this
+    // Unreadable indexes leave none: reads then scan from the segment start, slower but correct.
+    if (!this.loadIndexes()) this.resetIndexes()
+    this.nextOffset = nextOffset
+    this.maxTimestamp = maxTimestamp
+    this.offsetOfMaxTimestamp = offsetOfMaxTimestamp
   }
 
   // Loads the persisted indexes of a segment that was closed cleanly, then scans the tail after
@@ -209,6 +238,7 @@ export class Segment {
 
   // File position of the batch holding `offset` or an earlier one (never past it).
   private positionFor(offset: number): number {
+    this.ensureIndexes()
     const i = this.offsets.floor(offset - this.baseOffset)
     return i < 0 ? 0 : this.offsets.values[i]!
   }
@@ -272,6 +302,7 @@ export class Segment {
   }
 
   offsetForTimestampLookup(timestamp: number): number {
+    this.ensureIndexes()
     const i = this.times.floor(timestamp)
     return i < 0 ? this.baseOffset : this.baseOffset + this.times.values[i]!
   }

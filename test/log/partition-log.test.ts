@@ -142,6 +142,27 @@ describe('PartitionLog recovery', () => {
     expect(readAll(again).length).toBe(61)
   })
 
+  it('opens older segments without their indexes and still reads, searches and expires them', () => {
+    const storage = disk()
+    const cfg = { segmentBytes: 2000, indexIntervalBytes: 200 }
+    const log = open(storage, cfg)
+    for (let i = 0; i < 30; i++) log.append(batch(1, i, NOW + i * 1000), 0, NOW)
+    log.close()
+    for (const clean of [true, false]) {
+      const again = open(storage, cfg, clean)
+      expect(again.segmentCount).toBeGreaterThanOrEqual(3)
+      expect(again.maxTimestamp()).toEqual({ timestamp: NOW + 29_000, batchLastOffset: 29 })
+      expect(again.batchesForTimestamp(NOW + 12_500).next().value!.meta.baseOffset).toBe(13)
+      expect(readAll(again, 7)[0]).toEqual({ offset: 7, key: 'k7' })
+      expect(readAll(again).length).toBe(30)
+      again.close()
+    }
+    const last = open(storage, { ...cfg, retentionMs: 15_000 })
+    last.applyRetention(NOW + 30_000)
+    expect(last.logStartOffset).toBeGreaterThan(5)
+    expect(readAll(last)[0]!.offset).toBe(last.logStartOffset)
+  })
+
   it('truncates a torn tail after an unclean stop and continues from the last whole batch', () => {
     const storage = disk()
     const log = open(storage)
