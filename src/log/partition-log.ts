@@ -300,9 +300,12 @@ export class PartitionLog {
     this.lastFlushMs = nowMs
   }
 
+  // Written even when no producer is known (unless the log is empty): the snapshot's offset is
+  // what spares the next start a replay of the whole log.
   private saveProducerState(): void {
-    if (this.producers.size === 0 && !this.storage.exists(path.join(this.dir, PRODUCER_STATE_FILE))) return
-    this.storage.writeAtomic(path.join(this.dir, PRODUCER_STATE_FILE), this.producers.toJSON(this.logEndOffset))
+    const file = path.join(this.dir, PRODUCER_STATE_FILE)
+    if (this.producers.size === 0 && this.logEndOffset === this.logStartOffset && !this.storage.exists(file)) return
+    this.storage.writeAtomic(file, this.producers.toJSON(this.logEndOffset))
   }
 
   // Loads the last snapshot and replays batch headers after it; without a usable snapshot the

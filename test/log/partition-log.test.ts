@@ -136,6 +136,10 @@ describe('PartitionLog recovery', () => {
     const log = open(storage, { segmentBytes: 3000, indexIntervalBytes: 300 })
     for (let i = 0; i < 30; i++) log.append(batch(2, i * 2), 0, NOW)
     log.close()
+    // The producer-state snapshot is written even without producers: its offset spares the next
+    // start a replay of the whole log.
+    const snapshot = JSON.parse(fs.readFileSync(path.join(storage.root, 't-0', 'producer-state.json'), 'utf8')) as { offset: number }
+    expect(snapshot.offset).toBe(60)
     const again = open(storage, { segmentBytes: 3000, indexIntervalBytes: 300 })
     expect(again.logEndOffset).toBe(60)
     expect(again.append(batch(1, 60), 0, NOW).baseOffset).toBe(60)
