@@ -11,7 +11,7 @@ import { Reader } from '../../protocol/primitives.js'
 import { buildBatch, decodeBatchRecords, getTimestampType, getMaxTimestamp } from '../../protocol/record-batch.js'
 import { startTestBroker, tempDir, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
-import { startChildBroker } from '../helpers/process.js'
+import { startChildBroker, type ChildBroker } from '../helpers/process.js'
 
 let broker: TestBroker
 let client: TestClient
@@ -57,14 +57,19 @@ describe('server', () => {
 
   it('shuts down cleanly on SIGTERM and restarts without recovery', async () => {
     const dir = tempDir('rivulet-term-')
+    const started: ChildBroker[] = []
     try {
       const first = await startChildBroker(['--data-dir', dir])
+      started.push(first)
       expect(await first.kill('SIGTERM')).toBe(0)
       expect(fs.existsSync(path.join(dir, '.kafka_cleanshutdown'))).toBe(true)
       const second = await startChildBroker(['--data-dir', dir, '--log-level', 'info'])
+      started.push(second)
       expect(second.output()).toMatch(/"clean":true/)
       expect(await second.kill('SIGINT')).toBe(0)
     } finally {
+      // A failed expectation must not leave a broker running.
+      for (const c of started) await c.kill('SIGKILL')
       fs.rmSync(dir, { recursive: true, force: true })
     }
   })
