@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.*;
 import org.apache.kafka.clients.producer.*;
 import org.apache.kafka.common.*;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.TimestampType;
@@ -213,6 +214,24 @@ public class JavaClientDriver {
     NewTopic t = new NewTopic(topic, partitions, (short) 1);
     if (configs != null) t.configs(configs);
     admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+    awaitTopic(topic, partitions);
+  }
+
+  /** Kafka's CreateTopics returns once the controller has committed the topic; a broker's metadata
+   *  cache learns it a moment later, so a describe right after a create can still answer
+   *  UNKNOWN_TOPIC_OR_PARTITION there (Kafka's own tests wait the same way). Rivulet answers at once. */
+  static void awaitTopic(String topic, int partitions) throws Exception {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (true) {
+      try {
+        TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+        if (d.partitions().size() == partitions && d.partitions().stream().allMatch(p -> p.leader() != null)) return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) throw e;
+      }
+      if (System.currentTimeMillis() > deadline) throw new Fail("topic " + topic + " visible in metadata", partitions + " partitions with leaders", "not within 30 s");
+      Thread.sleep(50);
+    }
   }
 
   static Map<String, Long> endOffsets(String topic, OffsetSpec spec) throws Exception {
