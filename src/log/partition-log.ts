@@ -8,8 +8,10 @@ import { HEADER_SIZE, metaAt } from './batches.js'
 import { Segment, segmentName } from './segment.js'
 import type { Storage } from './storage.js'
 import { LogError, type BatchMeta, type LogConfig } from './types.js'
+import { TxnIndex, type AbortedTxn } from './txn-index.js'
 import { ProducerStateTable, type ProducerCheck } from '../producers/producer-state.js'
 import { crc32c } from '../../protocol/crc32c.js'
+import { buildControlBatch, ControlRecordType, decodeBatchRecords, readControlRecord } from '../../protocol/record-batch.js'
 
 const INT32_MAX = 2147483647
 const PRODUCER_STATE_FILE = 'producer-state.json'
@@ -36,22 +38,25 @@ export class PartitionLog {
   private segments: Segment[] = []
   logStartOffset = 0
   readonly producers = new ProducerStateTable()
+  readonly aborted: TxnIndex
   private unflushedMessages = 0
   private lastFlushMs: number
 
   private constructor(private readonly storage: Storage, readonly dir: string, public config: LogConfig, nowMs: number) {
     this.lastFlushMs = nowMs
+    this.aborted = new TxnIndex(storage, (base) => `${path.join(dir, segmentName(base))}.txnindex`)
   }
 
   static open(o: OpenOptions): PartitionLog {
     const log = new PartitionLog(o.storage, o.dir, o.config, o.nowMs)
     o.storage.mkdirp(o.dir)
-    const bases = o.storage
-      .list(o.dir)
+    const files = o.storage.list(o.dir)
+    const bases = files
       .filter((f) => /^\d{20}\.log$/.test(f))
       .map((f) => Number(f.slice(0, 20)))
       .sort((a, b) => a - b)
-    for (const f of o.storage.list(o.dir)) if (f.endsWith('.tmp')) o.storage.remove(path.join(o.dir, f))
+    for (const f of files) if (f.endsWith('.tmp')) o.storage.remove(path.join(o.dir, f))
+    log.aborted.load(bases, new Set(files.filter((f) => f.endsWith('.txnindex')).map((f) => path.join(o.dir, f))))
     for (let i = 0; i < bases.length; i++) {
       const seg = log.openSegment(bases[i]!, o.nowMs)
       const last = i === bases.length - 1
@@ -61,6 +66,7 @@ export class PartitionLog {
       if (last && !o.clean) {
         const r = seg.recover(o.config.indexIntervalBytes)
         if (r.truncated > 0) o.warn?.('truncated torn log tail', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
+        log.aborted.truncateTo(seg.nextOffset, seg.baseOffset)
       } else if (!(last ? seg.loadIndexes() : seg.openSealed(bases[i + 1]!))) {
         const r = seg.recover(o.config.indexIntervalBytes)
         if (r.truncated > 0) o.warn?.('truncated corrupt segment', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
@@ -90,6 +96,17 @@ export class PartitionLog {
 
   get highWatermark(): number {
     return this.logEndOffset
+  }
+
+  // Kafka's last stable offset: below it every transaction is decided. read_committed consumers
+  // read no further.
+  get lastStableOffset(): number {
+    return this.producers.firstUnstableOffset(this.highWatermark)
+  }
+
+  // The aborted transactions a read_committed fetch of [from, to) must be told about.
+  abortedTransactions(from: number, to: number): AbortedTxn[] {
+    return this.aborted.size === 0 ? [] : this.aborted.overlapping(from, to)
   }
 
   get size(): number {
@@ -154,9 +171,37 @@ export class PartitionLog {
     this.maybeRoll(records.length, metas[metas.length - 1]!.lastOffset, nowMs)
     this.active.append([records], metas, this.config.indexIntervalBytes)
     for (const m of metas) this.producers.update(m)
-    this.unflushedMessages += count
-    if (this.unflushedMessages >= this.config.flushMessages || nowMs - this.lastFlushMs >= this.config.flushMs) this.flush(nowMs)
+    this.afterAppend(count, nowMs)
     return { baseOffset: first, lastOffset: next - 1, logAppendTime: this.config.logAppendTime ? nowMs : -1, logStartOffset: this.logStartOffset, duplicate: false }
+  }
+
+  private afterAppend(messages: number, nowMs: number): void {
+    this.unflushedMessages += messages
+    if (this.unflushedMessages >= this.config.flushMessages || nowMs - this.lastFlushMs >= this.config.flushMs) this.flush(nowMs)
+  }
+
+  // Writes a transaction marker (Kafka's appendAsLeader with origin Coordinator): a control batch
+  // that ends the producer's open transaction here; an abort is added to the aborted-transaction
+  // index. Returns the marker's offset.
+  appendMarker(producerId: number, producerEpoch: number, commit: boolean, coordinatorEpoch: number, nowMs: number): number {
+    const batch = buildControlBatch({ type: commit ? 'commit' : 'abort', producerId, producerEpoch, coordinatorEpoch, timestamp: nowMs })
+    const offset = this.logEndOffset
+    batch.writeBigInt64BE(BigInt(offset), 0)
+    batch.writeInt32BE(0, 12)
+    if (this.config.logAppendTime) setLogAppendTime(batch, 0, batch.length, nowMs)
+    const [m] = PartitionLog.metas(batch)
+    this.maybeRoll(batch.length, offset, nowMs)
+    this.active.append([batch], [m!], this.config.indexIntervalBytes)
+    this.completeTxn(m!, commit)
+    this.afterAppend(1, nowMs)
+    return offset
+  }
+
+  private completeTxn(m: BatchMeta, commit: boolean, replay = false): void {
+    const firstOffset = this.producers.completeTxn(m)
+    if (commit || (replay && this.aborted.has(m.baseOffset))) return
+    const lastStableOffset = this.producers.firstUnstableOffset(m.baseOffset + 1)
+    this.aborted.add({ producerId: m.producerId, firstOffset, lastOffset: m.baseOffset, lastStableOffset }, this.segments[this.segmentIndexFor(m.baseOffset)]!.baseOffset)
   }
 
   // Kafka's LogSegment.shouldRoll: size, age, or offsets that no longer fit the 32-bit index.
@@ -172,18 +217,25 @@ export class PartitionLog {
     const old = this.active
     if (old.size === 0) return
     old.seal()
-    if (this.storage.persistent) old.flush()
+    if (this.storage.persistent) {
+      old.flush()
+      this.aborted.flush()
+    }
+    this.aborted.release()
     this.segments.push(this.openSegment(this.logEndOffset, nowMs))
     this.saveProducerState()
   }
 
-  read(offset: number, maxBytes: number, minOneBatch: boolean): Buffer | null {
+  // Whole batches from the one holding `offset`, none starting at or after `endOffset` (the last
+  // stable offset for read_committed reads).
+  read(offset: number, maxBytes: number, minOneBatch: boolean, endOffset = this.logEndOffset): Buffer | null {
     if (offset < this.logStartOffset || offset > this.logEndOffset) {
       throw new LogError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${this.logStartOffset}, ${this.logEndOffset}]`)
     }
-    if (offset === this.logEndOffset) return null
+    if (offset >= endOffset) return null
     for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
-      const data = this.segments[i]!.read(offset, maxBytes, minOneBatch)
+      if (this.segments[i]!.baseOffset >= endOffset) return null
+      const data = this.segments[i]!.read(offset, maxBytes, minOneBatch, endOffset)
       if (data) return data
     }
     return null
@@ -264,7 +316,8 @@ export class PartitionLog {
     const seg = this.segments.shift()!
     seg.close()
     const name = path.join(this.dir, segmentName(seg.baseOffset))
-    for (const ext of ['.log', '.index', '.timeindex']) this.storage.remove(`${name}${ext}`)
+    for (const ext of ['.log', '.index', '.timeindex', '.txnindex']) this.storage.remove(`${name}${ext}`)
+    this.aborted.dropBelow(this.segments[0]!.baseOffset)
     this.logStartOffset = Math.max(this.logStartOffset, this.segments[0]!.baseOffset)
     this.producers.truncateBelow(this.logStartOffset)
   }
@@ -295,7 +348,10 @@ export class PartitionLog {
   }
 
   flush(nowMs: number): void {
-    if (this.storage.persistent) this.active.flush()
+    if (this.storage.persistent) {
+      this.active.flush()
+      this.aborted.flush()
+    }
     this.unflushedMessages = 0
     this.lastFlushMs = nowMs
   }
@@ -319,13 +375,23 @@ export class PartitionLog {
     }
     if (from >= this.logEndOffset) return
     for (let i = this.segmentIndexFor(from); i < this.segments.length; i++) {
-      this.segments[i]!.forEachBatch(from, (m) => this.producers.update(m))
+      this.segments[i]!.forEachBatch(from, (m, buf, at) => {
+        if (!m.control) return this.producers.update(m)
+        const marker = readControlRecord(decodeBatchRecords(buf.subarray(at, at + m.size))[0]!)
+        if (marker && (marker.type === ControlRecordType.commit || marker.type === ControlRecordType.abort)) {
+          this.completeTxn(m, marker.type === ControlRecordType.commit, true)
+        } else {
+          this.producers.update(m)
+        }
+      })
     }
   }
 
   close(): void {
     for (const s of this.segments) s.seal()
     this.saveProducerState()
+    if (this.storage.persistent) this.aborted.flush()
+    this.aborted.release()
     for (const s of this.segments) {
       if (this.storage.persistent) s.flush()
       s.close()
@@ -333,6 +399,7 @@ export class PartitionLog {
   }
 
   remove(): void {
+    this.aborted.release()
     for (const s of this.segments) s.close()
     this.storage.remove(this.dir)
   }

@@ -244,8 +244,8 @@ export class Segment {
   }
 
   // Whole batches from the one holding `offset`, at most maxBytes of them, except that with
-  // minOneBatch the first batch is returned even when larger (KIP-74).
-  read(offset: number, maxBytes: number, minOneBatch: boolean): Buffer | null {
+  // minOneBatch the first batch is returned even when larger (KIP-74); none from `endOffset` on.
+  read(offset: number, maxBytes: number, minOneBatch: boolean, endOffset = Number.MAX_SAFE_INTEGER): Buffer | null {
     let pos = this.positionFor(offset)
     const fileSize = this.log.size
     let window: Buffer = Buffer.alloc(0)
@@ -259,7 +259,9 @@ export class Segment {
       }
       const at = pos - windowStart
       const size = 12 + window.readInt32BE(at + 8)
-      const lastOffset = Number(window.readBigInt64BE(at)) + window.readInt32BE(at + 23)
+      const baseOffset = Number(window.readBigInt64BE(at))
+      if (baseOffset >= endOffset) break
+      const lastOffset = baseOffset + window.readInt32BE(at + 23)
       if (start < 0) {
         if (lastOffset < offset) {
           pos += size
@@ -295,9 +297,9 @@ export class Segment {
   }
 
   // Header walk (no CRC check) over the batches from the one holding `offset`.
-  forEachBatch(offset: number, visit: (m: BatchMeta) => void): void {
-    scanFile(this.log, this.positionFor(offset), false, (m) => {
-      if (m.lastOffset >= offset) visit(m)
+  forEachBatch(offset: number, visit: (m: BatchMeta, buf: Buffer, at: number) => void): void {
+    scanFile(this.log, this.positionFor(offset), false, (m, buf, at) => {
+      if (m.lastOffset >= offset) visit(m, buf, at)
     })
   }
 

@@ -46,7 +46,7 @@ export interface BatchMeta {
 }
 
 export class LogError extends Error {
-  constructor(readonly code: 'OFFSET_OUT_OF_RANGE' | 'MESSAGE_TOO_LARGE' | 'KAFKA_STORAGE_ERROR' | 'CORRUPT_MESSAGE' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: string, options?: { cause?: unknown }) {
+  constructor(readonly code: 'OFFSET_OUT_OF_RANGE' | 'MESSAGE_TOO_LARGE' | 'KAFKA_STORAGE_ERROR' | 'CORRUPT_MESSAGE' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_TXN_STATE', message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'LogError'
   }

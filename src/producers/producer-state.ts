@@ -1,6 +1,7 @@
-// Idempotent-producer state of one partition (Kafka's ProducerStateManager): per producer id the
-// current epoch and the last five batches' sequence ranges, so a retried batch is recognised as a
-// duplicate and answered with its original offsets instead of being written twice.
+// Producer state of one partition (Kafka's ProducerStateManager): per producer id the current
+// epoch and the last five batches' sequence ranges, so a retried batch is recognised as a
+// duplicate and answered with its original offsets instead of being written twice; and the first
+// offset of each producer's open transaction, which bounds the last stable offset.
 // Mutated only by the PartitionLog that owns it, after a successful append or during replay.
 
 import type { BatchMeta } from '../log/types.js'
@@ -22,12 +23,14 @@ export interface ProducerEntry {
   epoch: number
   batches: SeqRange[]
   lastTimestamp: number
+  // First offset of the producer's open transaction in this partition, -1 when none.
+  txnFirstOffset: number
 }
 
 export type ProducerCheck =
   | { kind: 'append' }
   | { kind: 'duplicate'; firstOffset: number; lastOffset: number }
-  | { kind: 'error'; code: 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER'; message: string }
+  | { kind: 'error'; code: 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_TXN_STATE'; message: string }
 
 function lastSeqOf(m: BatchMeta): number {
   const delta = m.lastOffset - m.baseOffset
@@ -37,6 +40,8 @@ function lastSeqOf(m: BatchMeta): number {
 
 export class ProducerStateTable {
   private readonly producers = new Map<number, ProducerEntry>()
+  // Producer id → first offset of its open transaction (the entries with txnFirstOffset >= 0).
+  private readonly ongoing = new Map<number, number>()
 
   get size(): number {
     return this.producers.size
@@ -67,12 +72,20 @@ export class ProducerStateTable {
       if (m.baseSequence !== 0) {
         return { kind: 'error', code: 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: `sequence ${m.baseSequence} for new epoch ${m.producerEpoch} of producer ${m.producerId} (expected 0)` }
       }
-      return { kind: 'append' }
+      return this.checkTransactional(m, e)
     }
     const current = e.batches.length > 0 ? e.batches[e.batches.length - 1]!.lastSeq : -1
     const inSequence = m.baseSequence === current + 1 || (current === INT32_MAX && m.baseSequence === 0)
     if (current >= 0 && !inSequence) {
       return { kind: 'error', code: 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: `sequence ${m.baseSequence} for producer ${m.producerId} does not follow ${current}` }
+    }
+    return this.checkTransactional(m, e)
+  }
+
+  // ProducerAppendInfo.appendDataBatch: a producer inside a transaction writes transactionally.
+  private checkTransactional(m: BatchMeta, e: ProducerEntry): ProducerCheck {
+    if (!m.transactional && e.txnFirstOffset >= 0) {
+      return { kind: 'error', code: 'INVALID_TXN_STATE', message: `non-transactional batch from producer ${m.producerId}, which has a transaction open since offset ${e.txnFirstOffset}` }
     }
     return { kind: 'append' }
   }
@@ -82,7 +95,7 @@ export class ProducerStateTable {
     if (m.producerId < 0) return
     let e = this.producers.get(m.producerId)
     if (!e) {
-      e = { producerId: m.producerId, epoch: m.producerEpoch, batches: [], lastTimestamp: m.maxTimestamp }
+      e = { producerId: m.producerId, epoch: m.producerEpoch, batches: [], lastTimestamp: m.maxTimestamp, txnFirstOffset: -1 }
       this.producers.set(m.producerId, e)
     }
     if (m.producerEpoch !== e.epoch) {
@@ -93,11 +106,38 @@ export class ProducerStateTable {
     if (m.control) return
     e.batches.push({ firstSeq: m.baseSequence, lastSeq: lastSeqOf(m), firstOffset: m.baseOffset, lastOffset: m.lastOffset })
     if (e.batches.length > BATCHES_RETAINED) e.batches.shift()
+    if (m.transactional && e.txnFirstOffset < 0) {
+      e.txnFirstOffset = m.baseOffset
+      this.ongoing.set(m.producerId, m.baseOffset)
+    }
+  }
+
+  // A transaction marker (control batch `m`, offsets assigned) ends the producer's open
+  // transaction here. Returns the transaction's first offset: the marker's own offset when the
+  // producer wrote nothing to this partition in it (Kafka records that case the same way).
+  completeTxn(m: BatchMeta): number {
+    this.update(m)
+    const e = this.producers.get(m.producerId)!
+    const first = e.txnFirstOffset >= 0 ? e.txnFirstOffset : m.baseOffset
+    e.txnFirstOffset = -1
+    this.ongoing.delete(m.producerId)
+    return first
+  }
+
+  // The first offset of the oldest open transaction, or `end` when none is open.
+  firstUnstableOffset(end: number): number {
+    let lso = end
+    for (const first of this.ongoing.values()) if (first < lso) lso = first
+    return lso
+  }
+
+  get openTransactions(): number {
+    return this.ongoing.size
   }
 
   // Drops producers idle for longer than transactional.id... producer.id.expiration.ms.
   expire(nowMs: number, expirationMs: number): void {
-    for (const [id, e] of this.producers) if (nowMs - e.lastTimestamp > expirationMs) this.producers.delete(id)
+    for (const [id, e] of this.producers) if (e.txnFirstOffset < 0 && nowMs - e.lastTimestamp > expirationMs) this.producers.delete(id)
   }
 
   // Forgets batches that fell below the log start offset, as Kafka does after retention.
@@ -117,8 +157,13 @@ export class ProducerStateTable {
     try {
       const parsed = JSON.parse(text) as { version: number; offset: number; producers: ProducerEntry[] }
       if (parsed.version !== 1 || !Array.isArray(parsed.producers)) return -1
-      this.producers.clear()
-      for (const p of parsed.producers) this.producers.set(p.producerId, p)
+      this.clear()
+      for (const p of parsed.producers) {
+        // Snapshots written before transactions were served carry no txnFirstOffset.
+        if (typeof p.txnFirstOffset !== 'number') p.txnFirstOffset = -1
+        this.producers.set(p.producerId, p)
+        if (p.txnFirstOffset >= 0) this.ongoing.set(p.producerId, p.txnFirstOffset)
+      }
       return parsed.offset
     } catch {
       return -1
@@ -127,5 +172,6 @@ export class ProducerStateTable {
 
   clear(): void {
     this.producers.clear()
+    this.ongoing.clear()
   }
 }
