@@ -150,8 +150,9 @@ export class Broker {
     this.refreshLogConfigs(name)
   }
 
-  setBrokerConfigs(configs: ReadonlyMap<string, string | null>): void {
-    this.cluster.setBrokerConfigs(configs)
+  // resourceName: the BROKER resource changed, "" (cluster-wide defaults) or our node id.
+  setBrokerConfigs(configs: ReadonlyMap<string, string | null>, resourceName: string): void {
+    this.cluster.setBrokerConfigs(configs, resourceName)
     for (const t of this.cluster.topics.values()) this.refreshLogConfigs(t.name)
   }
 

@@ -1,5 +1,9 @@
 // The broker's configuration: Kafka names, static values from server.properties and --override,
 // dynamic values set through the Admin API (persisted by the cluster store), Kafka defaults.
+// Dynamic values come in Kafka's two levels: this broker's own (BROKER resource named by the node
+// id, DYNAMIC_BROKER_CONFIG) over the cluster-wide defaults (BROKER resource "",
+// DYNAMIC_DEFAULT_BROKER_CONFIG), both over static values and defaults, as DynamicBrokerConfig
+// layers them.
 
 import { BROKER_CONFIG_BY_NAME, ConfigSource, TOPIC_CONFIG_BY_NAME, TOPIC_CONFIGS, synonymValueToTopic, type ConfigDef } from './config-defs.js'
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../log/types.js'
@@ -21,12 +25,23 @@ const num = (v: string | null, fallback: number): number => {
   return Number.isFinite(n) ? Math.min(n, Number.MAX_SAFE_INTEGER) : fallback
 }
 
+// The BROKER resource name of the cluster-wide level (Kafka's ConfigurationControlManager.DEFAULT_NODE).
+export const DEFAULT_BROKER_RESOURCE = ''
+
 export class BrokerConfig {
+  // Both levels are mutated only by Cluster (load and setBrokerConfigs), which persists them.
   readonly dynamic = new Map<string, string>()
+  readonly dynamicDefault = new Map<string, string>()
   constructor(readonly statics: ReadonlyMap<string, string>) {}
 
+  // The dynamic level a BROKER resource name addresses: "" the cluster-wide defaults, a node id
+  // (already checked to be ours) this broker's own.
+  dynamicLevel(resourceName: string): ReadonlyMap<string, string> {
+    return resourceName === DEFAULT_BROKER_RESOURCE ? this.dynamicDefault : this.dynamic
+  }
+
   get(name: string): string | null {
-    return this.dynamic.get(name) ?? this.statics.get(name) ?? BROKER_CONFIG_BY_NAME.get(name)?.default ?? null
+    return this.dynamic.get(name) ?? this.dynamicDefault.get(name) ?? this.statics.get(name) ?? BROKER_CONFIG_BY_NAME.get(name)?.default ?? null
   }
 
   int(name: string): number {
@@ -39,6 +54,7 @@ export class BrokerConfig {
 
   private brokerSource(name: string): number | null {
     if (this.dynamic.has(name)) return ConfigSource.DYNAMIC_BROKER_CONFIG
+    if (this.dynamicDefault.has(name)) return ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG
     if (this.statics.has(name)) return ConfigSource.STATIC_BROKER_CONFIG
     return null
   }
@@ -49,6 +65,7 @@ export class BrokerConfig {
       const value = this.get(def.name)
       const synonyms = []
       if (this.dynamic.has(def.name)) synonyms.push({ name: def.name, value: this.dynamic.get(def.name)!, source: ConfigSource.DYNAMIC_BROKER_CONFIG })
+      if (this.dynamicDefault.has(def.name)) synonyms.push({ name: def.name, value: this.dynamicDefault.get(def.name)!, source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG })
       if (this.statics.has(def.name)) synonyms.push({ name: def.name, value: this.statics.get(def.name)!, source: ConfigSource.STATIC_BROKER_CONFIG })
       if (def.default !== null) synonyms.push({ name: def.name, value: def.default, source: ConfigSource.DEFAULT_CONFIG })
       return { name: def.name, value, source: src ?? ConfigSource.DEFAULT_CONFIG, readOnly: !def.dynamic, sensitive: def.type === 'PASSWORD', synonyms, def }
@@ -56,13 +73,17 @@ export class BrokerConfig {
   }
 
   // A topic config's value and where it comes from: the topic override, then each broker synonym
-  // in Kafka's precedence (dynamic, then static), then the default.
+  // in Kafka's precedence (per-broker dynamic, cluster-wide dynamic, static), then the default:
+  // ConfigHelper.configSynonyms lists every synonym at one level before the next level.
   resolveTopic(name: string, overrides: Readonly<Record<string, string>>): ResolvedConfig {
     const def = TOPIC_CONFIG_BY_NAME.get(name)!
     const synonyms: ResolvedConfig['synonyms'] = []
     if (name in overrides) synonyms.push({ name, value: overrides[name]!, source: ConfigSource.TOPIC_CONFIG })
     for (const syn of def.synonyms ?? []) {
       if (this.dynamic.has(syn)) synonyms.push({ name: syn, value: synonymValueToTopic(syn, this.dynamic.get(syn)!), source: ConfigSource.DYNAMIC_BROKER_CONFIG })
+    }
+    for (const syn of def.synonyms ?? []) {
+      if (this.dynamicDefault.has(syn)) synonyms.push({ name: syn, value: synonymValueToTopic(syn, this.dynamicDefault.get(syn)!), source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG })
     }
     for (const syn of def.synonyms ?? []) {
       if (this.statics.has(syn)) synonyms.push({ name: syn, value: synonymValueToTopic(syn, this.statics.get(syn)!), source: ConfigSource.STATIC_BROKER_CONFIG })

@@ -5,7 +5,7 @@ import crypto from 'node:crypto'
 import path from 'node:path'
 import { KafkaError } from '../../protocol/errors.js'
 import type { Storage } from '../log/storage.js'
-import { BrokerConfig } from './broker-config.js'
+import { BrokerConfig, DEFAULT_BROKER_RESOURCE } from './broker-config.js'
 import { TOPIC_CONFIG_BY_NAME, BROKER_CONFIG_BY_NAME } from './config-defs.js'
 
 export interface TopicInfo {
@@ -28,13 +28,31 @@ export interface TransactionalIdState {
 }
 
 interface Persisted {
-  version: 1
+  // 2: two levels of dynamic broker configs. A version 1 file had a single level, which both the
+  // empty name and the node id addressed; it is read as the cluster-wide level (see migrate).
+  version: 1 | 2
   clusterId: string
   nextProducerId: number
+  // Version 2: this broker's own dynamic configs (BROKER resource named by the node id).
   brokerConfigs: Record<string, string>
+  // The cluster-wide dynamic defaults (BROKER resource ""). Its presence marks a data directory
+  // that has had the cluster-level min.insync.replicas of a new cluster (seedElrMinIsr).
+  defaultBrokerConfigs?: Record<string, string>
   topics: TopicInfo[]
   transactionalIds?: Record<string, TransactionalIdState>
 }
+
+// Kafka 4.1 formats new clusters with eligible leader replicas on (KIP-966:
+// eligible.leader.replicas.version=1 is the default at metadata.version 4.1-IV0 and later, which
+// `kafka-storage format` writes into the bootstrap checkpoint). When the controller first activates
+// on that empty metadata log it appends, after the bootstrap records, a ConfigRecord for BROKER ""
+// setting min.insync.replicas to its own static value (ActivationRecordsGenerator.recordsForEmptyLog,
+// metadata module: "If ELR is enabled, we need to set a cluster-level min.insync.replicas."); a
+// cluster that enables ELR later gets the same record from
+// ConfigurationControlManager.maybeGenerateElrSafetyRecords. So on a fresh Kafka 4.1 every topic
+// reports min.insync.replicas=1 from DYNAMIC_DEFAULT_BROKER_CONFIG, and while ELR is on the
+// controller refuses to remove it or to set it per broker (alter-configs.ts).
+export const MIN_INSYNC_REPLICAS = 'min.insync.replicas'
 
 const MAX_TOPIC_NAME = 249
 const LEGAL = /^[a-zA-Z0-9._-]+$/
@@ -85,23 +103,52 @@ export class Cluster {
   load(): void {
     const text = this.storage.readText(this.file)
     if (text === null) {
+      // A new data directory: what `kafka-storage format` and the first controller activation give a
+      // new Kafka 4.1 cluster.
+      this.seedElrMinIsr()
       this.save()
       return
     }
     const p = JSON.parse(text) as Persisted
     this.clusterId = p.clusterId
     this.nextProducerId = p.nextProducerId
-    for (const [k, v] of Object.entries(p.brokerConfigs)) this.config.dynamic.set(k, v)
     for (const t of p.topics) this.index(t)
     for (const [k, v] of Object.entries(p.transactionalIds ?? {})) this.transactionalIds.set(k, v)
+    if (p.defaultBrokerConfigs === undefined) {
+      this.migrate(p)
+      this.save()
+      return
+    }
+    for (const [k, v] of Object.entries(p.brokerConfigs)) this.config.dynamic.set(k, v)
+    for (const [k, v] of Object.entries(p.defaultBrokerConfigs)) this.config.dynamicDefault.set(k, v)
+  }
+
+  // A data directory written before Rivulet kept two levels (version 1, no defaultBrokerConfigs).
+  // Its single level of dynamic broker configs answered DescribeConfigs on BROKER "" and was
+  // replaced by AlterConfigs on either name, so it becomes the cluster-wide level, and the
+  // directory then gets the cluster-level min.insync.replicas unless it had one: the upgrade Kafka
+  // makes when ELR is enabled on an existing cluster (maybeGenerateElrSafetyRecords), done on the
+  // first start with this version because Rivulet has no feature-level update to hang it on.
+  private migrate(p: Persisted): void {
+    for (const [k, v] of Object.entries(p.brokerConfigs)) this.config.dynamicDefault.set(k, v)
+    this.seedElrMinIsr()
+  }
+
+  // The cluster-level min.insync.replicas at the static value (server.properties / --override, else
+  // Kafka's default 1), as the activating controller writes it; kept if already set.
+  private seedElrMinIsr(): void {
+    if (this.config.dynamicDefault.has(MIN_INSYNC_REPLICAS)) return
+    // Kafka writes Integer.toString of the parsed static config; no dynamic level has it yet here.
+    this.config.dynamicDefault.set(MIN_INSYNC_REPLICAS, String(Math.max(1, Math.trunc(this.config.int(MIN_INSYNC_REPLICAS)))))
   }
 
   save(): void {
     const p: Persisted = {
-      version: 1,
+      version: 2,
       clusterId: this.clusterId,
       nextProducerId: this.nextProducerId,
       brokerConfigs: Object.fromEntries(this.config.dynamic),
+      defaultBrokerConfigs: Object.fromEntries(this.config.dynamicDefault),
       topics: [...this.topics.values()],
       transactionalIds: Object.fromEntries(this.transactionalIds),
     }
@@ -162,10 +209,13 @@ export class Cluster {
     this.save()
   }
 
-  setBrokerConfigs(configs: ReadonlyMap<string, string | null>): void {
+  // Changes one level of dynamic broker configs: resourceName "" the cluster-wide defaults, else
+  // (our node id) this broker's own; a null value removes the key from that level.
+  setBrokerConfigs(configs: ReadonlyMap<string, string | null>, resourceName: string): void {
+    const level = resourceName === DEFAULT_BROKER_RESOURCE ? this.config.dynamicDefault : this.config.dynamic
     for (const [k, v] of configs) {
-      if (v === null) this.config.dynamic.delete(k)
-      else this.config.dynamic.set(k, v)
+      if (v === null) level.delete(k)
+      else level.set(k, v)
     }
     this.save()
   }

@@ -119,7 +119,7 @@ export const BROKER_CONFIGS: readonly ConfigDef[] = [
   { name: 'log.message.timestamp.type', type: 'STRING', default: 'CreateTime', doc: 'Default message.timestamp.type.', dynamic: true },
   { name: 'log.cleaner.min.cleanable.ratio', type: 'DOUBLE', default: '0.5', doc: 'Default min.cleanable.dirty.ratio.', dynamic: true },
   { name: 'log.cleaner.min.compaction.lag.ms', type: 'LONG', default: '0', doc: 'Default min.compaction.lag.ms.', dynamic: true },
-  { name: 'min.insync.replicas', type: 'INT', default: '1', doc: 'Default min.insync.replicas.', dynamic: true },
+  { name: 'min.insync.replicas', type: 'INT', default: '1', doc: 'Default min.insync.replicas.', valid: atLeast(1), dynamic: true },
   { name: 'log.preallocate', type: 'BOOLEAN', default: 'false', doc: 'Default preallocate.', dynamic: true },
   { name: 'log.retention.bytes', type: 'LONG', default: '-1', doc: 'Default retention.bytes.', dynamic: true },
   { name: 'log.retention.ms', type: 'LONG', default: null, doc: 'Default retention.ms.', dynamic: true },

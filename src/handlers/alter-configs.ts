@@ -1,7 +1,9 @@
 // AlterConfigs 0–2 (the legacy API: each resource's whole set of dynamic configs is replaced, keys
 // left out revert to their defaults). TOPIC resources: every key validated as a topic config,
 // then the topic's overrides replaced and its partition logs reconfigured. BROKER resources (empty
-// name or our node id): only dynamic broker configs. validateOnly validates and changes nothing.
+// name: the cluster-wide level; our node id: this broker's own): only dynamic broker configs, and
+// min.insync.replicas only cluster-wide and never removed (ELR, Kafka 4.1). validateOnly validates
+// and changes nothing.
 // Errors are per resource, in request order, as Kafka 4 answers once the broker's preprocessing
 // (duplicates, nulls, broker checks) and the controller's validation have run. Versions differ
 // only in encoding (v2+ flexible). Not implemented: BROKER_LOGGER (Kafka rejects it on this API
@@ -11,7 +13,8 @@
 import { AlterConfigs } from '../../protocol/apis/alter-configs.js'
 import { KafkaError } from '../../protocol/errors.js'
 import type { Broker } from '../broker.js'
-import { validateTopicConfigs, validateTopicName } from '../cluster/cluster.js'
+import { DEFAULT_BROKER_RESOURCE } from '../cluster/broker-config.js'
+import { MIN_INSYNC_REPLICAS, validateTopicConfigs, validateTopicName } from '../cluster/cluster.js'
 import { BROKER_CONFIG_BY_NAME, TOPIC_CONFIG_BY_NAME, type ConfigDef } from '../cluster/config-defs.js'
 import { ResourceType, checkBrokerName, resourceTypeName } from './describe-configs.js'
 import { defineHandler } from './handler.js'
@@ -68,6 +71,18 @@ function validateBrokerChanges(changed: Readonly<Record<string, string>>): void 
   }
 }
 
+// Kafka 4.1's controller while eligible leader replicas are on (ConfigurationControlManager
+// .validateAlterConfig, KIP-966): no broker may have its own min.insync.replicas, and the
+// cluster-level one (seeded in cluster.ts) may be changed but not removed, by DELETE or by a legacy
+// AlterConfigs that leaves it out. A named key counts even when its value stays the same: Kafka
+// writes a record for every key of a BROKER resource (KAFKA-14136).
+function checkElrMinIsr(r: ResourceIn, current: Readonly<Record<string, string>>, next: Readonly<Record<string, string>>): void {
+  const touched = r.configs.some((c) => c.name === MIN_INSYNC_REPLICAS) || (MIN_INSYNC_REPLICAS in current && !(MIN_INSYNC_REPLICAS in next))
+  if (!touched) return
+  if (r.resourceName !== DEFAULT_BROKER_RESOURCE) throw new KafkaError('INVALID_CONFIG', 'Broker-level min.insync.replicas cannot be altered while ELR is enabled.')
+  if (!(MIN_INSYNC_REPLICAS in next)) throw new KafkaError('INVALID_CONFIG', 'Cluster-level min.insync.replicas cannot be removed while ELR is enabled.')
+}
+
 function alterTopic<R extends ResourceIn>(broker: Broker, r: R, validateOnly: boolean, next: NextConfigs<R>): void {
   const topic = broker.cluster.topic(r.resourceName)
   const configs = next(r, topic?.configs ?? {}, TOPIC_CONFIG_BY_NAME)
@@ -81,8 +96,9 @@ function alterTopic<R extends ResourceIn>(broker: Broker, r: R, validateOnly: bo
 }
 
 function alterBroker<R extends ResourceIn>(broker: Broker, r: R, validateOnly: boolean, next: NextConfigs<R>): void {
-  if (r.resourceName !== '') checkBrokerName(broker, r.resourceName, '')
-  const current = Object.fromEntries(broker.config.dynamic)
+  if (r.resourceName !== DEFAULT_BROKER_RESOURCE) checkBrokerName(broker, r.resourceName, '')
+  // The empty name changes the cluster-wide level, our node id this broker's own.
+  const current = Object.fromEntries(broker.config.dynamicLevel(r.resourceName))
   const configs = next(r, current, BROKER_CONFIG_BY_NAME)
   const changes = new Map<string, string | null>()
   const changed: Record<string, string> = {}
@@ -93,7 +109,8 @@ function alterBroker<R extends ResourceIn>(broker: Broker, r: R, validateOnly: b
   }
   for (const k of Object.keys(current)) if (!(k in configs)) changes.set(k, null)
   validateBrokerChanges(changed)
-  if (!validateOnly && changes.size > 0) broker.setBrokerConfigs(changes)
+  checkElrMinIsr(r, current, configs)
+  if (!validateOnly && changes.size > 0) broker.setBrokerConfigs(changes, r.resourceName)
 }
 
 export function duplicateKeys(r: ResourceIn): boolean {

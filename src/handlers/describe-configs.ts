@@ -1,12 +1,13 @@
 // DescribeConfigs 0–4. TOPIC resources list every topic config with its value and where it comes
-// from (topic override, dynamic or static broker synonym, default); BROKER resources named by our
-// node id list every broker config, and the empty name lists the cluster-wide dynamic configs (as
-// Kafka's ConfigHelper does for the dynamic default level). v0 reports isDefault instead of a
-// source; v1+ a configSource and, when asked, synonyms; v3+ config types and, when asked,
-// documentation. Null or empty configurationKeys means every key (Kafka treats both alike).
+// from (topic override, per-broker or cluster-wide dynamic, static broker synonym, default); BROKER
+// resources named by our node id list every broker config, and the empty name lists the
+// cluster-wide dynamic configs (as Kafka's ConfigHelper does for the dynamic default level). A new
+// data directory has the cluster-wide min.insync.replicas a new Kafka 4.1 cluster gets (cluster.ts).
+// v0 reports isDefault instead of a source; v1+ a configSource and, when asked, synonyms; v3+
+// config types and, when asked, documentation. Null or empty configurationKeys means every key
+// (Kafka treats both alike).
 // Not implemented: BROKER_LOGGER, CLIENT_METRICS and GROUP resources, which get Kafka's answer for
 // a resource type it cannot serve (INVALID_REQUEST on that resource); authorization.
-// Rivulet keeps one level of dynamic broker configs: the empty name and our node id address it.
 
 import { DescribeConfigs, type DescribeConfigsRequest, type DescribeConfigsResponse } from '../../protocol/apis/describe-configs.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
@@ -59,7 +60,7 @@ function entry(c: ResolvedConfig, o: Options): ConfigOut {
 // configs set there, each with its dynamic-default synonym.
 function clusterDefaults(broker: Broker): ResolvedConfig[] {
   const out: ResolvedConfig[] = []
-  for (const [name, value] of broker.config.dynamic) {
+  for (const [name, value] of broker.config.dynamicDefault) {
     const def = BROKER_CONFIG_BY_NAME.get(name)
     if (!def) continue
     const source = ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG

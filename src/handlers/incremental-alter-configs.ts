@@ -2,8 +2,9 @@
 // SET (0), DELETE (1, back to the inherited value), APPEND (2) and SUBTRACT (3) for LIST configs
 // only (else INVALID_CONFIG, as Kafka's ConfigurationControlManager answers). TOPIC resources are
 // validated as a whole after the operations and then applied to the topic's live partition logs;
-// BROKER resources (empty name or our node id) accept dynamic broker configs only, and a change
-// reaches every partition log that inherits it. validateOnly validates and changes nothing.
+// BROKER resources (empty name: the cluster-wide level; our node id: this broker's own) accept
+// dynamic broker configs only, min.insync.replicas only cluster-wide and never deleted (ELR, Kafka
+// 4.1), and a change reaches every partition log that inherits it. validateOnly validates and changes nothing.
 // Errors are per resource, in request order. Versions differ only in encoding (v1+ flexible).
 // Not implemented: BROKER_LOGGER (no runtime loggers: INVALID_REQUEST), CLIENT_METRICS and GROUP
 // resources; alter-config policies; authorization.

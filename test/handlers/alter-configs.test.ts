@@ -87,19 +87,40 @@ describe('AlterConfigs', () => {
     expect(res.responses.map((x) => x.errorCode)).toEqual([ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_REQUEST])
   })
 
-  it('sets dynamic broker configs, replacing the previous dynamic set, and they reach the logs', async () => {
+  it('replaces one level of dynamic broker configs at a time, and they reach the logs', async () => {
     const id = String(tb.broker.nodeId)
     tb.broker.setTopicConfigs('ac', {})
     const first = await client.send(AlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: id, configs: [{ name: 'log.retention.bytes', value: '123456' }, { name: 'num.partitions', value: '3' }] }] })
     expect(first.responses[0]!.errorCode).toBe(0)
     expect(logConfig().retentionBytes).toBe(123456)
     expect(tb.broker.config.int('num.partitions')).toBe(3)
-    const second = await client.send(AlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: '', configs: [{ name: 'log.segment.bytes', value: '2000000' }] }] })
+    // The cluster-wide level ("") is replaced on its own; this broker's level stays.
+    const second = await client.send(AlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: '', configs: [{ name: 'log.segment.bytes', value: '2000000' }, { name: 'min.insync.replicas', value: '1' }] }] })
     expect(second.responses[0]!.errorCode).toBe(0)
-    expect([...tb.broker.config.dynamic]).toEqual([['log.segment.bytes', '2000000']])
-    expect(logConfig().retentionBytes).toBe(-1)
+    expect(Object.fromEntries(tb.broker.config.dynamicDefault)).toEqual({ 'log.segment.bytes': '2000000', 'min.insync.replicas': '1' })
+    expect(Object.fromEntries(tb.broker.config.dynamic)).toEqual({ 'log.retention.bytes': '123456', 'num.partitions': '3' })
+    expect(logConfig().retentionBytes).toBe(123456)
     expect(logConfig().segmentBytes).toBe(2000000)
-    await client.send(AlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: '', configs: [] }] })
+    await client.send(AlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: id, configs: [] }] })
+    expect(tb.broker.config.dynamic.size).toBe(0)
+    expect(logConfig().retentionBytes).toBe(-1)
+    await client.send(AlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: '', configs: [{ name: 'min.insync.replicas', value: '1' }] }] })
+    expect(Object.fromEntries(tb.broker.config.dynamicDefault)).toEqual({ 'min.insync.replicas': '1' })
+    expect(logConfig().segmentBytes).toBe(1073741824)
+  })
+
+  it('keeps the cluster-level min.insync.replicas (ELR): never removed, never per broker', async () => {
+    const res = await client.send(AlterConfigs, 2, {
+      resources: [
+        { resourceType: BROKER, resourceName: '', configs: [{ name: 'num.partitions', value: '2' }] },
+        { resourceType: BROKER, resourceName: '1', configs: [{ name: 'min.insync.replicas', value: '1' }] },
+      ],
+    })
+    expect(res.responses.map((r) => [r.resourceName, r.errorCode, r.errorMessage])).toEqual([
+      ['', ErrorCode.INVALID_CONFIG, 'Cluster-level min.insync.replicas cannot be removed while ELR is enabled.'],
+      ['1', ErrorCode.INVALID_CONFIG, 'Broker-level min.insync.replicas cannot be altered while ELR is enabled.'],
+    ])
+    expect(Object.fromEntries(tb.broker.config.dynamicDefault)).toEqual({ 'min.insync.replicas': '1' })
     expect(tb.broker.config.dynamic.size).toBe(0)
   })
 
@@ -107,7 +128,7 @@ describe('AlterConfigs', () => {
     const res = await client.send(AlterConfigs, 0, {
       resources: [
         { resourceType: BROKER, resourceName: '1', configs: [{ name: 'listeners', value: 'PLAINTEXT://:1' }] },
-        { resourceType: BROKER, resourceName: '', configs: [{ name: 'message.max.bytes', value: 'big' }] },
+        { resourceType: BROKER, resourceName: '', configs: [{ name: 'message.max.bytes', value: 'big' }, { name: 'min.insync.replicas', value: '1' }] },
         { resourceType: BROKER, resourceName: '7', configs: [] },
         { resourceType: BROKER, resourceName: 'x', configs: [] },
       ],
@@ -117,6 +138,7 @@ describe('AlterConfigs', () => {
     const unknown = await client.send(AlterConfigs, 0, { resources: [{ resourceType: BROKER, resourceName: '', configs: [{ name: 'no.such.thing', value: '1' }] }] })
     expect(unknown.responses[0]!.errorCode).toBe(ErrorCode.INVALID_CONFIG)
     expect(tb.broker.config.dynamic.size).toBe(0)
+    expect(Object.fromEntries(tb.broker.config.dynamicDefault)).toEqual({ 'min.insync.replicas': '1' })
   })
 
   it('calls BROKER_LOGGER and unknown resource types unknown (INVALID_REQUEST)', async () => {

@@ -1,5 +1,7 @@
 // Our DescribeConfigs answer for a topic at its defaults, next to what Kafka 4.1.2 answered the
-// same request (golden frames): the same config names, values, sources and synonyms.
+// same request (golden frames): the same config names, values, sources and synonyms, including
+// the cluster-level min.insync.replicas a freshly formatted Kafka 4.1 has (cluster.ts). Broker
+// resources in the frames are compared on that config.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DescribeConfigs } from '../../protocol/apis/describe-configs.js'
 import { readRequestHeader, readResponseHeader } from '../../protocol/header.js'
@@ -7,10 +9,6 @@ import { Reader } from '../../protocol/primitives.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
 import { goldenFrames } from '../helpers/golden.js'
-
-// Kafka's storage format writes min.insync.replicas as a cluster-wide dynamic default, so Kafka
-// reports it from DYNAMIC_DEFAULT_BROKER_CONFIG; a Rivulet broker has no such step.
-const KNOWN = new Set(['min.insync.replicas'])
 
 let broker: TestBroker
 let client: TestClient
@@ -37,7 +35,26 @@ describe('DescribeConfigs against Kafka', () => {
     if (!broker.broker.cluster.topic(topic)) broker.broker.createTopic(topic, 1, 1, {})
     const ours = await client.send(DescribeConfigs, f.apiVersion, { ...req, resources: [req.resources[topicIndex]!] })
     const view = (configs: typeof kafka.results[number]['configs']) =>
-      configs.filter((c) => !KNOWN.has(c.name)).map((c) => ({ name: c.name, value: c.value, source: c.configSource, readOnly: c.readOnly, synonyms: c.synonyms })).sort((a, b) => a.name.localeCompare(b.name))
+      configs.map((c) => ({ name: c.name, value: c.value, source: c.configSource, isDefault: c.isDefault, readOnly: c.readOnly, synonyms: c.synonyms })).sort((a, b) => a.name.localeCompare(b.name))
     expect(view(ours.results[0]!.configs)).toEqual(view(kafka.results[topicIndex]!.configs))
+  })
+
+  const withBroker = goldenFrames('describe-configs').filter((f) => {
+    const rq = new Reader(f.request)
+    readRequestHeader(rq, DescribeConfigs.isFlexible(f.apiVersion))
+    return DescribeConfigs.request(f.apiVersion).read(rq).resources.some((r) => r.resourceType === 4)
+  })
+  it.each(withBroker.map((f) => [f.file, f] as const))('%s: same broker min.insync.replicas', async (_file, f) => {
+    const flexible = DescribeConfigs.isFlexible(f.apiVersion)
+    const rq = new Reader(f.request)
+    readRequestHeader(rq, flexible)
+    const req = DescribeConfigs.request(f.apiVersion).read(rq)
+    const rs = new Reader(f.response!)
+    readResponseHeader(rs, flexible)
+    const kafka = DescribeConfigs.response(f.apiVersion).read(rs)
+    const i = req.resources.findIndex((r) => r.resourceType === 4)
+    const ours = await client.send(DescribeConfigs, f.apiVersion, { ...req, resources: [{ ...req.resources[i]!, resourceName: String(broker.broker.nodeId) }] })
+    const pick = (configs: typeof kafka.results[number]['configs']) => configs.find((c) => c.name === 'min.insync.replicas')
+    expect(pick(ours.results[0]!.configs)).toEqual(pick(kafka.results[i]!.configs))
   })
 })

@@ -1,6 +1,8 @@
 // DescribeConfigs 0–4 over TCP: topic configs with values, sources, synonyms, types and docs;
 // broker configs by node id and at the cluster-default level; Kafka's per-resource and
 // request-wide errors; kafkajs admin.describeConfigs.
+import fs from 'node:fs'
+import path from 'node:path'
 import kafkajs from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DescribeConfigs } from '../../protocol/apis/describe-configs.js'
@@ -99,15 +101,107 @@ describe('DescribeConfigs', () => {
   })
 
   it('describes the cluster-default level (empty name) as the dynamic configs set there', async () => {
-    tb.broker.setBrokerConfigs(new Map([['log.retention.bytes', '5000']]))
+    tb.broker.setBrokerConfigs(new Map([['log.retention.bytes', '5000']]), '')
     try {
       const res = await client.send(DescribeConfigs, 4, { resources: [{ resourceType: BROKER, resourceName: '', configurationKeys: null }], includeSynonyms: true })
-      expect(res.results[0]!.configs).toEqual([
-        expect.objectContaining({ name: 'log.retention.bytes', value: '5000', configSource: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG }),
+      expect(res.results[0]!.configs.map((c) => [c.name, c.value, c.configSource, c.synonyms.map((s) => s.source)]).sort()).toEqual([
+        ['log.retention.bytes', '5000', ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, [ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG]],
+        ['min.insync.replicas', '1', ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG, [ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG]],
       ])
     } finally {
-      tb.broker.setBrokerConfigs(new Map([['log.retention.bytes', null]]))
+      tb.broker.setBrokerConfigs(new Map([['log.retention.bytes', null]]), '')
     }
+  })
+
+  // Kafka 4.1 writes min.insync.replicas at the cluster-wide level when its controller first
+  // starts on a freshly formatted, ELR-enabled log; a new Rivulet data directory does the same.
+  describe('min.insync.replicas on a new data directory, as on a fresh Kafka 4.1', () => {
+    const dyn = ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG
+    const def = ConfigSource.DEFAULT_CONFIG
+    const mir = (keys = ['min.insync.replicas']) => ({ configurationKeys: keys })
+
+    it('is a dynamic default for topics (v1+ source 3, v0 isDefault false), with its default synonym', async () => {
+      for (let v = 0; v <= 4; v++) {
+        const res = await client.send(DescribeConfigs, v, { resources: [{ resourceType: TOPIC, resourceName: 'dc', ...mir() }], includeSynonyms: true })
+        const c = res.results[0]!.configs[0]!
+        expect(c).toMatchObject({ name: 'min.insync.replicas', value: '1', readOnly: false, isDefault: false })
+        if (v >= 1) {
+          expect(c.configSource).toBe(dyn)
+          expect(c.synonyms).toEqual([{ name: 'min.insync.replicas', value: '1', source: dyn }, { name: 'min.insync.replicas', value: '1', source: def }])
+        }
+      }
+    })
+
+    it('is a dynamic default on the broker by node id and on the default broker resource', async () => {
+      const res = await client.send(DescribeConfigs, 4, {
+        resources: [
+          { resourceType: BROKER, resourceName: String(tb.broker.nodeId), ...mir() },
+          { resourceType: BROKER, resourceName: '', ...mir() },
+        ],
+        includeSynonyms: true,
+      })
+      const [node, cluster] = res.results.map((r) => r.configs[0]!)
+      expect(node).toMatchObject({ value: '1', configSource: dyn, readOnly: false, synonyms: [{ name: 'min.insync.replicas', value: '1', source: dyn }, { name: 'min.insync.replicas', value: '1', source: def }] })
+      expect(cluster).toMatchObject({ value: '1', configSource: dyn, readOnly: false, synonyms: [{ name: 'min.insync.replicas', value: '1', source: dyn }] })
+    })
+
+    it('takes the static value at creation, and a later static value does not replace it', async () => {
+      const b = await startTestBroker({ disk: true, config: { 'min.insync.replicas': 2 } })
+      try {
+        expect(b.broker.config.describeTopic({}).find((c) => c.name === 'min.insync.replicas')).toMatchObject({ value: '2', source: dyn })
+        await b.stop()
+        const again = await startTestBroker({ disk: true, dataDir: b.dataDir!, config: { 'min.insync.replicas': 3 } })
+        try {
+          expect(Object.fromEntries(again.broker.config.dynamicDefault)).toEqual({ 'min.insync.replicas': '2' })
+          expect(again.broker.config.describeTopic({}).find((c) => c.name === 'min.insync.replicas')!.synonyms.map((s) => [s.value, s.source])).toEqual([
+            ['2', dyn], ['3', ConfigSource.STATIC_BROKER_CONFIG], ['1', def],
+          ])
+        } finally {
+          await again.stop()
+        }
+      } finally {
+        await b.cleanup()
+      }
+    })
+
+    it('persists changes at both levels across a restart', async () => {
+      const b = await startTestBroker({ disk: true })
+      try {
+        b.broker.setBrokerConfigs(new Map([['min.insync.replicas', '2'], ['log.retention.bytes', '5000']]), '')
+        b.broker.setBrokerConfigs(new Map([['log.retention.bytes', '6000']]), String(b.broker.nodeId))
+        await b.stop()
+        const again = await startTestBroker({ disk: true, dataDir: b.dataDir! })
+        try {
+          expect(Object.fromEntries(again.broker.config.dynamicDefault)).toEqual({ 'min.insync.replicas': '2', 'log.retention.bytes': '5000' })
+          expect(Object.fromEntries(again.broker.config.dynamic)).toEqual({ 'log.retention.bytes': '6000' })
+        } finally {
+          await again.stop()
+        }
+      } finally {
+        await b.cleanup()
+      }
+    })
+
+    it('is added once to a data directory written before Rivulet kept two levels, whose one level becomes cluster-wide', async () => {
+      const b = await startTestBroker({ disk: true })
+      await b.stop()
+      const file = path.join(b.dataDir!, 'cluster.json')
+      const v1 = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>
+      delete v1.defaultBrokerConfigs
+      fs.writeFileSync(file, JSON.stringify({ ...v1, version: 1, brokerConfigs: { 'log.retention.bytes': '5000' } }))
+      try {
+        const again = await startTestBroker({ disk: true, dataDir: b.dataDir! })
+        try {
+          expect(Object.fromEntries(again.broker.config.dynamicDefault)).toEqual({ 'log.retention.bytes': '5000', 'min.insync.replicas': '1' })
+          expect(again.broker.config.dynamic.size).toBe(0)
+        } finally {
+          await again.stop()
+        }
+        expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({ version: 2, brokerConfigs: {}, defaultBrokerConfigs: { 'log.retention.bytes': '5000', 'min.insync.replicas': '1' } })
+      } finally {
+        await b.cleanup()
+      }
+    })
   })
 
   it('rejects another broker id or a non-numeric name with INVALID_REQUEST on that resource', async () => {

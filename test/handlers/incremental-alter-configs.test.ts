@@ -119,20 +119,59 @@ describe('IncrementalAlterConfigs', () => {
     expect(single.responses[2]!.errorMessage).toBe('Unknown operations type 9')
   })
 
-  it('sets, appends to and deletes dynamic broker configs; refuses static ones', async () => {
+  it('sets, appends to and deletes dynamic broker configs at both levels; refuses static ones', async () => {
     const id = String(tb.broker.nodeId)
     const set = await alter(1, BROKER, id, [{ name: 'log.retention.bytes', configOperation: SET, value: '999999' }, { name: 'log.cleanup.policy', configOperation: APPEND, value: 'compact' }])
     expect(set.responses[0]!.errorCode).toBe(0)
     expect(tb.broker.config.get('log.cleanup.policy')).toBe('delete,compact')
     expect(tb.broker.partition('iac', 0)!.config.retentionBytes).toBe(999999)
     expect((await describeTopic(['retention.bytes']))['retention.bytes']).toEqual(['999999', ConfigSource.DYNAMIC_BROKER_CONFIG])
+    // The cluster-wide level sits below this broker's own: the per-broker value still wins.
+    expect((await alter(1, BROKER, '', [{ name: 'log.retention.bytes', configOperation: SET, value: '777777' }])).responses[0]!.errorCode).toBe(0)
+    const synonyms = await client.send(DescribeConfigs, 4, { resources: [{ resourceType: TOPIC, resourceName: 'iac', configurationKeys: ['retention.bytes'] }], includeSynonyms: true })
+    expect(synonyms.results[0]!.configs[0]!.synonyms).toEqual([
+      { name: 'log.retention.bytes', value: '999999', source: ConfigSource.DYNAMIC_BROKER_CONFIG },
+      { name: 'log.retention.bytes', value: '777777', source: ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG },
+      { name: 'log.retention.bytes', value: '-1', source: ConfigSource.DEFAULT_CONFIG },
+    ])
     const fixed = await alter(1, BROKER, '', [{ name: 'log.dirs', configOperation: SET, value: '/tmp' }])
     expect(fixed.responses[0]).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Cannot update these configs dynamically: Set(log.dirs)' })
     const wrongId = await alter(1, BROKER, '12', [])
     expect(wrongId.responses[0]!.errorCode).toBe(ErrorCode.INVALID_REQUEST)
-    await alter(1, BROKER, '', [{ name: 'log.retention.bytes', configOperation: DELETE, value: null }, { name: 'log.cleanup.policy', configOperation: DELETE, value: null }])
+    await alter(1, BROKER, id, [{ name: 'log.retention.bytes', configOperation: DELETE, value: null }, { name: 'log.cleanup.policy', configOperation: DELETE, value: null }])
     expect(tb.broker.config.dynamic.size).toBe(0)
+    expect(tb.broker.partition('iac', 0)!.config.retentionBytes).toBe(777777)
+    await alter(1, BROKER, '', [{ name: 'log.retention.bytes', configOperation: DELETE, value: null }])
     expect(tb.broker.partition('iac', 0)!.config.retentionBytes).toBe(-1)
+    expect(Object.fromEntries(tb.broker.config.dynamicDefault)).toEqual({ 'min.insync.replicas': '1' })
+  })
+
+  it('changes the cluster-level min.insync.replicas but, as Kafka 4.1 with ELR, never deletes it or sets it per broker', async () => {
+    const id = String(tb.broker.nodeId)
+    const set = await alter(1, BROKER, '', [{ name: 'min.insync.replicas', configOperation: SET, value: '2' }])
+    expect(set.responses[0]!.errorCode).toBe(0)
+    expect((await describeTopic(['min.insync.replicas']))['min.insync.replicas']).toEqual(['2', ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG])
+    const removal = 'Cluster-level min.insync.replicas cannot be removed while ELR is enabled.'
+    const perBroker = 'Broker-level min.insync.replicas cannot be altered while ELR is enabled.'
+    const res = await client.send(IncrementalAlterConfigs, 1, {
+      resources: [
+        { resourceType: BROKER, resourceName: '', configs: [{ name: 'min.insync.replicas', configOperation: DELETE, value: null }] },
+        { resourceType: BROKER, resourceName: id, configs: [{ name: 'min.insync.replicas', configOperation: SET, value: '1' }] },
+      ],
+      validateOnly: false,
+    })
+    expect(res.responses.map((r) => [r.resourceName, r.errorCode, r.errorMessage])).toEqual([
+      ['', ErrorCode.INVALID_CONFIG, removal],
+      [id, ErrorCode.INVALID_CONFIG, perBroker],
+    ])
+    // Refused even when nothing is set there and when only validating.
+    expect((await alter(0, BROKER, id, [{ name: 'min.insync.replicas', configOperation: DELETE, value: null }])).responses[0]).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, errorMessage: perBroker })
+    expect((await alter(1, BROKER, '', [{ name: 'min.insync.replicas', configOperation: DELETE, value: null }], true)).responses[0]).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, errorMessage: removal })
+    expect((await alter(1, BROKER, '', [{ name: 'min.insync.replicas', configOperation: SET, value: '0' }])).responses[0]!.errorCode).toBe(ErrorCode.INVALID_REQUEST)
+    expect(tb.broker.config.dynamic.size).toBe(0)
+    expect(Object.fromEntries(tb.broker.config.dynamicDefault)).toEqual({ 'min.insync.replicas': '2' })
+    await alter(1, BROKER, '', [{ name: 'min.insync.replicas', configOperation: SET, value: '1' }])
+    expect((await describeTopic(['min.insync.replicas']))['min.insync.replicas']).toEqual(['1', ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG])
   })
 
   it('changes retention.ms, segment.bytes and max.message.bytes on the live log', async () => {
