@@ -11,7 +11,9 @@ import type { PartitionLog } from './log/partition-log.js'
 import type { Storage } from './log/storage.js'
 import type { Logger } from './logger.js'
 import { GroupCoordinator } from './groups/coordinator.js'
-import { expireOffsets } from './groups/offsets.js'
+import { OFFSETS_TOPIC } from './groups/group-store.js'
+import { completeTxnOffsets, expireOffsets } from './groups/offsets.js'
+import { TransactionCoordinator } from './producers/transactions.js'
 
 export interface BrokerOptions {
   config: BrokerConfig
@@ -28,6 +30,7 @@ export class Broker {
   readonly logger: Logger
   readonly storage: Storage
   readonly groups: GroupCoordinator
+  readonly txns: TransactionCoordinator
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
   private readonly waiters = new Map<string, Set<() => void>>()
@@ -47,6 +50,7 @@ export class Broker {
       warn: (msg, details) => o.logger.warn(details, msg),
     })
     this.groups = new GroupCoordinator(this)
+    this.txns = new TransactionCoordinator(this)
   }
 
   get nodeId(): number {
@@ -58,6 +62,7 @@ export class Broker {
     this.cluster.load()
     for (const t of this.cluster.topics.values()) this.openTopicLogs(t)
     this.groups.load()
+    this.txns.load()
     this.scheduleRetention()
     this.scheduleOffsetExpiry()
     return { clean, topics: this.cluster.topics.size }
@@ -182,6 +187,11 @@ export class Broker {
     }
   }
 
+  // A transaction marker was written: in __consumer_offsets it settles pending offset commits.
+  onMarker(topic: string, partition: number, producerId: number, commit: boolean): void {
+    if (topic === OFFSETS_TOPIC) completeTxnOffsets(this.groups, partition, producerId, commit)
+  }
+
   wake(topic: string, partition: number): void {
     const set = this.waiters.get(`${topic}-${partition}`)
     if (!set) return
@@ -201,6 +211,7 @@ export class Broker {
     this.retentionTimer?.cancel()
     this.offsetExpiryTimer?.cancel()
     this.groups.stop()
+    this.txns.stop()
     this.logs.close()
   }
 }

@@ -63,6 +63,8 @@ const NEW_MEMBER_JOIN_TIMEOUT_MS = 300_000
 export class GroupCoordinator {
   readonly groups = new Map<string, Group>()
   readonly store: GroupStore
+  // Producer id → the groups holding its pending transactional offsets.
+  readonly txnGroups = new Map<number, Set<string>>()
 
   constructor(readonly broker: Broker) {
     this.store = new GroupStore(broker)

@@ -2,13 +2,17 @@
 // `__consumer_offsets` topic (Kafka's record schemas), so the log engine's recovery protects them,
 // and replayed from it at start-up.
 
-import { decodeBatchRecords, buildBatch } from '../../protocol/record-batch.js'
+import { buildBatch, CONTROL_FLAG_MASK, ControlRecordType, decodeBatchRecords, readControlRecord, TRANSACTIONAL_FLAG_MASK } from '../../protocol/record-batch.js'
 import { decodeGroupRecord, groupRecord, offsetRecord, type GroupRecord, type GroupValue, type OffsetValue } from '../../protocol/group-records.js'
 import type { Broker } from '../broker.js'
 import type { PartitionLog } from '../log/partition-log.js'
 import type { Group } from './group.js'
 
 export const OFFSETS_TOPIC = '__consumer_offsets'
+
+export type ReplayItem =
+  | (GroupRecord & { offset: number; producerId: number })
+  | { kind: 'marker'; partition: number; producerId: number; commit: boolean }
 
 // Java's String.hashCode, so a group maps to the partition Kafka would choose.
 function javaHash(s: string): number {
@@ -29,21 +33,31 @@ export class GroupStore {
     return t.partitions
   }
 
-  private logFor(group: string): PartitionLog {
+  // The __consumer_offsets partition holding the group's records (and its transaction markers).
+  partitionFor(group: string): number {
     const partitions = this.ensureTopic()
-    const p = (javaHash(group) & 0x7fffffff) % partitions
-    return this.broker.partition(OFFSETS_TOPIC, p)!
+    return (javaHash(group) & 0x7fffffff) % partitions
   }
 
-  private append(group: string, records: { key: Buffer; value: Buffer | null }[]): void {
-    if (records.length === 0) return
+  private logFor(group: string): PartitionLog {
+    return this.broker.partition(OFFSETS_TOPIC, this.partitionFor(group))!
+  }
+
+  // Returns the offset of the first record written (-1 when there was nothing to write). A
+  // transactional write (TxnOffsetCommit) carries the producer's id and epoch; its marker decides.
+  private append(group: string, records: { key: Buffer; value: Buffer | null }[], txn?: { producerId: number; epoch: number }): number {
+    if (records.length === 0) return -1
     const now = this.broker.clock.now()
     const log = this.logFor(group)
-    log.append(buildBatch({ records: records.map((r) => ({ ...r, timestamp: now })) }), 0, now)
+    const batch = buildBatch({
+      records: records.map((r) => ({ ...r, timestamp: now })),
+      ...(txn ? { producerId: txn.producerId, producerEpoch: txn.epoch, transactional: true } : {}),
+    })
+    return log.append(batch, 0, now, true).baseOffset
   }
 
-  writeOffsets(group: string, offsets: { topic: string; partition: number; value: OffsetValue | null }[]): void {
-    this.append(group, offsets.map((o) => offsetRecord(group, o.topic, o.partition, o.value)))
+  writeOffsets(group: string, offsets: { topic: string; partition: number; value: OffsetValue | null }[], txn?: { producerId: number; epoch: number }): number {
+    return this.append(group, offsets.map((o) => offsetRecord(group, o.topic, o.partition, o.value)), txn)
   }
 
   writeGroup(group: string, value: GroupValue | null, offsetTombstones: { topic: string; partition: number }[] = []): void {
@@ -73,8 +87,9 @@ export class GroupStore {
     })
   }
 
-  // Every record of every partition, oldest first.
-  *replay(): Generator<GroupRecord> {
+  // Every record of every partition, oldest first, with its offset and (in a transaction) its
+  // producer id; and the transaction markers.
+  *replay(): Generator<ReplayItem> {
     const t = this.broker.cluster.topic(OFFSETS_TOPIC)
     if (!t) return
     for (let p = 0; p < t.partitions; p++) {
@@ -86,9 +101,19 @@ export class GroupStore {
         let at = 0
         while (at + 12 <= data.length) {
           const size = 12 + data.readInt32BE(at + 8)
-          for (const r of decodeBatchRecords(data.subarray(at, at + size))) {
+          const batch = data.subarray(at, at + size)
+          const attributes = batch.readInt16BE(21)
+          const producerId = (attributes & TRANSACTIONAL_FLAG_MASK) !== 0 ? Number(batch.readBigInt64BE(43)) : -1
+          for (const r of decodeBatchRecords(batch)) {
             if (r.offset < offset || r.key === null) continue
-            yield decodeGroupRecord(r.key, r.value)
+            if ((attributes & CONTROL_FLAG_MASK) !== 0) {
+              const marker = readControlRecord(r)
+              if (marker && (marker.type === ControlRecordType.commit || marker.type === ControlRecordType.abort)) {
+                yield { kind: 'marker', partition: p, producerId, commit: marker.type === ControlRecordType.commit }
+              }
+              continue
+            }
+            yield { ...decodeGroupRecord(r.key, r.value), offset: r.offset, producerId }
           }
           offset = Number(data.readBigInt64BE(at)) + data.readInt32BE(at + 23) + 1
           at += size

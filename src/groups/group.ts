@@ -67,6 +67,7 @@ export interface CommittedOffset {
   metadata: string
   commitTimestamp: number
   expireTimestamp: number // -1: governed by offsets.retention.minutes
+  recordOffset?: number // where the commit lies in __consumer_offsets: the later write wins
 }
 
 export class Group {
@@ -79,6 +80,8 @@ export class Group {
   readonly staticMembers = new Map<string, string>() // group.instance.id -> member id
   readonly pendingMembers = new Map<string, Timer>() // ids handed out with MEMBER_ID_REQUIRED
   readonly offsets = new Map<string, CommittedOffset>()
+  // TxnOffsetCommit offsets per producer id, committed by its transaction's commit marker.
+  readonly pendingTxnOffsets = new Map<number, Map<string, CommittedOffset>>()
   joinTimer: Timer | null = null
   initialDelay = false // waiting out group.initial.rebalance.delay.ms: no early completion
   newMemberAdded = false // a member joined during the initial delay, which then extends it

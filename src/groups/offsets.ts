@@ -69,19 +69,114 @@ export function commitOffsets(c: GroupCoordinator, req: OffsetCommitRequest): nu
     accepted.push({ key: offsetKey(o.topic, o.partition), value: { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata, commitTimestamp, expireTimestamp } })
     results.push(0)
   }
+  const base = writeCommitted(c, group, accepted)
+  if (base === null) return req.offsets.map(() => ErrorCode.UNKNOWN_SERVER_ERROR)
+  accepted.forEach(({ key, value }, i) => group.offsets.set(key, { ...value, recordOffset: base + i }))
+  return results
+}
+
+// Appends commits to __consumer_offsets: the first record's offset, or null when the batch does
+// not fit (Kafka's CoordinatorOperationExceptionHelper maps MESSAGE_TOO_LARGE to UNKNOWN_SERVER_ERROR).
+function writeCommitted(c: GroupCoordinator, group: Group, accepted: { key: string; value: CommittedOffset }[], txn?: { producerId: number; epoch: number }): number | null {
   try {
-    c.store.writeOffsets(group.groupId, accepted.map(({ key, value: v }) => ({
+    return c.store.writeOffsets(group.groupId, accepted.map(({ key, value: v }) => ({
       ...splitOffsetKey(key),
       value: { offset: BigInt(v.offset), leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: BigInt(v.commitTimestamp), expireTimestamp: BigInt(v.expireTimestamp) },
-    })))
+    })), txn)
   } catch (err) {
-    // A commit too large for one __consumer_offsets batch fails whole (Kafka's
-    // CoordinatorOperationExceptionHelper maps MESSAGE_TOO_LARGE to UNKNOWN_SERVER_ERROR).
-    if (err instanceof LogError) return req.offsets.map(() => ErrorCode.UNKNOWN_SERVER_ERROR)
+    if (err instanceof LogError) return null
     throw err
   }
-  for (const { key, value } of accepted) group.offsets.set(key, value)
+}
+
+export interface TxnOffsetCommitRequest {
+  groupId: string
+  producerId: number
+  producerEpoch: number
+  generationId: number
+  memberId: string
+  groupInstanceId: string | null
+  offsets: { topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null }[]
+}
+
+// OffsetMetadataManager.validateTransactionalOffsetCommit + ClassicGroup.validateOffsetCommit for
+// transactional commits: an unknown group is created for a generation-less commit; a commit that
+// names a member is checked like a member commit; an anonymous one is accepted even while the
+// group has members (no REBALANCE_IN_PROGRESS either).
+function validateTxnCommit(c: GroupCoordinator, req: TxnOffsetCommitRequest): { group?: Group; errorCode: number } {
+  let group = c.group(req.groupId)
+  if (!group) {
+    if (req.generationId >= 0) return { errorCode: ErrorCode.ILLEGAL_GENERATION }
+    group = c.getOrCreate(req.groupId)
+  }
+  if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
+  if (req.generationId < 0 && group.state === 'Empty') return { group, errorCode: 0 }
+  if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
+    const invalid = group.validateMember(req.memberId, req.groupInstanceId)
+    if (invalid !== ErrorCode.NONE) return { errorCode: invalid }
+    if (req.generationId !== group.generationId) return { errorCode: ErrorCode.ILLEGAL_GENERATION }
+  }
+  return { group, errorCode: 0 }
+}
+
+// TxnOffsetCommit: offsets written to __consumer_offsets in the producer's transaction, held as
+// pending until its marker commits (or aborts) them. Per offset, the error code.
+export function commitTxnOffsets(c: GroupCoordinator, req: TxnOffsetCommitRequest): number[] {
+  const { group, errorCode } = validateTxnCommit(c, req)
+  if (!group || errorCode !== 0) return req.offsets.map(() => errorCode)
+  const now = c.broker.clock.now()
+  const results: number[] = []
+  const accepted: { key: string; value: CommittedOffset }[] = []
+  for (const o of req.offsets) {
+    const metadata = o.metadata ?? ''
+    if (metadata.length > MAX_METADATA) {
+      results.push(ErrorCode.OFFSET_METADATA_TOO_LARGE)
+      continue
+    }
+    accepted.push({ key: offsetKey(o.topic, o.partition), value: { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata, commitTimestamp: now, expireTimestamp: -1 } })
+    results.push(0)
+  }
+  const base = writeCommitted(c, group, accepted, { producerId: req.producerId, epoch: req.producerEpoch })
+  if (base === null) return req.offsets.map(() => ErrorCode.UNKNOWN_SERVER_ERROR)
+  accepted.forEach(({ key, value }, i) => addPending(c, group, req.producerId, key, { ...value, recordOffset: base + i }))
   return results
+}
+
+function addPending(c: GroupCoordinator, group: Group, producerId: number, key: string, value: CommittedOffset): void {
+  let pending = group.pendingTxnOffsets.get(producerId)
+  if (!pending) group.pendingTxnOffsets.set(producerId, (pending = new Map()))
+  pending.set(key, value)
+  let groups = c.txnGroups.get(producerId)
+  if (!groups) c.txnGroups.set(producerId, (groups = new Set()))
+  groups.add(group.groupId)
+}
+
+// A transaction marker in __consumer_offsets partition `partition` (OffsetMetadataManager.
+// replayEndTransactionMarker): the producer's pending offsets of the groups stored there are
+// committed (unless a later plain commit superseded one) or dropped.
+export function completeTxnOffsets(c: GroupCoordinator, partition: number, producerId: number, commit: boolean): void {
+  const groups = c.txnGroups.get(producerId)
+  if (!groups) return
+  for (const groupId of [...groups]) {
+    if (c.store.partitionFor(groupId) !== partition) continue
+    groups.delete(groupId)
+    const group = c.group(groupId)
+    const pending = group?.pendingTxnOffsets.get(producerId)
+    if (!group || !pending) continue
+    group.pendingTxnOffsets.delete(producerId)
+    if (!commit) continue
+    for (const [key, value] of pending) {
+      const existing = group.offsets.get(key)
+      if (!existing || (existing.recordOffset ?? -1) < (value.recordOffset ?? -1)) group.offsets.set(key, value)
+    }
+  }
+  if (groups.size === 0) c.txnGroups.delete(producerId)
+}
+
+function hasPending(group: Group | undefined, key: string): boolean {
+  if (!group || group.pendingTxnOffsets.size === 0) return false
+  for (const pending of group.pendingTxnOffsets.values()) if (pending.has(key)) return true
+  return false
 }
 
 export interface FetchedTopic {
@@ -90,13 +185,15 @@ export interface FetchedTopic {
 }
 
 // OffsetFetch for one group: the requested partitions (-1 when nothing is committed), or with
-// topics = null every committed partition. A pending transactional commit would make
-// requireStable answer UNSTABLE_OFFSET_COMMIT; without transactions none is ever pending.
-export function fetchOffsets(c: GroupCoordinator, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): FetchedTopic[] {
+// topics = null every committed partition. With requireStable (v7+), a partition with a
+// transactional commit still pending answers UNSTABLE_OFFSET_COMMIT (OffsetMetadataManager.fetchOffsets).
+export function fetchOffsets(c: GroupCoordinator, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable = false): FetchedTopic[] {
   const group = c.group(groupId)
   const offsets = group?.offsets ?? new Map<string, CommittedOffset>()
   const one = (topic: string, partition: number) => {
-    const o = offsets.get(offsetKey(topic, partition))
+    const key = offsetKey(topic, partition)
+    if (requireStable && hasPending(group, key)) return { partitionIndex: partition, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT }
+    const o = offsets.get(key)
     return { partitionIndex: partition, committedOffset: o?.offset ?? -1, committedLeaderEpoch: o?.leaderEpoch ?? -1, metadata: o?.metadata ?? '', errorCode: 0 }
   }
   if (topics !== null) return topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => one(t.name, p)) }))
@@ -226,7 +323,7 @@ export function expireOffsets(c: GroupCoordinator): number {
     }
     expired += gone.length
     c.store.writeOffsets(g.groupId, gone)
-    if (g.offsets.size === 0 && g.members.size === 0) deleteGroup(c, g.groupId)
+    if (g.offsets.size === 0 && g.members.size === 0 && g.pendingTxnOffsets.size === 0) deleteGroup(c, g.groupId)
   }
   return expired
 }
@@ -234,11 +331,20 @@ export function expireOffsets(c: GroupCoordinator): number {
 export function loadGroups(c: GroupCoordinator): void {
   const metadata = new Map<string, GroupValue | null>()
   for (const rec of c.store.replay()) {
-    if (rec.kind === 'offset') {
+    if (rec.kind === 'marker') {
+      completeTxnOffsets(c, rec.partition, rec.producerId, rec.commit)
+    } else if (rec.kind === 'offset') {
       const g = c.getOrCreate(rec.group)
       const key = offsetKey(rec.topic, rec.partition)
-      if (rec.value === null) g.offsets.delete(key)
-      else g.offsets.set(key, { offset: Number(rec.value.offset), leaderEpoch: rec.value.leaderEpoch, metadata: rec.value.metadata, commitTimestamp: Number(rec.value.commitTimestamp), expireTimestamp: Number(rec.value.expireTimestamp) })
+      const value = rec.value === null ? null : { offset: Number(rec.value.offset), leaderEpoch: rec.value.leaderEpoch, metadata: rec.value.metadata, commitTimestamp: Number(rec.value.commitTimestamp), expireTimestamp: Number(rec.value.expireTimestamp), recordOffset: rec.offset }
+      if (rec.producerId >= 0) {
+        if (value !== null) addPending(c, g, rec.producerId, key, value)
+      } else if (value === null) {
+        g.offsets.delete(key)
+        for (const pending of g.pendingTxnOffsets.values()) pending.delete(key)
+      } else {
+        g.offsets.set(key, value)
+      }
     } else {
       metadata.set(rec.group, rec.value)
       if (rec.value === null) {

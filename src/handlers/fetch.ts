@@ -3,13 +3,16 @@
 // few bytes for minBytes the response waits, up to maxWaitMs, for an append to any requested
 // partition. Whole stored batches are returned as byte ranges; the first batch of the first
 // partition with data is returned even when larger than the limits (KIP-74). v9+ leader-epoch
-// fencing against our constant epoch 0; v13+ topics by id. Not implemented: fetch sessions
-// (answered sessionless), follower fetching (replicaId >= 0 is served like a consumer).
+// fencing against our constant epoch 0; v13+ topics by id. read_committed (isolation level 1)
+// reads stop at the last stable offset and list the aborted transactions the data may hold (the
+// LSO is reported at either level, as Kafka does). Not implemented: fetch sessions (answered
+// sessionless), follower fetching (replicaId >= 0 is served like a consumer).
 
 import { Fetch, type FetchRequest, type FetchResponse } from '../../protocol/apis/fetch.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
+import type { PartitionLog } from '../log/partition-log.js'
 import { LogError } from '../log/types.js'
 import { defineHandler, type RequestContext } from './handler.js'
 
@@ -19,14 +22,28 @@ type PartitionOut = DeepPartial<FetchResponse['responses'][number]['partitions']
 const EMPTY = Buffer.alloc(0)
 const LEADER_EPOCH = 0
 
-function partitionError(partitionIndex: number, errorCode: number, hw = -1, logStart = -1): PartitionOut {
-  return { partitionIndex, errorCode, highWatermark: BigInt(hw), lastStableOffset: BigInt(hw), logStartOffset: BigInt(logStart), records: EMPTY }
+function partitionError(partitionIndex: number, errorCode: number, hw = -1, logStart = -1, lso = hw): PartitionOut {
+  return { partitionIndex, errorCode, highWatermark: BigInt(hw), lastStableOffset: BigInt(lso), logStartOffset: BigInt(logStart), records: EMPTY }
+}
+
+// The aborted transactions that may have records in what was read: from the fetch offset up to
+// the end of the last batch returned.
+function abortedIn(log: PartitionLog, fetchOffset: number, records: Buffer | null) {
+  if (!records || records.length === 0) return []
+  let at = 0
+  let end = fetchOffset
+  while (at + 61 <= records.length) {
+    end = Number(records.readBigInt64BE(at)) + records.readInt32BE(at + 23) + 1
+    at += 12 + records.readInt32BE(at + 8)
+  }
+  return log.abortedTransactions(fetchOffset, end).map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) }))
 }
 
 function read(broker: Broker, req: FetchRequest, version: number): { topics: TopicOut[]; bytes: number; keys: string[] } {
   let bytes = 0
   const keys: string[] = []
   const responseMax = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff
+  const committed = req.isolationLevel === 1
   const topics = req.topics.map((ft) => {
     const topic = version >= 13 ? broker.cluster.topicById(ft.topicId) : broker.cluster.topic(ft.topic)
     const partitions = ft.partitions.map((fp): PartitionOut => {
@@ -37,12 +54,14 @@ function read(broker: Broker, req: FetchRequest, version: number): { topics: Top
       const hw = log.highWatermark
       if (fp.currentLeaderEpoch > LEADER_EPOCH) return partitionError(fp.partition, ErrorCode.UNKNOWN_LEADER_EPOCH, hw, log.logStartOffset)
       if (fp.currentLeaderEpoch >= 0 && fp.currentLeaderEpoch < LEADER_EPOCH) return partitionError(fp.partition, ErrorCode.FENCED_LEADER_EPOCH, hw, log.logStartOffset)
+      const lso = log.lastStableOffset
+      const fetchOffset = Number(fp.fetchOffset)
       let records: Buffer | null = null
       try {
         const limit = Math.min(fp.partitionMaxBytes, responseMax - bytes)
-        if (limit > 0 || bytes === 0) records = log.read(Number(fp.fetchOffset), Math.max(limit, 0), bytes === 0)
+        if (limit > 0 || bytes === 0) records = log.read(fetchOffset, Math.max(limit, 0), bytes === 0, committed ? lso : hw)
       } catch (err) {
-        if (err instanceof LogError && err.code === 'OFFSET_OUT_OF_RANGE') return partitionError(fp.partition, ErrorCode.OFFSET_OUT_OF_RANGE, hw, log.logStartOffset)
+        if (err instanceof LogError && err.code === 'OFFSET_OUT_OF_RANGE') return partitionError(fp.partition, ErrorCode.OFFSET_OUT_OF_RANGE, hw, log.logStartOffset, lso)
         throw err
       }
       if (records) bytes += records.length
@@ -50,9 +69,9 @@ function read(broker: Broker, req: FetchRequest, version: number): { topics: Top
         partitionIndex: fp.partition,
         errorCode: 0,
         highWatermark: BigInt(hw),
-        lastStableOffset: BigInt(hw),
+        lastStableOffset: BigInt(lso),
         logStartOffset: BigInt(log.logStartOffset),
-        abortedTransactions: req.isolationLevel === 1 ? [] : null,
+        abortedTransactions: committed ? abortedIn(log, fetchOffset, records) : null,
         preferredReadReplica: -1,
         records: records ?? EMPTY,
       }

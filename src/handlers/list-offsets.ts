@@ -1,9 +1,10 @@
-// ListOffsets 0–10. Special timestamps: -1 latest (the high watermark; with READ_COMMITTED the last
-// stable offset, which equals it while there are no transactions), -2 earliest (log start offset),
+// ListOffsets 0–10. Special timestamps: -1 latest (the high watermark; for a consumer with
+// READ_COMMITTED, v2+, the last stable offset), -2 earliest (log start offset),
 // -3 max timestamp (v7+: the first record carrying the largest timestamp, found by decoding its
 // batch, as Kafka 4 does), -4 earliest local (v8+: the log start, no tiered storage), -5 latest
 // tiered (v9+: offset -1, nothing is tiered). A real timestamp finds the first record at or after
-// it, decoding only the candidate batches the time index points at; none: offset and timestamp -1.
+// it, decoding only the candidate batches the time index points at; none: offset and timestamp -1
+// (also when what it finds lies at or past the offset latest would answer, as Kafka's Partition.fetchOffsetForTimestamp).
 // A negative timestamp the version cannot carry gets UNSUPPORTED_VERSION on its partition. v0
 // answers up to maxNumOffsets segment start offsets (Kafka 3.x's legacyFetchOffsetsBefore, gone
 // from Kafka 4). v4+ leader epoch 0 and currentLeaderEpoch fencing (as Fetch); v1+ a partition
@@ -84,26 +85,28 @@ export function fenceLeaderEpoch(current: number): number {
   return 0
 }
 
-function lookup(broker: Broker, topic: string, p: PartitionIn, version: number): PartitionOut {
+function lookup(broker: Broker, topic: string, p: PartitionIn, version: number, committed: boolean): PartitionOut {
   const ts = Number(p.timestamp)
   if (ts < 0 && (!MIN_VERSION.has(ts) || version < MIN_VERSION.get(ts)!)) return failed(p.partitionIndex, ErrorCode.UNSUPPORTED_VERSION)
   const log = broker.partition(topic, p.partitionIndex)
   if (!log) return failed(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   const fenced = fenceLeaderEpoch(p.currentLeaderEpoch)
   if (fenced !== 0) return failed(p.partitionIndex, fenced)
+  const lastFetchable = committed ? log.lastStableOffset : log.highWatermark
+  const fetchable = (f: Found): Found => (f.offset >= lastFetchable ? NOT_FOUND : f)
   try {
     switch (ts) {
       case LATEST:
-        return answer(p.partitionIndex, { timestamp: -1, offset: log.highWatermark, leaderEpoch: LEADER_EPOCH })
+        return answer(p.partitionIndex, { timestamp: -1, offset: lastFetchable, leaderEpoch: LEADER_EPOCH })
       case EARLIEST:
       case EARLIEST_LOCAL:
         return answer(p.partitionIndex, { timestamp: -1, offset: log.logStartOffset, leaderEpoch: LEADER_EPOCH })
       case LATEST_TIERED:
         return answer(p.partitionIndex, NOT_FOUND)
       case MAX_TIMESTAMP:
-        return answer(p.partitionIndex, maxTimestampRecord(log))
+        return answer(p.partitionIndex, fetchable(maxTimestampRecord(log)))
       default:
-        return answer(p.partitionIndex, firstRecordAtOrAfter(log, ts))
+        return answer(p.partitionIndex, fetchable(firstRecordAtOrAfter(log, ts)))
     }
   } catch (err) {
     if (err instanceof RecordDecodeError) return failed(p.partitionIndex, ErrorCode[err.code])
@@ -140,6 +143,8 @@ export default defineHandler({
       const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => legacyLookup(broker, t.name, p)) }))
       return { topics }
     }
+    // Kafka bounds answers by isolation level only for consumers (replicaId -1).
+    const committed = version >= 2 && req.isolationLevel === 1 && req.replicaId === -1
     const seen = new Set<string>()
     const duplicates = new Set<string>()
     for (const t of req.topics) {
@@ -158,7 +163,7 @@ export default defineHandler({
         const key = `${p.partitionIndex}:${t.name}`
         if (answered.has(key)) continue
         answered.add(key)
-        out.push(duplicates.has(key) ? failed(p.partitionIndex, ErrorCode.INVALID_REQUEST) : lookup(broker, t.name, p, version))
+        out.push(duplicates.has(key) ? failed(p.partitionIndex, ErrorCode.INVALID_REQUEST) : lookup(broker, t.name, p, version, committed))
       }
     }
     return { throttleTimeMs: 0, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) }

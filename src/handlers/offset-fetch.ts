@@ -3,8 +3,8 @@
 // answers -1 with empty metadata and no error, as does every partition of an unknown group.
 // v0–1: the topics are required, errors only per partition (Kafka 2.x read v0 from ZooKeeper and
 // Kafka 4 dropped it; here it is served like v1); v2–7: topics null = every committed offset of
-// the group, and a top-level errorCode; v5+: committedLeaderEpoch; v7+: requireStable (no
-// transactional commit is ever pending here, so it changes nothing); v8+: several groups, each
+// the group, and a top-level errorCode; v5+: committedLeaderEpoch; v7+: requireStable (a
+// transactional commit still pending answers UNSTABLE_OFFSET_COMMIT on its partition); v8+: several groups, each
 // with its own topics (null = all) and errorCode; v9+: memberId/memberEpoch, which only KIP-848
 // consumer groups check (every group here is classic). An empty group id is served like any
 // other, as Kafka does for this API. Not implemented: v10 (topic ids).
@@ -14,8 +14,8 @@ import type { Broker } from '../broker.js'
 import { fetchOffsets } from '../groups/offsets.js'
 import { defineHandler } from './handler.js'
 
-function fetchGroup(broker: Broker, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null) {
-  return fetchOffsets(broker.groups, groupId, topics).map((t) => ({
+function fetchGroup(broker: Broker, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable: boolean) {
+  return fetchOffsets(broker.groups, groupId, topics, requireStable).map((t) => ({
     name: t.name,
     partitions: t.partitions.map((p) => ({ ...p, committedOffset: BigInt(p.committedOffset) })),
   }))
@@ -28,11 +28,11 @@ export default defineHandler({
     if (version >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: req.groups.map((g) => ({ groupId: g.groupId, topics: fetchGroup(broker, g.groupId, g.topics), errorCode: 0 })),
+        groups: req.groups.map((g) => ({ groupId: g.groupId, topics: fetchGroup(broker, g.groupId, g.topics, req.requireStable), errorCode: 0 })),
       }
     }
     const topics = version >= 2 ? req.topics : (req.topics ?? [])
-    return { throttleTimeMs: 0, topics: fetchGroup(broker, req.groupId, topics), errorCode: 0 }
+    return { throttleTimeMs: 0, topics: fetchGroup(broker, req.groupId, topics, version >= 7 && req.requireStable), errorCode: 0 }
   },
   // OffsetFetchRequest.getErrorResponse: per partition before v2, top level v2–7, per group v8+.
   errorResponse: (req, errorCode, ctx) => {

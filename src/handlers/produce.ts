@@ -3,9 +3,12 @@
 // converted to one v2 batch on the way in, so old clients (and librdkafka ≤2.11, which enables
 // compression only when Produce v0 is advertised) can write. v7+ may use zstd; v8+ adds an error
 // message; v13 names topics by id. acks=0 sends no response; acks=1 and acks=-1 are the same on a
-// single replica: the response leaves once the data is in the OS. Not implemented: transactional
-// batches (no transaction coordinator yet: INVALID_TXN_STATE), per-record timestamp checks
-// (the batch's MaxTimestamp is checked against message.timestamp.after.max.ms instead).
+// single replica: the response leaves once the data is in the OS. Transactional batches need the
+// request's transactionalId (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as Kafka answers) and are
+// verified against the open transaction first (KIP-890): v0–10 answer INVALID_TXN_STATE for a
+// partition that was not added, v11 TRANSACTION_ABORTABLE, and v12+ (transactions v2) add it.
+// Not implemented: per-record timestamp checks (the batch's MaxTimestamp is checked against
+// message.timestamp.after.max.ms instead).
 
 import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/produce.js'
 import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
@@ -24,7 +27,7 @@ function failed(index: number, name: ErrorName, message: string | null = null): 
   return { index, errorCode: ErrorCode[name], baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, errorMessage: message }
 }
 
-function producePartition(broker: Broker, topic: TopicInfo, pd: PartitionIn, version: number, now: number): PartitionOut {
+function producePartition(broker: Broker, topic: TopicInfo, pd: PartitionIn, version: number, now: number, transactionalId: string | null): PartitionOut {
   const log = broker.partition(topic.name, pd.index)
   if (!log) return failed(pd.index, 'UNKNOWN_TOPIC_OR_PARTITION')
   let records = pd.records
@@ -38,7 +41,12 @@ function producePartition(broker: Broker, topic: TopicInfo, pd: PartitionIn, ver
   const v = validateRecordsForAppend(records, { apiVersion: version, maxMessageBytes: cfg.maxMessageBytes, logAppendTime: cfg.logAppendTime })
   if (!v.ok) return failed(pd.index, v.error, v.message)
   const batch = v.batches[0]!
-  if (batch.isTransactional) return failed(pd.index, 'INVALID_TXN_STATE', 'Transactions are not supported by this broker yet')
+  if (batch.isTransactional) {
+    if (transactionalId === null) return failed(pd.index, 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'Transactional records need the request\'s transactionalId')
+    const mode = version >= 12 ? 'add' : version === 11 ? 'generic' : 'default'
+    const error = broker.txns.verifyAppend(transactionalId, batch.producerId, batch.producerEpoch, topic.name, pd.index, log, mode)
+    if (error !== null) return failed(pd.index, error, error === 'INVALID_TXN_STATE' ? 'Partition was not added to the transaction' : null)
+  }
   if (!cfg.logAppendTime) {
     if (batch.maxTimestamp > now + cfg.timestampAfterMaxMs || (batch.baseTimestamp >= 0 && batch.baseTimestamp < now - cfg.timestampBeforeMaxMs)) {
       return failed(pd.index, 'INVALID_TIMESTAMP', `Timestamp ${batch.maxTimestamp} of the batch is out of range: more than message.timestamp.after.max.ms (${cfg.timestampAfterMaxMs}) ahead or message.timestamp.before.max.ms behind the broker clock ${now}`)
@@ -65,7 +73,7 @@ export default defineHandler({
       const partitionResponses = td.partitionData.map((pd) => {
         if (!topic) return failed(pd.index, version >= 13 ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION')
         if (topic.internal) return failed(pd.index, 'INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topic.name}`)
-        return producePartition(broker, topic, pd, version, now)
+        return producePartition(broker, topic, pd, version, now, req.transactionalId)
       })
       return { name: td.name, topicId: td.topicId, partitionResponses }
     })

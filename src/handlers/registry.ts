@@ -22,6 +22,14 @@ import incrementalAlterConfigs from './incremental-alter-configs.js'
 import listOffsets from './list-offsets.js'
 import offsetForLeaderEpoch from './offset-for-leader-epoch.js'
 import initProducerId from './init-producer-id.js'
+// transactions
+import addPartitionsToTxn from './add-partitions-to-txn.js'
+import addOffsetsToTxn from './add-offsets-to-txn.js'
+import endTxn from './end-txn.js'
+import txnOffsetCommit from './txn-offset-commit.js'
+import describeProducers from './describe-producers.js'
+import describeTransactions from './describe-transactions.js'
+import listTransactions from './list-transactions.js'
 // groups
 import findCoordinator from './find-coordinator.js'
 import joinGroup from './join-group.js'
@@ -42,6 +50,8 @@ export const handlers: readonly AnyHandler[] = [
   describeCluster, describeTopicPartitions, listPartitionReassignments, describeLogDirs,
   // configs, offsets, producers
   describeConfigs, alterConfigs, incrementalAlterConfigs, listOffsets, offsetForLeaderEpoch, initProducerId,
+  // transactions
+  addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, describeProducers, describeTransactions, listTransactions,
   // groups
   findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch,
   describeGroups, listGroups, deleteGroups, offsetDelete,

@@ -141,14 +141,16 @@ export class PartitionLog {
 
   // Appends validated batches (CRC and framing already checked by the caller), rewriting only
   // BaseOffset and PartitionLeaderEpoch, plus MaxTimestamp and the CRC under LogAppendTime.
-  append(records: Buffer, leaderEpoch: number, nowMs: number): AppendResult {
+  // `fromCoordinator`: the broker's own writes to internal topics (Kafka's AppendOrigin.COORDINATOR),
+  // which carry no sequence numbers and skip the producer checks.
+  append(records: Buffer, leaderEpoch: number, nowMs: number, fromCoordinator = false): AppendResult {
     const metas = PartitionLog.metas(records)
     for (const m of metas) {
       if (m.size > this.config.maxMessageBytes) {
         throw new LogError('MESSAGE_TOO_LARGE', `batch of ${m.size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`)
       }
     }
-    const check = this.checkProducer(metas)
+    const check: ProducerCheck = fromCoordinator ? { kind: 'append' } : this.checkProducer(metas)
     if (check.kind === 'duplicate') {
       return { baseOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTime: -1, logStartOffset: this.logStartOffset, duplicate: true }
     }
@@ -199,7 +201,7 @@ export class PartitionLog {
 
   private completeTxn(m: BatchMeta, commit: boolean, replay = false): void {
     const firstOffset = this.producers.completeTxn(m)
-    if (commit || (replay && this.aborted.has(m.baseOffset))) return
+    if (commit || firstOffset < 0 || (replay && this.aborted.has(m.baseOffset))) return
     const lastStableOffset = this.producers.firstUnstableOffset(m.baseOffset + 1)
     this.aborted.add({ producerId: m.producerId, firstOffset, lastOffset: m.baseOffset, lastStableOffset }, this.segments[this.segmentIndexFor(m.baseOffset)]!.baseOffset)
   }

@@ -109,12 +109,14 @@ export class TxnIndex {
   }
 
   // Kafka's collectAbortedTransactions: the transactions a read of [from, to) may contain records
-  // of — aborted at or after `from` and begun before `to`.
+  // of — aborted at or after `from` and begun before `to`. Past an entry whose last stable offset
+  // reaches `to`, no later transaction can have begun before `to`.
   overlapping(from: number, to: number): AbortedTxn[] {
     const out: AbortedTxn[] = []
     for (let i = this.firstAtOrAfter(from); i < this.entries.length; i++) {
       const e = this.entries[i]!
       if (e.firstOffset < to) out.push(e)
+      if (e.lastStableOffset >= to) break
     }
     return out
   }

@@ -51,6 +51,10 @@ export class ProducerStateTable {
     return this.producers.get(producerId)
   }
 
+  entries(): IterableIterator<ProducerEntry> {
+    return this.producers.values()
+  }
+
   // Kafka's order: duplicate check first, then epoch, then sequence (UnifiedLog.analyzeAndValidateProducerState,
   // ProducerAppendInfo.checkProducerEpoch / checkSequence).
   check(m: BatchMeta): ProducerCheck {
@@ -113,12 +117,12 @@ export class ProducerStateTable {
   }
 
   // A transaction marker (control batch `m`, offsets assigned) ends the producer's open
-  // transaction here. Returns the transaction's first offset: the marker's own offset when the
-  // producer wrote nothing to this partition in it (Kafka records that case the same way).
+  // transaction here. Returns the transaction's first offset, or -1 when the producer wrote
+  // nothing to this partition in it (Kafka then records no completed transaction, since 2.8).
   completeTxn(m: BatchMeta): number {
     this.update(m)
     const e = this.producers.get(m.producerId)!
-    const first = e.txnFirstOffset >= 0 ? e.txnFirstOffset : m.baseOffset
+    const first = e.txnFirstOffset
     e.txnFirstOffset = -1
     this.ongoing.delete(m.producerId)
     return first

@@ -12,7 +12,6 @@ import { readResponseHeader, responseHeaderFlexible } from '../../protocol/heade
 import { Reader } from '../../protocol/primitives.js'
 import { buildBatch } from '../../protocol/record-batch.js'
 import { startTestBroker, tempDir, type TestBroker } from '../helpers/broker.js'
-import { handlerMap } from '../../src/handlers/registry.js'
 import { TestClient } from '../helpers/client.js'
 
 const { Kafka, logLevel } = kafkajs
@@ -56,9 +55,6 @@ const produce = (c: TestClient, records: Buffer, topic = 'idem') => {
   return sendFrame(c, produceFrame(c, records, id, topic), id)
 }
 
-// Transactional ids are answered only once the transaction APIs are served (EndTxn, key 26).
-const txnServed = handlerMap.has(26)
-
 describe('InitProducerId', () => {
   for (let v = 0; v <= 5; v++) {
     it(`v${v} gives an idempotent producer a fresh id at epoch 0`, async () => {
@@ -68,12 +64,12 @@ describe('InitProducerId', () => {
       expect(b.producerId).toBeGreaterThan(a.producerId)
     })
 
-    it.runIf(txnServed)(`v${v} keeps a transactional id's producer id and bumps its epoch`, async () => {
+    it(`v${v} keeps a transactional id's producer id and bumps its epoch`, async () => {
       const first = await init(client, v, { transactionalId: `txn-v${v}` })
       const second = await init(client, v, { transactionalId: `txn-v${v}` })
       expect(first).toMatchObject({ errorCode: 0, producerEpoch: 0 })
       expect(second).toMatchObject({ errorCode: 0, producerId: first.producerId, producerEpoch: 1 })
-      expect(tb.broker.cluster.transactionalIds.get(`txn-v${v}`)).toMatchObject({ producerId: Number(first.producerId), epoch: 1 })
+      expect(tb.broker.txns.txns.get(`txn-v${v}`)).toMatchObject({ producerId: Number(first.producerId), epoch: 1, state: 'Empty' })
     })
   }
 
@@ -90,7 +86,7 @@ describe('InitProducerId', () => {
     expect((await init(client, 5, { transactionalId: 't', producerId: -1n, producerEpoch: 2 })).errorCode).toBe(ErrorCode.INVALID_REQUEST)
   })
 
-  it.runIf(txnServed)('checks a transactional caller\'s id and epoch (KIP-360): bump, retried bump, fenced', async () => {
+  it('checks a transactional caller\'s id and epoch (KIP-360): bump, retried bump, fenced', async () => {
     const t = 'txn-kip360'
     const a = await init(client, 5, { transactionalId: t })
     const b = await init(client, 5, { transactionalId: t, producerId: a.producerId, producerEpoch: 0 })
@@ -104,10 +100,10 @@ describe('InitProducerId', () => {
     expect((await init(client, 4, { transactionalId: t, producerId: 999999n, producerEpoch: 2 })).errorCode).toBe(ErrorCode.PRODUCER_FENCED)
   })
 
-  it.runIf(txnServed)('rotates to a new producer id when the epoch is exhausted, and recognises the retry', async () => {
+  it('rotates to a new producer id when the epoch is exhausted, and recognises the retry', async () => {
     const t = 'txn-exhausted'
     const a = await init(client, 5, { transactionalId: t })
-    tb.broker.cluster.transactionalIds.set(t, { producerId: Number(a.producerId), epoch: 32765 })
+    tb.broker.txns.txns.get(t)!.epoch = 32765
     const b = await init(client, 5, { transactionalId: t })
     expect(b).toMatchObject({ errorCode: 0, producerId: a.producerId, producerEpoch: 32766 })
     const c = await init(client, 5, { transactionalId: t, producerId: a.producerId, producerEpoch: 32766 })
@@ -121,7 +117,7 @@ describe('InitProducerId', () => {
   it('validates the transaction timeout and the transactional id', async () => {
     expect((await init(client, 2, { transactionalId: 't', transactionTimeoutMs: 900001 })).errorCode).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT)
     expect((await init(client, 2, { transactionalId: 't', transactionTimeoutMs: 0 })).errorCode).toBe(ErrorCode.INVALID_TRANSACTION_TIMEOUT)
-    expect((await init(client, 2, { transactionalId: 't', transactionTimeoutMs: 900000 })).errorCode).toBe(txnServed ? 0 : ErrorCode.UNSUPPORTED_VERSION)
+    expect((await init(client, 2, { transactionalId: 't', transactionTimeoutMs: 900000 })).errorCode).toBe(0)
     expect((await init(client, 2, { transactionalId: '' })).errorCode).toBe(ErrorCode.INVALID_REQUEST)
     expect((await init(client, 2, { transactionTimeoutMs: -1 })).errorCode).toBe(0) // idempotent: not checked
   })
@@ -171,18 +167,14 @@ describe('idempotent produce', () => {
     expect((await produce(client, batch(pid, 2, 0))).errorCode).toBe(0)
   })
 
-  it.runIf(!txnServed)('fails a transactional producer at once with UNSUPPORTED_VERSION while transactions are not served', async () => {
-    for (let v = 0; v <= 5; v++) expect((await init(client, v, { transactionalId: `unserved-${v}` })).errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION)
-  })
-
-  it('keeps producer state, producer ids and (once served) transactional ids across a restart', async () => {
+  it('keeps producer state, producer ids and transactional ids across a restart', async () => {
     const dataDir = tempDir()
     try {
       const first = await startTestBroker({ disk: true, dataDir })
       first.broker.createTopic('durable', 1, 1, {})
       const c1 = await TestClient.connect(first.port)
       const { producerId } = await init(c1, 4, {})
-      const txn = txnServed ? await init(c1, 4, { transactionalId: 'durable-txn' }) : { producerId }
+      const txn = await init(c1, 4, { transactionalId: 'durable-txn' })
       const pid = Number(producerId)
       const frame = produceFrame(c1, batch(pid, 0, 0, 3), 5, 'durable')
       expect(await sendFrame(c1, frame, 5)).toMatchObject({ errorCode: 0, baseOffset: 0n })
@@ -197,7 +189,7 @@ describe('idempotent produce', () => {
         expect((await produce(c2, batch(pid, 0, 7), 'durable')).errorCode).toBe(ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER)
         expect(await produce(c2, batch(pid, 0, 3), 'durable')).toMatchObject({ errorCode: 0, baseOffset: 3n })
         expect((await init(c2, 4, {})).producerId).toBeGreaterThan(txn.producerId)
-        if (txnServed) expect(await init(c2, 4, { transactionalId: 'durable-txn' })).toMatchObject({ errorCode: 0, producerId: txn.producerId, producerEpoch: 1 })
+        expect(await init(c2, 4, { transactionalId: 'durable-txn' })).toMatchObject({ errorCode: 0, producerId: txn.producerId, producerEpoch: 1 })
       } finally {
         await c2.close()
         await second.stop()

@@ -1,0 +1,38 @@
+// DescribeProducers 0 (KafkaApis.handleDescribeProducersRequest, ProducerStateManager
+// .activeProducers): every producer a partition's log remembers, with its epoch, last sequence
+// (-1 when only markers were seen), last timestamp, coordinator epoch (always 0 here) and the
+// first offset of its open transaction (-1 when none). Unknown topics and partitions answer
+// UNKNOWN_TOPIC_OR_PARTITION.
+
+import { DescribeProducers } from '../../protocol/apis/describe-producers.js'
+import { ErrorCode } from '../../protocol/errors.js'
+import { defineHandler } from './handler.js'
+
+export default defineHandler({
+  api: DescribeProducers,
+  handle(req, ctx) {
+    const { broker } = ctx
+    return {
+      throttleTimeMs: 0,
+      topics: req.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((p) => {
+          const log = broker.cluster.topic(t.name) ? broker.partition(t.name, p) : undefined
+          if (!log) return { partitionIndex: p, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] }
+          const activeProducers = [...log.producers.entries()].map((e) => ({
+            producerId: BigInt(e.producerId),
+            producerEpoch: e.epoch,
+            lastSequence: e.batches.length > 0 ? e.batches[e.batches.length - 1]!.lastSeq : -1,
+            lastTimestamp: BigInt(e.lastTimestamp),
+            coordinatorEpoch: 0,
+            currentTxnStartOffset: BigInt(e.txnFirstOffset),
+          }))
+          return { partitionIndex: p, errorCode: 0, errorMessage: null, activeProducers }
+        }),
+      })),
+    }
+  },
+  errorResponse: (req, errorCode) => ({
+    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, errorCode })) })),
+  }),
+})

@@ -1,0 +1,480 @@
+// The transaction coordinator (Kafka's TransactionCoordinator / TransactionMetadata /
+// TransactionStateManager, as clients observe them): per transactional id a producer id and
+// epoch, a state, and the partitions of the open transaction. State changes are appended to the
+// internal `__transaction_state` topic (Kafka's record schemas) and replayed at start-up.
+//
+// One broker owns every partition, so ending a transaction writes the markers at once: the state
+// goes to PrepareCommit/PrepareAbort (persisted first, so a crash mid-way resends the markers on
+// restart), every partition gets its marker, and the state goes to CompleteCommit/CompleteAbort
+// within the same request. Clients therefore never see CONCURRENT_TRANSACTIONS from a pending
+// marker write, and InitProducerId on an open transaction aborts it (fencing the old epoch) and
+// answers with the next epoch directly, where Kafka answers CONCURRENT_TRANSACTIONS first and the
+// client's retry gets that same epoch.
+//
+// Both transaction protocols are served: TV1 (AddPartitionsToTxn/AddOffsetsToTxn, EndTxn ≤ v4,
+// epoch fixed for the producer's life) and TV2 (KIP-890: Produce v12+ and TxnOffsetCommit v5 add
+// partitions implicitly, EndTxn v5 bumps the epoch at the end of every transaction).
+
+import { TxnStatus, txnRecord, decodeTxnRecord, txnStatusName, type TxnLogValue, type TxnStatusName } from '../../protocol/txn-records.js'
+import type { ErrorName } from '../../protocol/errors.js'
+import { buildBatch, decodeBatchRecords } from '../../protocol/record-batch.js'
+import type { Broker } from '../broker.js'
+import type { Timer } from '../clock.js'
+import type { PartitionLog } from '../log/partition-log.js'
+
+export const TRANSACTION_STATE_TOPIC = '__transaction_state'
+
+const NO_PRODUCER_ID = -1
+const NO_PRODUCER_EPOCH = -1
+const MAX_EPOCH = 0x7fff
+const COORDINATOR_EPOCH = 0 // the __transaction_state partition's leader epoch: always 0 here
+
+const isEpochExhausted = (epoch: number) => epoch >= MAX_EPOCH - 1
+
+export interface TxnMetadata {
+  transactionalId: string
+  producerId: number
+  prevProducerId: number
+  nextProducerId: number // TV2: the id the producer moves to once an exhausted epoch's transaction ends
+  epoch: number // -1 until the first InitProducerId completes
+  lastEpoch: number // the epoch before the last bump, so a retried InitProducerId is recognised (not persisted, as in Kafka 4.1)
+  timeoutMs: number
+  state: TxnStatusName
+  partitions: Map<string, Set<number>>
+  startTimestamp: number
+  lastUpdateTimestamp: number
+  clientTransactionVersion: number // 2: the client runs transactions v2 (KIP-890)
+}
+
+export interface ProducerIdAndEpoch {
+  producerId: number
+  epoch: number
+}
+
+export type EndTxnResult = { error: ErrorName | null; producerId: number; epoch: number }
+
+// Java's String.hashCode and Kafka's Utils.abs, so an id maps to the partition Kafka would use.
+function partitionFor(id: string, partitions: number): number {
+  let h = 0
+  for (let i = 0; i < id.length; i++) h = (Math.imul(31, h) + id.charCodeAt(i)) | 0
+  return (h === -2147483648 ? 0 : Math.abs(h)) % partitions
+}
+
+export class TransactionCoordinator {
+  readonly txns = new Map<string, TxnMetadata>()
+  private abortTimer: Timer | null = null
+  private expiryTimer: Timer | null = null
+  private stopped = false
+
+  constructor(private readonly broker: Broker) {}
+
+  private get now(): number {
+    return this.broker.clock.now()
+  }
+
+  // ---- persistence ----------------------------------------------------------------------------
+
+  private ensureTopic(): number {
+    const existing = this.broker.cluster.topic(TRANSACTION_STATE_TOPIC)
+    if (existing) return existing.partitions
+    const partitions = Math.max(1, this.broker.config.int('transaction.state.log.num.partitions'))
+    const configs = { 'cleanup.policy': 'compact', 'segment.bytes': String(100 * 1024 * 1024), 'compression.type': 'uncompressed' }
+    const t = this.broker.cluster.createTopic(TRANSACTION_STATE_TOPIC, partitions, 1, configs, false, true)
+    for (let p = 0; p < t.partitions; p++) this.broker.partition(TRANSACTION_STATE_TOPIC, p)
+    return t.partitions
+  }
+
+  private logFor(transactionalId: string): PartitionLog {
+    const partitions = this.ensureTopic()
+    return this.broker.partition(TRANSACTION_STATE_TOPIC, partitionFor(transactionalId, partitions))!
+  }
+
+  private persist(m: TxnMetadata): void {
+    const value: TxnLogValue = {
+      producerId: BigInt(m.producerId),
+      previousProducerId: BigInt(m.prevProducerId),
+      nextProducerId: BigInt(m.nextProducerId),
+      producerEpoch: m.epoch,
+      nextProducerEpoch: -1,
+      transactionTimeoutMs: m.timeoutMs,
+      transactionStatus: TxnStatus[m.state],
+      transactionPartitions: m.state === 'Empty' ? null : [...m.partitions].map(([topic, ps]) => ({ topic, partitionIds: [...ps].sort((a, b) => a - b) })),
+      transactionLastUpdateTimestampMs: BigInt(m.lastUpdateTimestamp),
+      transactionStartTimestampMs: BigInt(m.startTimestamp),
+      clientTransactionVersion: m.clientTransactionVersion,
+    }
+    this.write(m.transactionalId, value)
+  }
+
+  private write(transactionalId: string, value: TxnLogValue | null): void {
+    const now = this.now
+    const rec = txnRecord(transactionalId, value)
+    this.logFor(transactionalId).append(buildBatch({ records: [{ ...rec, timestamp: now }] }), 0, now, true)
+  }
+
+  // Replays `__transaction_state`, adopts the ids an older Rivulet kept in cluster.json, and
+  // finishes transactions a stop interrupted between PrepareCommit/PrepareAbort and Complete.
+  load(): void {
+    const t = this.broker.cluster.topic(TRANSACTION_STATE_TOPIC)
+    if (t) {
+      for (let p = 0; p < t.partitions; p++) {
+        const log = this.broker.partition(TRANSACTION_STATE_TOPIC, p)!
+        for (let offset = log.logStartOffset; offset < log.logEndOffset; ) {
+          const data = log.read(offset, 1 << 20, true)
+          if (!data) break
+          for (let at = 0; at + 12 <= data.length; ) {
+            const size = 12 + data.readInt32BE(at + 8)
+            for (const r of decodeBatchRecords(data.subarray(at, at + size))) {
+              if (r.offset < offset || r.key === null) continue
+              const { transactionalId, value } = decodeTxnRecord(r.key, r.value)
+              if (value === null) this.txns.delete(transactionalId)
+              else this.txns.set(transactionalId, fromLog(transactionalId, value))
+            }
+            offset = Number(data.readBigInt64BE(at)) + data.readInt32BE(at + 23) + 1
+            at += size
+          }
+        }
+      }
+    }
+    const legacy = this.broker.cluster.transactionalIds
+    for (const [id, s] of legacy) {
+      if (this.txns.has(id)) continue
+      const m = this.create(id, s.producerId, s.timeoutMs ?? 60000)
+      m.epoch = s.epoch
+      m.prevProducerId = s.prevProducerId ?? NO_PRODUCER_ID
+      this.persist(m)
+    }
+    if (legacy.size > 0) {
+      legacy.clear()
+      this.broker.cluster.save()
+    }
+    for (const m of this.txns.values()) {
+      if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') this.writeMarkers(m, m.state === 'PrepareCommit')
+    }
+    this.scheduleAbort()
+    this.scheduleExpiry()
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.abortTimer?.cancel()
+    this.expiryTimer?.cancel()
+  }
+
+  private create(transactionalId: string, producerId: number, timeoutMs: number): TxnMetadata {
+    const m: TxnMetadata = {
+      transactionalId, producerId, prevProducerId: NO_PRODUCER_ID, nextProducerId: NO_PRODUCER_ID,
+      epoch: NO_PRODUCER_EPOCH, lastEpoch: NO_PRODUCER_EPOCH, timeoutMs, state: 'Empty', partitions: new Map(),
+      startTimestamp: -1, lastUpdateTimestamp: this.now, clientTransactionVersion: 0,
+    }
+    this.txns.set(transactionalId, m)
+    return m
+  }
+
+  // ---- InitProducerId ---------------------------------------------------------------------------
+
+  // TransactionCoordinator.handleInitProducerId / prepareInitProducerIdTransit for a transactional
+  // id whose timeout the caller has validated. `expected` is a v3+ caller's current id and epoch.
+  initProducerId(transactionalId: string, timeoutMs: number, expected: ProducerIdAndEpoch | null): ProducerIdAndEpoch | ErrorName {
+    const m = this.txns.get(transactionalId) ?? this.create(transactionalId, this.broker.cluster.allocateProducerId(), timeoutMs)
+    if (expected && !this.isValidProducerId(m, expected)) return 'PRODUCER_FENCED'
+    if (m.state === 'Ongoing') {
+      // Kafka fences the open transaction (epoch + 1, markers written at that epoch), answers
+      // CONCURRENT_TRANSACTIONS, and bumps again on the client's retry: done here in one go.
+      this.fenceAndAbort(m)
+      if (expected && !this.isValidProducerId(m, expected)) return 'PRODUCER_FENCED'
+    }
+    const lastEpoch = m.lastEpoch
+    let producerId = m.producerId
+    let epoch: number
+    let last: number
+    if (isEpochExhausted(m.epoch) && (!expected || expected.epoch === m.epoch)) {
+      m.prevProducerId = m.producerId
+      producerId = this.broker.cluster.allocateProducerId()
+      epoch = 0
+      last = expected ? m.epoch : NO_PRODUCER_EPOCH
+    } else if (!expected) {
+      epoch = m.epoch + 1
+      last = NO_PRODUCER_EPOCH
+    } else if (m.epoch === NO_PRODUCER_EPOCH || expected.epoch === m.epoch) {
+      epoch = m.epoch + 1
+      last = m.epoch
+    } else if (expected.epoch === lastEpoch) {
+      // A retry of a bump whose answer was lost: the same epoch again.
+      epoch = m.epoch
+      last = lastEpoch
+    } else {
+      return 'PRODUCER_FENCED'
+    }
+    m.producerId = producerId
+    m.epoch = epoch
+    m.lastEpoch = last
+    m.timeoutMs = timeoutMs
+    m.state = 'Empty'
+    m.partitions.clear()
+    m.startTimestamp = -1
+    m.lastUpdateTimestamp = this.now
+    this.persist(m)
+    return { producerId, epoch }
+  }
+
+  // A KIP-360 caller's id must be the current one, or the previous one with an exhausted epoch.
+  private isValidProducerId(m: TxnMetadata, e: ProducerIdAndEpoch): boolean {
+    return m.epoch === NO_PRODUCER_EPOCH || e.producerId === m.producerId || (e.producerId === m.prevProducerId && isEpochExhausted(e.epoch))
+  }
+
+  // ---- AddPartitionsToTxn / AddOffsetsToTxn / implicit adds --------------------------------------
+
+  // handleAddPartitionsToTransaction. `clientTransactionVersion` is 2 for the implicit adds of TV2
+  // clients (Produce v12+, TxnOffsetCommit v5, AddPartitionsToTxn v4+), else 0.
+  addPartitions(transactionalId: string, producerId: number, epoch: number, partitions: { topic: string; partition: number }[], clientTransactionVersion: number): ErrorName | null {
+    const m = this.txns.get(transactionalId)
+    if (!m || m.producerId !== producerId) return 'INVALID_PRODUCER_ID_MAPPING'
+    if (m.epoch !== epoch) return 'PRODUCER_FENCED'
+    if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort' || m.state === 'PrepareEpochFence') return 'CONCURRENT_TRANSACTIONS'
+    if (m.state === 'Ongoing' && partitions.every((p) => m.partitions.get(p.topic)?.has(p.partition))) return null
+    if (m.state !== 'Ongoing') {
+      m.partitions.clear()
+      m.startTimestamp = this.now
+    }
+    for (const p of partitions) {
+      let set = m.partitions.get(p.topic)
+      if (!set) m.partitions.set(p.topic, (set = new Set()))
+      set.add(p.partition)
+    }
+    m.state = 'Ongoing'
+    m.clientTransactionVersion = clientTransactionVersion
+    m.lastUpdateTimestamp = this.now
+    this.persist(m)
+    return null
+  }
+
+  // handleVerifyPartitionsInTransaction (AddPartitionsToTxn v4+ verifyOnly, and the Produce and
+  // TxnOffsetCommit checks of TV1 clients): TRANSACTION_ABORTABLE when the partition is not part
+  // of the open transaction.
+  verifyPartition(transactionalId: string, producerId: number, epoch: number, topic: string, partition: number): ErrorName | null {
+    const m = this.txns.get(transactionalId)
+    if (!m || m.producerId !== producerId) return 'INVALID_PRODUCER_ID_MAPPING'
+    if (m.epoch !== epoch) return 'PRODUCER_FENCED'
+    if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') return 'CONCURRENT_TRANSACTIONS'
+    if (m.state !== 'Ongoing' || !m.partitions.get(topic)?.has(partition)) return 'TRANSACTION_ABORTABLE'
+    return null
+  }
+
+  // ReplicaManager's check before a transactional append (KIP-890): `mode` is Kafka's
+  // transactionSupportedOperation for the request version — 'default' (Produce ≤ 10,
+  // TxnOffsetCommit ≤ 3: a partition outside the transaction is INVALID_TXN_STATE), 'generic'
+  // (Produce 11, TxnOffsetCommit 4: TRANSACTION_ABORTABLE) or 'add' (Produce 12+, TxnOffsetCommit
+  // 5+: the partition joins the transaction). A partition where this producer epoch already has
+  // its transaction open needs no check.
+  verifyAppend(transactionalId: string, producerId: number, epoch: number, topic: string, partition: number, log: PartitionLog, mode: 'default' | 'generic' | 'add'): ErrorName | null {
+    const entry = log.producers.entry(producerId)
+    if (entry && entry.epoch > epoch) return 'INVALID_PRODUCER_EPOCH'
+    if (entry && entry.epoch === epoch && entry.txnFirstOffset >= 0) return null
+    if (mode !== 'add' && !this.broker.config.bool('transaction.partition.verification.enable')) return null
+    const error = mode === 'add'
+      ? this.addPartitions(transactionalId, producerId, epoch, [{ topic, partition }], 2)
+      : this.verifyPartition(transactionalId, producerId, epoch, topic, partition)
+    switch (error) {
+      case null: return null
+      case 'PRODUCER_FENCED': return 'INVALID_PRODUCER_EPOCH'
+      case 'TRANSACTION_ABORTABLE': return mode === 'default' ? 'INVALID_TXN_STATE' : error
+      case 'CONCURRENT_TRANSACTIONS': return mode === 'add' ? error : 'NOT_ENOUGH_REPLICAS'
+      default: return error
+    }
+  }
+
+  // ---- EndTxn -----------------------------------------------------------------------------------
+
+  endTxn(transactionalId: string, producerId: number, epoch: number, commit: boolean, v2: boolean): EndTxnResult {
+    const fail = (error: ErrorName): EndTxnResult => ({ error, producerId: NO_PRODUCER_ID, epoch: NO_PRODUCER_EPOCH })
+    const m = this.txns.get(transactionalId)
+    if (!m) return fail('INVALID_PRODUCER_ID_MAPPING')
+    return v2 ? this.endTxnV2(m, producerId, epoch, commit, fail) : this.endTxnV1(m, producerId, epoch, commit, fail)
+  }
+
+  // endTransactionWithTV1: the epoch stays; a retry of a completed end answers NONE.
+  private endTxnV1(m: TxnMetadata, producerId: number, epoch: number, commit: boolean, fail: (e: ErrorName) => EndTxnResult): EndTxnResult {
+    if (m.producerId !== producerId) return fail('INVALID_PRODUCER_ID_MAPPING')
+    if (m.epoch !== epoch) return fail('PRODUCER_FENCED')
+    const ok: EndTxnResult = { error: null, producerId: NO_PRODUCER_ID, epoch: NO_PRODUCER_EPOCH }
+    switch (m.state) {
+      case 'Ongoing':
+        this.complete(m, commit)
+        return ok
+      case 'CompleteCommit':
+        return commit ? ok : fail('INVALID_TXN_STATE')
+      case 'CompleteAbort':
+        return commit ? fail('INVALID_TXN_STATE') : ok
+      case 'PrepareCommit':
+        return fail(commit ? 'CONCURRENT_TRANSACTIONS' : 'INVALID_TXN_STATE')
+      case 'PrepareAbort':
+        return fail(commit ? 'INVALID_TXN_STATE' : 'CONCURRENT_TRANSACTIONS')
+      default:
+        return fail('INVALID_TXN_STATE')
+    }
+  }
+
+  // endTransaction with TV2 (EndTxn v5): every end bumps the epoch (an exhausted one moves to a
+  // new producer id), and the answer carries the producer id and epoch to use next. A retry
+  // carries the epoch before the bump.
+  private endTxnV2(m: TxnMetadata, producerId: number, epoch: number, commit: boolean, fail: (e: ErrorName) => EndTxnResult): EndTxnResult {
+    const retryOnEpochBump = m.epoch === epoch + 1
+    const retryOnOverflow = producerId === m.prevProducerId && epoch === MAX_EPOCH - 1 && m.epoch === 0
+    if (m.producerId !== producerId && !retryOnOverflow) return fail('INVALID_PRODUCER_ID_MAPPING')
+    const completed = m.state === 'CompleteCommit' || m.state === 'CompleteAbort'
+    const validEpoch = m.state === 'Ongoing' || m.state === 'Empty' ? m.epoch === epoch
+      : completed ? retryOnEpochBump || retryOnOverflow || m.epoch === epoch
+      : retryOnEpochBump
+    if (!validEpoch) return fail('PRODUCER_FENCED')
+    const current = (): EndTxnResult => ({ error: null, producerId: m.producerId, epoch: m.epoch })
+    const isRetry = retryOnEpochBump || retryOnOverflow
+    switch (m.state) {
+      case 'Ongoing':
+        this.bumpForEnd(m)
+        this.complete(m, commit)
+        return current()
+      case 'CompleteCommit':
+        if (isRetry) return commit ? current() : fail('INVALID_TXN_STATE')
+        if (commit) return fail('INVALID_TXN_STATE')
+        break
+      case 'CompleteAbort':
+        if (isRetry) return commit ? fail('INVALID_TXN_STATE') : current()
+        if (commit) return fail('INVALID_TXN_STATE')
+        break
+      case 'Empty':
+        if (commit) return fail('INVALID_TXN_STATE')
+        break
+      default:
+        return fail('CONCURRENT_TRANSACTIONS')
+    }
+    // An abort with no transaction open still ends "a transaction": the epoch is bumped.
+    this.bumpForEnd(m)
+    this.complete(m, false)
+    return current()
+  }
+
+  private bumpForEnd(m: TxnMetadata): void {
+    m.lastEpoch = m.epoch
+    if (isEpochExhausted(m.epoch)) {
+      m.nextProducerId = this.broker.cluster.allocateProducerId()
+      m.epoch = MAX_EPOCH
+    } else {
+      m.epoch += 1
+    }
+  }
+
+  // Prepare (persisted), markers, Complete (persisted).
+  private complete(m: TxnMetadata, commit: boolean): void {
+    m.state = commit ? 'PrepareCommit' : 'PrepareAbort'
+    m.lastUpdateTimestamp = this.now
+    this.persist(m)
+    this.writeMarkers(m, commit)
+  }
+
+  private writeMarkers(m: TxnMetadata, commit: boolean): void {
+    const now = this.now
+    for (const [topic, partitions] of m.partitions) {
+      for (const p of partitions) {
+        const log = this.broker.partition(topic, p)
+        if (!log) continue // deleted since it joined the transaction
+        log.appendMarker(m.producerId, m.epoch, commit, COORDINATOR_EPOCH, now)
+        this.broker.onMarker(topic, p, m.producerId, commit)
+        this.broker.wake(topic, p)
+      }
+    }
+    m.state = commit ? 'CompleteCommit' : 'CompleteAbort'
+    m.partitions.clear()
+    if (m.nextProducerId !== NO_PRODUCER_ID) {
+      m.prevProducerId = m.producerId
+      m.producerId = m.nextProducerId
+      m.nextProducerId = NO_PRODUCER_ID
+      m.epoch = 0
+    }
+    m.lastUpdateTimestamp = now
+    this.persist(m)
+  }
+
+  // prepareFenceProducerEpoch + an abort: markers at the bumped epoch fence the old producer.
+  private fenceAndAbort(m: TxnMetadata): void {
+    if (m.epoch < MAX_EPOCH) m.epoch += 1
+    m.lastEpoch = NO_PRODUCER_EPOCH
+    this.complete(m, false)
+  }
+
+  // ---- timers -----------------------------------------------------------------------------------
+
+  // transaction.abort.timed.out.transaction.cleanup.interval.ms: open transactions older than
+  // their timeout are aborted, fencing the producer.
+  abortTimedOut(): number {
+    const now = this.now
+    let n = 0
+    for (const m of this.txns.values()) {
+      if (m.state === 'Ongoing' && m.startTimestamp + m.timeoutMs < now) {
+        this.broker.logger.info({ transactionalId: m.transactionalId, producerId: m.producerId, epoch: m.epoch }, 'aborting timed-out transaction')
+        this.fenceAndAbort(m)
+        n++
+      }
+    }
+    return n
+  }
+
+  // transactional.id.expiration.ms: ids idle that long with no transaction open are forgotten.
+  expireIds(): number {
+    const cutoff = this.now - this.broker.config.int('transactional.id.expiration.ms')
+    let n = 0
+    for (const m of [...this.txns.values()]) {
+      if ((m.state === 'Empty' || m.state === 'CompleteCommit' || m.state === 'CompleteAbort') && m.lastUpdateTimestamp <= cutoff) {
+        this.write(m.transactionalId, null)
+        this.txns.delete(m.transactionalId)
+        n++
+      }
+    }
+    return n
+  }
+
+  private scheduleAbort(): void {
+    const every = Math.max(1, this.broker.config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'))
+    this.abortTimer = this.broker.clock.schedule(every, () => {
+      if (this.stopped) return
+      try {
+        this.abortTimedOut()
+      } catch (err) {
+        this.broker.logger.error({ err }, 'aborting timed-out transactions failed')
+      }
+      this.scheduleAbort()
+    })
+  }
+
+  private scheduleExpiry(): void {
+    const every = Math.max(1, this.broker.config.int('transaction.remove.expired.transaction.cleanup.interval.ms'))
+    this.expiryTimer = this.broker.clock.schedule(every, () => {
+      if (this.stopped) return
+      try {
+        this.expireIds()
+      } catch (err) {
+        this.broker.logger.error({ err }, 'expiring transactional ids failed')
+      }
+      this.scheduleExpiry()
+    })
+  }
+}
+
+function fromLog(transactionalId: string, v: TxnLogValue): TxnMetadata {
+  const partitions = new Map<string, Set<number>>()
+  for (const p of v.transactionPartitions ?? []) partitions.set(p.topic, new Set(p.partitionIds))
+  return {
+    transactionalId,
+    producerId: Number(v.producerId),
+    prevProducerId: Number(v.previousProducerId),
+    nextProducerId: Number(v.nextProducerId),
+    epoch: v.producerEpoch,
+    lastEpoch: NO_PRODUCER_EPOCH,
+    timeoutMs: v.transactionTimeoutMs,
+    state: txnStatusName(v.transactionStatus),
+    partitions,
+    startTimestamp: Number(v.transactionStartTimestampMs),
+    lastUpdateTimestamp: Number(v.transactionLastUpdateTimestampMs),
+    clientTransactionVersion: v.clientTransactionVersion,
+  }
+}
