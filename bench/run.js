@@ -29,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kafkaLibsDir, kafkaVersion, toolsLog4jConfig } from '../compat/lib/kafka-broker.mjs';
-import { ROOT, distDir, startKafkaSession, startRivuletSession } from './lib/brokers.js';
+import { ROOT, cliPath, distDir, startKafkaSession, startRivuletSession } from './lib/brokers.js';
 import { consumerPerf, endToEndLatency, initJava, openLoopLatency, producerPerf } from './lib/java.js';
 import { commandLine, run } from './lib/proc.js';
 import { writeReport } from './lib/report.js';
@@ -426,7 +426,7 @@ function collectMeta(libs, ckjsInfo) {
       ckjs: ckjsInfo?.ok ? `${ckjsInfo.version} (librdkafka ${ckjsInfo.librdkafka}, built from source, features ${ckjsInfo.features.join(',')})` : `not available: ${ckjsInfo?.error ?? 'not installed'}`,
     },
     brokerSettings: {
-      rivulet: `node ${path.relative(ROOT, distDir())}/src/cli.js --port 0 --data-dir <fresh temp dir> (default config; logs to a file)`,
+      rivulet: `node ${path.relative(ROOT, cliPath())} --port 0 --data-dir <fresh temp dir> (default config; logs to a file)`,
       kafka: 'compat/lib/kafka-broker.mjs startKafka(): kafka.Kafka, KRaft combined broker+controller, node.id=1, fresh temp dir, JVM -Xmx1g -Xms256m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 (kafka-server-start.sh would use -Xms1g too), Kafka defaults plus single-node settings (replication factors 1, offsets/transaction topics with 1 partition, group.initial.rebalance.delay.ms=0, auto.create.topics.enable=true)',
     },
   };
@@ -442,10 +442,10 @@ function javaVersion() {
 
 // ---------------------------------------------------------------- main
 async function main() {
-  if (!fs.existsSync(path.join(distDir(), 'src/cli.js'))) {
-    if (process.env.RIVULET_BENCH_DIST) throw new Error(`${distDir()}/src/cli.js not found`);
-    log('dist/ missing: building with npx tsc -p tsconfig.json');
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (!fs.existsSync(cliPath())) {
+    if (process.env.RIVULET_BENCH_DIST) throw new Error(`${cliPath()} not found`);
+    log('dist/ missing: building with npm run build');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   }
   const libs = kafkaLibsDir();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-bench-run-'));

@@ -122,7 +122,7 @@ function gitInfo() {
 
 /** Start Rivulet from dist/ on a free port with a fresh data dir. */
 async function startRivulet(logFile) {
-  const cli = path.join(root, 'dist', 'src', 'cli.js');
+  const cli = path.join(root, 'dist', 'bundle', 'cli.mjs');
   if (!fs.existsSync(cli)) {
     say('compat: dist/ is missing, building it (npm run build)');
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -2,6 +2,7 @@
 // import of the package, then startBroker({ port: 0, memory: true }) until the raw client's first
 // produce is acknowledged (Metadata with auto-create, then Produce v3, acks=1).
 // Prints RESULT {"nodeBootMs", "importMs", "listenMs", "ackMs"}.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { firstAck } from '../lib/raw.js';
@@ -14,7 +15,9 @@ const dataDir = process.argv[3];
 
 const ti = performance.now();
 const dist = path.resolve(here, '..', '..', process.env.RIVULET_BENCH_DIST ?? 'dist');
-const { startBroker } = await import(pathToFileURL(path.join(dist, 'src', 'index.js')).href);
+// The package's main entry (the bundle); builds from before bundling only have src/index.js.
+const bundled = path.join(dist, 'bundle', 'index.mjs');
+const { startBroker } = await import(pathToFileURL(fs.existsSync(bundled) ? bundled : path.join(dist, 'src', 'index.js')).href);
 const importMs = performance.now() - ti;
 
 const t0 = performance.now();

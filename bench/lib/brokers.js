@@ -10,7 +10,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../..');
 /** The Rivulet build under test: dist/ unless `--dist DIR` (env RIVULET_BENCH_DIST) names another. */
 export const distDir = () => path.resolve(ROOT, process.env.RIVULET_BENCH_DIST ?? 'dist');
-export const cliPath = () => path.join(distDir(), 'src/cli.js');
+// The bundled CLI that `npx rivulet` runs; builds from before bundling only have dist/src/cli.js.
+export const cliPath = () => {
+  const bundled = path.join(distDir(), 'bundle/cli.mjs');
+  return fs.existsSync(bundled) ? bundled : path.join(distDir(), 'src/cli.js');
+};
 
 const idleSleep = (ms) => new Promise((r) => setTimeout(r, ms).unref());
 

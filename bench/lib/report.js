@@ -371,7 +371,7 @@ export function writeReport(data, { benchDir, resultsDir }) {
   else {
   md.push('## 6. Start-up\n');
   md.push(startupSection(a));
-  md.push('Spawn → first ack: from spawning the process until a produce is acknowledged. Rivulet CLI: `node dist/src/cli.js --port 0 --memory` (or `--data-dir <fresh dir>`); the client reads the port from the ready line, then sends Metadata (auto-create) and Produce v3 (acks=1) on one connection. Embedded: inside a fresh Node process, from `startBroker({ port: 0, memory: true })` to the first ack (the `import` of the package and Node\'s own boot come before and are listed). kafkajs: the same as the raw client but with a kafkajs producer (its connect and metadata round trips included). Kafka: from `startKafka()` (which runs `kafka-storage format` and then spawns `kafka.Kafka`) while the raw client polls the port every 10 ms; the storage format step is subtracted.\n');
+  md.push('Spawn → first ack: from spawning the process until a produce is acknowledged. Rivulet CLI: `node dist/bundle/cli.mjs --port 0 --memory` (or `--data-dir <fresh dir>`); the client reads the port from the ready line, then sends Metadata (auto-create) and Produce v3 (acks=1) on one connection. Embedded: inside a fresh Node process, from `startBroker({ port: 0, memory: true })` to the first ack (the `import` of the package and Node\'s own boot come before and are listed). kafkajs: the same as the raw client but with a kafkajs producer (its connect and metadata round trips included). Kafka: from `startKafka()` (which runs `kafka-storage format` and then spawns `kafka.Kafka`) while the raw client polls the port every 10 ms; the storage format step is subtracted.\n');
   }
   if (!ran.has('memory')) skipped('7. Memory (RSS)');
   else {

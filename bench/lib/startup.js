@@ -1,5 +1,5 @@
 // Workload 6: start-up, process spawn to first acknowledged produce.
-//  - Rivulet CLI (`node dist/src/cli.js --port 0 --memory`, and with a fresh --data-dir): spawn,
+//  - Rivulet CLI (`node dist/bundle/cli.mjs --port 0 --memory`, and with a fresh --data-dir): spawn,
 //    read the bootstrap from the ready line, then the raw client (Metadata with auto-create +
 //    Produce v3 acks=1) until acknowledged; the same with kafkajs in place of the raw client.
 //  - Rivulet embedded: a fresh Node process per sample times startBroker() to the first ack

@@ -1,10 +1,10 @@
-// Runs the CLI broker as a child process (the built dist/, as a user would run it) and reads its
-// bootstrap address from stdout.
+// Runs the CLI broker as a child process (the bundled dist/bundle/cli.mjs that `npx rivulet` and
+// `npm start` run) and reads its bootstrap address from stdout.
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/src/cli.js')
+export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/bundle/cli.mjs')
 
 export interface ChildBroker {
   proc: ChildProcess
