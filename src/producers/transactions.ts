@@ -395,10 +395,13 @@ export class TransactionCoordinator {
     this.persist(m)
   }
 
-  // prepareFenceProducerEpoch + an abort: markers at the bumped epoch fence the old producer.
+  // prepareFenceProducerEpoch + an abort: markers at the bumped epoch fence the old producer. With
+  // transactions v2 finalized, Kafka bumps through prepareAbortOrCommit, which remembers the old
+  // epoch: the fenced producer's InitProducerId with it then counts as a retry (the current epoch,
+  // no further bump), and its EndTxn v5 abort as a completed one.
   private fenceAndAbort(m: TxnMetadata): void {
+    m.lastEpoch = m.epoch
     if (m.epoch < MAX_EPOCH) m.epoch += 1
-    m.lastEpoch = NO_PRODUCER_EPOCH
     this.complete(m, false)
   }
 
