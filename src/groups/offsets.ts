@@ -53,26 +53,42 @@ export function commitOffsets(c: GroupCoordinator, req: OffsetCommitRequest): nu
   const { group, errorCode } = validateCommit(c, req)
   if (!group || errorCode !== 0) return req.offsets.map(() => errorCode)
   const now = c.broker.clock.now()
-  const results: number[] = []
-  const accepted: { key: string; value: CommittedOffset }[] = []
-  for (const o of req.offsets) {
-    const metadata = o.metadata ?? ''
-    // Kafka compares the Java string length (UTF-16 units), as JavaScript's length does.
-    if (metadata.length > MAX_METADATA) {
-      results.push(ErrorCode.OFFSET_METADATA_TOO_LARGE)
-      continue
-    }
-    // OffsetCommit v1's own timestamp, else now; v2–4 retention counts from now (Kafka 2.x; 4.x no
-    // longer serves v0–1).
-    const commitTimestamp = o.commitTimestamp >= 0 ? o.commitTimestamp : now
-    const expireTimestamp = req.retentionTimeMs !== -1 ? now + req.retentionTimeMs : -1
-    accepted.push({ key: offsetKey(o.topic, o.partition), value: { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata, commitTimestamp, expireTimestamp } })
-    results.push(0)
-  }
+  // OffsetCommit v1's own timestamp, else now; v2–4 retention counts from now (Kafka 2.x; 4.x no
+  // longer serves v0–1).
+  const { results, accepted } = acceptOffsets(req.offsets, (o) => ({
+    commitTimestamp: o.commitTimestamp >= 0 ? o.commitTimestamp : now,
+    expireTimestamp: req.retentionTimeMs !== -1 ? now + req.retentionTimeMs : -1,
+  }))
   const base = writeCommitted(c, group, accepted)
   if (base === null) return req.offsets.map(() => ErrorCode.UNKNOWN_SERVER_ERROR)
   accepted.forEach(({ key, value }, i) => group.offsets.set(key, { ...value, recordOffset: base + i }))
   return results
+}
+
+interface OffsetIn {
+  topic: string
+  partition: number
+  offset: number
+  leaderEpoch: number
+  metadata: string | null
+}
+
+// The commits of the offsets whose metadata fits offset.metadata.max.bytes, and per offset its
+// error code (OFFSET_METADATA_TOO_LARGE for the others). Kafka compares the Java string length
+// (UTF-16 units), as JavaScript's length does.
+function acceptOffsets<O extends OffsetIn>(offsets: O[], times: (o: O) => { commitTimestamp: number; expireTimestamp: number }) {
+  const results: number[] = []
+  const accepted: { key: string; value: CommittedOffset }[] = []
+  for (const o of offsets) {
+    const metadata = o.metadata ?? ''
+    if (metadata.length > MAX_METADATA) {
+      results.push(ErrorCode.OFFSET_METADATA_TOO_LARGE)
+      continue
+    }
+    accepted.push({ key: offsetKey(o.topic, o.partition), value: { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata, ...times(o) } })
+    results.push(0)
+  }
+  return { results, accepted }
 }
 
 // Appends commits to __consumer_offsets: the first record's offset, or null when the batch does
@@ -125,17 +141,7 @@ export function commitTxnOffsets(c: GroupCoordinator, req: TxnOffsetCommitReques
   const { group, errorCode } = validateTxnCommit(c, req)
   if (!group || errorCode !== 0) return req.offsets.map(() => errorCode)
   const now = c.broker.clock.now()
-  const results: number[] = []
-  const accepted: { key: string; value: CommittedOffset }[] = []
-  for (const o of req.offsets) {
-    const metadata = o.metadata ?? ''
-    if (metadata.length > MAX_METADATA) {
-      results.push(ErrorCode.OFFSET_METADATA_TOO_LARGE)
-      continue
-    }
-    accepted.push({ key: offsetKey(o.topic, o.partition), value: { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata, commitTimestamp: now, expireTimestamp: -1 } })
-    results.push(0)
-  }
+  const { results, accepted } = acceptOffsets(req.offsets, () => ({ commitTimestamp: now, expireTimestamp: -1 }))
   const base = writeCommitted(c, group, accepted, { producerId: req.producerId, epoch: req.producerEpoch })
   if (base === null) return req.offsets.map(() => ErrorCode.UNKNOWN_SERVER_ERROR)
   accepted.forEach(({ key, value }, i) => addPending(c, group, req.producerId, key, { ...value, recordOffset: base + i }))
