@@ -2,19 +2,24 @@
 // Captures GOLDEN FRAMES: the exact bytes real Kafka clients send and a real Apache Kafka broker
 // answers, for the codec tests.
 //
-//   node compat/capture-golden.mjs [--clients kafkajs,java,kcat,python,franz,raw] [--out test/golden]
+//   node compat/capture-golden.mjs [--clients kafkajs,java,kcat,python,franz,sarama,confluent-js,raw,java-tv1,franz-tv1] [--out test/golden]
 //
 // Starts the recording proxy on 127.0.0.1:<free port>, then Kafka (KRaft, single node) advertising
 // the proxy's port, so every client connection (bootstrap, broker, coordinator) goes through the
 // proxy. Each client runs in its own phase; the proxy stamps connections with the client's name.
+// Most phases also run their compat driver's transaction scenarios (compat/clients/*.mjs with
+// COMPAT_SCENARIO): produce-transactional, consume-transform-produce, transaction-fencing. The
+// *-tv1 phases run against a second Kafka formatted with transaction.version=1, where the Java
+// client and franz-go use transactions v1 (AddPartitionsToTxn, EndTxn v4, Produce v11), as they
+// do against any broker that does not finalize transaction.version 2 (Rivulet serves both).
 // Writes test/golden/<api-kebab>/<client>-v<version>[-<label>].json and test/golden/README.md.
 // Everything is bounded in time; Kafka and its temp dir are removed at exit, even on error.
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startKafka, toolsLog4jConfig } from './lib/kafka-broker.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { kafkaLibsDir, startKafka, toolsLog4jConfig } from './lib/kafka-broker.mjs';
 import { startRecordProxy } from './lib/record-proxy.mjs';
 import { apiName, apiVersionsRequest, kebab, roundTrips, frame, requestHeader } from './lib/kafka-wire.mjs';
 import { classify } from './lib/golden-classify.mjs';
@@ -28,7 +33,10 @@ const TOTAL_TIMEOUT_MS = 15 * 60_000;
 const args = process.argv.slice(2);
 const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
 const outDir = path.resolve(root, opt('--out', 'test/golden'));
-const wanted = opt('--clients', 'kafkajs,java,kcat,python,franz,raw').split(',').filter(Boolean);
+const ALL_CLIENTS = 'kafkajs,java,kcat,python,franz,sarama,confluent-js,raw,java-tv1,franz-tv1';
+const wanted = opt('--clients', ALL_CLIENTS).split(',').filter(Boolean);
+// phases that need a Kafka whose finalized transaction.version is 1 (a second broker)
+const TV1 = new Set(['java-tv1', 'franz-tv1']);
 
 const log = (...a) => console.error('[capture]', ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -70,6 +78,30 @@ function have(cmd) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The compat suite's drivers (compat/clients/*.mjs): their transaction scenarios run through the
+// proxy too, so the golden set holds the transaction APIs as each client sends them.
+
+const TXN_SCENARIOS = 'produce-transactional*,consume-transform-produce*,transaction-fencing*';
+
+/** Loads compat/clients/<file>.mjs and runs its setup() (builds/installs as the suite does). */
+async function compatClient(file) {
+  const mod = (await import(pathToFileURL(path.join(here, 'clients', `${file}.mjs`)).href)).default;
+  const ctx = { root, cacheDir: path.join(here, '.cache'), log: (m) => log(m), kafkaLibs: async () => kafkaLibsDir() };
+  await mod.setup(ctx);
+  return { mod, ctx, version: String(await mod.version(ctx)) };
+}
+
+/** Runs a compat driver with COMPAT_SCENARIO; the step fails when a scenario did not pass. */
+async function compatStep(name, c, bootstrap, prefix, scenarios = TXN_SCENARIOS) {
+  const spec = c.mod.command(c.ctx, { bootstrap, prefix });
+  const res = await run(spec.cmd, spec.args ?? [], { env: { ...(spec.env ?? {}), COMPAT_SCENARIO: scenarios }, cwd: spec.cwd ?? root, timeoutMs: 300_000 });
+  const results = res.stdout.split('\n').map((l) => { try { return JSON.parse(l); } catch { return null; } }).filter((x) => x?.scenario);
+  const failed = results.filter((r) => r.status === 'fail');
+  for (const f of failed) log(`     ${name}: ${f.scenario} failed: ${String(f.message).slice(0, 300)}`);
+  return step(name, Promise.resolve({ ...res, code: res.code || (failed.length || !results.length ? 1 : 0) }));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Client phases. Each returns { client, steps: [{ name, code, ms }] }.
 
 async function phaseKafkajs(bootstrap) {
@@ -77,7 +109,10 @@ async function phaseKafkajs(bootstrap) {
   const client = `kafkajs-${pkg.version}`;
   return {
     client,
-    run: async () => [await step('kafkajs driver', run(process.execPath, [path.join(here, 'drivers/kafkajs.mjs'), bootstrap], { timeoutMs: 120_000 }))],
+    run: async () => [
+      await step('kafkajs driver', run(process.execPath, [path.join(here, 'drivers/kafkajs.mjs'), bootstrap], { timeoutMs: 120_000 })),
+      await compatStep('kafkajs transactions (compat driver)', await compatClient('kafkajs'), bootstrap, 'golden-kafkajs'),
+    ],
   };
 }
 
@@ -138,6 +173,9 @@ async function phaseJava(bootstrap, kafka, work) {
       s.push(await java('topics --alter --partitions 4', TOPICS, [...B, '--alter', '--topic', T, '--partitions', '4']));
       s.push(await java('cluster cluster-id', 'org.apache.kafka.tools.ClusterTool', ['cluster-id', ...B]));
       s.push(await java('broker-api-versions', 'org.apache.kafka.tools.BrokerApiVersionsCommand', [...B]));
+      s.push(await java('producer-perf-test transactional', 'org.apache.kafka.tools.ProducerPerformance', ['--topic', `${T}-txn`, '--num-records', '20', '--payload-monotonic', '--throughput', '-1', '--transactional-id', 'golden-java-perf-tx', '--transaction-duration-ms', '50', '--producer-props', `bootstrap.servers=${bootstrap}`]));
+      s.push(await java('console-consumer read_committed', CONSUMER, [...B, '--topic', `${T}-txn`, '--from-beginning', '--isolation-level', 'read_committed', '--max-messages', '20', '--timeout-ms', '10000']));
+      s.push(await compatStep('java client transactions (compat driver)', await compatClient('java-consumer'), bootstrap, 'golden-java-client'));
       s.push(await java('transactions list', 'org.apache.kafka.tools.TransactionsCommand', [...B, 'list']));
       s.push(await java('transactions describe-producers', 'org.apache.kafka.tools.TransactionsCommand', [...B, 'describe-producers', '--topic', T, '--partition', '0']));
       s.push(await java('topics --delete', TOPICS, [...B, '--delete', '--topic', `${T}.*`]));
@@ -166,6 +204,9 @@ async function phaseKcat(bootstrap) {
       s.push(await kcat('-C alone', ['-C', '-t', T, '-o', 'beginning', '-e', '-q', '-X', 'fetch.wait.max.ms=200']));
       s.push(await kcat('-Q by timestamp', ['-Q', '-t', `${T}:0:${Date.now() - 60_000}`]));
       s.push(await kcat('-G group', ['-G', G, T, '-o', 'beginning', '-e', '-q', '-X', 'fetch.wait.max.ms=200', '-X', 'heartbeat.interval.ms=300', '-X', 'auto.commit.interval.ms=200']));
+      // a transaction: commit at EOF (InitProducerId, AddPartitionsToTxn, Produce, EndTxn), read back read_committed
+      s.push(await kcat('-P transactional', ['-P', '-t', `${T}-txn`, '-K:', '-X', 'transactional.id=golden-kcat-tx'], { input: lines('txn') }));
+      s.push(await kcat('-C read_committed', ['-C', '-t', `${T}-txn`, '-o', 'beginning', '-e', '-q', '-X', 'isolation.level=read_committed', '-X', 'fetch.wait.max.ms=200']));
       return s;
     },
   };
@@ -180,7 +221,10 @@ async function phasePython(bootstrap) {
   } catch { return null; }
   return {
     client,
-    run: async () => [await step('confluent-python driver', run(py, [path.join(here, 'drivers/confluent_python.py'), bootstrap], { timeoutMs: 120_000 }))],
+    run: async () => [
+      await step('confluent-python driver', run(py, [path.join(here, 'drivers/confluent_python.py'), bootstrap], { timeoutMs: 120_000 })),
+      await compatStep('confluent-python transactions (compat driver)', await compatClient('confluent-python'), bootstrap, 'golden-python'),
+    ],
   };
 }
 
@@ -197,8 +241,18 @@ async function phaseFranz(bootstrap) {
   }
   return {
     client: `franz-go-${version}`,
-    run: async () => [await step('franz-go driver', run(bin, [bootstrap], { timeoutMs: 120_000 }))],
+    run: async () => [
+      await step('franz-go driver', run(bin, [bootstrap], { timeoutMs: 120_000 })),
+      await compatStep('franz-go transactions (compat driver)', await compatClient('franz-go'), bootstrap, 'golden-franz'),
+    ],
   };
+}
+
+/** A compat client's transaction scenarios only (sarama, confluent-js; java/franz on a transaction.version=1 Kafka). */
+async function phaseCompat(file, tagOf, bootstrap, prefix) {
+  let c;
+  try { c = await compatClient(file); } catch (e) { log(`${file}: setup failed: ${e.message.slice(0, 300)}`); return null; }
+  return { client: tagOf(c.version), run: async () => [await compatStep(`${file} transactions (compat driver)`, c, bootstrap, prefix)] };
 }
 
 async function phaseRaw(bootstrap) {
@@ -277,7 +331,7 @@ function writeGolden(selected, clients, kafkaVersion) {
     if (ex.response !== undefined) doc.response = ex.response;
     if (ex.label) doc.label = ex.label;
     doc.clientId = ex.clientId;
-    doc.kafka = kafkaVersion;
+    doc.kafka = ex.kafka ?? kafkaVersion;
     fs.writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
     written.push(path.relative(outDir, file));
   }
@@ -319,6 +373,17 @@ function writeReadme(meta) {
   lines.push('  - `kcat-*` and `confluent-python-*`: librdkafka (Debian\'s kcat and python3-confluent-kafka; see');
   lines.push('    `kafka` of each file for the broker, and `compat/drivers/confluent_python.py`).');
   lines.push('  - `franz-go-*`: `compat/drivers/franz/main.go` (kgo + kadm), built with `go build`.');
+  lines.push('  - `sarama-*`, `confluent-js-*`: only the transaction scenarios of their compat drivers');
+  lines.push('    (`compat/clients/drivers/sarama/`, `compat/clients/drivers/confluent_js.mjs`; sarama in its');
+  lines.push('    three config.Version modes).');
+  lines.push('  - Transactions: the kafkajs, java, confluent-python, franz-go, sarama and confluent-js phases also');
+  lines.push('    run their compat driver\'s `produce-transactional`, `consume-transform-produce` and');
+  lines.push('    `transaction-fencing` scenarios (`compat/clients/drivers/`; java = `JavaClientDriver`, plus');
+  lines.push('    kafka-producer-perf-test --transactional-id and kafka-console-consumer --isolation-level');
+  lines.push('    read_committed); kcat produces one transaction and reads it back read_committed.');
+  lines.push('  - `*-tv1`: the Java client and franz-go against a second Kafka formatted with');
+  lines.push('    `--feature transaction.version=1`: transactions v1 (AddPartitionsToTxn v3, AddOffsetsToTxn v4,');
+  lines.push('    EndTxn v4, TxnOffsetCommit v4, transactional Produce v11), what they send to a broker without TV2.');
   lines.push('  - `raw`: hand-made ApiVersions v0–v5 and v127 and Metadata v0 requests.');
   lines.push(`- Files: ${files.length}, one per (api, version, client), plus labeled variants.`);
   lines.push('');
@@ -340,7 +405,10 @@ function writeReadme(meta) {
   lines.push('    record batch (codec from the batch attributes, idempotent = producer id >= 0).');
   lines.push('  - `list-offsets`: every file is labeled by the first partition\'s timestamp: `earliest` (-2),');
   lines.push('    `latest` (-1), `max-timestamp` (-3), `by-timestamp`.');
-  lines.push('  - `fetch`: `-records` = a response carrying record batches (unlabeled = one without).');
+  lines.push('  - `fetch`: `-records` = a response carrying record batches (unlabeled = one without);');
+  lines.push('    `-records-transactional` = one of them is transactional (data or control batch);');
+  lines.push('    `-records-aborted` = a read_committed answer that lists aborted transactions.');
+  lines.push('  - `add-partitions-to-txn` (v0-3), `txn-offset-commit`: `-error-<name>` = the first partition error.');
   lines.push('  - group/coordinator/ApiVersions APIs: `-error-<name>` = a response with that top-level error,');
   lines.push('    e.g. `join-group/*-error-member-id-required`, `api-versions/raw-v127-error-unsupported-version`.');
   lines.push('- `plain` in the table below = the unlabeled file of that version.');
@@ -395,13 +463,17 @@ async function main() {
   }
   const t0 = performance.now();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-capture-'));
-  let proxy, kafka;
+  // one target per Kafka: the default (transaction.version=2 finalized, as a fresh 4.1 cluster)
+  // and, for the TV1 phases, one formatted with transaction.version=1
+  const targets = [];
   let cleaning;
   const cleanup = () => (cleaning ??= (async () => {
     shuttingDown = true;
     killChildren();
-    try { await proxy?.close(); } catch { /* ignore */ }
-    try { await kafka?.stop(); } catch { /* ignore */ }
+    for (const t of targets) {
+      try { await t.proxy?.close(); } catch { /* ignore */ }
+      try { await t.kafka?.stop(); } catch { /* ignore */ }
+    }
     killChildren();
     fs.rmSync(work, { recursive: true, force: true });
   })());
@@ -409,50 +481,72 @@ async function main() {
   hard.unref();
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, async () => { log(`${sig}: cleaning up`); await cleanup(); process.exit(130); });
 
-  try {
-    proxy = await startRecordProxy({ maxRecordBytes: MAX_FRAME });
-    kafka = await startKafka({ advertisedPort: proxy.port });
-    proxy.setTarget(kafka.host, kafka.port);
-    const bootstrap = proxy.address;
-    log(`Kafka ${kafka.version} ready in ${kafka.startMs} ms (storage format ${kafka.formatMs} ms); listener ${kafka.port}, proxy ${bootstrap}`);
+  async function startTarget(features) {
+    const t = { kafkaNote: null };
+    targets.push(t);
+    t.proxy = await startRecordProxy({ maxRecordBytes: MAX_FRAME });
+    t.kafka = await startKafka({ advertisedPort: t.proxy.port, features });
+    t.proxy.setTarget(t.kafka.host, t.kafka.port);
+    if (features) t.kafkaNote = `${t.kafka.version} (${Object.entries(features).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+    log(`Kafka ${t.kafka.version}${features ? ` with ${JSON.stringify(features)}` : ''} ready in ${t.kafka.startMs} ms (storage format ${t.kafka.formatMs} ms); listener ${t.kafka.port}, proxy ${t.proxy.address}`);
+    return t;
+  }
 
+  try {
     const notes = [];
-    const phases = [];
-    for (const name of wanted) {
-      let p = null;
-      if (name === 'kafkajs') p = await phaseKafkajs(bootstrap);
-      else if (name === 'java') p = await phaseJava(bootstrap, kafka, work);
-      else if (name === 'kcat') p = have('kcat') ? await phaseKcat(bootstrap) : null;
-      else if (name === 'python') p = await phasePython(bootstrap);
-      else if (name === 'franz') p = await phaseFranz(bootstrap);
-      else if (name === 'raw') p = await phaseRaw(bootstrap);
-      else throw new Error(`unknown client ${name}`);
-      if (!p) { log(`skipping ${name}: not installed`); notes.push(`${name}: not installed, skipped`); continue; }
-      phases.push(p);
-    }
     const clients = [];
-    for (const p of phases) {
-      if (shuttingDown) break;
-      log(`--- ${p.client}`);
-      proxy.tag = p.client;
-      const tp = performance.now();
-      const steps = await p.run();
-      await sleep(300); // let the last responses land
-      proxy.tag = undefined;
-      const n = proxy.byTag(p.client).length;
-      const failed = steps.filter((s) => s.code !== 0).map((s) => s.name);
-      log(`${p.client}: ${n} exchanges in ${Math.round(performance.now() - tp)} ms${failed.length ? `; failed steps: ${failed.join(', ')}` : ''}`);
-      if (failed.length) notes.push(`${p.client}: failed steps: ${failed.join(', ')}`);
-      clients.push(p.client);
+    const groups = [wanted.filter((n) => !TV1.has(n)), wanted.filter((n) => TV1.has(n))];
+    for (const [gi, names] of groups.entries()) {
+      if (!names.length || shuttingDown) continue;
+      const target = await startTarget(gi === 0 ? undefined : { 'transaction.version': 1 });
+      const { proxy, kafka } = target;
+      const bootstrap = proxy.address;
+      const phases = [];
+      for (const name of names) {
+        let p = null;
+        if (name === 'kafkajs') p = await phaseKafkajs(bootstrap);
+        else if (name === 'java') p = await phaseJava(bootstrap, kafka, work);
+        else if (name === 'kcat') p = have('kcat') ? await phaseKcat(bootstrap) : null;
+        else if (name === 'python') p = await phasePython(bootstrap);
+        else if (name === 'franz') p = await phaseFranz(bootstrap);
+        else if (name === 'sarama') p = await phaseCompat('sarama', (v) => `sarama-${v}`, bootstrap, 'golden-sarama');
+        else if (name === 'confluent-js') p = await phaseCompat('confluent-js', (v) => `confluent-js-${v.split(' ')[0]}`, bootstrap, 'golden-confluent-js');
+        else if (name === 'java-tv1') p = await phaseCompat('java-consumer', (v) => `java-${v}-tv1`, bootstrap, 'golden-java-tv1');
+        else if (name === 'franz-tv1') p = await phaseCompat('franz-go', (v) => `franz-go-${v.split(' ')[0]}-tv1`, bootstrap, 'golden-franz-tv1');
+        else if (name === 'raw') p = await phaseRaw(bootstrap);
+        else throw new Error(`unknown client ${name}`);
+        if (!p) { log(`skipping ${name}: not installed`); notes.push(`${name}: not installed, skipped`); continue; }
+        phases.push(p);
+      }
+      for (const p of phases) {
+        if (shuttingDown) break;
+        log(`--- ${p.client}`);
+        proxy.tag = p.client;
+        const tp = performance.now();
+        const steps = await p.run();
+        await sleep(300); // let the last responses land
+        proxy.tag = undefined;
+        const n = proxy.byTag(p.client).length;
+        const failed = steps.filter((s) => s.code !== 0).map((s) => s.name);
+        log(`${p.client}: ${n} exchanges in ${Math.round(performance.now() - tp)} ms${failed.length ? `; failed steps: ${failed.join(', ')}` : ''}`);
+        if (failed.length) notes.push(`${p.client}: failed steps: ${failed.join(', ')}`);
+        clients.push(p.client);
+      }
+      if (target.kafkaNote) {
+        for (const ex of proxy.exchanges) ex.kafka = target.kafkaNote;
+        notes.push(`${phases.map((p) => p.client).join(', ')}: against a Kafka formatted with --feature transaction.version=1, so the clients run transactions v1 (AddPartitionsToTxn, EndTxn <= v4)`);
+      }
     }
 
     if (shuttingDown) return; // interrupted: never replace golden files with a partial capture
-    const selected = selectGolden(proxy.exchanges);
-    const skippedLarge = proxy.exchanges.filter((e) => e.requestTooLarge || e.responseTooLarge).length;
+    const exchanges = targets.flatMap((t) => t.proxy.exchanges);
+    const kafkaVersion = targets[0].kafka.version;
+    const selected = selectGolden(exchanges);
+    const skippedLarge = exchanges.filter((e) => e.requestTooLarge || e.responseTooLarge).length;
     if (skippedLarge) notes.push(`${skippedLarge} exchanges skipped: frame over 64 KiB`);
-    const written = writeGolden(selected, clients, kafka.version);
-    writeReadme({ kafka: kafka.version, notes });
-    log(`wrote ${written.length} golden files to ${path.relative(root, outDir)} (${proxy.exchanges.length} exchanges seen) in ${Math.round((performance.now() - t0) / 1000)} s`);
+    const written = writeGolden(selected, clients, kafkaVersion);
+    writeReadme({ kafka: kafkaVersion, notes });
+    log(`wrote ${written.length} golden files to ${path.relative(root, outDir)} (${exchanges.length} exchanges seen) in ${Math.round((performance.now() - t0) / 1000)} s`);
     const summary = new Map();
     for (const ex of selected) {
       const k = `${apiName(ex.apiKey)}`;

@@ -11,15 +11,17 @@ export const ERROR_NAMES = {
   14: 'coordinator-load-in-progress', 15: 'coordinator-not-available', 16: 'not-coordinator',
   22: 'illegal-generation', 25: 'unknown-member-id', 27: 'rebalance-in-progress',
   35: 'unsupported-version', 36: 'topic-already-exists', 41: 'not-controller', 42: 'invalid-request',
-  51: 'concurrent-transactions', 68: 'non-empty-group', 69: 'group-id-not-found',
-  79: 'member-id-required', 110: 'fenced-member-epoch', 111: 'unreleased-instance-id',
+  47: 'invalid-producer-epoch', 48: 'invalid-txn-state', 49: 'invalid-producer-id-mapping',
+  51: 'concurrent-transactions', 53: 'transactional-id-authorization-failed', 68: 'non-empty-group',
+  69: 'group-id-not-found', 79: 'member-id-required', 90: 'producer-fenced', 110: 'fenced-member-epoch',
+  111: 'unreleased-instance-id', 113: 'transaction-abortable',
 };
 
 /** APIs where every frame gets a label and only labeled files are written. */
 export const LABEL_ONLY = new Set([0, 2]);
 
 /** Request header flexible (header v2) from this version on, for the APIs parsed here. */
-const FLEX = { 0: 9, 1: 12, 2: 6, 10: 3, 11: 6, 12: 4, 13: 4, 14: 4, 16: 3, 22: 2, 25: 3, 26: 3, 47: 0, 60: 0, 68: 0 };
+const FLEX = { 0: 9, 1: 12, 2: 6, 10: 3, 11: 6, 12: 4, 13: 4, 14: 4, 16: 3, 22: 2, 24: 3, 25: 3, 26: 3, 28: 3, 47: 0, 60: 0, 68: 0 };
 
 function skipRequestHeader(r, apiVersion, apiKey) {
   r.i16(); r.i16(); r.i32(); r.str(false);
@@ -74,6 +76,18 @@ function listOffsetsLabel(req, v) {
   return { '-1': 'latest', '-2': 'earliest', '-3': 'max-timestamp', '-4': 'earliest-local', '-5': 'latest-tiered' }[String(ts)] ?? 'by-timestamp';
 }
 
+/** Whether a record-batch set holds a transactional batch (data or control). */
+function hasTransactionalBatch(records) {
+  for (let pos = 0; pos + 61 <= records.length;) {
+    const len = records.readInt32BE(pos + 8);
+    if (records.readInt8(pos + 16) === 2 && records.readInt16BE(pos + 21) & 0x10) return true;
+    pos += 12 + len;
+  }
+  return false;
+}
+
+/** `records` for a response carrying record batches; `-transactional` when one of them is
+ *  transactional, `-aborted` when a partition also lists aborted transactions (read_committed). */
 function fetchLabel(resp, v) {
   const r = new Reader(resp);
   const flex = v >= 12;
@@ -81,6 +95,9 @@ function fetchLabel(resp, v) {
   if (flex) r.tags();
   if (v >= 1) r.i32();
   if (v >= 7) { r.i16(); r.i32(); }
+  let records = false;
+  let transactional = false;
+  let aborted = false;
   const nTopics = r.arrayLen(flex);
   for (let t = 0; t < nTopics; t++) {
     if (v >= 13) r.uuid(); else r.str(flex);
@@ -91,11 +108,39 @@ function fetchLabel(resp, v) {
       if (v >= 5) r.i64();
       if (v >= 4) {
         const nAborted = r.arrayLen(flex);
+        if (nAborted > 0) aborted = true;
         for (let a = 0; a < nAborted; a++) { r.i64(); r.i64(); if (flex) r.tags(); }
       }
       if (v >= 11) r.i32();
-      const records = r.bytes(flex);
-      if (records && records.length > 0) return 'records';
+      const batch = r.bytes(flex);
+      if (batch && batch.length > 0) {
+        records = true;
+        if (hasTransactionalBatch(batch)) transactional = true;
+      }
+      if (flex) r.tags();
+    }
+    if (flex) r.tags();
+  }
+  if (!records) return null;
+  return aborted ? 'records-aborted' : transactional ? 'records-transactional' : 'records';
+}
+
+/** AddPartitionsToTxn v0-3 and TxnOffsetCommit: `error-<name>` for the first partition error. */
+function partitionErrorLabel(apiKey, resp, v) {
+  if (apiKey === 24 && v > 3) return null;
+  const r = new Reader(resp);
+  const flex = v >= FLEX[apiKey];
+  r.i32();
+  if (flex) r.tags();
+  r.i32();
+  const nTopics = r.arrayLen(flex);
+  for (let t = 0; t < nTopics; t++) {
+    r.str(flex);
+    const nParts = r.arrayLen(flex);
+    for (let p = 0; p < nParts; p++) {
+      r.i32();
+      const code = r.i16();
+      if (code !== 0) return `error-${ERROR_NAMES[code] ?? code}`;
       if (flex) r.tags();
     }
     if (flex) r.tags();
@@ -133,6 +178,7 @@ export function classify(ex) {
       case 0: return req ? produceLabel(req, v) : null;
       case 1: return resp ? fetchLabel(resp, v) : null;
       case 2: return req ? listOffsetsLabel(req, v) : null;
+      case 24: case 28: return resp ? partitionErrorLabel(ex.apiKey, resp, v) : null;
       default: return resp ? topErrorLabel(ex.apiKey, resp, v) : null;
     }
   } catch {

@@ -146,6 +146,8 @@ async function probe(port) {
  * @param {number} [opts.advertisedPort] port advertised to clients in Metadata (e.g. a recording
  *   proxy's); inter-broker traffic then uses a separate INTERNAL listener that bypasses it
  * @param {Record<string,string|number|boolean>} [opts.props] extra/overriding server.properties
+ * @param {Record<string,number>} [opts.features] feature levels set when formatting the storage
+ *   (`kafka-storage format --feature name=level`), e.g. { 'transaction.version': 1 }
  * @param {number} [opts.timeoutMs] start timeout (default 90 s)
  * @param {string} [opts.logLevel] broker log level (default WARN; the log is <dir>/kafka.log)
  * @param {string} [opts.heap] JVM max heap (default 1g)
@@ -223,7 +225,8 @@ export async function startKafka(opts = {}) {
   try {
     // a short-lived JVM: C1 only and the serial GC start faster
     const toolJvm = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx256m', ...jvm.filter((o) => !/^-X(mx|ms)|G1|GCPause/.test(o))];
-    execFileSync('java', [...toolJvm, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, '--standalone'],
+    execFileSync('java', [...toolJvm, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, '--standalone',
+      ...Object.entries(opts.features ?? {}).flatMap(([k, v]) => ['--feature', `${k}=${v}`])],
       { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   } catch (e) {
     process.off('exit', onExit);

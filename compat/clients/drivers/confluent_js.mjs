@@ -38,7 +38,7 @@ async function produce(topic, records, kafkaJS = {}, headers) {
   const producer = kafka.producer({ kafkaJS: { acks: -1, ...kafkaJS }, 'linger.ms': 20 });
   await producer.connect();
   try {
-    return await producer.send({ topic, messages: records.map((m, i) => ({ key: m.key, value: m.value, ...(headers ? { headers: headers(i) } : {}), ...(m.timestamp ? { timestamp: m.timestamp } : {}) })) });
+    return await producer.send({ topic, messages: records.map((m, i) => ({ key: m.key, value: m.value, ...(headers ? { headers: headers(i) } : {}), ...(m.timestamp ? { timestamp: m.timestamp } : {}), ...(m.partition !== undefined ? { partition: m.partition } : {}) })) });
   } finally {
     await producer.disconnect();
   }
@@ -265,6 +265,147 @@ add('describe-topic', async () => {
   try { await admin.fetchTopicMetadata({ topics: [T('no-such-topic')] }); } catch (e) { missing = errName(e); }
   check(missing !== 'no error', 'describing an unknown topic succeeded', 'an error', missing);
   return { observed: { partitions: md.partitions.map((p) => p.partitionId).sort(), hasTopicId: !!md.topicId && md.topicId !== 'AAAAAAAAAAAAAAAAAAAAAA', unknownTopic: missing } };
+});
+
+// ---- transactions (librdkafka: AddPartitionsToTxn v0, AddOffsetsToTxn v0, EndTxn v0, TxnOffsetCommit v3)
+
+const txProducer = (transactionalId) => kafka.producer({ kafkaJS: { transactionalId, idempotent: true, maxInFlightRequests: 1, acks: -1 }, 'linger.ms': 5 });
+/** Records spread over partitions 0..2 in turn. */
+const spread = (list) => list.map((m, i) => ({ ...m, partition: i % 3 }));
+/** Copies for send(), which turns the values into Buffers in place. */
+const copies = (list) => list.map((m) => ({ ...m }));
+
+/** Reads the topic from the beginning (a fresh group per isolation level) until `expected` records arrived. */
+async function readIso(topic, expected, readUncommitted) {
+  const c = consumer(`${topic}-reader-${readUncommitted ? 'uncommitted' : 'committed'}`, { readUncommitted });
+  const got = [];
+  await c.connect();
+  try {
+    await c.subscribe({ topics: [topic] });
+    c.run({ eachMessage: async ({ partition, message }) => { got.push(toRecord(partition, message)); } });
+    await waitFor(() => got.length >= expected, 30000, 50);
+    await sleep(700);
+    return got;
+  } finally {
+    await c.disconnect();
+  }
+}
+
+/** Checks that `got` holds exactly `sent` (key, value, partition): returns "p:o:key" sorted. */
+function verifyTxnRecords(sent, got, what) {
+  checkSame(sent.map((m) => `${m.partition}:${m.key}`).sort(), got.map((g) => `${g.partition}:${g.key}`).sort(), `${what}: records (partition:key)`);
+  const byKey = new Map(sent.map((m) => [m.key, m]));
+  for (const g of got) check(g.value === byKey.get(g.key).value, `${what}: value of ${g.key}`, byKey.get(g.key).value, g.value);
+  return got.map((g) => `${g.partition}:${g.offset}:${g.key}`).sort();
+}
+
+add('produce-transactional', async () => {
+  const topic = T('produce-transactional');
+  await createTopic(topic);
+  const c1 = spread(msgs('commit-1', 12));
+  const ab = spread(msgs('aborted', 9));
+  const c2 = spread(msgs('commit-2', 3)); // one per partition, last: a reader that has them is past the rest
+  const p = txProducer(T('produce-transactional'));
+  await p.connect();
+  let lsoOpen;
+  const abortedAt = {};
+  try {
+    let t = await p.transaction();
+    await t.send({ topic, messages: copies(c1) });
+    await t.commit();
+    t = await p.transaction();
+    for (const m of await t.send({ topic, messages: copies(ab) })) abortedAt[m.partition] = Number(m.baseOffset);
+    const lso = await admin.fetchTopicOffsets(topic, { isolationLevel: KafkaJS.IsolationLevel.READ_COMMITTED });
+    lsoOpen = Object.fromEntries(lso.map((o) => [o.partition, Number(o.offset)]));
+    await t.abort();
+    t = await p.transaction();
+    await t.send({ topic, messages: copies(c2) });
+    await t.commit();
+  } finally {
+    await p.disconnect();
+  }
+  checkSame(abortedAt, lsoOpen, 'last stable offsets while a transaction is open (its first record per partition)');
+  const committed = verifyTxnRecords([...c1, ...c2], await readIso(topic, c1.length + c2.length, false), 'read_committed consumer');
+  const all = verifyTxnRecords([...c1, ...ab, ...c2], await readIso(topic, c1.length + ab.length + c2.length, true), 'read_uncommitted consumer');
+  // the committed records sit at the same offsets for both readers
+  check(committed.every((x) => all.includes(x)), 'read_committed offsets differ from read_uncommitted ones', committed, all);
+  return { observed: { committed, lsoWhileOpen: lsoOpen } };
+});
+
+add('consume-transform-produce', async () => {
+  const input = T('consume-transform-produce');
+  const output = T('consume-transform-produce-out');
+  const group = T('consume-transform-produce');
+  await createTopic(input);
+  await createTopic(output);
+  const records = spread(msgs('ctp', 30));
+  await produce(input, records);
+  const p = txProducer(T('consume-transform-produce'));
+  await p.connect();
+  const after = {};
+  let out;
+  try {
+    for (const run of ['aborted', 'committed']) {
+      const c = consumer(group, { readUncommitted: false });
+      const got = [];
+      await c.connect();
+      try {
+        await c.subscribe({ topics: [input] });
+        c.run({ eachMessage: async ({ partition, message }) => { got.push(toRecord(partition, message)); } });
+        await waitFor(() => got.length >= records.length, 45000, 50);
+        verifyTxnRecords(records, got, `${run} run: records consumed from the input`);
+        out = got.map((g) => ({ key: g.key, value: `${run} ${g.value}`, partition: g.partition }));
+        const t = await p.transaction();
+        await t.send({ topic: output, messages: copies(out) });
+        const next = {};
+        for (const g of got) next[g.partition] = Math.max(next[g.partition] ?? 0, g.offset + 1);
+        await t.sendOffsets({ consumer: c, topics: [{ topic: input, partitions: Object.entries(next).map(([partition, offset]) => ({ partition: Number(partition), offset: String(offset) })) }] });
+        if (run === 'committed') await t.commit();
+        else await t.abort();
+      } finally {
+        await c.disconnect();
+      }
+      // partitions without a committed offset: -1 (or left out of the answer when the group has none)
+      const fetched = await admin.fetchOffsets({ groupId: group, topics: [input] });
+      const listed = Object.fromEntries((fetched[0]?.partitions ?? []).map((x) => [x.partition, Number(x.offset)]));
+      after[run] = Object.fromEntries([0, 1, 2].map((x) => [x, listed[x] ?? -1]));
+    }
+  } finally {
+    await p.disconnect();
+  }
+  checkSame({ 0: -1, 1: -1, 2: -1 }, after.aborted, "the group's committed offsets after the aborted run (none)");
+  checkSame({ 0: 10, 1: 10, 2: 10 }, after.committed, "the group's committed offsets after the committed run (= what was consumed)");
+  // the committed run's records follow the aborted run's in every partition: reading all of them
+  // proves that the aborted ones were skipped
+  const output_ = verifyTxnRecords(out, await readIso(output, out.length, false), 'read_committed output: only the committed run');
+  return { observed: { committed: after, output: output_ } };
+});
+
+add('transaction-fencing', async () => {
+  const topic = T('transaction-fencing');
+  await createTopic(topic);
+  const fenced = spread(msgs('fenced', 6));
+  const fencer = spread(msgs('fencer', 3));
+  const p1 = txProducer(T('transaction-fencing'));
+  const p2 = txProducer(T('transaction-fencing'));
+  let err = null;
+  try {
+    await p1.connect();
+    const t1 = await p1.transaction();
+    await t1.send({ topic, messages: copies(fenced) });
+    await p2.connect(); // initTransactions with the same transactional.id: fences p1, aborts its transaction
+    try { await t1.commit(); } catch (e) { err = errName(e); }
+    check(err, 'the first producer committed after a second one took over its transactional id', 'a fenced error', 'committed');
+    const t2 = await p2.transaction();
+    await t2.send({ topic, messages: copies(fencer) });
+    await t2.commit();
+  } finally {
+    await p1.disconnect().catch(() => {});
+    await p2.disconnect().catch(() => {});
+  }
+  verifyTxnRecords(fencer, await readIso(topic, fencer.length, false), 'read_committed consumer: only the new producer');
+  verifyTxnRecords([...fenced, ...fencer], await readIso(topic, fenced.length + fencer.length, true), 'read_uncommitted consumer: the fenced records too');
+  return { observed: { fencedError: err } };
 });
 
 const NO_CONFIGS = '@confluentinc/kafka-javascript 1.10.1: the KafkaJS-compatible admin has no describeConfigs/alterConfigs';

@@ -84,10 +84,10 @@ def to_dict(m):
             "headers": [[k, v.decode() if v is not None else None] for k, v in (h or [])]}
 
 
-def read_all(topic, partitions, expected, group=None, timeout=30):
+def read_all(topic, partitions, expected, group=None, timeout=30, extra=None):
     """Standalone consumer (assign, no commits) reading every partition from the beginning."""
     c = Consumer(dict(COMMON, **{"group.id": group or T("reader"), "enable.auto.commit": False,
-                                 "fetch.wait.max.ms": 100}))
+                                 "fetch.wait.max.ms": 100, **(extra or {})}))
     try:
         c.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in range(partitions)])
         got = []
@@ -516,6 +516,158 @@ def s_delete_topic():
     return {"observed": {"again": again}}
 
 
+# ---- transactions (librdkafka: AddPartitionsToTxn v0, AddOffsetsToTxn v0, EndTxn v0 and
+# TxnOffsetCommit v3 with the group's generation; consumers default to isolation.level=read_committed)
+
+def txn_producer(txid):
+    p = Producer(dict(COMMON, **{"transactional.id": txid, "linger.ms": 5}))
+    p.init_transactions(30)
+    return p
+
+
+def send(p, topic, records, partitions=3):
+    """Produces records (key, value) to partitions 0..n-1 in turn, flushes; returns the
+    acknowledged "p:o:key" sorted."""
+    acks, errors = [], []
+
+    def on_delivery(err, msg):
+        if err is not None:
+            errors.append(err.name())
+        else:
+            acks.append("%d:%d:%s" % (msg.partition(), msg.offset(), msg.key().decode()))
+
+    for i, (k, v) in enumerate(records):
+        p.produce(topic, key=k, value=v, partition=i % partitions, on_delivery=on_delivery)
+    left = p.flush(30)
+    check(left == 0 and not errors, "delivery of %d records" % len(records), {"undelivered": 0, "errors": []},
+          {"undelivered": left, "errors": errors})
+    return sorted(acks)
+
+
+def check_read(topic, want, values, isolation, what):
+    """Reads the topic from the beginning with the given isolation.level until every record of
+    `want` ("p:o:key", as acknowledged) arrived; checks nothing else arrived and the values."""
+    got = read_all(topic, 3, len(want), group=T("reader-" + isolation), extra={"isolation.level": isolation})
+    check_same(sorted(want), sorted("%d:%d:%s" % (g["partition"], g["offset"], g["key"]) for g in got), what)
+    for g in got:
+        check(g["value"] == values[g["key"]], "%s: value of %s" % (what, g["key"]), values[g["key"]], g["value"])
+    return sorted(want)
+
+
+def s_produce_transactional():
+    topic = T("produce-transactional")
+    create_topic(topic)
+    c1, ab, c2 = msgs("commit-1", 12), msgs("aborted", 9), msgs("commit-2", 3)
+    values = dict(c1 + ab + c2)
+    p = txn_producer(T("produce-transactional"))
+    p.begin_transaction()
+    want1 = send(p, topic, c1)
+    p.commit_transaction(30)
+    p.begin_transaction()
+    aborted = send(p, topic, ab)
+    # a read_committed consumer's watermark query (ListOffsets at read_committed) ends at the LSO:
+    # the first record of the open transaction in each partition
+    c = Consumer(dict(COMMON, **{"group.id": T("lso"), "isolation.level": "read_committed"}))
+    try:
+        lso_open = {str(part): c.get_watermark_offsets(TopicPartition(topic, part), timeout=10, cached=False)[1] for part in range(3)}
+    finally:
+        c.close()
+    first_aborted = {}
+    for a in aborted:
+        part, off, _ = a.split(":", 2)
+        first_aborted[part] = min(first_aborted.get(part, int(off)), int(off))
+    p.abort_transaction(30)
+    p.begin_transaction()
+    want2 = send(p, topic, c2)  # one per partition, last: a reader that has them is past the rest
+    p.commit_transaction(30)
+    check_same(first_aborted, lso_open, "last stable offsets while a transaction is open (its first record per partition)")
+    committed = check_read(topic, want1 + want2, values, "read_committed", "read_committed consumer: exactly the committed records")
+    check_read(topic, want1 + aborted + want2, values, "read_uncommitted", "read_uncommitted consumer: the aborted records too")
+    return {"observed": {"committed": committed, "lsoWhileOpen": lso_open}}
+
+
+def s_consume_transform_produce():
+    src, out = T("consume-transform-produce"), T("consume-transform-produce-out")
+    group = T("consume-transform-produce")
+    create_topic(src)
+    create_topic(out)
+    records = msgs("ctp", 30)
+    pp = Producer(dict(COMMON, **{"linger.ms": 5}))
+    send(pp, src, records)
+    p = txn_producer(T("consume-transform-produce"))
+    after, values, produced = {}, {}, None
+    for run in ("aborted", "committed"):
+        c, st, oa, orv = group_consumer(group, {"isolation.level": "read_committed"})
+        c.subscribe([src], on_assign=oa, on_revoke=orv)
+        got = []
+        try:
+            wait_for(lambda: (lambda m: m is not None and m.error() is None and got.append(to_dict(m)))(c.poll(0.2)) or len(got) >= len(records), 45, 0)
+            check_same(sorted(k for k, _ in records), sorted(g["key"] for g in got), "%s run: records consumed from the input" % run)
+            p.begin_transaction()
+            transformed = [(g["key"], "%s %s" % (run, g["value"])) for g in got]
+            values.update({"%s/%s" % (run, k): v for k, v in transformed})
+            acks, errors = [], []
+
+            def on_delivery(err, msg):
+                if err is not None:
+                    errors.append(err.name())
+                else:
+                    acks.append("%d:%d:%s" % (msg.partition(), msg.offset(), msg.key().decode()))
+
+            for g, (k, v) in zip(got, transformed):
+                p.produce(out, key=k, value=v, partition=g["partition"], on_delivery=on_delivery)
+            check(p.flush(30) == 0 and not errors, "%s run: produce to the output" % run, [], errors)
+            nxt = {}
+            for g in got:
+                nxt[g["partition"]] = max(nxt.get(g["partition"], 0), g["offset"] + 1)
+            p.send_offsets_to_transaction([TopicPartition(src, part, o) for part, o in sorted(nxt.items())],
+                                          c.consumer_group_metadata(), 30)
+            if run == "committed":
+                p.commit_transaction(30)
+                produced = sorted(acks)
+            else:
+                p.abort_transaction(30)
+        finally:
+            c.close()
+        reader = Consumer(dict(COMMON, **{"group.id": group, "enable.auto.commit": False}))
+        try:
+            after[run] = {str(tp.partition): tp.offset for tp in reader.committed([TopicPartition(src, part) for part in range(3)], timeout=10)}
+        finally:
+            reader.close()
+    check_same({"0": -1001, "1": -1001, "2": -1001}, after["aborted"], "the group's committed offsets after the aborted run (none: OFFSET_INVALID)")
+    check_same({"0": 10, "1": 10, "2": 10}, after["committed"], "the group's committed offsets after the committed run (= what was consumed)")
+    # the committed run's records follow the aborted run's in every partition: reading all of them
+    # proves that the aborted ones were skipped
+    got = read_all(out, 3, len(produced), group=T("ctp-reader"), extra={"isolation.level": "read_committed"})
+    check_same(produced, sorted("%d:%d:%s" % (g["partition"], g["offset"], g["key"]) for g in got), "read_committed output: only the committed run")
+    for g in got:
+        check(g["value"] == values["committed/" + g["key"]], "output value of %s" % g["key"], values["committed/" + g["key"]], g["value"])
+    return {"observed": {"committed": after, "output": produced}}
+
+
+def s_transaction_fencing():
+    topic = T("transaction-fencing")
+    create_topic(topic)
+    fenced_recs, fencer_recs = msgs("fenced", 6), msgs("fencer", 3)
+    values = dict(fenced_recs + fencer_recs)
+    p1 = txn_producer(T("transaction-fencing"))
+    p1.begin_transaction()
+    fenced = send(p1, topic, fenced_recs)
+    p2 = txn_producer(T("transaction-fencing"))  # InitProducerId for the same id: fences p1, aborts its transaction
+    try:
+        p1.commit_transaction(30)
+        err = "committed"
+    except KafkaException as e:
+        err = err_name(e)
+    check(err != "committed", "the first producer committed after a second one took over its transactional id", "_FENCED", err)
+    p2.begin_transaction()
+    fencer = send(p2, topic, fencer_recs)
+    p2.commit_transaction(30)
+    check_read(topic, fencer, values, "read_committed", "read_committed consumer: only the new producer's records")
+    check_read(topic, fenced + fencer, values, "read_uncommitted", "read_uncommitted consumer: the fenced records too")
+    return {"observed": {"fencedError": err}}
+
+
 def skip(why):
     def run():
         raise Skip(why)
@@ -526,6 +678,9 @@ SCENARIOS = [
     ("create-topic", s_create_topic),
     *[("produce-" + c, s_produce(c)) for c in ["none", "gzip", "snappy", "lz4", "zstd"]],
     ("produce-idempotent", s_produce_idempotent),
+    ("produce-transactional", s_produce_transactional),
+    ("consume-transform-produce", s_consume_transform_produce),
+    ("transaction-fencing", s_transaction_fencing),
     ("consume-from-beginning", s_consume_from_beginning),
     ("consume-group", s_consume_group),
     ("commit-resume", s_commit_resume),

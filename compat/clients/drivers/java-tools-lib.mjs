@@ -110,6 +110,7 @@ export const MAIN = {
   deleteRecords: 'org.apache.kafka.tools.DeleteRecordsCommand',
   perfProducer: 'org.apache.kafka.tools.ProducerPerformance',
   perfConsumer: 'org.apache.kafka.tools.ConsumerPerformance',
+  txnCopier: 'org.apache.kafka.tools.TransactionalMessageCopier',
 };
 
 function jvmArgs(main) {

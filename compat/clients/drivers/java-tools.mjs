@@ -183,6 +183,76 @@ const scenarios = [
     return 'idempotent producer (acks=all): 30 records, end offsets add up to 30, read back exactly';
   }],
 
+  // Transactions. kafka-producer-perf-test (--transactional-id, --transaction-duration-ms) commits
+  // as it goes; transactional-message-copier consumes, produces and sendOffsetsToTransaction in
+  // one transaction and aborts about a third of them at random (--enable-random-aborts). The
+  // Java producer runs transactions v2 (both brokers finalize transaction.version=2).
+  ['produce-transactional', async (s) => {
+    const topic = name(s.name);
+    const n = 1000;
+    await createTopic(topic, 3);
+    const res = await tool(MAIN.perfProducer, ['--topic', topic, '--num-records', String(n), '--payload-monotonic', '--throughput', '2000',
+      '--transactional-id', name(s.name), '--transaction-duration-ms', '100', '--producer-props', `bootstrap.servers=${bootstrap}`, 'linger.ms=5'],
+    { timeoutMs: 120_000 });
+    const last = res.out.trim().split('\n').filter((l) => /records sent/.test(l)).pop() ?? '';
+    checkEq('records sent (ProducerPerformance summary line)', n, Number(/^(\d+) records sent/.exec(last)?.[1]));
+    // --payload-monotonic: the values are 0..n-1, no keys. At 2000 records/s the 1000 records span
+    // about five 100 ms transactions, spread over the partitions by the sticky partitioner
+    const values = (recs) => recs.map((r) => Number(r.value)).sort((a, b) => a - b);
+    const want = Array.from({ length: n }, (_, i) => i);
+    const { records: committed } = await consume(topic, n, { extra: ['--isolation-level', 'read_committed'] });
+    checkEq('values read by --isolation-level read_committed', want, values(committed));
+    // each committed transaction left one marker in every partition it wrote to: a partition's
+    // last entry is the marker right after its last record
+    const ends = await endOffsets(topic);
+    const lastRecord = {};
+    for (const r of committed) lastRecord[r.partition] = Math.max(lastRecord[r.partition] ?? -1, r.offset);
+    checkEq('end offset of each partition (its last record, then a commit marker)', Object.fromEntries(Object.entries(lastRecord).map(([p, o]) => [p, o + 2])),
+      Object.fromEntries(Object.keys(lastRecord).map((p) => [p, ends[p]])));
+    check(sum(ends) > n, `the end offsets should count the commit markers too: ${JSON.stringify(ends)}`, `more than ${n}`, sum(ends));
+    s.observed = { sent: n, readCommitted: committed.length, endsAfterLastRecordAndMarker: true };
+    return `${n} records in transactions of 100 ms; read_committed read exactly 0..${n - 1}; the end offsets count ${sum(ends) - n} markers`;
+  }],
+
+  ['consume-transform-produce', async (s) => {
+    const input = name(s.name);
+    const output = name(`${s.name}-out`);
+    const group = name(s.name);
+    const records = makeRecords('ctp', 120);
+    await createTopic(input, 1);
+    await createTopic(output, 1);
+    await produce(input, records);
+    // read_committed consumer (assign partition 0), transactions of at most 4 records,
+    // sendOffsetsToTransaction with the consumer's group metadata, a third aborted at random (then
+    // it seeks back to the committed offsets and copies those records again)
+    const res = await tool(MAIN.txnCopier, ['--broker-list', bootstrap, '--input-topic', input, '--input-partition', '0', '--output-topic', output,
+      '--transactional-id', name(s.name), '--consumer-group', group, '--transaction-size', '4', '--max-messages', String(records.length),
+      '--use-group-metadata', '--enable-random-aborts'], { timeoutMs: 180_000 });
+    const status = res.out.split('\n').filter((l) => l.startsWith('{')).map((l) => { try { return JSON.parse(l); } catch { return null; } }).filter(Boolean);
+    const done = status.filter((x) => x.shutdown_complete !== undefined || x.stage === 'ProcessLoop').pop();
+    check(done, 'transactional-message-copier printed no status', 'JSON status lines', res.out.slice(-500));
+    const offsets = await groupOffsets(group, input);
+    checkEq("the group's committed offset (= everything copied)", [{ partition: 0, current: records.length, logEnd: records.length, lag: 0, member: false }],
+      offsets.map((o) => ({ ...o, member: !!o.member })));
+    // the copier copies key and value (no headers) to the same partition
+    const copied = records.map((r) => ({ ...r, headers: [] }));
+    const { records: committed } = await consume(output, copied.length, { extra: ['--isolation-level', 'read_committed'] });
+    const { layout } = verifyRecords(copied, committed, 'read_committed output: every input record exactly once');
+    const outEnd = (await endOffsets(output))['0'];
+    const { records: all } = await consume(output, outEnd, { timeoutMs: 10_000 });
+    const aborted = all.length - committed.length;
+    // ~30 transactions with a 1/3 chance each to abort: at least one aborted is all but certain
+    check(aborted > 0, 'read_uncommitted should also see the records of the aborted transactions', `more than ${copied.length} records`, all.length);
+    const again = new Set(all.map((r) => r.value));
+    checkEq('read_uncommitted: the aborted records are copies of input records', copied.length, again.size);
+    s.observed = { committed: offsets, outputReadCommitted: committed.length, layoutCommitted: { count: layout['0']?.count } };
+    return `120 records copied in transactions of ≤4 (${aborted} records in aborted ones, copied again); read_committed output exactly once; offsets committed to 120`;
+  }],
+
+  ['transaction-fencing', async () => {
+    throw new Skip('no Kafka command-line tool keeps a transaction open for a second producer to fence (kafka-producer-perf-test and transactional-message-copier commit as they go)');
+  }],
+
   ['consume-from-beginning', async (s) => {
     const f = await fixture();
     s.observed = { layout: f.layout };

@@ -83,7 +83,7 @@ function makeRecords(tag, n = 30, from = 0) {
     };
   });
 }
-const toMessages = (records) => records.map((r) => ({ key: r.key, value: r.value, headers: Object.fromEntries(r.headers) }));
+const toMessages = (records) => records.map((r) => ({ key: r.key, value: r.value, headers: Object.fromEntries(r.headers), ...(r.partition !== undefined ? { partition: r.partition } : {}) }));
 
 function toRecord(partition, m) {
   const headers = [];
@@ -147,8 +147,8 @@ async function disconnect(c) {
  * Consume with a group until `n` records arrived (then `graceMs` more to catch extras) or timeout.
  * `handle(record, consumer)` may return false to leave a record unprocessed (not recorded).
  */
-async function consume(topic, groupId, n, { fromBeginning = true, timeoutMs = 30_000, graceMs = 700, autoCommit = true, handle } = {}) {
-  const c = newConsumer(groupId);
+async function consume(topic, groupId, n, { fromBeginning = true, timeoutMs = 30_000, graceMs = 700, autoCommit = true, handle, readUncommitted = false } = {}) {
+  const c = newConsumer(groupId, { readUncommitted });
   const got = [];
   try {
     await c.connect();
@@ -216,6 +216,21 @@ async function configsOf(type, nameOf, configNames) {
   check(r.errorCode === 0, `describeConfigs error ${r.errorCode} ${r.errorMessage}`, 0, r.errorCode);
   return Object.fromEntries(r.configEntries.map((e) => [e.configName, { value: e.configValue, isDefault: e.isDefault, source: e.configSource, readOnly: e.readOnly, sensitive: e.isSensitive }]));
 }
+
+// ---------------------------------------------------------------------------------------------
+// transactions
+
+const txProducer = (transactionalId) => {
+  const p = kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  cleanups.add(p);
+  return p;
+};
+
+/** One record per partition, sent last: a reader that has all of them has passed everything
+ *  before them in every partition (aborted records and markers included). */
+const endRecords = (tag, partitions = 3) => Array.from({ length: partitions }, (_, p) => ({
+  key: `end-${p}`, value: `${tag} end of partition ${p}`, headers: [['trace', `t-${tag}-end-${p}`], ['source', 'compat']], partition: p,
+}));
 
 // ---------------------------------------------------------------------------------------------
 // fixtures
@@ -287,6 +302,116 @@ const scenarios = [
     const { layout } = verifyRecords(records, got);
     s.observed = { ends, layout };
     return 'idempotent producer (InitProducerId, acks -1, 3 sends): 30 records, end offsets add up, read back exactly';
+  }],
+
+  // Transactions: kafkajs speaks transactions v1 (AddPartitionsToTxn v1, EndTxn v1, TxnOffsetCommit v1)
+  ['produce-transactional', async (s) => {
+    const topic = name(s.name);
+    await createTopic(topic, 3);
+    const c1 = makeRecords('commit-1', 12);
+    const ab = makeRecords('aborted', 9, 12);
+    const c2 = endRecords('commit-2');
+    const p = txProducer(name(s.name));
+    await p.connect();
+    let lsoOpen;
+    const abortedAt = {};
+    const markers = new Set(['c2-0', 'c2-1', 'c2-2']); // one control record per transaction and partition
+    try {
+      let t = await p.transaction();
+      for (const m of await t.send({ topic, messages: toMessages(c1) })) markers.add(`c1-${m.partition}`);
+      await t.commit();
+      t = await p.transaction();
+      for (const m of await t.send({ topic, messages: toMessages(ab) })) { abortedAt[m.partition] = Number(m.baseOffset); markers.add(`ab-${m.partition}`); }
+      // kafkajs lists offsets at read_committed: the last stable offset sits at the open transaction's first record
+      lsoOpen = offsetsOf(await admin.fetchTopicOffsets(topic));
+      await t.abort();
+      t = await p.transaction();
+      await t.send({ topic, messages: toMessages(c2) });
+      await t.commit();
+    } finally {
+      await disconnect(p);
+    }
+    for (const [part, first] of Object.entries(abortedAt)) checkEq(`last stable offset of partition ${part} while its transaction is open (its first record)`, first, lsoOpen[part]);
+    const committed = await consume(topic, name(`${s.name}-committed`), c1.length + c2.length, { autoCommit: false });
+    const { layout } = verifyRecords([...c1, ...c2], committed, 'read_committed consumer (committed records only)');
+    const all = await consume(topic, name(`${s.name}-uncommitted`), c1.length + ab.length + c2.length, { autoCommit: false, readUncommitted: true });
+    verifyRecords([...c1, ...ab, ...c2], all, 'read_uncommitted consumer (the aborted records too)');
+    // Kafka writes the last commit's markers after EndTxn answered: wait for them
+    const total = c1.length + ab.length + c2.length + markers.size;
+    const ends = await eventually(async () => offsetsOf(await admin.fetchTopicOffsets(topic)), (o) => sum(o) === total);
+    checkEq('sum of the end offsets (records + one marker per transaction and partition)', total, sum(ends));
+    s.observed = { layout, lsoWhileOpen: lsoOpen, abortedAt, endOffsets: ends };
+    return 'commit 12, abort 9, commit 3: read_committed read the 15 committed, read_uncommitted all 24; the LSO held at the open transaction';
+  }],
+
+  ['consume-transform-produce', async (s) => {
+    const input = name(s.name);
+    const output = name(`${s.name}-out`);
+    const group = name(s.name);
+    await createTopic(input, 3);
+    await createTopic(output, 3);
+    const records = makeRecords('ctp', 30);
+    await produce(input, records);
+    const inEnds = offsetsOf(await admin.fetchTopicOffsets(input));
+    const transformed = (run) => (r) => ({ key: r.key, value: `${run} ${r.value}`, headers: [...r.headers, ['run', run]] });
+    const p = txProducer(name(s.name));
+    await p.connect();
+    const seen = {};
+    try {
+      for (const run of ['aborted', 'committed']) {
+        const got = await consume(input, group, records.length, { autoCommit: false });
+        verifyRecords(records, got, `${run} run: records consumed from the input`);
+        const t = await p.transaction();
+        await t.send({ topic: output, messages: toMessages(got.map(transformed(run))) });
+        const next = {};
+        for (const r of got) next[r.partition] = Math.max(next[r.partition] ?? 0, r.offset + 1);
+        await t.sendOffsets({ consumerGroupId: group, topics: [{ topic: input, partitions: Object.entries(next).map(([partition, offset]) => ({ partition: Number(partition), offset: String(offset) })) }] });
+        if (run === 'committed') await t.commit();
+        else await t.abort();
+        seen[run] = await groupOffsets(group, input);
+      }
+    } finally {
+      await disconnect(p);
+    }
+    checkEq("the group's committed offsets after the aborted run (none)", { 0: -1, 1: -1, 2: -1 }, seen.aborted);
+    checkEq("the group's committed offsets after the committed run (= what was consumed)", inEnds, seen.committed);
+    // the committed run's records follow the aborted run's in every partition (same keys): reading
+    // all of them proves the aborted ones were skipped
+    const out = await consume(output, name(`${s.name}-reader`), records.length, { autoCommit: false });
+    const { layout } = verifyRecords(records.map(transformed('committed')), out, 'read_committed output: only the committed run');
+    s.observed = { committed: seen, outputLayout: layout };
+    return 'consume 30 → produce 30 + sendOffsets: the aborted run left no offsets and no visible output; the committed run both';
+  }],
+
+  ['transaction-fencing', async (s) => {
+    const topic = name(s.name);
+    await createTopic(topic, 3);
+    const fenced = makeRecords('fenced', 6);
+    const fencer = endRecords('fencer');
+    const p1 = txProducer(name(s.name));
+    const p2 = txProducer(name(s.name));
+    let err = null;
+    try {
+      await p1.connect();
+      const t1 = await p1.transaction();
+      await t1.send({ topic, messages: toMessages(fenced) });
+      await p2.connect();
+      // kafkajs sends the transactional InitProducerId on the first transaction(): with the same
+      // transactional id it fences p1 and aborts p1's open transaction
+      const t2 = await p2.transaction();
+      try { await t1.commit(); } catch (e) { err = errInfo(e); }
+      check(err, 'the first producer committed after a second one took over its transactional id', 'INVALID_PRODUCER_EPOCH', 'committed');
+      await t2.send({ topic, messages: toMessages(fencer) });
+      await t2.commit();
+    } finally {
+      await disconnect(p1).catch(() => {});
+      await disconnect(p2);
+    }
+    checkEq('error of the fenced commit (EndTxn v1: PRODUCER_FENCED is INVALID_PRODUCER_EPOCH below v2)', 'INVALID_PRODUCER_EPOCH', err.type);
+    verifyRecords(fencer, await consume(topic, name(`${s.name}-committed`), fencer.length, { autoCommit: false }), 'read_committed consumer (the new producer only)');
+    verifyRecords([...fenced, ...fencer], await consume(topic, name(`${s.name}-uncommitted`), fenced.length + fencer.length, { autoCommit: false, readUncommitted: true }), 'read_uncommitted consumer (the fenced records too)');
+    s.observed = { fencedError: err };
+    return 'a second producer with the same transactional id fenced the first: its commit failed with INVALID_PRODUCER_EPOCH, its records were aborted';
   }],
 
   ['consume-from-beginning', async (s) => {

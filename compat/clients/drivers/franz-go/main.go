@@ -144,6 +144,11 @@ func runScenario(sd scenario) {
 // Client helpers
 
 func newClient(opts ...kgo.Opt) (*kgo.Client, error) {
+	return kgo.NewClient(clientOpts(opts...)...)
+}
+
+// clientOpts is the suite's base options (bootstrap, client id, short timeouts, logger) + opts.
+func clientOpts(opts ...kgo.Opt) []kgo.Opt {
 	base := []kgo.Opt{
 		kgo.SeedBrokers(bootstrap),
 		kgo.ClientID(clientID),
@@ -154,7 +159,7 @@ func newClient(opts ...kgo.Opt) (*kgo.Client, error) {
 	if logLevel != kgo.LogLevelNone {
 		base = append(base, kgo.WithLogger(kgo.BasicLogger(os.Stderr, logLevel, func() string { return "[kgo] " })))
 	}
-	return kgo.NewClient(append(base, opts...)...)
+	return append(base, opts...)
 }
 
 func newAdmin() (*kadm.Client, *kgo.Client, error) {
@@ -2473,6 +2478,341 @@ func scConsumeReadCommitted(s *sc) error {
 	return compareRecords(want, recs(got))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Scenarios: transactions. Kafka 4.1 and Rivulet both finalize transaction.version=2, so franz-go
+// runs KIP-890 transactions v2 (Produce v12+ adds partitions, EndTxn v5); against a broker
+// without it, transactions v1 (AddPartitionsToTxn, EndTxn v4).
+
+// inPartitions spreads records over partitions 0..n-1 in turn (for a ManualPartitioner).
+func inPartitions(rs []*kgo.Record, n int32) []*kgo.Record {
+	for i, r := range rs {
+		r.Partition = int32(i) % n
+	}
+	return rs
+}
+
+// transact runs one transaction on cl: begin, produce rs, during() (while it is open), end.
+func transact(s *sc, cl *kgo.Client, rs []*kgo.Record, commit bool, during func() error) ([]rec, error) {
+	if err := cl.BeginTransaction(); err != nil {
+		return nil, fmt.Errorf("BeginTransaction: %w", err)
+	}
+	got, err := produce(s, cl, rs)
+	if err == nil && during != nil {
+		err = during()
+	}
+	if err != nil {
+		_ = cl.AbortBufferedRecords(s.ctx)
+		_ = cl.EndTransaction(s.ctx, kgo.TryAbort)
+		return nil, err
+	}
+	if err := cl.EndTransaction(s.ctx, kgo.TransactionEndTry(commit)); err != nil {
+		return nil, fail(fmt.Sprintf("EndTransaction(commit=%v)", commit), "NONE", errName(err))
+	}
+	return got, nil
+}
+
+// readIsolated reads the topic from the start with the given isolation level until want records
+// arrived (then 300 ms more for extras).
+func readIsolated(s *sc, topic string, want int, level kgo.IsolationLevel) ([]*kgo.Record, error) {
+	cl, err := newClient(kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchIsolationLevel(level))
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Close()
+	return poll(s, cl, want, 20*time.Second, 300*time.Millisecond)
+}
+
+func concatRecs(ls ...[]rec) []rec {
+	var out []rec
+	for _, l := range ls {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// scProduceTransactional: commit 12 records, abort 9, commit 3 (one per partition, last, so that
+// a reader with all of them is past everything else). read_committed reads the 15 committed
+// records at their offsets (markers in between), read_uncommitted all 24; while the second
+// transaction is open the last stable offset of each partition is its first record.
+func scProduceTransactional(s *sc) error {
+	adm, cl, err := newAdmin()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	if err := createTopic(s, adm, s.topic, 3, nil); err != nil {
+		return err
+	}
+	tcl, err := newClient(kgo.TransactionalID(s.topic), kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerLinger(0))
+	if err != nil {
+		return err
+	}
+	defer tcl.Close()
+	base := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
+	c1, err := transact(s, tcl, inPartitions(makeRecords(s.topic, "commit-1", 12, base, false), 3), true, nil)
+	if err != nil {
+		return err
+	}
+	var lsoOpen map[string]int64
+	ab, err := transact(s, tcl, inPartitions(makeRecords(s.topic, "aborted", 9, base.Add(time.Second), false), 3), false, func() error {
+		lo, err := adm.ListCommittedOffsets(s.ctx, s.topic)
+		if err != nil {
+			return err
+		}
+		lsoOpen, err = offsetsMap(lo, s.topic)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	firstAborted := map[string]int64{}
+	for _, r := range ab {
+		k := fmt.Sprintf("p%d", r.Partition)
+		if _, ok := firstAborted[k]; !ok {
+			firstAborted[k] = r.Offset
+		}
+	}
+	if !mapsEqual(firstAborted, lsoOpen) {
+		return fail("last stable offsets while a transaction is open (its first record per partition)", firstAborted, lsoOpen)
+	}
+	c2, err := transact(s, tcl, inPartitions(makeRecords(s.topic, "commit-2", 3, base.Add(2*time.Second), false), 3), true, nil)
+	if err != nil {
+		return err
+	}
+	got, err := readIsolated(s, s.topic, len(c1)+len(c2), kgo.ReadCommitted())
+	if err != nil {
+		return err
+	}
+	if err := compareRecords(concatRecs(c1, c2), recs(got)); err != nil {
+		return fail("read_committed: "+err.Error(), err.(*failure).expected, err.(*failure).got)
+	}
+	pids := map[int64]bool{}
+	for _, r := range got {
+		if !r.Attrs.IsTransactional() {
+			return fail("a committed record's batch is not marked transactional", true, false)
+		}
+		pids[r.ProducerID] = true
+	}
+	if len(pids) != 1 {
+		return fail("one transactional producer id", 1, len(pids))
+	}
+	all, err := readIsolated(s, s.topic, len(c1)+len(ab)+len(c2), kgo.ReadUncommitted())
+	if err != nil {
+		return err
+	}
+	if err := compareRecords(concatRecs(c1, ab, c2), recs(all)); err != nil {
+		return fail("read_uncommitted: "+err.Error(), err.(*failure).expected, err.(*failure).got)
+	}
+	var offs []string
+	for _, r := range concatRecs(c1, c2) {
+		offs = append(offs, fmt.Sprintf("%d:%d", r.Partition, r.Offset))
+	}
+	sort.Strings(offs)
+	s.observe("committedOffsets", offs)
+	s.observe("lsoWhileOpen", lsoOpen)
+	return nil
+}
+
+// scConsumeTransformProduce: a GroupTransactSession (group member + transactional producer in one
+// client, read_committed) consumes 30 records, produces them transformed to another topic and
+// ends the transaction, which commits the consumed offsets in it (TxnOffsetCommit). The first run
+// aborts (franz-go then sends no offsets and rewinds to the committed ones), the second commits
+// in a new session.
+func scConsumeTransformProduce(s *sc) error {
+	adm, cl, err := newAdmin()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	out := s.topic + "-out"
+	for _, t := range []string{s.topic, out} {
+		if err := createTopic(s, adm, t, 3, nil); err != nil {
+			return err
+		}
+	}
+	pcl, err := newClient(kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		return err
+	}
+	defer pcl.Close()
+	input, err := produce(s, pcl, inPartitions(makeRecords(s.topic, "ctp", 30, time.Now().Add(-time.Minute).Truncate(time.Millisecond), false), 3))
+	if err != nil {
+		return err
+	}
+	inEnds, err := endOffsets(s, adm, s.topic)
+	if err != nil {
+		return err
+	}
+	var produced []rec
+	after := map[string]map[string]int64{}
+	for _, run := range []string{"aborted", "committed"} {
+		sess, err := kgo.NewGroupTransactSession(clientOpts(
+			kgo.ConsumerGroup(s.group), kgo.ConsumeTopics(s.topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+			kgo.FetchIsolationLevel(kgo.ReadCommitted()), kgo.TransactionalID(s.group),
+			kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerLinger(0),
+			kgo.HeartbeatInterval(500*time.Millisecond), kgo.SessionTimeout(10*time.Second))...)
+		if err != nil {
+			return err
+		}
+		var got []*kgo.Record
+		deadline := time.Now().Add(30 * time.Second)
+		for len(got) < len(input) && time.Now().Before(deadline) && s.ctx.Err() == nil {
+			pctx, cancel := context.WithTimeout(s.ctx, time.Second)
+			fs := sess.PollFetches(pctx)
+			cancel()
+			fs.EachError(func(t string, p int32, err error) {
+				if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
+					s.logf("%s run: fetch error %s[%d]: %v", run, t, p, err)
+				}
+			})
+			fs.EachRecord(func(r *kgo.Record) { got = append(got, r) })
+		}
+		if err := compareRecords(input, recs(got)); err != nil {
+			sess.Close()
+			return fail(run+" run: records consumed from the input: "+err.Error(), err.(*failure).expected, err.(*failure).got)
+		}
+		if err := sess.Begin(); err != nil {
+			sess.Close()
+			return fmt.Errorf("Begin: %w", err)
+		}
+		var outs []*kgo.Record
+		for _, r := range got {
+			hs := append(append([]kgo.RecordHeader(nil), r.Headers...), kgo.RecordHeader{Key: "run", Value: []byte(run)})
+			outs = append(outs, &kgo.Record{Topic: out, Partition: r.Partition, Key: r.Key, Value: []byte(run + " " + string(r.Value)), Timestamp: r.Timestamp, Headers: hs})
+		}
+		var prodErr error
+		var res []rec
+		for _, pr := range sess.ProduceSync(s.ctx, outs...) {
+			if pr.Err != nil && prodErr == nil {
+				prodErr = pr.Err
+			}
+			res = append(res, toRec(pr.Record))
+		}
+		committed, endErr := sess.End(s.ctx, kgo.TransactionEndTry(run == "committed"))
+		sess.Close()
+		if prodErr != nil {
+			return fail(run+" run: produce to the output", "NONE", errName(prodErr))
+		}
+		if endErr != nil || committed != (run == "committed") {
+			return fail(run+" run: End", map[string]any{"committed": run == "committed", "err": "NONE"}, map[string]any{"committed": committed, "err": errName(endErr)})
+		}
+		if after[run], err = committedOffsets(s, adm, s.group, s.topic); err != nil {
+			return err
+		}
+		if run == "committed" {
+			produced = res
+		}
+	}
+	if len(after["aborted"]) != 0 {
+		return fail("the group's committed offsets after the aborted run", map[string]int64{}, after["aborted"])
+	}
+	if !mapsEqual(inEnds, after["committed"]) {
+		return fail("the group's committed offsets after the committed run (= what was consumed)", inEnds, after["committed"])
+	}
+	// the committed run's records follow the aborted run's in every partition: reading all of
+	// them proves that the aborted ones were skipped
+	got, err := readIsolated(s, out, len(produced), kgo.ReadCommitted())
+	if err != nil {
+		return err
+	}
+	if err := compareRecords(produced, recs(got)); err != nil {
+		return fail("read_committed output (only the committed run): "+err.Error(), err.(*failure).expected, err.(*failure).got)
+	}
+	s.observe("committed", after)
+	s.observe("outputPerPartition", counts(produced))
+	var offs []int64
+	for _, r := range produced {
+		offs = append(offs, r.Offset)
+	}
+	s.observe("outputOffsets", offs)
+	return nil
+}
+
+// committedOffsets is the group's committed offsets for topic (partitions with a commit only).
+func committedOffsets(s *sc, adm *kadm.Client, group, topic string) (map[string]int64, error) {
+	resp, err := adm.FetchOffsets(s.ctx, group)
+	if err != nil {
+		return nil, err
+	}
+	if err := resp.Error(); err != nil {
+		return nil, err
+	}
+	m := map[string]int64{}
+	for p, o := range resp[topic] {
+		if o.At >= 0 {
+			m[fmt.Sprintf("p%d", p)] = o.At
+		}
+	}
+	return m, nil
+}
+
+// scTransactionFencing: a second client with the same transactional id initializes (on its
+// first produce), which fences the first one and aborts its open transaction; the first one's
+// EndTransaction(commit) fails.
+func scTransactionFencing(s *sc) error {
+	adm, cl, err := newAdmin()
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	if err := createTopic(s, adm, s.topic, 3, nil); err != nil {
+		return err
+	}
+	opts := []kgo.Opt{kgo.TransactionalID(s.topic), kgo.RecordPartitioner(kgo.ManualPartitioner()), kgo.ProducerLinger(0)}
+	p1, err := newClient(opts...)
+	if err != nil {
+		return err
+	}
+	defer p1.Close()
+	p2, err := newClient(opts...)
+	if err != nil {
+		return err
+	}
+	defer p2.Close()
+	base := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
+	if err := p1.BeginTransaction(); err != nil {
+		return err
+	}
+	fenced, err := produce(s, p1, inPartitions(makeRecords(s.topic, "fenced", 6, base, false), 3))
+	if err != nil {
+		return err
+	}
+	if err := p2.BeginTransaction(); err != nil {
+		return err
+	}
+	// p2's first produce initializes its producer id: InitProducerId fences p1
+	fencer, err := produce(s, p2, inPartitions(makeRecords(s.topic, "fencer", 3, base.Add(time.Second), false), 3))
+	if err != nil {
+		return err
+	}
+	endErr := p1.EndTransaction(s.ctx, kgo.TryCommit)
+	if endErr == nil {
+		return fail("the first producer committed after a second one took over its transactional id", "PRODUCER_FENCED", "committed")
+	}
+	if err := p2.EndTransaction(s.ctx, kgo.TryCommit); err != nil {
+		return fail("the new producer's commit", "NONE", errName(err))
+	}
+	s.observe("fencedError", errName(endErr))
+	if !errors.Is(endErr, kerr.ProducerFenced) {
+		return fail("the fenced producer's EndTransaction error", "PRODUCER_FENCED", errName(endErr))
+	}
+	got, err := readIsolated(s, s.topic, len(fencer), kgo.ReadCommitted())
+	if err != nil {
+		return err
+	}
+	if err := compareRecords(fencer, recs(got)); err != nil {
+		return fail("read_committed (only the new producer's records): "+err.Error(), err.(*failure).expected, err.(*failure).got)
+	}
+	all, err := readIsolated(s, s.topic, len(fenced)+len(fencer), kgo.ReadUncommitted())
+	if err != nil {
+		return err
+	}
+	if err := compareRecords(concatRecs(fenced, fencer), recs(all)); err != nil {
+		return fail("read_uncommitted (the fenced records too): "+err.Error(), err.(*failure).expected, err.(*failure).got)
+	}
+	return nil
+}
+
 // scProduceAutoCreate: producing to a topic that does not exist, with auto-creation allowed in
 // the Metadata request, creates it with the broker's default partition count (Kafka's
 // auto.create.topics.enable defaults to true).
@@ -2926,6 +3266,9 @@ func main() {
 		{"produce-lz4", 45 * time.Second, produceScenario(&lz4, "lz4")},
 		{"produce-zstd", 45 * time.Second, produceScenario(&zstd, "zstd")},
 		{"produce-idempotent", 45 * time.Second, scProduceIdempotent},
+		{"produce-transactional", 45 * time.Second, scProduceTransactional},
+		{"consume-transform-produce", 90 * time.Second, scConsumeTransformProduce},
+		{"transaction-fencing", 45 * time.Second, scTransactionFencing},
 		{"produce-acks-leader", 45 * time.Second, scProduceAcks(kgo.LeaderAck())},
 		{"produce-acks-none", 45 * time.Second, scProduceAcks(kgo.NoAck())},
 		{"consume-from-beginning", 45 * time.Second, scConsumeFromBeginning},

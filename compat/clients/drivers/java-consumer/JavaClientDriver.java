@@ -180,6 +180,43 @@ public class JavaClientDriver {
     }
   }
 
+  /**
+   * Assign every partition (no group) with the given isolation.level, seek to the beginning and poll
+   * until the position of every partition reaches the consumer's own end offsets (the last stable
+   * offset for read_committed, the high watermark for read_uncommitted): so "nothing more" is
+   * proven by the positions, not by a quiet period.
+   */
+  static List<Got> readToEnd(String topic, String isolation) {
+    try (KafkaConsumer<String, String> c = consumer(null, "isolation.level", isolation)) {
+      List<TopicPartition> tps = c.partitionsFor(topic).stream().map(pi -> new TopicPartition(topic, pi.partition())).collect(Collectors.toList());
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      Map<TopicPartition, Long> ends = c.endOffsets(tps);
+      List<Got> got = new ArrayList<>();
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) got.add(toGot(r));
+        if (tps.stream().allMatch(tp -> c.position(tp) >= ends.get(tp))) return got;
+      }
+      Map<String, Long> pos = new TreeMap<>();
+      for (TopicPartition tp : tps) pos.put(String.valueOf(tp.partition()), c.position(tp));
+      throw new Fail(isolation + " consumer of " + topic + " did not reach the end offsets in 20 s", new TreeMap<>(ends.entrySet().stream().collect(Collectors.toMap(e -> String.valueOf(e.getKey().partition()), Map.Entry::getValue))), pos);
+    }
+  }
+
+  /** The exception a user sees, without ExecutionException and plain KafkaException wrappers. */
+  static String errName(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && (c instanceof ExecutionException || c.getClass() == KafkaException.class)) c = c.getCause();
+    return c.getClass().getSimpleName();
+  }
+
+  static List<Rec> concat(List<Rec>... ls) {
+    List<Rec> out = new ArrayList<>();
+    for (List<Rec> l : ls) out.addAll(l);
+    return out;
+  }
+
   /** Every record exactly once, with key, headers, timestamp; production order per partition. */
   static Map<String, Object> verify(List<Rec> produced, List<Got> consumed, String what) {
     Map<String, Integer> idx = new HashMap<>();
@@ -241,6 +278,28 @@ public class JavaClientDriver {
     Map<String, Long> m = new TreeMap<>();
     admin.listOffsets(req).all().get().forEach((tp, info) -> m.put(String.valueOf(tp.partition()), info.offset()));
     return m;
+  }
+
+  static Map<String, Long> endOffsets(String topic, OffsetSpec spec, IsolationLevel isolation) throws Exception {
+    int n = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+    Map<TopicPartition, OffsetSpec> req = new HashMap<>();
+    for (int i = 0; i < n; i++) req.put(new TopicPartition(topic, i), spec);
+    Map<String, Long> m = new TreeMap<>();
+    admin.listOffsets(req, new ListOffsetsOptions(isolation)).all().get().forEach((tp, info) -> m.put(String.valueOf(tp.partition()), info.offset()));
+    return m;
+  }
+
+  /** The high watermarks once they equal the last stable offsets: Kafka writes the markers of an
+   *  ended transaction after EndTxn has answered, so right after a commit the LSO may still lag. */
+  static Map<String, Long> stableEnds(String topic) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (true) {
+      Map<String, Long> hw = endOffsets(topic, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
+      Map<String, Long> lso = endOffsets(topic, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
+      if (hw.equals(lso)) return hw;
+      if (System.currentTimeMillis() > deadline) throw new Fail("the last stable offsets did not reach the high watermarks after the transactions ended", hw, lso);
+      Thread.sleep(50);
+    }
   }
 
   static Map<String, Long> committed(String group) throws Exception {
@@ -340,6 +399,119 @@ public class JavaClientDriver {
       obs.put("ends", ends);
       obs.put("layout", verify(recs, readAll(topic, 30), "read back"));
       return "idempotent producer: acknowledged offsets contiguous from 0, nothing duplicated";
+    });
+
+    // Transactions. Kafka 4.1 and Rivulet both finalize transaction.version=2, so the client runs
+    // KIP-890 transactions v2 (no AddPartitionsToTxn/AddOffsetsToTxn, EndTxn v5 bumping the
+    // epoch); against a broker without it, transactions v1 (see test/golden/*/java-*-tv1-*).
+    scenario("produce-transactional", (obs) -> {
+      String topic = name("produce-transactional");
+      createTopic(topic, 3, null);
+      List<Rec> c1 = makeRecords("commit-1", 12, 0), ab = makeRecords("aborted", 9, 12), c2 = makeRecords("commit-2", 9, 21);
+      Map<String, Long> afterFirst, lsoOpen, hwOpen;
+      try (KafkaProducer<String, String> p = producer("transactional.id", name("produce-transactional"))) {
+        p.initTransactions();
+        p.beginTransaction();
+        produce(p, topic, c1);
+        p.commitTransaction();
+        afterFirst = stableEnds(topic);
+        p.beginTransaction();
+        produce(p, topic, ab); // acknowledged: in the log, in an open transaction
+        lsoOpen = endOffsets(topic, OffsetSpec.latest(), IsolationLevel.READ_COMMITTED);
+        hwOpen = endOffsets(topic, OffsetSpec.latest(), IsolationLevel.READ_UNCOMMITTED);
+        checkEq("last stable offsets while a transaction is open (= the ends after the first commit)", afterFirst, lsoOpen);
+        checkEq("high watermarks while the transaction is open (records of the open transaction added)", afterFirst.values().stream().mapToLong(Long::longValue).sum() + ab.size(), hwOpen.values().stream().mapToLong(Long::longValue).sum());
+        p.abortTransaction();
+        p.beginTransaction();
+        produce(p, topic, c2);
+        p.commitTransaction();
+      }
+      Map<String, Long> hw = stableEnds(topic);
+      List<Got> committedRead = readToEnd(topic, "read_committed");
+      Map<String, Object> layout = verify(concat(c1, c2), committedRead, "read_committed consumer (committed records only)");
+      verify(concat(c1, ab, c2), readToEnd(topic, "read_uncommitted"), "read_uncommitted consumer (the aborted records too)");
+      obs.put("layout", layout);
+      obs.put("lsoWhileOpen", lsoOpen);
+      obs.put("endOffsets", hw);
+      return "commit 12, abort 9, commit 9: read_committed reads the 21 committed, read_uncommitted all 30; the LSO held at the open transaction";
+    });
+
+    scenario("consume-transform-produce", (obs) -> {
+      String in = name("consume-transform-produce"), out = name("consume-transform-produce-out"), group = name("consume-transform-produce");
+      createTopic(in, 3, null);
+      createTopic(out, 3, null);
+      List<Rec> input = makeRecords("ctp", 30, 0);
+      try (KafkaProducer<String, String> p = producer()) { produce(p, in, input); }
+      Map<String, Long> inEnds = endOffsets(in, OffsetSpec.latest());
+      List<Rec> output = input.stream().map(r -> new Rec(r.key, "transformed " + r.value, r.ts, r.headers)).collect(Collectors.toList());
+      Map<String, Object> runs = new LinkedHashMap<>();
+      try (KafkaProducer<String, String> tp = producer("transactional.id", name("consume-transform-produce"))) {
+        tp.initTransactions();
+        for (boolean commit : new boolean[] {false, true}) {
+          try (KafkaConsumer<String, String> c = consumer(group, "isolation.level", "read_committed")) {
+            c.subscribe(List.of(in));
+            List<Got> got = pollN(c, input.size(), 30_000, null);
+            verify(input, got, (commit ? "second" : "first") + " run: records consumed from the input");
+            tp.beginTransaction();
+            List<Future<RecordMetadata>> fs = new ArrayList<>();
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (Got g : got) {
+              List<Header> hs = new ArrayList<>();
+              for (String[] h : g.headers) hs.add(new RecordHeader(h[0], h[1].getBytes(StandardCharsets.UTF_8)));
+              fs.add(tp.send(new ProducerRecord<>(out, null, g.ts, g.key, "transformed " + g.value, hs)));
+              offsets.merge(new TopicPartition(in, g.partition), new OffsetAndMetadata(g.offset + 1), (a, b) -> a.offset() > b.offset() ? a : b);
+            }
+            for (Future<RecordMetadata> f : fs) f.get(30, TimeUnit.SECONDS);
+            tp.sendOffsetsToTransaction(offsets, c.groupMetadata());
+            if (commit) tp.commitTransaction();
+            else tp.abortTransaction();
+          }
+          if (!commit) {
+            checkEq("the group's committed offsets after the aborted run", Map.of(), committed(group));
+            checkEq("read_committed records in the output after the aborted run", List.of(), readToEnd(out, "read_committed"));
+            runs.put("abortedOutputUncommitted", readToEnd(out, "read_uncommitted").size());
+          }
+        }
+      }
+      checkEq("the group's committed offsets after the committed run (= what was consumed)", inEnds, committed(group));
+      Map<String, Object> layout = verify(output, readToEnd(out, "read_committed"), "read_committed output after the committed run");
+      obs.put("committed", committed(group));
+      obs.put("outputLayout", layout);
+      obs.putAll(runs);
+      return "consume 30 → produce 30 + sendOffsetsToTransaction: abort left no offsets and no visible output; commit left both";
+    });
+
+    scenario("transaction-fencing", (obs) -> {
+      String topic = name("transaction-fencing");
+      String txId = name("transaction-fencing");
+      createTopic(topic, 3, null);
+      List<Rec> first = makeRecords("fenced", 6, 0), second = makeRecords("fencer", 6, 6);
+      String err = null;
+      KafkaProducer<String, String> p1 = producer("transactional.id", txId);
+      try {
+        p1.initTransactions();
+        p1.beginTransaction();
+        produce(p1, topic, first);
+        try (KafkaProducer<String, String> p2 = producer("transactional.id", txId)) {
+          p2.initTransactions(); // same transactional.id: fences p1 and aborts its open transaction
+          try {
+            p1.commitTransaction();
+          } catch (Exception e) {
+            err = errName(e);
+          }
+          check(err != null, "the first producer committed after a second one initialized the same transactional.id", "ProducerFencedException", "committed");
+          p2.beginTransaction();
+          produce(p2, topic, second);
+          p2.commitTransaction();
+        }
+      } finally {
+        p1.close(Duration.ZERO);
+      }
+      checkEq("the fenced producer's error", "ProducerFencedException", err);
+      verify(second, readToEnd(topic, "read_committed"), "read_committed consumer (only the new producer's transaction)");
+      verify(concat(first, second), readToEnd(topic, "read_uncommitted"), "read_uncommitted consumer (the fenced transaction's records too)");
+      obs.put("fencedError", err);
+      return "a second producer with the same transactional.id fenced the first (ProducerFencedException on commit) and aborted its transaction";
     });
 
     scenario("consume-from-beginning", (obs) -> {

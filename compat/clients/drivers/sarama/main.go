@@ -157,6 +157,9 @@ var errNames = map[int16]string{
 	44: "POLICY_VIOLATION", 45: "OUT_OF_ORDER_SEQUENCE_NUMBER", 46: "DUPLICATE_SEQUENCE_NUMBER", 47: "INVALID_PRODUCER_EPOCH",
 	67: "KAFKA_STORAGE_ERROR", 68: "NON_EMPTY_GROUP", 69: "GROUP_ID_NOT_FOUND", 76: "UNSUPPORTED_COMPRESSION_TYPE",
 	79: "MEMBER_ID_REQUIRED", 86: "GROUP_SUBSCRIBED_TO_TOPIC", 87: "INVALID_RECORD", 100: "UNKNOWN_TOPIC_ID",
+	48: "INVALID_TXN_STATE", 49: "INVALID_PRODUCER_ID_MAPPING", 50: "INVALID_TRANSACTION_TIMEOUT",
+	51: "CONCURRENT_TRANSACTIONS", 52: "TRANSACTION_COORDINATOR_FENCED", 53: "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
+	59: "UNKNOWN_PRODUCER_ID", 90: "PRODUCER_FENCED",
 }
 
 func codeName(c int16) string {
@@ -1879,6 +1882,362 @@ func scDeleteGroup(s *sc) error {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Scenarios: transactions (SyncProducer with Producer.Transaction.ID; consumers with
+// Consumer.IsolationLevel). Sarama picks AddPartitionsToTxn/AddOffsetsToTxn/EndTxn/TxnOffsetCommit
+// versions from config.Version (v3 at 2.8+, v1 at 2.1) and always runs transactions v1.
+
+// txnProducer is a transactional SyncProducer on its own client (InitProducerId runs now).
+func txnProducer(s *sc, id string) (sarama.SyncProducer, error) {
+	cfg := baseConfig(s.version)
+	cfg.Producer.Idempotent = true
+	cfg.Producer.Transaction.ID = id
+	cfg.Producer.RequiredAcks = sarama.WaitForAll
+	cfg.Net.MaxOpenRequests = 1
+	cfg.Producer.Partitioner = sarama.NewManualPartitioner
+	cl, err := newClient(s, cfg)
+	if err != nil {
+		return nil, err
+	}
+	p, err := sarama.NewSyncProducerFromClient(cl)
+	if err != nil {
+		return nil, fmt.Errorf("NewSyncProducer (transactional): %w", err)
+	}
+	s.defer_(func() { p.Close() })
+	return p, nil
+}
+
+// inPartitions spreads messages over partitions 0..n-1 in turn (for the manual partitioner).
+func inPartitions(ms []*sarama.ProducerMessage, n int32) []*sarama.ProducerMessage {
+	for i, m := range ms {
+		m.Partition = int32(i) % n
+	}
+	return ms
+}
+
+func sendAll(p sarama.SyncProducer, ms []*sarama.ProducerMessage) ([]rec, error) {
+	if err := p.SendMessages(ms); err != nil {
+		var pe sarama.ProducerErrors
+		if errors.As(err, &pe) && len(pe) > 0 {
+			return nil, fail(fmt.Sprintf("transactional produce failed for %d messages", len(pe)), "NONE", errName(pe[0].Err))
+		}
+		return nil, fail("transactional produce failed", "NONE", errName(err))
+	}
+	out := make([]rec, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, fromProduced(m))
+	}
+	return out, nil
+}
+
+// transact runs one transaction: begin, send, during() while it is open, commit or abort.
+func transact(p sarama.SyncProducer, ms []*sarama.ProducerMessage, commit bool, during func() error) ([]rec, error) {
+	if err := p.BeginTxn(); err != nil {
+		return nil, fail("BeginTxn", "NONE", errName(err))
+	}
+	got, err := sendAll(p, ms)
+	if err == nil && during != nil {
+		err = during()
+	}
+	if err != nil {
+		_ = p.AbortTxn()
+		return nil, err
+	}
+	end, what := p.AbortTxn, "AbortTxn"
+	if commit {
+		end, what = p.CommitTxn, "CommitTxn"
+	}
+	if err := end(); err != nil {
+		return nil, fail(what, "NONE", errName(err))
+	}
+	return got, nil
+}
+
+// lastStableOffsets lists the latest offsets at read_committed (ListOffsets v2+ isolation level).
+func lastStableOffsets(s *sc, cl sarama.Client, topic string, partitions int32) (map[string]int64, error) {
+	m := map[string]int64{}
+	for p := int32(0); p < partitions; p++ {
+		b, err := cl.Leader(topic, p)
+		if err != nil {
+			return nil, err
+		}
+		req := sarama.NewOffsetRequest(s.version)
+		req.IsolationLevel = sarama.ReadCommitted
+		req.AddBlock(topic, p, sarama.OffsetNewest, 1)
+		resp, err := b.GetAvailableOffsets(req)
+		if err != nil {
+			return nil, err
+		}
+		blk := resp.GetBlock(topic, p)
+		if blk == nil || blk.Err != sarama.ErrNoError {
+			return nil, fmt.Errorf("ListOffsets read_committed partition %d: %v", p, blk)
+		}
+		off := blk.Offset
+		if len(blk.Offsets) > 0 {
+			off = blk.Offsets[0]
+		}
+		m[fmt.Sprintf("p%d", p)] = off
+	}
+	return m, nil
+}
+
+func readCommittedConfig(s *sc) *sarama.Config {
+	cfg := baseConfig(s.version)
+	cfg.Consumer.IsolationLevel = sarama.ReadCommitted
+	return cfg
+}
+
+func concatRecs(ls ...[]rec) []rec {
+	var out []rec
+	for _, l := range ls {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// scProduceTransactional: commit 12, abort 9, commit 3 (one per partition, last: a reader that
+// has them is past everything before). read_committed reads the 15 committed records at their
+// offsets, read_uncommitted all 24; while the second transaction is open the last stable offset
+// of each partition is its first record.
+func scProduceTransactional(s *sc) error {
+	adm, cl, err := newAdmin(s)
+	if err != nil {
+		return err
+	}
+	if err := createTopic(s, adm, cl, s.topic, 3, nil); err != nil {
+		return err
+	}
+	p, err := txnProducer(s, s.topic)
+	if err != nil {
+		return err
+	}
+	base := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
+	c1, err := transact(p, inPartitions(makeMessages(s.topic, "commit-1", 12, base, false), 3), true, nil)
+	if err != nil {
+		return err
+	}
+	var lsoOpen map[string]int64
+	ab, err := transact(p, inPartitions(makeMessages(s.topic, "aborted", 9, base.Add(time.Second), false), 3), false, func() (err error) {
+		lsoOpen, err = lastStableOffsets(s, cl, s.topic, 3)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	firstAborted := map[string]int64{}
+	for _, r := range ab {
+		if _, ok := firstAborted[fmt.Sprintf("p%d", r.Partition)]; !ok {
+			firstAborted[fmt.Sprintf("p%d", r.Partition)] = r.Offset
+		}
+	}
+	if !mapsEqual(firstAborted, lsoOpen) {
+		return fail("last stable offsets while a transaction is open (its first record per partition)", firstAborted, lsoOpen)
+	}
+	c2, err := transact(p, inPartitions(makeMessages(s.topic, "commit-2", 3, base.Add(2*time.Second), false), 3), true, nil)
+	if err != nil {
+		return err
+	}
+	got, err := consume(s, readCommittedConfig(s), s.topic, allFromOldest(3), len(c1)+len(c2), 20*time.Second)
+	if err != nil {
+		return err
+	}
+	if err := compareRecords(sortByPartition(concatRecs(c1, c2)), got); err != nil {
+		return fail("read_committed: "+err.Error(), err.(*failure).expected, err.(*failure).got)
+	}
+	all, err := consume(s, nil, s.topic, allFromOldest(3), len(c1)+len(ab)+len(c2), 20*time.Second)
+	if err != nil {
+		return err
+	}
+	if err := compareRecords(sortByPartition(concatRecs(c1, ab, c2)), all); err != nil {
+		return fail("read_uncommitted: "+err.Error(), err.(*failure).expected, err.(*failure).got)
+	}
+	var offs []string
+	for _, r := range concatRecs(c1, c2) {
+		offs = append(offs, fmt.Sprintf("%d:%d", r.Partition, r.Offset))
+	}
+	sort.Strings(offs)
+	s.observe("committedOffsets", offs)
+	s.observe("lsoWhileOpen", lsoOpen)
+	return nil
+}
+
+// scConsumeTransformProduce: a group member (read_committed, no auto-commit) consumes 30 records;
+// a transactional producer sends them transformed to another topic and adds the consumed offsets
+// with the member's generation and id (AddOffsetsToTxnWithGroupMetadata). The first run aborts
+// (sarama then sends no TxnOffsetCommit), the second commits (AddOffsetsToTxn + TxnOffsetCommit
+// + EndTxn).
+func scConsumeTransformProduce(s *sc) error {
+	adm, cl, err := newAdmin(s)
+	if err != nil {
+		return err
+	}
+	out := s.topic + "-out"
+	for _, t := range []string{s.topic, out} {
+		if err := createTopic(s, adm, cl, t, 3, nil); err != nil {
+			return err
+		}
+	}
+	pcfg := baseConfig(s.version)
+	pcfg.Producer.Partitioner = sarama.NewManualPartitioner
+	pcl, err := newClient(s, pcfg)
+	if err != nil {
+		return err
+	}
+	input, err := produce(s, pcl, inPartitions(makeMessages(s.topic, "ctp", 30, time.Now().Add(-time.Minute).Truncate(time.Millisecond), false), 3))
+	if err != nil {
+		return err
+	}
+	inEnds, err := offsetsOf(cl, s.topic, 3, sarama.OffsetNewest)
+	if err != nil {
+		return err
+	}
+	p, err := txnProducer(s, s.group)
+	if err != nil {
+		return err
+	}
+	var produced []rec
+	after := map[string]map[string]int64{}
+	for _, run := range []string{"aborted", "committed"} {
+		ccfg := readCommittedConfig(s)
+		ccfg.Consumer.Offsets.AutoCommit.Enable = false
+		m, err := startMember(s, ccfg, s.group, s.topic, func(*sarama.ConsumerMessage) bool { return false })
+		if err != nil {
+			return err
+		}
+		ok := waitFor(s, 45*time.Second, func() bool { _, rs, _ := m.snapshot(); return len(rs) >= len(input) })
+		_, got, errs := m.snapshot()
+		m.mu.Lock()
+		sess := m.sess
+		m.mu.Unlock()
+		if !ok || sess == nil {
+			m.close()
+			return fail(run+" run: the group member did not consume the input", len(input), map[string]any{"got": len(got), "errors": fmt.Sprint(errs)})
+		}
+		if err := compareRecords(sortByPartition(append([]rec(nil), input...)), sortByPartition(got)); err != nil {
+			m.close()
+			return fail(run+" run: records consumed from the input: "+err.Error(), err.(*failure).expected, err.(*failure).got)
+		}
+		var ms []*sarama.ProducerMessage
+		next := map[int32]int64{}
+		for _, r := range got {
+			hs := []sarama.RecordHeader{}
+			for _, h := range r.Headers {
+				var v []byte
+				if h.Value != nil {
+					v = []byte(*h.Value)
+				}
+				hs = append(hs, sarama.RecordHeader{Key: []byte(h.Key), Value: v})
+			}
+			hs = append(hs, sarama.RecordHeader{Key: []byte("run"), Value: []byte(run)})
+			ms = append(ms, &sarama.ProducerMessage{Topic: out, Partition: r.Partition, Key: sarama.StringEncoder(*r.Key),
+				Value: sarama.StringEncoder(run + " " + *r.Value), Timestamp: time.UnixMilli(r.TsMs), Headers: hs})
+			if r.Offset+1 > next[r.Partition] {
+				next[r.Partition] = r.Offset + 1
+			}
+		}
+		var offsets []*sarama.PartitionOffsetMetadata
+		for part, o := range next {
+			offsets = append(offsets, &sarama.PartitionOffsetMetadata{Partition: part, Offset: o})
+		}
+		gm := &sarama.ConsumerGroupMetadata{GroupID: s.group, GenerationID: sess.GenerationID(), MemberID: sess.MemberID()}
+		res, err := transact(p, ms, run == "committed", func() error {
+			if err := p.AddOffsetsToTxnWithGroupMetadata(map[string][]*sarama.PartitionOffsetMetadata{s.topic: offsets}, gm); err != nil {
+				return fail("AddOffsetsToTxn", "NONE", errName(err))
+			}
+			return nil
+		})
+		m.close()
+		if err != nil {
+			var f *failure
+			if errors.As(err, &f) {
+				return fail(run+" run: "+f.msg, f.expected, f.got)
+			}
+			return fmt.Errorf("%s run: %w", run, err)
+		}
+		if after[run], err = committed(adm, s.group, s.topic, 3); err != nil {
+			return err
+		}
+		if run == "committed" {
+			produced = res
+		}
+	}
+	none := map[string]int64{"p0": -1, "p1": -1, "p2": -1}
+	if !mapsEqual(none, after["aborted"]) {
+		return fail("the group's committed offsets after the aborted run (none)", none, after["aborted"])
+	}
+	if !mapsEqual(inEnds, after["committed"]) {
+		return fail("the group's committed offsets after the committed run (= what was consumed)", inEnds, after["committed"])
+	}
+	// the committed run's records follow the aborted run's in every partition: reading all of
+	// them proves that the aborted ones were skipped
+	got, err := consume(s, readCommittedConfig(s), out, allFromOldest(3), len(produced), 20*time.Second)
+	if err != nil {
+		return err
+	}
+	if err := compareRecords(sortByPartition(produced), got); err != nil {
+		return fail("read_committed output (only the committed run): "+err.Error(), err.(*failure).expected, err.(*failure).got)
+	}
+	var offs []int64
+	for _, r := range sortByPartition(produced) {
+		offs = append(offs, r.Offset)
+	}
+	s.observe("committed", after)
+	s.observe("outputOffsets", offs)
+	return nil
+}
+
+// scTransactionFencing: a second transactional producer with the same id (InitProducerId when it
+// is created) fences the first and aborts its open transaction; the first one's commit fails.
+func scTransactionFencing(s *sc) error {
+	adm, cl, err := newAdmin(s)
+	if err != nil {
+		return err
+	}
+	if err := createTopic(s, adm, cl, s.topic, 3, nil); err != nil {
+		return err
+	}
+	base := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
+	p1, err := txnProducer(s, s.topic)
+	if err != nil {
+		return err
+	}
+	if err := p1.BeginTxn(); err != nil {
+		return fail("BeginTxn", "NONE", errName(err))
+	}
+	fenced, err := sendAll(p1, inPartitions(makeMessages(s.topic, "fenced", 6, base, false), 3))
+	if err != nil {
+		return err
+	}
+	p2, err := txnProducer(s, s.topic)
+	if err != nil {
+		return err
+	}
+	commitErr := p1.CommitTxn()
+	if commitErr == nil {
+		return fail("the first producer committed after a second one took over its transactional id", "PRODUCER_FENCED", "committed")
+	}
+	s.observe("fencedError", errName(commitErr))
+	fencer, err := transact(p2, inPartitions(makeMessages(s.topic, "fencer", 3, base.Add(time.Second), false), 3), true, nil)
+	if err != nil {
+		return err
+	}
+	got, err := consume(s, readCommittedConfig(s), s.topic, allFromOldest(3), len(fencer), 20*time.Second)
+	if err != nil {
+		return err
+	}
+	if err := compareRecords(sortByPartition(fencer), got); err != nil {
+		return fail("read_committed (only the new producer's records): "+err.Error(), err.(*failure).expected, err.(*failure).got)
+	}
+	all, err := consume(s, nil, s.topic, allFromOldest(3), len(fenced)+len(fencer), 20*time.Second)
+	if err != nil {
+		return err
+	}
+	if err := compareRecords(sortByPartition(concatRecs(fenced, fencer)), all); err != nil {
+		return fail("read_uncommitted (the fenced records too): "+err.Error(), err.(*failure).expected, err.(*failure).got)
+	}
+	return nil
+}
+
+// ---------------------------------------------------------------------------------------------
 
 // selection: COMPAT_SCENARIO (set by compat/run.mjs --scenario) or COMPAT_SCENARIOS, comma-separated
 // names, a trailing * matching a prefix.
@@ -1947,6 +2306,9 @@ func main() {
 		{"produce-lz4", 45 * time.Second, produceScenario(sarama.CompressionLZ4)},
 		{"produce-zstd", 45 * time.Second, produceScenario(sarama.CompressionZSTD)},
 		{"produce-idempotent", 45 * time.Second, scProduceIdempotent},
+		{"produce-transactional", 45 * time.Second, scProduceTransactional},
+		{"consume-transform-produce", 90 * time.Second, scConsumeTransformProduce},
+		{"transaction-fencing", 45 * time.Second, scTransactionFencing},
 		{"consume-from-beginning", 45 * time.Second, scConsumeFromBeginning},
 		{"consume-group", 90 * time.Second, scConsumeGroup},
 		{"commit-resume", 90 * time.Second, scCommitResume},
