@@ -11,13 +11,24 @@ import type { BatchMeta } from './types.js'
 const OFFSET_ENTRY = 8
 const TIME_ENTRY = 12
 
+// A whole index file in pieces of whole entries (96 KiB holds a whole number of both kinds), read
+// into one scratch buffer: loading indexes at start-up allocates nothing per piece, so the memory
+// it used does not stay behind in the allocator. Callers are synchronous and never nest.
+const CHUNK = 96 * 1024
+let scratch: Buffer | null = null
+
+function* chunks(file: ByteFile): Generator<Buffer> {
+  scratch ??= Buffer.allocUnsafeSlow(CHUNK)
+  for (let pos = 0; pos < file.size; pos += CHUNK) yield scratch.subarray(0, file.readInto(scratch, pos))
+}
+
 export function segmentName(baseOffset: number): string {
   return String(baseOffset).padStart(20, '0')
 }
 
 class Entries {
-  keys: Float64Array = new Float64Array(64)
-  values: Int32Array = new Int32Array(64)
+  keys: Float64Array = new Float64Array(16)
+  values: Int32Array = new Int32Array(16)
   count = 0
   push(key: number, value: number): void {
     if (this.count === this.keys.length) {
@@ -53,13 +64,73 @@ class Entries {
   }
 }
 
+// Entries held in memory: one in SAMPLE, plus the last.
+const SAMPLE = 32
+
+// A segment's index as lookups see it: one entry in SAMPLE is kept in memory and the block after
+// it is read back from the index file (entry i lies at i × entry size), so memory is about
+// 1/SAMPLE of the index files and RSS does not grow with the data stored (Kafka memory-maps its
+// indexes instead). Lookups past the last entry, what consumers at the tail ask for, read nothing.
+class SparseIndex {
+  private readonly sampled = new Entries()
+  count = 0
+  lastKey = -1
+  lastValue = -1
+
+  constructor(
+    private readonly file: ByteFile,
+    private readonly entrySize: number,
+    private readonly keyAt: (buf: Buffer, at: number) => number,
+    private readonly valueAt: (buf: Buffer, at: number) => number,
+  ) {}
+
+  push(key: number, value: number): void {
+    if (this.count % SAMPLE === 0) this.sampled.push(key, value)
+    this.count++
+    this.lastKey = key
+    this.lastValue = value
+  }
+
+  // The value of the last entry whose key is <= target, or -1 when there is none.
+  floorValue(target: number): number {
+    if (this.count === 0) return -1
+    if (target >= this.lastKey) return this.lastValue
+    const s = this.sampled.floor(target)
+    if (s < 0) return -1
+    const first = s * SAMPLE
+    const n = Math.min(SAMPLE, this.count - first)
+    const block = this.file.read(first * this.entrySize, n * this.entrySize)
+    // The block's first entry is the sampled one, so it is <= target.
+    let lo = 1
+    let hi = Math.floor(block.length / this.entrySize) - 1
+    let found = 0
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.keyAt(block, mid * this.entrySize) <= target) {
+        found = mid
+        lo = mid + 1
+      } else {
+        hi = mid - 1
+      }
+    }
+    return this.valueAt(block, found * this.entrySize)
+  }
+
+  clear(): void {
+    this.sampled.clear()
+    this.count = 0
+    this.lastKey = -1
+    this.lastValue = -1
+  }
+}
+
 export class Segment {
   nextOffset: number
   maxTimestamp = -1
   offsetOfMaxTimestamp = -1
   createdMs: number
-  private readonly offsets = new Entries() // key: relative last offset, value: position
-  private readonly times = new Entries() // key: timestamp, value: relative offset
+  private readonly offsets: SparseIndex // key: relative last offset, value: position
+  private readonly times: SparseIndex // key: timestamp, value: relative offset
   private bytesSinceIndex = 0
   // An inactive segment opened without reading its indexes; they load on first use.
   private lazy = false
@@ -73,6 +144,8 @@ export class Segment {
   ) {
     this.nextOffset = baseOffset
     this.createdMs = nowMs
+    this.offsets = new SparseIndex(index, OFFSET_ENTRY, (b, at) => b.readInt32BE(at), (b, at) => b.readInt32BE(at + 4))
+    this.times = new SparseIndex(timeIndex, TIME_ENTRY, (b, at) => Number(b.readBigInt64BE(at)), (b, at) => b.readInt32BE(at + 8))
   }
 
   get size(): number {
@@ -114,7 +187,7 @@ export class Segment {
   }
 
   private maybeAddTimeEntry(): Buffer | null {
-    const last = this.times.count > 0 ? this.times.keys[this.times.count - 1]! : -1
+    const last = this.times.lastKey
     if (this.maxTimestamp <= last || this.offsetOfMaxTimestamp < 0) return null
     const rel = this.offsetOfMaxTimestamp - this.baseOffset
     this.times.push(this.maxTimestamp, rel)
@@ -162,26 +235,28 @@ export class Segment {
   // the last index entry for the end offset and largest timestamp.
   loadIndexes(): boolean {
     if (this.index.size % OFFSET_ENTRY !== 0 || this.timeIndex.size % TIME_ENTRY !== 0) return false
-    const idx = this.index.read(0, this.index.size)
     let lastPos = -1
-    for (let at = 0; at < idx.length; at += OFFSET_ENTRY) {
-      const rel = idx.readInt32BE(at)
-      const pos = idx.readInt32BE(at + 4)
-      if (pos <= lastPos || pos >= this.log.size) return this.resetIndexes()
-      this.offsets.push(rel, pos)
-      lastPos = pos
-    }
-    const tix = this.timeIndex.read(0, this.timeIndex.size)
-    for (let at = 0; at < tix.length; at += TIME_ENTRY) {
-      const ts = Number(tix.readBigInt64BE(at))
-      const rel = tix.readInt32BE(at + 8)
-      this.times.push(ts, rel)
-      if (ts > this.maxTimestamp) {
-        this.maxTimestamp = ts
-        this.offsetOfMaxTimestamp = this.baseOffset + rel
+    for (const idx of chunks(this.index)) {
+      for (let at = 0; at < idx.length; at += OFFSET_ENTRY) {
+        const rel = idx.readInt32BE(at)
+        const pos = idx.readInt32BE(at + 4)
+        if (pos <= lastPos || pos >= this.log.size) return this.resetIndexes()
+        this.offsets.push(rel, pos)
+        lastPos = pos
       }
     }
-    const from = this.offsets.count > 0 ? this.offsets.values[this.offsets.count - 1]! : 0
+    for (const tix of chunks(this.timeIndex)) {
+      for (let at = 0; at < tix.length; at += TIME_ENTRY) {
+        const ts = Number(tix.readBigInt64BE(at))
+        const rel = tix.readInt32BE(at + 8)
+        this.times.push(ts, rel)
+        if (ts > this.maxTimestamp) {
+          this.maxTimestamp = ts
+          this.offsetOfMaxTimestamp = this.baseOffset + rel
+        }
+      }
+    }
+    const from = this.offsets.count > 0 ? this.offsets.lastValue : 0
     let sinceIndex = 0
     const tail = scanFile(this.log, from, false, (m) => {
       this.trackTail(m)
@@ -239,8 +314,8 @@ export class Segment {
   // File position of the batch holding `offset` or an earlier one (never past it).
   private positionFor(offset: number): number {
     this.ensureIndexes()
-    const i = this.offsets.floor(offset - this.baseOffset)
-    return i < 0 ? 0 : this.offsets.values[i]!
+    const position = this.offsets.floorValue(offset - this.baseOffset)
+    return position < 0 ? 0 : position
   }
 
   // Whole batches from the one holding `offset`, at most maxBytes of them, except that with
@@ -305,8 +380,8 @@ export class Segment {
 
   offsetForTimestampLookup(timestamp: number): number {
     this.ensureIndexes()
-    const i = this.times.floor(timestamp)
-    return i < 0 ? this.baseOffset : this.baseOffset + this.times.values[i]!
+    const rel = this.times.floorValue(timestamp)
+    return rel < 0 ? this.baseOffset : this.baseOffset + rel
   }
 
   flush(): void {

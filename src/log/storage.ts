@@ -11,6 +11,9 @@ export interface ByteFile {
   readonly size: number
   append(chunks: readonly Buffer[]): void
   read(position: number, length: number): Buffer
+  // Copies bytes from `position` into `target` (as many as fit and exist); returns how many.
+  // For scans that go through a file piece by piece without allocating for each piece.
+  readInto(target: Buffer, position: number): number
   truncate(size: number): void
   flush(): void
   close(): void
@@ -57,6 +60,16 @@ class DiskFile implements ByteFile {
       got += n
     }
     return got === len ? buf : buf.subarray(0, got)
+  }
+  readInto(target: Buffer, position: number): number {
+    const len = Math.max(0, Math.min(target.length, this.size - position))
+    let got = 0
+    while (got < len) {
+      const n = fs.readSync(this.fd, target, got, len - got, position + got)
+      if (n === 0) break
+      got += n
+    }
+    return got
   }
   truncate(size: number): void {
     fs.ftruncateSync(this.fd, size)
@@ -132,6 +145,9 @@ class MemoryFile implements ByteFile {
   read(position: number, length: number): Buffer {
     const end = Math.min(this.size, position + length)
     return this.buf.subarray(position, Math.max(position, end))
+  }
+  readInto(target: Buffer, position: number): number {
+    return position >= this.size ? 0 : this.buf.copy(target, 0, position, Math.min(this.size, position + target.length))
   }
   truncate(size: number): void {
     if (size < this.size) {

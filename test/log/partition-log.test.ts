@@ -120,6 +120,28 @@ describe.each([
     expect(log.append(batch(1, 40), 0, NOW).baseOffset).toBe(40)
   })
 
+  it('finds every offset and timestamp through an index far larger than the entries it keeps in memory', () => {
+    const storage = make()
+    const cfg = { segmentBytes: 1 << 30, indexIntervalBytes: 1 }
+    const log = open(storage, cfg)
+    // One index entry per batch: 700 entries, about 22 blocks of the 32 that stay in memory.
+    for (let i = 0; i < 700; i++) log.append(batch(2, i * 2, NOW + i * 10), 0, NOW)
+    const check = (l: PartitionLog) => {
+      for (const from of [0, 1, 2, 63, 64, 65, 511, 512, 700, 1001, 1398, 1399]) {
+        expect(readAll(l, from)[0], `offset ${from}`).toEqual({ offset: from, key: `k${from}` })
+      }
+      for (const i of [0, 31, 32, 33, 350, 697, 698]) {
+        expect(l.batchesForTimestamp(NOW + i * 10 + 5).next().value!.meta.baseOffset, `timestamp of batch ${i}`).toBe((i + 1) * 2)
+      }
+      expect(l.batchesForTimestamp(NOW + 7000).next().done).toBe(true)
+    }
+    check(log)
+    log.close()
+    const again = open(storage, cfg)
+    check(again)
+    again.close()
+  })
+
   it('finds the segment and batches for a timestamp', () => {
     const log = open(make(), { segmentBytes: 1500, indexIntervalBytes: 100 })
     for (let i = 0; i < 30; i++) log.append(batch(1, i, NOW + i * 1000), 0, NOW)
