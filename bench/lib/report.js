@@ -385,6 +385,9 @@ export function writeReport(data, { benchDir, resultsDir }) {
     md.push(scaleSection(a));
     md.push(`Raw client (bench/lib/raw.js): CreateTopics v4 with ${data.profile?.scale?.partitions} partitions, then Metadata v4 until every partition has a leader; Metadata v4 for that topic; one Produce v3 (acks=1) carrying one 1 KiB record for every partition. Connections: ${data.profile?.scale?.connections} sockets opened at once, each sending ApiVersions, Metadata and a Produce; then 5 rounds in which every connection sends one Produce at the same moment (12-partition topic).\n`);
   }
+  // Hand-kept: what each optimisation changed, measured when it landed (bench/optimisations.md).
+  const optimisations = path.join(benchDir, 'optimisations.md');
+  if (fs.existsSync(optimisations)) md.push(fs.readFileSync(optimisations, 'utf8').trimEnd() + '\n');
   md.push('## Sessions\n');
   md.push(sessionsSection(data));
   md.push('## Exact commands\n');
