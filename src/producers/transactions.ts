@@ -126,9 +126,18 @@ export class TransactionCoordinator {
             const size = 12 + data.readInt32BE(at + 8)
             for (const r of decodeBatchRecords(data.subarray(at, at + size))) {
               if (r.offset < offset || r.key === null) continue
-              const { transactionalId, value } = decodeTxnRecord(r.key, r.value)
-              if (value === null) this.txns.delete(transactionalId)
-              else this.txns.set(transactionalId, fromLog(transactionalId, value))
+              let record: ReturnType<typeof decodeTxnRecord>
+              let meta: TxnMetadata | null
+              try {
+                record = decodeTxnRecord(r.key, r.value)
+                meta = record.value === null ? null : fromLog(record.transactionalId, record.value)
+              } catch (err) {
+                // Not a record this version understands (a newer schema): skip it rather than refuse to start.
+                this.broker.logger.warn({ err, partition: p, offset: r.offset }, 'skipping an unreadable __transaction_state record')
+                continue
+              }
+              if (meta === null) this.txns.delete(record.transactionalId)
+              else this.txns.set(record.transactionalId, meta)
             }
             offset = Number(data.readBigInt64BE(at)) + data.readInt32BE(at + 23) + 1
             at += size

@@ -209,4 +209,26 @@ describe('coordinator durability', () => {
       }
     })
   }
+
+  it('skips a __transaction_state record it cannot read and keeps the others', async () => {
+    const dataDir = tempDir('rivulet-txn-unreadable-')
+    let b: TestBroker | null = await startTestBroker({ disk: true, dataDir })
+    try {
+      let bc = await TestClient.connect(b.port)
+      const txn = await initTxn(bc, uniq('kept'))
+      const now = Date.now()
+      // A key version this coordinator does not know (as a newer Kafka schema would write).
+      const key = Buffer.from([0, 9, 0, 1, 0x78])
+      b.broker.partition(TRANSACTION_STATE_TOPIC, 0)!.append(buildBatch({ records: [{ key, value: Buffer.from([0, 1]), timestamp: now }] }), 0, now, true)
+      await bc.close()
+      await b.stop()
+      b = await startTestBroker({ disk: true, dataDir })
+      bc = await TestClient.connect(b.port)
+      expect(await initTxn(bc, txn.id)).toEqual({ ...txn, epoch: txn.epoch + 1 })
+      await bc.close()
+    } finally {
+      await b?.stop()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
 })
