@@ -341,7 +341,7 @@ function diffPaths(a, b, p = '', out = []) {
 // report
 
 const CANONICAL = ['create-topic', 'produce-none', 'produce-gzip', 'produce-snappy', 'produce-lz4', 'produce-zstd', 'produce-idempotent',
-  'produce-transactional', 'consume-transform-produce', 'transaction-fencing', 'consume-from-beginning', 'consume-group', 'commit-resume', 'describe-topic', 'describe-configs', 'alter-configs', 'list-groups',
+  'produce-transactional', 'consume-transform-produce', 'transaction-fencing', 'transactions-admin', 'consume-from-beginning', 'consume-group', 'commit-resume', 'describe-topic', 'describe-configs', 'alter-configs', 'list-groups',
   'describe-group', 'reset-offsets', 'delete-records', 'delete-topic'];
 /** Canonical scenarios in the brief's order, then the client's extras in the order first reported. */
 const orderScenarios = (names) => [...CANONICAL.filter((n) => names.includes(n)), ...names.filter((n) => !CANONICAL.includes(n))];

@@ -111,6 +111,7 @@ export const MAIN = {
   perfProducer: 'org.apache.kafka.tools.ProducerPerformance',
   perfConsumer: 'org.apache.kafka.tools.ConsumerPerformance',
   txnCopier: 'org.apache.kafka.tools.TransactionalMessageCopier',
+  transactions: 'org.apache.kafka.tools.TransactionsCommand',
 };
 
 function jvmArgs(main) {

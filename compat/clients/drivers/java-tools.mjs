@@ -253,6 +253,39 @@ const scenarios = [
     throw new Skip('no Kafka command-line tool keeps a transaction open for a second producer to fence (kafka-producer-perf-test and transactional-message-copier commit as they go)');
   }],
 
+  ['transactions-admin', async (s) => {
+    // kafka-transactions: list, describe and describe-producers after a transactional producer.
+    const topic = name(s.name);
+    const txnId = name(s.name);
+    await createTopic(topic, 1);
+    await tool(MAIN.perfProducer, ['--topic', topic, '--num-records', '200', '--record-size', '100', '--throughput', '-1',
+      '--transactional-id', txnId, '--transaction-duration-ms', '50', '--producer-props', `bootstrap.servers=${bootstrap}`], { timeoutMs: 120_000 });
+    // Kafka writes the commit markers after EndTxn has answered: wait for CompleteCommit there.
+    let row;
+    for (let i = 0; i < 50; i++) {
+      const list = await tool(MAIN.transactions, ['--bootstrap-server', bootstrap, 'list']);
+      row = parseTable(list.out.replace(/\t/g, ' '), 'TransactionalId').rows.find((r) => r[0] === txnId);
+      if (row?.[3] === 'CompleteCommit') break;
+      await sleep(200);
+    }
+    check(row, `kafka-transactions list should show ${txnId}`, txnId, row);
+    checkEq('list: state', 'CompleteCommit', row[3]);
+    const producerId = row[2];
+    const d = await tool(MAIN.transactions, ['--bootstrap-server', bootstrap, 'describe', '--transactional-id', txnId]);
+    const { header, rows } = parseTable(d.out.replace(/\t/g, ' '), 'CoordinatorId');
+    const desc = Object.fromEntries(header.map((h, i) => [h, rows[0]?.[i]]));
+    checkEq('describe: id, producer, state, timeout', { id: txnId, producerId, state: 'CompleteCommit', timeout: '60000' },
+      { id: desc.TransactionalId, producerId: desc.ProducerId, state: desc.TransactionState, timeout: desc.TransactionTimeoutMs });
+    const p = await tool(MAIN.transactions, ['--bootstrap-server', bootstrap, 'describe-producers', '--topic', topic, '--partition', '0']);
+    const producers = parseTable(p.out.replace(/\t/g, ' '), 'ProducerId');
+    const mine = producers.rows.find((r) => r[0] === producerId);
+    check(mine, `describe-producers should list producer ${producerId}`, producerId, producers.rows);
+    const cols = Object.fromEntries(producers.header.map((h, i) => [h, mine[i]]));
+    checkEq('describe-producers: open transaction start', 'None', cols.CurrentTransactionStartOffset);
+    s.observed = { listState: row[3], describeState: desc.TransactionState, timeoutMs: desc.TransactionTimeoutMs, producerListed: true, openTxnStart: cols.CurrentTransactionStartOffset };
+    return `list, describe and describe-producers show ${txnId} (producer ${producerId}) committed`;
+  }],
+
   ['consume-from-beginning', async (s) => {
     const f = await fixture();
     s.observed = { layout: f.layout };
