@@ -13,6 +13,7 @@ import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { PartitionLog } from '../log/partition-log.js'
+import { ReadLease } from '../log/read-pool.js'
 import { LogError } from '../log/types.js'
 import { defineHandler, type RequestContext } from './handler.js'
 
@@ -39,7 +40,7 @@ function abortedIn(log: PartitionLog, fetchOffset: number, records: Buffer | nul
   return log.abortedTransactions(fetchOffset, end).map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) }))
 }
 
-function read(broker: Broker, req: FetchRequest, version: number): { topics: TopicOut[]; bytes: number; keys: string[] } {
+function read(broker: Broker, req: FetchRequest, version: number, lease: ReadLease): { topics: TopicOut[]; bytes: number; keys: string[] } {
   let bytes = 0
   const keys: string[] = []
   const responseMax = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff
@@ -59,7 +60,7 @@ function read(broker: Broker, req: FetchRequest, version: number): { topics: Top
       let records: Buffer | null = null
       try {
         const limit = Math.min(fp.partitionMaxBytes, responseMax - bytes)
-        if (limit > 0 || bytes === 0) records = log.read(fetchOffset, Math.max(limit, 0), bytes === 0, committed ? lso : hw)
+        if (limit > 0 || bytes === 0) records = log.read(fetchOffset, Math.max(limit, 0), bytes === 0, committed ? lso : hw, lease)
       } catch (err) {
         if (err instanceof LogError && err.code === 'OFFSET_OUT_OF_RANGE') return partitionError(fp.partition, ErrorCode.OFFSET_OUT_OF_RANGE, hw, log.logStartOffset, lso)
         throw err
@@ -96,7 +97,10 @@ function waitForData(ctx: RequestContext, req: FetchRequest, keys: string[]): Pr
     const unsubscribe = broker.onAppend(keys, () => {
       // Each append may or may not reach minBytes; re-reading is cheap next to the wait.
       seen++
-      if (read(broker, req, ctx.version).bytes >= req.minBytes || seen > 1000) finish()
+      const probe = new ReadLease()
+      const enough = read(broker, req, ctx.version, probe).bytes >= req.minBytes
+      probe.release()
+      if (enough || seen > 1000) finish()
     })
     const timer = broker.clock.schedule(req.maxWaitMs, finish)
     void ctx.connection.closed.then(finish)
@@ -109,11 +113,15 @@ export default defineHandler({
     const { broker, version } = ctx
     if (version >= 7 && req.sessionId !== 0) throw new KafkaError('FETCH_SESSION_ID_NOT_FOUND', `fetch session ${req.sessionId} is unknown (sessions are not kept)`)
     if (version >= 7 && req.sessionEpoch > 0) throw new KafkaError('INVALID_FETCH_SESSION_EPOCH', `epoch ${req.sessionEpoch} without a session`)
-    let result = read(broker, req, version)
+    // The records in the response are views of the lease's buffers until the socket has them.
+    const lease = new ReadLease()
+    let result = read(broker, req, version, lease)
     if (req.maxWaitMs > 0 && result.bytes < req.minBytes && result.keys.length > 0) {
+      lease.release()
       await waitForData(ctx, req, result.keys)
-      result = read(broker, req, version)
+      result = read(broker, req, version, lease)
     }
+    ctx.afterResponse?.(() => lease.release())
     return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: result.topics }
   },
   errorResponse: (req, errorCode) => ({

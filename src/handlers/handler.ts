@@ -11,6 +11,9 @@ export interface RequestContext {
   readonly header: RequestHeader
   readonly version: number
   readonly connection: ConnectionInfo
+  // Runs `fn` once the response has been handed to the socket, so that buffers the response
+  // points into can be reused. Not run when the connection closes first.
+  readonly afterResponse?: (fn: () => void) => void
 }
 
 export interface ConnectionInfo {

@@ -6,6 +6,7 @@
 import path from 'node:path'
 import { HEADER_SIZE, metaAt } from './batches.js'
 import { Segment, segmentName } from './segment.js'
+import type { ReadLease } from './read-pool.js'
 import type { Storage } from './storage.js'
 import { LogError, type BatchMeta, type LogConfig } from './types.js'
 import { TxnIndex, type AbortedTxn } from './txn-index.js'
@@ -229,15 +230,16 @@ export class PartitionLog {
   }
 
   // Whole batches from the one holding `offset`, none starting at or after `endOffset` (the last
-  // stable offset for read_committed reads).
-  read(offset: number, maxBytes: number, minOneBatch: boolean, endOffset = this.logEndOffset): Buffer | null {
+  // stable offset for read_committed reads). With a lease, the bytes may live in its reused
+  // buffers and are valid until it is released.
+  read(offset: number, maxBytes: number, minOneBatch: boolean, endOffset = this.logEndOffset, lease?: ReadLease): Buffer | null {
     if (offset < this.logStartOffset || offset > this.logEndOffset) {
       throw new LogError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${this.logStartOffset}, ${this.logEndOffset}]`)
     }
     if (offset >= endOffset) return null
     for (let i = this.segmentIndexFor(offset); i < this.segments.length; i++) {
       if (this.segments[i]!.baseOffset >= endOffset) return null
-      const data = this.segments[i]!.read(offset, maxBytes, minOneBatch, endOffset)
+      const data = this.segments[i]!.read(offset, maxBytes, minOneBatch, endOffset, lease)
       if (data) return data
     }
     return null

@@ -6,6 +6,7 @@
 
 import { HEADER_SIZE, metaAt, scanFile } from './batches.js'
 import type { ByteFile } from './storage.js'
+import type { ReadLease } from './read-pool.js'
 import type { BatchMeta } from './types.js'
 
 const OFFSET_ENTRY = 8
@@ -66,6 +67,12 @@ class Entries {
 
 // Entries held in memory: one in SAMPLE, plus the last.
 const SAMPLE = 32
+
+// Fetch reads: headers are located through one shared scratch buffer (a little more than the
+// default index.interval.bytes), and one partition's reply is capped.
+const LOCATE_CHUNK = 8 * 1024
+let locateScratch: Buffer | null = null
+const MAX_READ = 64 * 1024 * 1024
 
 // A segment's index as lookups see it: one entry in SAMPLE is kept in memory and the block after
 // it is read back from the index file (entry i lies at i × entry size), so memory is about
@@ -320,42 +327,44 @@ export class Segment {
 
   // Whole batches from the one holding `offset`, at most maxBytes of them, except that with
   // minOneBatch the first batch is returned even when larger (KIP-74); none from `endOffset` on.
-  read(offset: number, maxBytes: number, minOneBatch: boolean, endOffset = Number.MAX_SAFE_INTEGER): Buffer | null {
+  // One copy of the bytes returned: the first batch is found by its header alone, then exactly
+  // the range from it is read (a reply holds at most 64 MiB per partition).
+  read(offset: number, maxBytes: number, minOneBatch: boolean, endOffset = Number.MAX_SAFE_INTEGER, lease?: ReadLease): Buffer | null {
+    const start = this.locate(offset)
+    if (start < 0) return null
+    const limit = Math.min(maxBytes, MAX_READ)
+    const window = this.log.read(start, limit + HEADER_SIZE, lease)
+    let end = 0
+    while (end + HEADER_SIZE <= window.length) {
+      if (Number(window.readBigInt64BE(end)) >= endOffset) break
+      const size = 12 + window.readInt32BE(end + 8)
+      if (end + size > limit || end + size > window.length) {
+        if (end > 0 || size <= limit) break
+        // A first batch larger than the limit.
+        return minOneBatch ? this.log.read(start, size, lease) : null
+      }
+      end += size
+    }
+    return end === 0 ? null : window.subarray(0, end)
+  }
+
+  // File position of the first batch whose last offset is at least `offset`, or -1. Reads
+  // headers only: the index leads to within index.interval.bytes, usually one small read.
+  private locate(offset: number): number {
     let pos = this.positionFor(offset)
     const fileSize = this.log.size
-    let window: Buffer = Buffer.alloc(0)
-    let windowStart = pos
-    let start = -1
-    let end = -1
+    locateScratch ??= Buffer.allocUnsafeSlow(LOCATE_CHUNK)
+    const head = locateScratch
     while (pos + HEADER_SIZE <= fileSize) {
-      if (pos + HEADER_SIZE > windowStart + window.length) {
-        window = this.log.read(pos, Math.max(64 * 1024, Math.min(maxBytes, 64 * 1024 * 1024) + HEADER_SIZE))
-        windowStart = pos
+      const n = this.log.readInto(head, pos)
+      let at = 0
+      while (at + HEADER_SIZE <= n) {
+        if (Number(head.readBigInt64BE(at)) + head.readInt32BE(at + 23) >= offset) return pos + at
+        at += 12 + head.readInt32BE(at + 8)
       }
-      const at = pos - windowStart
-      const size = 12 + window.readInt32BE(at + 8)
-      const baseOffset = Number(window.readBigInt64BE(at))
-      if (baseOffset >= endOffset) break
-      const lastOffset = baseOffset + window.readInt32BE(at + 23)
-      if (start < 0) {
-        if (lastOffset < offset) {
-          pos += size
-          continue
-        }
-        if (size > maxBytes && !minOneBatch) return null
-        start = pos
-      } else if (pos + size - start > maxBytes) {
-        break
-      }
-      end = pos + size
-      pos = end
-      if (end - start >= maxBytes) break
+      pos += at
     }
-    if (start < 0) return null
-    // The window may have moved on past the first batch while scanning: slice only when it holds
-    // the whole range.
-    if (start >= windowStart && end <= windowStart + window.length) return window.subarray(start - windowStart, end - windowStart)
-    return this.log.read(start, end - start)
+    return -1
   }
 
   // The batches that may hold the first record with timestamp >= target, from the time index

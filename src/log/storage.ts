@@ -4,13 +4,15 @@
 
 import fs from 'node:fs'
 import path from 'node:path'
+import type { ReadLease } from './read-pool.js'
 
 // An append-only byte file. `append` returns once the bytes are in the OS (they survive a killed
 // process); `flush` makes them durable across a machine crash.
 export interface ByteFile {
   readonly size: number
   append(chunks: readonly Buffer[]): void
-  read(position: number, length: number): Buffer
+  // With a lease, a file that has to copy (on disk) copies into the lease's reused memory.
+  read(position: number, length: number, lease?: ReadLease): Buffer
   // Copies bytes from `position` into `target` (as many as fit and exist); returns how many.
   // For scans that go through a file piece by piece without allocating for each piece.
   readInto(target: Buffer, position: number): number
@@ -50,9 +52,9 @@ class DiskFile implements ByteFile {
     }
     this.size += total
   }
-  read(position: number, length: number): Buffer {
+  read(position: number, length: number, lease?: ReadLease): Buffer {
     const len = Math.max(0, Math.min(length, this.size - position))
-    const buf = Buffer.allocUnsafe(len)
+    const buf = lease ? lease.alloc(len) : Buffer.allocUnsafe(len)
     let got = 0
     while (got < len) {
       const n = fs.readSync(this.fd, buf, got, len - got, position + got)

@@ -23,6 +23,7 @@ export interface ConnectionOptions {
 interface Slot {
   ready: boolean
   chunks: Buffer[] | null
+  after: (() => void) | null // see RequestContext.afterResponse
 }
 
 // Past this many requests awaiting their response, stop reading until some are answered.
@@ -126,10 +127,14 @@ export class Connection implements ConnectionInfo {
       if (err instanceof ProtocolError) return this.fail(`malformed ${handler.api.name} v${peek.apiVersion} request: ${err.message}`, peek)
       throw err
     }
-    const slot: Slot = { ready: false, chunks: null }
+    const slot: Slot = { ready: false, chunks: null, after: null }
     this.queue.push(slot)
     if (this.queue.length >= MAX_IN_FLIGHT) this.socket.pause()
-    const ctx: RequestContext = { broker: this.o.broker, header, version: peek.apiVersion, connection: this }
+    const afterResponse = (fn: () => void) => {
+      const prev = slot.after
+      slot.after = prev ? () => (prev(), fn()) : fn
+    }
+    const ctx: RequestContext = { broker: this.o.broker, header, version: peek.apiVersion, connection: this, afterResponse }
     const respond = (res: unknown) => {
       if (res === null) {
         slot.chunks = null
@@ -173,7 +178,7 @@ export class Connection implements ConnectionInfo {
   }
 
   private respondRaw(correlationId: number, version: number, body: object): void {
-    const slot: Slot = { ready: true, chunks: null }
+    const slot: Slot = { ready: true, chunks: null, after: null }
     const w = new Writer(64)
     const patch = w.reserve(4)
     writeResponseHeader(w, correlationId, false)
@@ -190,10 +195,18 @@ export class Connection implements ConnectionInfo {
     let wrote = false
     while (this.queue.length > 0 && this.queue[0]!.ready) {
       const slot = this.queue.shift()!
-      if (!slot.chunks) continue
+      if (!slot.chunks) {
+        slot.after?.()
+        continue
+      }
       if (!wrote) this.socket.cork()
       wrote = true
-      for (const c of slot.chunks) this.socket.write(c)
+      const last = slot.chunks.length - 1
+      for (let i = 0; i < last; i++) this.socket.write(slot.chunks[i]!)
+      // The callback comes once the kernel has the bytes (or the write failed and never will).
+      const after = slot.after
+      if (after) this.socket.write(slot.chunks[last]!, () => after())
+      else this.socket.write(slot.chunks[last]!)
     }
     if (wrote) this.socket.uncork()
     if (this.queue.length === 0 && this.onIdle) {
