@@ -156,6 +156,31 @@ describe('administration', () => {
 })
 
 describe('durability', () => {
+  it('replays only the last commit of each key, in log order with deletions', async () => {
+    const dir = tempDir('rivulet-groups-')
+    dirs.push(dir)
+    clock = new ManualClock()
+    await start({ dataDir: dir })
+    for (let i = 1; i <= 300; i++) commit('busy', {}, i)
+    commit('gone-then-back', {}, 7)
+    deleteGroup(g, 'gone-then-back')
+    commit('gone-then-back', {}, 9)
+    commit('gone', {}, 3)
+    deleteGroup(g, 'gone')
+    commit('offset-deleted', {}, 4)
+    deleteOffsets(g, 'offset-deleted', [{ name: 't', partitions: [0] }])
+    const replayed = [...b.broker.groups.store.replay()]
+    // 300 commits of one key come back as one; every deletion stays.
+    expect(replayed.filter((r) => r.kind === 'offset' && r.group === 'busy')).toHaveLength(1)
+    await b.stop()
+
+    await start({ dataDir: dir })
+    expect(fetched('busy').committedOffset).toBe(300)
+    expect(fetched('gone-then-back').committedOffset).toBe(9)
+    expect(g.group('gone')).toBeUndefined()
+    expect(fetched('offset-deleted').committedOffset).toBe(-1)
+  })
+
   it('keeps offsets and group members across a restart on the same data directory', async () => {
     const dir = tempDir('rivulet-groups-')
     dirs.push(dir)
