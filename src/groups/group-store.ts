@@ -5,6 +5,7 @@
 import { buildBatch, CONTROL_FLAG_MASK, ControlRecordType, decodeBatchRecords, readControlRecord, TRANSACTIONAL_FLAG_MASK, type Record } from '../../protocol/record-batch.js'
 import { decodeGroupRecord, groupRecord, offsetRecord, type GroupRecord, type GroupValue, type OffsetValue } from '../../protocol/group-records.js'
 import type { Broker } from '../broker.js'
+import { int64At } from '../log/batches.js'
 import type { PartitionLog } from '../log/partition-log.js'
 import type { Group } from './group.js'
 
@@ -127,11 +128,11 @@ export class GroupStore {
         const size = 12 + data.readInt32BE(at + 8)
         const batch = data.subarray(at, at + size)
         const attributes = batch.readInt16BE(21)
-        const producerId = (attributes & TRANSACTIONAL_FLAG_MASK) !== 0 ? Number(batch.readBigInt64BE(43)) : -1
+        const producerId = (attributes & TRANSACTIONAL_FLAG_MASK) !== 0 ? int64At(batch, 43) : -1
         for (const record of decodeBatchRecords(batch)) {
           if (record.offset >= offset && record.key !== null) yield { record, attributes, producerId }
         }
-        offset = Number(data.readBigInt64BE(at)) + data.readInt32BE(at + 23) + 1
+        offset = int64At(data, at) + data.readInt32BE(at + 23) + 1
         at += size
       }
     }

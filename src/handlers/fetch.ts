@@ -13,6 +13,7 @@ import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { PartitionLog } from '../log/partition-log.js'
+import { int64At } from '../log/batches.js'
 import { ReadLease } from '../log/read-pool.js'
 import { LogError } from '../log/types.js'
 import { defineHandler, type RequestContext } from './handler.js'
@@ -34,7 +35,7 @@ function abortedIn(log: PartitionLog, fetchOffset: number, records: Buffer | nul
   let at = 0
   let end = fetchOffset
   while (at + 61 <= records.length) {
-    end = Number(records.readBigInt64BE(at)) + records.readInt32BE(at + 23) + 1
+    end = int64At(records, at) + records.readInt32BE(at + 23) + 1
     at += 12 + records.readInt32BE(at + 8)
   }
   return log.abortedTransactions(fetchOffset, end).map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) }))

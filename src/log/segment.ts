@@ -4,7 +4,7 @@
 // (timestamp i64 → relative offset i32, timestamps non-decreasing). Kafka's own layout, so
 // kafka-dump-log reads our segments. Mutated only by the PartitionLog that owns it.
 
-import { HEADER_SIZE, metaAt, scanFile } from './batches.js'
+import { HEADER_SIZE, int64At, metaAt, scanFile } from './batches.js'
 import type { ByteFile } from './storage.js'
 import type { ReadLease } from './read-pool.js'
 import type { BatchMeta } from './types.js'
@@ -152,7 +152,7 @@ export class Segment {
     this.nextOffset = baseOffset
     this.createdMs = nowMs
     this.offsets = new SparseIndex(index, OFFSET_ENTRY, (b, at) => b.readInt32BE(at), (b, at) => b.readInt32BE(at + 4))
-    this.times = new SparseIndex(timeIndex, TIME_ENTRY, (b, at) => Number(b.readBigInt64BE(at)), (b, at) => b.readInt32BE(at + 8))
+    this.times = new SparseIndex(timeIndex, TIME_ENTRY, (b, at) => int64At(b, at), (b, at) => b.readInt32BE(at + 8))
   }
 
   get size(): number {
@@ -220,7 +220,7 @@ export class Segment {
     if (this.index.size % OFFSET_ENTRY !== 0 || this.timeIndex.size % TIME_ENTRY !== 0) return false
     if (this.log.size === 0 || this.timeIndex.size === 0) return false
     const last = this.timeIndex.read(this.timeIndex.size - TIME_ENTRY, TIME_ENTRY)
-    this.maxTimestamp = Number(last.readBigInt64BE(0))
+    this.maxTimestamp = int64At(last, 0)
     this.offsetOfMaxTimestamp = this.baseOffset + last.readInt32BE(8)
     this.nextOffset = nextBaseOffset
     this.lazy = true
@@ -254,7 +254,7 @@ export class Segment {
     }
     for (const tix of chunks(this.timeIndex)) {
       for (let at = 0; at < tix.length; at += TIME_ENTRY) {
-        const ts = Number(tix.readBigInt64BE(at))
+        const ts = int64At(tix, at)
         const rel = tix.readInt32BE(at + 8)
         this.times.push(ts, rel)
         if (ts > this.maxTimestamp) {
@@ -336,7 +336,7 @@ export class Segment {
     const window = this.log.read(start, limit + HEADER_SIZE, lease)
     let end = 0
     while (end + HEADER_SIZE <= window.length) {
-      if (Number(window.readBigInt64BE(end)) >= endOffset) break
+      if (int64At(window, end) >= endOffset) break
       const size = 12 + window.readInt32BE(end + 8)
       if (end + size > limit || end + size > window.length) {
         if (end > 0 || size <= limit) break
@@ -359,7 +359,7 @@ export class Segment {
       const n = this.log.readInto(head, pos)
       let at = 0
       while (at + HEADER_SIZE <= n) {
-        if (Number(head.readBigInt64BE(at)) + head.readInt32BE(at + 23) >= offset) return pos + at
+        if (int64At(head, at) + head.readInt32BE(at + 23) >= offset) return pos + at
         at += 12 + head.readInt32BE(at + 8)
       }
       pos += at
