@@ -375,8 +375,8 @@ async function session(brokerName, rep, ckjsOk) {
       s.restartMs = Math.round(ms);
       await sleep(P.settleMs);
       memory(b, rep, 'idle after restart on the stored data');
-      // Start-up garbage grows V8's young generation; V8's memory reducer gives it back once the
-      // process has been idle for some seconds. The target is judged on the sample above.
+      // Start-up grows V8's young generation, which V8's memory reducer may give back after some
+      // seconds idle (it needs a full GC to have run first). The target is judged on the sample above.
       await sleep(P.settledMs);
       memory(b, rep, `the same, ${P.settledMs / 1000} s later`);
     }

@@ -378,7 +378,7 @@ export function writeReport(data, { benchDir, resultsDir }) {
   else {
   md.push('## 7. Memory (RSS)\n');
   md.push(memorySection(a));
-  md.push('VmRSS of the broker process from /proc/<pid>/status (for Kafka the java process, heap -Xmx1g -Xms256m), sampled after each phase. "Peak" is VmHWM since the process started. "Idle after restart" stops Rivulet after the produce, consume and latency workloads and starts it again on the same data directory (before the 1,000-partition topic is created, so it compares RSS against the data stored rather than the partition count), sampled 3 s after the restart (the target is judged on this sample) and again 20 s later, once V8 has given back the young generation that start-up grew; Kafka is not restarted.\n');
+  md.push('VmRSS of the broker process from /proc/<pid>/status (for Kafka the java process, heap -Xmx1g -Xms256m), sampled after each phase. "Peak" is VmHWM since the process started. "Idle after restart" stops Rivulet after the produce, consume and latency workloads and starts it again on the same data directory (before the 1,000-partition topic is created, so it compares RSS against the data stored rather than the partition count), sampled 3 s after the restart (the target is judged on this sample) and again 20 s later (V8 may have given back by then the young generation that start-up grew); Kafka is not restarted.\n');
   }
   if (!ran.has('scale')) skipped('8. Scale');
   else {
