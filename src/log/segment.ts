@@ -27,15 +27,20 @@ export function segmentName(baseOffset: number): string {
   return String(baseOffset).padStart(20, '0')
 }
 
+// Shared by every empty index: most segments of a small partition never get an entry, and four
+// typed arrays per segment cost about 1 KiB of memory each for nothing.
+const NO_KEYS = new Float64Array(0)
+const NO_VALUES = new Int32Array(0)
+
 class Entries {
-  keys: Float64Array = new Float64Array(16)
-  values: Int32Array = new Int32Array(16)
+  keys: Float64Array = NO_KEYS
+  values: Int32Array = NO_VALUES
   count = 0
   push(key: number, value: number): void {
     if (this.count === this.keys.length) {
-      const k = new Float64Array(this.count * 2)
+      const k = new Float64Array(Math.max(16, this.count * 2))
       k.set(this.keys)
-      const v = new Int32Array(this.count * 2)
+      const v = new Int32Array(Math.max(16, this.count * 2))
       v.set(this.values)
       this.keys = k
       this.values = v
