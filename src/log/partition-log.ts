@@ -4,7 +4,7 @@
 // bytes are in the OS.
 
 import path from 'node:path'
-import { HEADER_SIZE, metaAt } from './batches.js'
+import { HEADER_SIZE, int64At, metaAt } from './batches.js'
 import { Segment, segmentName } from './segment.js'
 import type { ReadLease } from './read-pool.js'
 import type { Storage } from './storage.js'
@@ -12,7 +12,7 @@ import { LogError, type BatchMeta, type LogConfig } from './types.js'
 import { TxnIndex, type AbortedTxn } from './txn-index.js'
 import { ProducerStateTable, type ProducerCheck } from '../producers/producer-state.js'
 import { crc32c } from '../../protocol/crc32c.js'
-import { buildControlBatch, ControlRecordType, decodeBatchRecords, readControlRecord } from '../../protocol/record-batch.js'
+import { buildControlBatch, ControlRecordType, decodeBatchRecords, readControlRecord, TRANSACTIONAL_FLAG_MASK, type Record } from '../../protocol/record-batch.js'
 
 const INT32_MAX = 2147483647
 const PRODUCER_STATE_FILE = 'producer-state.json'
@@ -243,6 +243,28 @@ export class PartitionLog {
       if (data) return data
     }
     return null
+  }
+
+  // Every keyed record from the log start, oldest first, with its batch's attributes and producer
+  // id: what the coordinators rebuild their state from (`__consumer_offsets`, `__transaction_state`).
+  *keyedRecords(): Generator<{ record: Record; attributes: number; producerId: number }> {
+    let offset = this.logStartOffset
+    while (offset < this.logEndOffset) {
+      const data = this.read(offset, 1 << 20, true)
+      if (!data) break
+      let at = 0
+      while (at + 12 <= data.length) {
+        const size = 12 + data.readInt32BE(at + 8)
+        const batch = data.subarray(at, at + size)
+        const attributes = batch.readInt16BE(21)
+        const producerId = (attributes & TRANSACTIONAL_FLAG_MASK) !== 0 ? int64At(batch, 43) : -1
+        for (const record of decodeBatchRecords(batch)) {
+          if (record.offset >= offset && record.key !== null) yield { record, attributes, producerId }
+        }
+        offset = int64At(data, at) + data.readInt32BE(at + 23) + 1
+        at += size
+      }
+    }
   }
 
   private segmentIndexFor(offset: number): number {

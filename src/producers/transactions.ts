@@ -17,7 +17,7 @@
 
 import { TxnStatus, txnRecord, decodeTxnRecord, txnStatusName, type TxnLogValue, type TxnStatusName } from '../../protocol/txn-records.js'
 import type { ErrorName } from '../../protocol/errors.js'
-import { buildBatch, decodeBatchRecords } from '../../protocol/record-batch.js'
+import { buildBatch } from '../../protocol/record-batch.js'
 import type { Broker } from '../broker.js'
 import type { Timer } from '../clock.js'
 import type { PartitionLog } from '../log/partition-log.js'
@@ -119,29 +119,19 @@ export class TransactionCoordinator {
     if (t) {
       for (let p = 0; p < t.partitions; p++) {
         const log = this.broker.partition(TRANSACTION_STATE_TOPIC, p)!
-        for (let offset = log.logStartOffset; offset < log.logEndOffset; ) {
-          const data = log.read(offset, 1 << 20, true)
-          if (!data) break
-          for (let at = 0; at + 12 <= data.length; ) {
-            const size = 12 + data.readInt32BE(at + 8)
-            for (const r of decodeBatchRecords(data.subarray(at, at + size))) {
-              if (r.offset < offset || r.key === null) continue
-              let record: ReturnType<typeof decodeTxnRecord>
-              let meta: TxnMetadata | null
-              try {
-                record = decodeTxnRecord(r.key, r.value)
-                meta = record.value === null ? null : fromLog(record.transactionalId, record.value)
-              } catch (err) {
-                // Not a record this version understands (a newer schema): skip it rather than refuse to start.
-                this.broker.logger.warn({ err, partition: p, offset: r.offset }, 'skipping an unreadable __transaction_state record')
-                continue
-              }
-              if (meta === null) this.txns.delete(record.transactionalId)
-              else this.txns.set(record.transactionalId, meta)
-            }
-            offset = Number(data.readBigInt64BE(at)) + data.readInt32BE(at + 23) + 1
-            at += size
+        for (const { record: r } of log.keyedRecords()) {
+          let record: ReturnType<typeof decodeTxnRecord>
+          let meta: TxnMetadata | null
+          try {
+            record = decodeTxnRecord(r.key!, r.value)
+            meta = record.value === null ? null : fromLog(record.transactionalId, record.value)
+          } catch (err) {
+            // Not a record this version understands (a newer schema): skip it rather than refuse to start.
+            this.broker.logger.warn({ err, partition: p, offset: r.offset }, 'skipping an unreadable __transaction_state record')
+            continue
           }
+          if (meta === null) this.txns.delete(record.transactionalId)
+          else this.txns.set(record.transactionalId, meta)
         }
       }
     }
