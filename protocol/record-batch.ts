@@ -358,28 +358,44 @@ export interface DecodeOptions extends DecompressOptions {
   verifyCrc?: boolean
 }
 
+// Checks the header of the batch at buf[pos]: its size fits in buf, magic 2 and (unless told not
+// to) its CRC. Returns the batch's size.
+function checkBatch(buf: Buffer, pos: number, opts: DecodeOptions): number {
+  const present = buf.length - pos
+  if (present < RECORD_BATCH_OVERHEAD) throw new RecordDecodeError('CORRUPT_MESSAGE', `batch of ${present} bytes is shorter than its header`)
+  const size = getBatchSize(buf, pos)
+  if (size < RECORD_BATCH_OVERHEAD || size > present) throw new RecordDecodeError('CORRUPT_MESSAGE', `batch declares ${size} bytes, ${present} present`)
+  if (getMagic(buf, pos) !== MAGIC_V2) throw new RecordDecodeError('CORRUPT_MESSAGE', `unexpected magic ${getMagic(buf, pos)}`)
+  if (opts.verifyCrc !== false && getCrc(buf, pos) !== computeCrc(buf, pos)) throw new RecordDecodeError('CORRUPT_MESSAGE', 'CRC mismatch')
+  return size
+}
+
+function decompressRecords(compression: number, data: Buffer, opts: DecodeOptions): Buffer {
+  try {
+    return decompress(compression, data, opts)
+  } catch (err) {
+    const unsupported = err instanceof CompressionError && (err.code === 'UNKNOWN_CODEC' || err.code === 'CODEC_UNAVAILABLE')
+    throw new RecordDecodeError(unsupported ? 'UNSUPPORTED_COMPRESSION_TYPE' : 'CORRUPT_MESSAGE', (err as Error).message, { cause: err })
+  }
+}
+
+// The records section of the batch at batch[0], checked and decompressed.
+function recordBytes(batch: Buffer, opts: DecodeOptions): Buffer {
+  const size = checkBatch(batch, 0, opts)
+  const data = batch.subarray(RECORDS_OFFSET, size)
+  const compression = getCompression(batch, 0)
+  return compression === Compression.none ? data : decompressRecords(compression, data, opts)
+}
+
 /**
  * Decodes every record of the batch that starts at batch[0]. LogAppendTime batches report
  * MaxTimestamp for every record, as Kafka's DefaultRecordBatch does.
  */
 export function decodeBatchRecords(batch: Buffer, opts: DecodeOptions = {}): Record[] {
-  if (batch.length < RECORD_BATCH_OVERHEAD) throw new RecordDecodeError('CORRUPT_MESSAGE', `batch of ${batch.length} bytes is shorter than its header`)
-  const size = getBatchSize(batch, 0)
-  if (size < RECORD_BATCH_OVERHEAD || size > batch.length) throw new RecordDecodeError('CORRUPT_MESSAGE', `batch declares ${size} bytes, ${batch.length} present`)
-  if (getMagic(batch, 0) !== MAGIC_V2) throw new RecordDecodeError('CORRUPT_MESSAGE', `unexpected magic ${getMagic(batch, 0)}`)
-  if (opts.verifyCrc !== false && getCrc(batch, 0) !== computeCrc(batch, 0)) throw new RecordDecodeError('CORRUPT_MESSAGE', 'CRC mismatch')
+  const data = recordBytes(batch, opts)
   const info = readBatchInfo(batch, 0)
   if (Number.isNaN(info.baseOffset) || Number.isNaN(info.baseTimestamp) || Number.isNaN(info.maxTimestamp)) {
     throw new RecordDecodeError('INVALID_RECORD', 'batch offsets or timestamps are beyond 2^53')
-  }
-  let data = batch.subarray(RECORDS_OFFSET, size)
-  if (info.compression !== Compression.none) {
-    try {
-      data = decompress(info.compression, data, opts)
-    } catch (err) {
-      const unsupported = err instanceof CompressionError && (err.code === 'UNKNOWN_CODEC' || err.code === 'CODEC_UNAVAILABLE')
-      throw new RecordDecodeError(unsupported ? 'UNSUPPORTED_COMPRESSION_TYPE' : 'CORRUPT_MESSAGE', (err as Error).message, { cause: err })
-    }
   }
   const records: Record[] = []
   const r = new ByteReader(data)
@@ -419,6 +435,85 @@ function decodeRecord(outer: ByteReader, info: BatchInfo): Record {
   if (r.remaining !== 0) throw new RangeError(`record length ${len} does not match its fields`)
   const timestamp = info.timestampType === TimestampType.LogAppendTime ? info.maxTimestamp : info.baseTimestamp + timestampDelta
   return { offset: info.baseOffset + offsetDelta, timestamp, key, value, headers }
+}
+
+/**
+ * The records of a batch as positions rather than objects, for the start-up replay of the
+ * internal topics, which skips most records unread. One walker serves batch after batch: reset()
+ * moves it to a batch, each next() to that batch's following record, setting its offset and the
+ * spans of its key and value (length -1 for null); headers are skipped. key() and value() are
+ * views into the batch's buffer (or its decompressed copy). Throws RecordDecodeError as
+ * decodeBatchRecords does.
+ */
+export class RecordSpans {
+  attributes = 0
+  /** The batch's producer id when it is transactional, else -1. */
+  producerId = NO_PRODUCER_ID
+  offset = -1
+  keyStart = 0
+  keyLength = -1
+  valueStart = 0
+  valueLength = -1
+  private readonly r = new ByteReader(Buffer.alloc(0))
+  private baseOffset = 0
+  private left = 0
+
+  /** Positions the walker before the first record of the batch at buf[pos]; returns the batch's size. */
+  reset(buf: Buffer, pos = 0, opts: DecodeOptions = {}): number {
+    const size = checkBatch(buf, pos, opts)
+    const compression = getCompression(buf, pos)
+    if (compression === Compression.none) this.r.reset(buf, pos + RECORDS_OFFSET, pos + size)
+    else this.r.reset(decompressRecords(compression, buf.subarray(pos + RECORDS_OFFSET, pos + size), opts))
+    this.attributes = getAttributes(buf, pos)
+    this.producerId = (this.attributes & TRANSACTIONAL_FLAG_MASK) !== 0 ? readInt64(buf, pos + PRODUCER_ID_OFFSET) : NO_PRODUCER_ID
+    this.baseOffset = readInt64(buf, pos + BASE_OFFSET_OFFSET)
+    this.left = getRecordCount(buf, pos)
+    this.offset = -1
+    return size
+  }
+
+  next(): boolean {
+    const r = this.r
+    if (this.left === 0) {
+      if (r.remaining !== 0) throw new RecordDecodeError('INVALID_RECORD', 'Incorrect declared batch size, records still remaining in file')
+      return false
+    }
+    this.left--
+    try {
+      const len = r.varint()
+      if (len < 0 || len > r.remaining) throw new RangeError(`record length ${len} with ${r.remaining} bytes left`)
+      const end = r.pos + len
+      r.int8() // attributes
+      r.varlong() // timestamp delta
+      this.offset = this.baseOffset + r.varint()
+      this.keyLength = r.varint()
+      if (this.keyLength < -1) throw new RangeError(`invalid key length ${this.keyLength}`)
+      this.keyStart = r.pos
+      if (this.keyLength > 0) r.pos += this.keyLength
+      this.valueLength = r.varint()
+      if (this.valueLength < -1) throw new RangeError(`invalid value length ${this.valueLength}`)
+      this.valueStart = r.pos
+      if (this.valueLength > 0) r.pos += this.valueLength
+      if (r.pos > end) throw new RangeError(`record fields overrun its length ${len}`)
+      r.pos = end
+    } catch (err) {
+      throw new RecordDecodeError('INVALID_RECORD', `Found invalid record structure: ${(err as Error).message}`, { cause: err })
+    }
+    return true
+  }
+
+  key(): Buffer | null {
+    return this.keyLength < 0 ? null : this.r.buf.subarray(this.keyStart, this.keyStart + this.keyLength)
+  }
+
+  value(): Buffer | null {
+    return this.valueLength < 0 ? null : this.r.buf.subarray(this.valueStart, this.valueStart + this.valueLength)
+  }
+
+  /** The key's bytes as a latin1 string: a map key for "the last record of this key". */
+  keyString(): string {
+    return this.r.buf.toString('latin1', this.keyStart, this.keyStart + Math.max(0, this.keyLength))
+  }
 }
 
 export interface BuildRecord {
@@ -540,7 +635,7 @@ export function buildControlBatch(opts: ControlBatchOptions): Buffer {
 }
 
 /** Reads a control record's key (and, for markers, value); null when it is not one we know. */
-export function readControlRecord(record: Record): { type: number; coordinatorEpoch: number } | null {
+export function readControlRecord(record: Pick<Record, 'key' | 'value'>): { type: number; coordinatorEpoch: number } | null {
   const { key, value } = record
   if (key === null || key.length < 4 || key.readInt16BE(0) < 0) return null
   const type = key.readInt16BE(2)

@@ -8,11 +8,18 @@ const TWO_POW_53 = 2 ** 53
 export class ByteReader {
   pos: number
   constructor(
-    readonly buf: Buffer,
+    public buf: Buffer,
     start = 0,
-    readonly end = buf.length,
+    public end = buf.length,
   ) {
     this.pos = start
+  }
+
+  /** Points the reader at buf[start, end), so one reader can serve many buffers. */
+  reset(buf: Buffer, start = 0, end = buf.length): void {
+    this.buf = buf
+    this.pos = start
+    this.end = end
   }
 
   get remaining(): number {

@@ -336,7 +336,7 @@ export function expireOffsets(c: GroupCoordinator): number {
 
 export function loadGroups(c: GroupCoordinator): void {
   const metadata = new Map<string, GroupValue | null>()
-  for (const rec of c.store.replay()) {
+  c.store.replay((rec) => {
     if (rec.kind === 'marker') {
       completeTxnOffsets(c, rec.partition, rec.producerId, rec.commit)
     } else if (rec.kind === 'offset') {
@@ -358,7 +358,7 @@ export function loadGroups(c: GroupCoordinator): void {
         if (g) g.offsets.clear()
       }
     }
-  }
+  })
   const now = c.broker.clock.now()
   for (const [groupId, value] of metadata) {
     if (value === null) {

@@ -6,16 +6,19 @@
 import path from 'node:path'
 import { HEADER_SIZE, int64At, metaAt } from './batches.js'
 import { Segment, segmentName } from './segment.js'
-import type { ReadLease } from './read-pool.js'
+import { ReadLease } from './read-pool.js'
 import type { Storage } from './storage.js'
 import { LogError, type BatchMeta, type LogConfig } from './types.js'
 import { TxnIndex, type AbortedTxn } from './txn-index.js'
 import { ProducerStateTable, type ProducerCheck } from '../producers/producer-state.js'
 import { crc32c } from '../../protocol/crc32c.js'
-import { buildControlBatch, ControlRecordType, decodeBatchRecords, readControlRecord, TRANSACTIONAL_FLAG_MASK, type Record } from '../../protocol/record-batch.js'
+import { buildControlBatch, ControlRecordType, decodeBatchRecords, readControlRecord, RecordSpans } from '../../protocol/record-batch.js'
 
 const INT32_MAX = 2147483647
 const PRODUCER_STATE_FILE = 'producer-state.json'
+// How much of an internal topic's log keyedRecords() reads at a time (a larger batch is read whole).
+const REPLAY_CHUNK = 256 * 1024
+const NO_CRC = { verifyCrc: false } as const
 
 export interface AppendResult {
   baseOffset: number
@@ -245,25 +248,34 @@ export class PartitionLog {
     return null
   }
 
-  // Every keyed record from the log start, oldest first, with its batch's attributes and producer
-  // id: what the coordinators rebuild their state from (`__consumer_offsets`, `__transaction_state`).
-  *keyedRecords(): Generator<{ record: Record; attributes: number; producerId: number }> {
-    let offset = this.logStartOffset
-    while (offset < this.logEndOffset) {
-      const data = this.read(offset, 1 << 20, true)
-      if (!data) break
-      let at = 0
-      while (at + 12 <= data.length) {
-        const size = 12 + data.readInt32BE(at + 8)
-        const batch = data.subarray(at, at + size)
-        const attributes = batch.readInt16BE(21)
-        const producerId = (attributes & TRANSACTIONAL_FLAG_MASK) !== 0 ? int64At(batch, 43) : -1
-        for (const record of decodeBatchRecords(batch)) {
-          if (record.offset >= offset && record.key !== null) yield { record, attributes, producerId }
+  // Every keyed record from the log start, oldest first: what the coordinators rebuild their
+  // state from (`__consumer_offsets`, `__transaction_state`). visit() gets one RecordSpans,
+  // positioned on each record in turn (offset, key and value spans, the batch's attributes and
+  // transactional producer id). Nothing is decoded that the caller does not ask for, no object is
+  // made per record, and the log is read in chunks through one reused buffer: key() and value()
+  // views are valid only during the call, so a caller copies what it keeps.
+  keyedRecords(visit: (record: RecordSpans) => void): void {
+    const lease = new ReadLease()
+    const spans = new RecordSpans()
+    try {
+      let offset = this.logStartOffset
+      while (offset < this.logEndOffset) {
+        lease.release()
+        const data = this.read(offset, REPLAY_CHUNK, true, this.logEndOffset, lease)
+        if (!data) break
+        let at = 0
+        while (at + 12 <= data.length) {
+          // No CRC check, as Kafka's coordinator loader: recovery has checked what a crash could tear.
+          const size = spans.reset(data, at, NO_CRC)
+          while (spans.next()) {
+            if (spans.offset >= offset && spans.keyLength >= 0) visit(spans)
+          }
+          offset = int64At(data, at) + data.readInt32BE(at + 23) + 1
+          at += size
         }
-        offset = int64At(data, at) + data.readInt32BE(at + 23) + 1
-        at += size
       }
+    } finally {
+      lease.release()
     }
   }
 

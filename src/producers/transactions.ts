@@ -119,20 +119,20 @@ export class TransactionCoordinator {
     if (t) {
       for (let p = 0; p < t.partitions; p++) {
         const log = this.broker.partition(TRANSACTION_STATE_TOPIC, p)!
-        for (const { record: r } of log.keyedRecords()) {
+        log.keyedRecords((r) => {
           let record: ReturnType<typeof decodeTxnRecord>
           let meta: TxnMetadata | null
           try {
-            record = decodeTxnRecord(r.key!, r.value)
+            record = decodeTxnRecord(r.key()!, r.value()) // decodes to strings and numbers: keeps no view
             meta = record.value === null ? null : fromLog(record.transactionalId, record.value)
           } catch (err) {
             // Not a record this version understands (a newer schema): skip it rather than refuse to start.
             this.broker.logger.warn({ err, partition: p, offset: r.offset }, 'skipping an unreadable __transaction_state record')
-            continue
+            return
           }
           if (meta === null) this.txns.delete(record.transactionalId)
           else this.txns.set(record.transactionalId, meta)
-        }
+        })
       }
     }
     const legacy = this.broker.cluster.transactionalIds

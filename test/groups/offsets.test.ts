@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../protocol/errors.js'
 import { ManualClock } from '../../src/clock.js'
 import type { GroupCoordinator } from '../../src/groups/coordinator.js'
+import type { ReplayItem } from '../../src/groups/group-store.js'
 import { commitOffsets, deleteGroup, deleteOffsets, describeGroup, expireOffsets, fetchOffsets, listGroups, type OffsetCommitRequest } from '../../src/groups/offsets.js'
 import { startTestBroker, tempDir, type TestBroker } from '../helpers/broker.js'
 import { joinReq, settled, stableSolo, syncReq } from './helpers.js'
@@ -169,7 +170,8 @@ describe('durability', () => {
     deleteGroup(g, 'gone')
     commit('offset-deleted', {}, 4)
     deleteOffsets(g, 'offset-deleted', [{ name: 't', partitions: [0] }])
-    const replayed = [...b.broker.groups.store.replay()]
+    const replayed: ReplayItem[] = []
+    b.broker.groups.store.replay((r) => replayed.push(r))
     // 300 commits of one key come back as one; every deletion stays.
     expect(replayed.filter((r) => r.kind === 'offset' && r.group === 'busy')).toHaveLength(1)
     await b.stop()

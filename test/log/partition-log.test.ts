@@ -152,6 +152,35 @@ describe.each([
   })
 })
 
+describe('PartitionLog.keyedRecords (start-up replay of internal topics)', () => {
+  it('visits every keyed record from the log start in order, across read chunks and segments, with views valid during the visit', () => {
+    const log = open(disk(), { segmentBytes: 400 * 1024 })
+    // 1,200 batches of 3 records of ~1 KiB: several 256 KiB read chunks and three segments. Every
+    // third record has no key, and is skipped.
+    const expected: string[] = []
+    for (let b = 0; b < 1200; b++) {
+      const records = Array.from({ length: 3 }, (_, i) => {
+        const n = b * 3 + i
+        const key = i === 1 ? null : `key-${n}`
+        if (key !== null) expected.push(`${n}:${key}:${String(n).padEnd(1000, '#')}`)
+        return { key, value: String(n).padEnd(1000, '#'), timestamp: NOW }
+      })
+      log.append(buildBatch({ records }), 0, NOW)
+    }
+    expect(log.segmentCount).toBeGreaterThan(2)
+    const seen: string[] = []
+    log.keyedRecords((r) => { seen.push(`${r.offset}:${r.key()!.toString()}:${r.value()!.toString()}`) })
+    expect(seen).toEqual(expected)
+
+    log.deleteRecordsBefore(1501)
+    const after: number[] = []
+    log.keyedRecords((r) => { after.push(r.offset) })
+    expect(after[0]).toBe(1502) // 1501 is a keyless record in the batch that holds the new log start
+    expect(after.length).toBe(expected.filter((e) => Number(e.split(':')[0]) >= 1501).length)
+    log.close()
+  })
+})
+
 describe('PartitionLog recovery', () => {
   it('reopens a cleanly closed log from its indexes, offsets continuing', () => {
     const storage = disk()

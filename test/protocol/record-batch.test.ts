@@ -25,6 +25,7 @@ import {
   isTransactional,
   readControlRecord,
   RecordDecodeError,
+  RecordSpans,
   scanBatches,
   setBaseOffset,
   setLogAppendTime,
@@ -436,5 +437,65 @@ describe('decodeBatchRecords failures', () => {
     const notGzip = Buffer.concat([batch.subarray(0, RECORDS_OFFSET), Buffer.from('not gzip at all')])
     notGzip.writeInt32BE(notGzip.length - 12, 8)
     expect(() => decodeBatchRecords(withCrc(notGzip))).toThrow(expect.objectContaining({ code: 'CORRUPT_MESSAGE' }))
+  })
+})
+
+describe('RecordSpans (the start-up replay walker)', () => {
+  // What a walker reports for each record of the batch at buf[pos], as decoded values.
+  function walk(spans: RecordSpans, buf: Buffer, pos = 0): { size: number; records: { offset: number; key: string | null; value: string | null; keyString: string }[] } {
+    const size = spans.reset(buf, pos)
+    const records: { offset: number; key: string | null; value: string | null; keyString: string }[] = []
+    while (spans.next()) records.push({ offset: spans.offset, key: spans.key()?.toString() ?? null, value: spans.value()?.toString() ?? null, keyString: spans.keyString() })
+    return { size, records }
+  }
+
+  it('gives the offsets, keys and values decodeBatchRecords gives, for plain and compressed batches, one walker for all', () => {
+    const spans = new RecordSpans()
+    for (const compression of [Compression.none, Compression.gzip, Compression.snappy, Compression.lz4, Compression.zstd]) {
+      const batch = buildBatch({ baseOffset: 1000, records: toBuild(messages), compression })
+      const { size, records } = walk(spans, batch)
+      expect(size).toBe(batch.length)
+      expect(records).toEqual(decodeBatchRecords(batch).map((r) => ({ offset: r.offset, key: r.key?.toString() ?? null, value: r.value?.toString() ?? null, keyString: r.key?.toString('latin1') ?? '' })))
+      expect(records.map((r) => r.offset)).toEqual([1000, 1001, 1002, 1003])
+    }
+  })
+
+  it('walks batches in place inside a larger buffer and reports each batch\'s attributes and transactional producer id', () => {
+    const plain = buildBatch({ baseOffset: 5, records: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] })
+    const txn = buildBatch({ baseOffset: 7, records: [{ key: 'c', value: null }], producerId: 42, producerEpoch: 3, transactional: true })
+    const marker = buildControlBatch({ baseOffset: 8, producerId: 42, producerEpoch: 3, type: 'commit', coordinatorEpoch: 0 })
+    const buf = Buffer.concat([Buffer.from('junk'), plain, txn, marker])
+    const spans = new RecordSpans()
+    let at = 4
+    const seen: [number, number, string | null][] = []
+    while (at < buf.length) {
+      at += spans.reset(buf, at)
+      while (spans.next()) seen.push([spans.offset, spans.producerId, spans.value()?.toString() ?? null])
+    }
+    expect(seen.slice(0, 3)).toEqual([[5, -1, '1'], [6, -1, '2'], [7, 42, null]])
+    expect(seen[3]![0]).toBe(8)
+    expect(spans.producerId).toBe(42)
+    expect(readControlRecord({ key: spans.key(), value: spans.value() })?.type).toBe(1)
+  })
+
+  it('throws RecordDecodeError for truncations, a lying record count and a negative key length', () => {
+    const batch = buildBatch({ records: toBuild(messages) })
+    const spans = new RecordSpans()
+    const drain = (b: Buffer) => { spans.reset(b); while (spans.next()); }
+    for (let len = 0; len < batch.length; len += 7) expect(() => drain(batch.subarray(0, len))).toThrow(RecordDecodeError)
+    const moreClaimed = Buffer.from(batch)
+    moreClaimed.writeInt32BE(messages.length + 1, RECORD_COUNT_OFFSET)
+    expect(() => drain(withCrc(moreClaimed))).toThrow(expect.objectContaining({ code: 'INVALID_RECORD' }))
+    const fewerClaimed = Buffer.from(batch)
+    fewerClaimed.writeInt32BE(messages.length - 1, RECORD_COUNT_OFFSET)
+    expect(() => drain(withCrc(fewerClaimed))).toThrow(expect.objectContaining({ code: 'INVALID_RECORD' }))
+    // First record: length varint, attributes (1 byte), timestamp delta 0 and offset delta 0 (1 byte each), then the key length.
+    const badKey = Buffer.from(buildBatch({ records: [{ key: 'k', value: 'v' }] }))
+    badKey[RECORDS_OFFSET + 4] = 0x05 // zig-zag -3
+    expect(() => drain(withCrc(badKey))).toThrow(expect.objectContaining({ code: 'INVALID_RECORD' }))
+    const badCrc = Buffer.from(batch)
+    badCrc[batch.length - 1]! ^= 1
+    expect(() => drain(badCrc)).toThrow(expect.objectContaining({ code: 'CORRUPT_MESSAGE' }))
+    expect(() => { spans.reset(badCrc, 0, { verifyCrc: false }) }).not.toThrow()
   })
 })
