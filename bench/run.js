@@ -70,6 +70,8 @@ for (const w of only) if (!WORKLOADS.includes(w)) { console.error(`unknown workl
 const clients = (opt('--clients') ?? ALL_CLIENTS.join(',')).split(',').map((s) => s.trim());
 for (const c of clients) if (!ALL_CLIENTS.includes(c)) { console.error(`unknown client ${c}; one of ${ALL_CLIENTS.join(', ')}`); process.exit(2); }
 
+const moreGiB = () => +(P.moreRecords * 1024 / 1073741824).toFixed(P.moreRecords >= 1048576 ? 0 : 3);
+
 // Volumes. Full: sized so the default run (3 pairs, all workloads, 3 clients) fits ~25 minutes on
 // this 2-core machine. Java produce runs are count-based (the tool has no duration option), sized
 // for a few seconds on Kafka and capped (a slower broker costs at most capMs, rated on the tool's
@@ -87,6 +89,7 @@ const P = QUICK ? {
   warmup: { records: 20000, capMs: 10000 },
   settleMs: 1000,
   settledMs: 5000,
+  moreRecords: 65536, // 64 MiB more stored before the second restart
 } : {
   produce: {
     java: { records: { 1024: 200000, 100: 1500000, 262144: 800 }, capMs: 15000 },
@@ -99,6 +102,7 @@ const P = QUICK ? {
   warmup: { records: 200000, capMs: 10000 },
   settleMs: 3000,
   settledMs: 20000,
+  moreRecords: 2097152, // 2 GiB more stored before the second restart
 };
 // The 1 GiB for the consume workload is written once per broker start with larger batches than the
 // Java producer's default (16 KiB), so loading it does not dominate the run; its rate is reported.
@@ -379,6 +383,14 @@ async function session(brokerName, rep, ckjsOk) {
       // seconds idle (it needs a full GC to have run first). The target is judged on the sample above.
       await sleep(P.settledMs);
       memory(b, rep, `the same, ${P.settledMs / 1000} s later`);
+      // The same topics and groups with more bytes stored, restarted again: what the bytes alone
+      // add, apart from what loading the partitions and groups costs.
+      const more = await producerPerf({ bootstrap: b.bootstrap, topic: 'consume-1gib', records: P.moreRecords, size: 1024, acks: '1', extraProps: LOAD_PROPS, timeoutMs: 1800000 });
+      if (more.ok) {
+        await b.restart();
+        await sleep(P.settleMs);
+        memory(b, rep, `idle after a restart with ${moreGiB()} GiB more stored`);
+      } else log(`  loading ${moreGiB()} GiB more failed: ${more.error ?? more.stderr?.slice(-500)}`);
     }
     if (only.has('scale') || memOn) await scaleWorkload(b, rep, memOn);
     s.ok = true;
