@@ -379,8 +379,8 @@ async function session(brokerName, rep, ckjsOk) {
       s.restartMs = Math.round(ms);
       await sleep(P.settleMs);
       memory(b, rep, 'idle after restart on the stored data');
-      // Start-up grows V8's young generation, which V8's memory reducer may give back after some
-      // seconds idle (it needs a full GC to have run first). The target is judged on the sample above.
+      // V8's memory reducer may run a full GC some seconds after start-up and return memory it used.
+      // The target is judged on the sample above.
       await sleep(P.settledMs);
       memory(b, rep, `the same, ${P.settledMs / 1000} s later`);
       // The same topics and groups with more bytes stored, restarted again: what the bytes alone
