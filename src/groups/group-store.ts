@@ -98,12 +98,7 @@ export class GroupStore {
     if (!t) return
     for (let p = 0; p < t.partitions; p++) {
       const log = this.broker.partition(OFFSETS_TOPIC, p)!
-      const latest = new Map<string, number>()
-      log.keyedRecords((r) => {
-        if ((r.attributes & (TRANSACTIONAL_FLAG_MASK | CONTROL_FLAG_MASK)) === 0) latest.set(r.keyString(), r.offset)
-      })
-      const kept = new Set(latest.values())
-      latest.clear()
+      const kept = log.lastOffsetsByKey((r) => (r.attributes & (TRANSACTIONAL_FLAG_MASK | CONTROL_FLAG_MASK)) === 0)
       log.keyedRecords((r) => {
         if ((r.attributes & CONTROL_FLAG_MASK) !== 0) {
           const marker = readControlRecord({ key: r.key(), value: r.value() })

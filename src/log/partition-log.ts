@@ -279,6 +279,16 @@ export class PartitionLog {
     }
   }
 
+  // The offsets of the last record of each key, among the keyed records `eligible` accepts: the
+  // records a compaction of this log would keep. Reads keys only, as latin1 strings.
+  lastOffsetsByKey(eligible: (record: RecordSpans) => boolean = () => true): Set<number> {
+    const latest = new Map<string, number>()
+    this.keyedRecords((r) => {
+      if (eligible(r)) latest.set(r.keyString(), r.offset)
+    })
+    return new Set(latest.values())
+  }
+
   private segmentIndexFor(offset: number): number {
     let lo = 0
     let hi = this.segments.length - 1

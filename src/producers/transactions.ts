@@ -119,7 +119,11 @@ export class TransactionCoordinator {
     if (t) {
       for (let p = 0; p < t.partitions; p++) {
         const log = this.broker.partition(TRANSACTION_STATE_TOPIC, p)!
+        // Each record replaces its transactional id's state, so only the last one counts: the log
+        // holds every state change of every transaction (it is not compacted yet).
+        const kept = log.lastOffsetsByKey()
         log.keyedRecords((r) => {
+          if (!kept.has(r.offset)) return
           let record: ReturnType<typeof decodeTxnRecord>
           let meta: TxnMetadata | null
           try {

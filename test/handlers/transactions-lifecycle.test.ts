@@ -143,6 +143,44 @@ describe('coordinator durability', () => {
     }
   })
 
+  it('after a restart each transactional id has the state of its last record, however long its history', async () => {
+    const dataDir = tempDir('rivulet-txn-history-')
+    let b: TestBroker | null = null
+    try {
+      b = await startTestBroker({ disk: true, dataDir })
+      let bc = await TestClient.connect(b.port)
+      const t = topic(b)
+      const busy = await initTxn(bc, uniq('busy'))
+      for (let i = 0; i < 40; i++) {
+        expect(await addPartitions(bc, 3, busy, { [t.name]: [0] })).toEqual({ [`${t.name}:0`]: 0 })
+        expect((await produce(bc, 7, busy.id, t, 0, records(busy, i, [`v${i}`]))).errorCode).toBe(0)
+        expect((await endTxn(bc, 3, busy, i % 2 === 0)).errorCode).toBe(0)
+      }
+      const open = await openTxnOn(bc, t, ['pending'])
+      const stateRecords = () => {
+        let n = 0
+        b!.broker.partition(TRANSACTION_STATE_TOPIC, 0)!.keyedRecords(() => { n++ })
+        return n
+      }
+      expect(stateRecords()).toBeGreaterThan(120) // every state change of every transaction
+      await bc.close()
+      await b.stop()
+
+      b = await startTestBroker({ disk: true, dataDir })
+      bc = await TestClient.connect(b.port)
+      // The open transaction is still open: its records hold the LSO until it ends.
+      expect((await fetchPartition(bc, t, 0, 1)).lastStableOffset).toBe(BigInt(40 * 2))
+      expect((await endTxn(bc, 3, open, true)).errorCode).toBe(0)
+      expect(committedValues(await fetchPartition(bc, t, 0, 1))).toEqual([...Array.from({ length: 20 }, (_, i) => `v${i * 2}`), 'pending'])
+      // The busy id resumes from its last epoch; its last transaction is complete.
+      expect(await initTxn(bc, busy.id)).toEqual({ ...busy, epoch: busy.epoch + 1 })
+      await bc.close()
+    } finally {
+      await b?.stop()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
   it('an open transaction stays open across kill -9 of the broker process and can then be committed', async () => {
     const dataDir = tempDir('rivulet-txn-crash-')
     const children: ChildBroker[] = []
