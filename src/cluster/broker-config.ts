@@ -105,7 +105,10 @@ export class BrokerConfig {
 
   logConfig(overrides: Readonly<Record<string, string>>): LogConfig {
     const v = (n: string) => this.resolveTopic(n, overrides).value
+    const policy = (v('cleanup.policy') ?? 'delete').split(',').map((x) => x.trim().toLowerCase())
     return {
+      compact: policy.includes('compact'),
+      delete: policy.includes('delete'),
       segmentBytes: num(v('segment.bytes'), DEFAULT_LOG_CONFIG.segmentBytes),
       segmentMs: num(v('segment.ms'), DEFAULT_LOG_CONFIG.segmentMs),
       retentionMs: num(v('retention.ms'), DEFAULT_LOG_CONFIG.retentionMs),

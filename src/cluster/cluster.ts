@@ -40,6 +40,9 @@ interface Persisted {
   defaultBrokerConfigs?: Record<string, string>
   topics: TopicInfo[]
   transactionalIds?: Record<string, TransactionalIdState>
+  // 'kafka': __consumer_offsets holds each group in Kafka's partition (Utils.abs(hashCode) % n).
+  // Absent in data written before: an older layout the group coordinator migrates once.
+  groupLayout?: 'kafka'
 }
 
 // Kafka 4.1 formats new clusters with eligible leader replicas on (KIP-966:
@@ -88,6 +91,7 @@ export class Cluster {
   clusterId = randomUuid()
   private nextProducerId = 0
   readonly transactionalIds = new Map<string, TransactionalIdState>()
+  groupLayout: 'kafka' | 'legacy' = 'kafka'
   private readonly file: string
 
   constructor(private readonly storage: Storage, readonly config: BrokerConfig) {
@@ -114,6 +118,7 @@ export class Cluster {
     this.nextProducerId = p.nextProducerId
     for (const t of p.topics) this.index(t)
     for (const [k, v] of Object.entries(p.transactionalIds ?? {})) this.transactionalIds.set(k, v)
+    this.groupLayout = p.groupLayout ?? 'legacy'
     if (p.defaultBrokerConfigs === undefined) {
       this.migrate(p)
       this.save()
@@ -151,6 +156,7 @@ export class Cluster {
       defaultBrokerConfigs: Object.fromEntries(this.config.dynamicDefault),
       topics: [...this.topics.values()],
       transactionalIds: Object.fromEntries(this.transactionalIds),
+      ...(this.groupLayout === 'kafka' ? { groupLayout: 'kafka' as const } : {}),
     }
     this.storage.writeAtomic(this.file, JSON.stringify(p, null, 1))
     // Kafka's meta.properties, so the directory is recognisable to Kafka's own tools.

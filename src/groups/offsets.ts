@@ -52,7 +52,7 @@ function validateCommit(c: GroupCoordinator, req: OffsetCommitRequest): { group?
 export function commitOffsets(c: GroupCoordinator, req: OffsetCommitRequest): number[] {
   const { group, errorCode } = validateCommit(c, req)
   if (!group || errorCode !== 0) return req.offsets.map(() => errorCode)
-  const now = c.broker.clock.now()
+  const now = c.clock.now()
   // OffsetCommit v1's own timestamp, else now; v2–4 retention counts from now (Kafka 2.x; 4.x no
   // longer serves v0–1).
   const { results, accepted } = acceptOffsets(req.offsets, (o) => ({
@@ -140,7 +140,7 @@ function validateTxnCommit(c: GroupCoordinator, req: TxnOffsetCommitRequest): { 
 export function commitTxnOffsets(c: GroupCoordinator, req: TxnOffsetCommitRequest): number[] {
   const { group, errorCode } = validateTxnCommit(c, req)
   if (!group || errorCode !== 0) return req.offsets.map(() => errorCode)
-  const now = c.broker.clock.now()
+  const now = c.clock.now()
   const { results, accepted } = acceptOffsets(req.offsets, () => ({ commitTimestamp: now, expireTimestamp: -1 }))
   const base = writeCommitted(c, group, accepted, { producerId: req.producerId, epoch: req.producerEpoch })
   if (base === null) return req.offsets.map(() => ErrorCode.UNKNOWN_SERVER_ERROR)
@@ -264,7 +264,7 @@ export function deleteGroup(c: GroupCoordinator, groupId: string): number {
   if (g.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP
   const tombstones = [...g.offsets.keys()].map(splitOffsetKey)
   c.store.writeGroup(groupId, null, tombstones)
-  g.transition('Dead', c.broker.clock.now())
+  g.transition('Dead', c.clock.now())
   c.groups.delete(groupId)
   return 0
 }
@@ -333,8 +333,8 @@ export function deleteTopicOffsets(c: GroupCoordinator, topic: string): number {
 // from the commit. Groups with members keep their offsets. An empty group left without offsets
 // is deleted.
 export function expireOffsets(c: GroupCoordinator): number {
-  const now = c.broker.clock.now()
-  const retentionMs = c.broker.config.int('offsets.retention.minutes') * 60_000
+  const now = c.clock.now()
+  const retentionMs = c.config.offsetsRetentionMs
   let expired = 0
   for (const g of [...c.groups.values()]) {
     if (g.state !== 'Empty') continue
@@ -379,7 +379,7 @@ export function loadGroups(c: GroupCoordinator): void {
       }
     }
   })
-  const now = c.broker.clock.now()
+  const now = c.clock.now()
   for (const [groupId, value] of metadata) {
     if (value === null) {
       const g = c.group(groupId)
@@ -400,4 +400,30 @@ export function loadGroups(c: GroupCoordinator): void {
     g.leaderId = value.leader !== null && g.members.has(value.leader) ? value.leader : g.leaderId
     g.state = g.members.size > 0 ? 'Stable' : 'Empty'
   }
+}
+
+// Rewrites every group that the legacy layout stored outside its Kafka partition: its metadata and
+// committed offsets go to the Kafka partition, then tombstones to the old one (which replay skips,
+// and the cleaner removes). Pending transactional offsets are not moved: their markers go to the
+// partition the transaction recorded. Returns the number of groups moved.
+export function migrateLegacyLayout(c: GroupCoordinator): number {
+  let moved = 0
+  for (const g of c.groups.values()) {
+    const old = c.store.legacyPartitionFor(g.groupId)
+    if (old < 0) continue
+    const to = c.store.partitionFor(g.groupId)
+    c.store.writeGroupState(g, to)
+    const offsets = [...g.offsets].map(([key, v]) => ({
+      ...splitOffsetKey(key),
+      value: { offset: BigInt(v.offset), leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: BigInt(v.commitTimestamp), expireTimestamp: BigInt(v.expireTimestamp) },
+    }))
+    const base = c.store.writeOffsets(g.groupId, offsets, undefined, to)
+    offsets.forEach((o, i) => {
+      const cur = g.offsets.get(offsetKey(o.topic, o.partition))
+      if (cur) cur.recordOffset = base + i
+    })
+    c.store.writeGroup(g.groupId, null, offsets, old)
+    moved++
+  }
+  return moved
 }

@@ -49,7 +49,7 @@ export function maybePrepareRebalanceOrCompleteJoin(c: GroupCoordinator, group: 
 }
 
 export function prepareRebalance(c: GroupCoordinator, group: Group): void {
-  const { clock, config } = c.broker
+  const { clock, config } = c
   if (group.state === 'CompletingRebalance') {
     // Members waiting in SyncGroup learn of the rebalance and rejoin; their assignments are void.
     for (const m of group.members.values()) {
@@ -63,7 +63,7 @@ export function prepareRebalance(c: GroupCoordinator, group: Group): void {
   group.joinTimer?.cancel()
   const initial = group.state === 'Empty'
   group.transition('PreparingRebalance', clock.now())
-  const delay = config.int('group.initial.rebalance.delay.ms')
+  const delay = config.initialRebalanceDelayMs
   if (initial && delay > 0) {
     // Kafka's initial delayed join: let more members of a new group arrive before the first
     // generation; each arrival extends the wait by up to the delay, within the rebalance timeout.
@@ -80,8 +80,8 @@ export function prepareRebalance(c: GroupCoordinator, group: Group): void {
 function initialDelayExpired(c: GroupCoordinator, group: Group, delay: number, remaining: number): void {
   if (group.newMemberAdded && remaining !== 0) {
     group.newMemberAdded = false
-    const next = Math.min(c.broker.config.int('group.initial.rebalance.delay.ms'), remaining)
-    group.joinTimer = c.broker.clock.schedule(next, () => initialDelayExpired(c, group, next, Math.max(remaining - delay, 0)))
+    const next = Math.min(c.config.initialRebalanceDelayMs, remaining)
+    group.joinTimer = c.clock.schedule(next, () => initialDelayExpired(c, group, next, Math.max(remaining - delay, 0)))
     return
   }
   completeJoin(c, group)
@@ -93,7 +93,7 @@ export function maybeCompleteJoin(c: GroupCoordinator, group: Group): void {
 }
 
 export function completeJoin(c: GroupCoordinator, group: Group): void {
-  const { clock } = c.broker
+  const { clock } = c
   group.joinTimer?.cancel()
   group.joinTimer = null
   if (group.state !== 'PreparingRebalance') return
@@ -147,7 +147,7 @@ export function tryPersist(c: GroupCoordinator, group: Group): boolean {
     return true
   } catch (err) {
     if (!(err instanceof LogError)) throw err
-    c.broker.logger.warn({ group: group.groupId, err }, 'group metadata not stored')
+    c.logger.warn({ group: group.groupId, err }, 'group metadata not stored')
     return false
   }
 }
@@ -163,7 +163,7 @@ export function removeMember(group: Group, m: Member): void {
 
 export function scheduleHeartbeat(c: GroupCoordinator, group: Group, member: Member, timeoutMs = member.sessionTimeoutMs): void {
   member.heartbeatTimer?.cancel()
-  member.heartbeatTimer = c.broker.clock.schedule(timeoutMs, () => expireHeartbeat(c, group, member))
+  member.heartbeatTimer = c.clock.schedule(timeoutMs, () => expireHeartbeat(c, group, member))
 }
 
 function expireHeartbeat(c: GroupCoordinator, group: Group, member: Member): void {
@@ -171,7 +171,7 @@ function expireHeartbeat(c: GroupCoordinator, group: Group, member: Member): voi
   // A member waiting in JoinGroup or SyncGroup is alive by definition, unless it is new
   // (ClassicGroupMember.hasSatisfiedHeartbeat).
   if (!member.isNew && (member.joinWaiter || member.syncWaiter)) return scheduleHeartbeat(c, group, member)
-  c.broker.logger.info({ group: group.groupId, member: member.memberId }, 'member session expired')
+  c.logger.info({ group: group.groupId, member: member.memberId }, 'member session expired')
   removeMember(group, member)
   if (group.state === 'Stable' || group.state === 'CompletingRebalance') prepareRebalance(c, group)
   else if (group.state === 'PreparingRebalance' && group.allJoined()) completeJoin(c, group)

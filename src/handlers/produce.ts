@@ -12,8 +12,8 @@
 
 import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/produce.js'
 import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
-import { convertLegacyToBatch } from '../../protocol/message-set.js'
-import { validateRecordsForAppend } from '../../protocol/record-batch.js'
+import { convertLegacyToBatch } from '../../protocol/records/index.js'
+import { validateRecordsForAppend } from '../../protocol/records/index.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { TopicInfo } from '../cluster/cluster.js'
@@ -53,8 +53,7 @@ function producePartition(broker: Broker, topic: TopicInfo, pd: PartitionIn, ver
     }
   }
   try {
-    const r = log.append(records, 0, now)
-    if (!r.duplicate) broker.wake(topic.name, pd.index)
+    const r = log.append(records, { nowMs: now })
     return { index: pd.index, errorCode: 0, baseOffset: BigInt(r.baseOffset), logAppendTimeMs: BigInt(r.logAppendTime), logStartOffset: BigInt(r.logStartOffset), errorMessage: null }
   } catch (err) {
     if (err instanceof LogError) return failed(pd.index, err.code, err.message)
