@@ -177,7 +177,7 @@ export class Cluster {
     if (this.topics.has(name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`)
     const count = partitions === -1 ? this.config.int('num.partitions') : partitions
     if (count <= 0) throw new KafkaError('INVALID_PARTITIONS', `Number of partitions was set to an invalid non-positive value.`)
-    const rf = replicationFactor === -1 ? 1 : replicationFactor
+    const rf = replicationFactor === -1 ? this.config.int('default.replication.factor') : replicationFactor
     if (rf <= 0) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0, or -1 to use the default value.')
     if (rf > 1) throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only 1 broker(s) are registered.`)
     validateTopicConfigs(configs)
