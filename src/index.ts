@@ -6,7 +6,7 @@
 import { Broker } from './broker.js'
 import { BrokerConfig } from './cluster/broker-config.js'
 import { systemClock, type Clock } from './clock.js'
-import { parseListener, unknownKeys } from './config.js'
+import { parseListener, reportConfig, validateStartupConfig } from './config.js'
 import { diskStorage, memoryStorage } from './log/storage.js'
 import { createLogger, silentLogger, type Logger } from './logger.js'
 import { Server } from './server/server.js'
@@ -37,7 +37,8 @@ export { ManualClock, systemClock, type Clock } from './clock.js'
 export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> {
   const logger = o.logger ?? (o.logLevel ? createLogger({ level: o.logLevel }) : silentLogger())
   const values = new Map<string, string>(Object.entries(o.config ?? {}).map(([k, v]) => [k, String(v)]))
-  for (const k of unknownKeys(values)) logger.warn({ key: k }, 'unknown config key ignored')
+  validateStartupConfig(values)
+  reportConfig(values, logger)
   if (o.dataDir) values.set('log.dirs', o.dataDir)
   const listener = parseListener(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:9092')
   const host = o.host ?? listener.host ?? '127.0.0.1'

@@ -60,7 +60,9 @@ export class BrokerConfig {
   }
 
   describeBroker(): ResolvedConfig[] {
-    return [...BROKER_CONFIG_BY_NAME.values()].map((def) => {
+    // Kafka's ConfigHelper lists a broker's non-internal configs and whatever was set explicitly.
+    const listed = [...BROKER_CONFIG_BY_NAME.values()].filter((d) => !d.internal || this.brokerSource(d.name) !== null)
+    return listed.map((def) => {
       const src = this.brokerSource(def.name)
       const value = this.get(def.name)
       const synonyms = []
