@@ -7,9 +7,10 @@ import { Compression } from '../compression.js'
 import type { ErrorName } from '../errors.js'
 import { ByteReader } from '../varint.js'
 import {
-  BATCH_LENGTH_OFFSET, LOG_OVERHEAD, MAGIC_V2, MIN_BATCH_LENGTH_ANY_MAGIC, NO_TIMESTAMP, RECORD_BATCH_OVERHEAD, RECORDS_OFFSET, TimestampType,
+  BASE_TIMESTAMP_OFFSET, BATCH_LENGTH_OFFSET, LOG_OVERHEAD, MAX_TIMESTAMP_OFFSET, MAGIC_V2, MIN_BATCH_LENGTH_ANY_MAGIC, NO_TIMESTAMP, RECORD_BATCH_OVERHEAD, RECORDS_OFFSET, TimestampType,
   computeCrc, getCompression, getCrc, getMagic, readBatchInfo, readInt64, type BatchInfo,
 } from './batch.js'
+import { RecordDecodeError, RecordSpans } from './records.js'
 
 export type AppendErrorName = Extract<ErrorName, 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'UNSUPPORTED_COMPRESSION_TYPE' | 'MESSAGE_TOO_LARGE' | 'INVALID_TIMESTAMP'>
 export type ValidateResult = { ok: true; batches: BatchInfo[] } | { ok: false; error: AppendErrorName; message: string }
@@ -129,4 +130,57 @@ function checkRecordFraming(buf: Buffer, end: number, count: number): string | n
     return `Found invalid record structure: ${(err as Error).message}`
   }
   return r.remaining === 0 ? null : 'Incorrect declared batch size, records still remaining in file'
+}
+
+/** One rejected record (Kafka's RecordError): its index in the batch and why. */
+export interface RecordError {
+  batchIndex: number
+  message: string
+}
+
+export interface ContentOptions {
+  nowMs: number
+  /** The topic's message.timestamp.type is LogAppendTime (timestamps are then not checked). */
+  logAppendTime: boolean
+  timestampBeforeMaxMs: number
+  timestampAfterMaxMs: number
+  /** Set on a compacted topic: every record needs a key; names the partition in the message. */
+  compactedTopicPartition?: string
+}
+
+export type ContentResult = null | { error: 'INVALID_TIMESTAMP' | 'INVALID_RECORD' | 'CORRUPT_MESSAGE' | 'UNSUPPORTED_COMPRESSION_TYPE'; message: string; recordErrors: RecordError[] }
+
+/**
+ * Kafka's LogValidator checks on what a batch holds, run by the log on a client append after the
+ * framing checks above: CreateTime timestamps within message.timestamp.{before,after}.max.ms of
+ * the broker clock (checked on the batch's first and largest timestamps, which bound every
+ * record's, so records are not decoded for it), and on compacted topics a key on every record
+ * (validateKey), reported per record as Kafka's RecordErrors.
+ */
+export function validateRecordContents(buf: Buffer, at: number, opts: ContentOptions): ContentResult {
+  if (!opts.logAppendTime) {
+    const base = readInt64(buf, at + BASE_TIMESTAMP_OFFSET)
+    const max = readInt64(buf, at + MAX_TIMESTAMP_OFFSET)
+    if (max > opts.nowMs + opts.timestampAfterMaxMs || (base >= 0 && base < opts.nowMs - opts.timestampBeforeMaxMs)) {
+      const ts = max > opts.nowMs + opts.timestampAfterMaxMs ? max : base
+      const message = `Timestamp ${ts} of message is out of range. The timestamp should be within [${opts.nowMs - opts.timestampBeforeMaxMs}, ${opts.nowMs + opts.timestampAfterMaxMs}]`
+      return { error: 'INVALID_TIMESTAMP', message: 'One or more records have been rejected due to invalid timestamp', recordErrors: [{ batchIndex: 0, message }] }
+    }
+  }
+  if (opts.compactedTopicPartition === undefined) return null
+  const recordErrors: RecordError[] = []
+  const spans = new RecordSpans()
+  try {
+    spans.reset(buf, at, { verifyCrc: false })
+    for (let i = 0; spans.next(); i++) {
+      if (spans.keyLength < 0) recordErrors.push({ batchIndex: i, message: `Compacted topic cannot accept message without key in topic partition ${opts.compactedTopicPartition}.` })
+    }
+  } catch (err) {
+    if (!(err instanceof RecordDecodeError)) throw err
+    return { error: err.code, message: err.message, recordErrors: [] }
+  }
+  if (recordErrors.length === 0) return null
+  // LogValidator.processRecordErrors: the first three, formatted as Java's RecordError.toString.
+  const shown = recordErrors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.message}')`).join(', ')
+  return { error: 'INVALID_RECORD', message: `One or more records have been rejected due to ${recordErrors.length} record errors in total, and only showing the first three errors at most: [${shown}]`, recordErrors }
 }

@@ -14,7 +14,7 @@ import { TxnIndex, type AbortedTxn } from './txn-index.js'
 import { ProducerStateTable, type ProducerCheck } from './producer-state.js'
 import { keyedRecords, lastOffsetsByKey, offsetForTimestamp, offsetOfMaxTimestamp } from './lookups.js'
 import type { AppendOptions, AppendResult, Isolation, LogMark, PartitionStore, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from './partition-store.js'
-import { buildControlBatch, ControlRecordType, decodeBatchRecords, endOffsetOf, readControlRecord, readHeaders, stampForAppend, type RecordSpans } from '../../protocol/records/index.js'
+import { buildControlBatch, ControlRecordType, decodeBatchRecords, endOffsetOf, readControlRecord, readHeaders, stampForAppend, validateRecordContents, type RecordSpans } from '../../protocol/records/index.js'
 
 const INT32_MAX = 2147483647
 const PRODUCER_STATE_FILE = 'producer-state.json'
@@ -133,6 +133,7 @@ export class PartitionLog implements PartitionStore {
         throw new LogError('MESSAGE_TOO_LARGE', `batch of ${m.size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`)
       }
     }
+    if (o.origin !== 'coordinator') this.validateContents(records, metas, nowMs)
     const check: ProducerCheck = o.origin === 'coordinator' ? { kind: 'append' } : this.checkProducer(metas)
     if (check.kind === 'duplicate') {
       return { baseOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTime: -1, logStartOffset: this.logStartOffset, duplicate: true }
@@ -158,6 +159,16 @@ export class PartitionLog implements PartitionStore {
     for (const m of metas) this.producers.update(m)
     this.afterAppend(count, nowMs)
     return { baseOffset: first, lastOffset: next - 1, logAppendTime: appendTime, logStartOffset: this.logStartOffset, duplicate: false }
+  }
+
+  // LogValidator's record checks (timestamps; keys on compacted topics), before the producer state.
+  private validateContents(records: Buffer, metas: readonly BatchMeta[], nowMs: number): void {
+    const c = this.config
+    const opts = { nowMs, logAppendTime: c.logAppendTime, timestampBeforeMaxMs: c.timestampBeforeMaxMs, timestampAfterMaxMs: c.timestampAfterMaxMs, compactedTopicPartition: c.compact ? path.basename(this.dir) : undefined }
+    for (const m of metas) {
+      const bad = validateRecordContents(records, m.position, opts)
+      if (bad) throw new LogError(bad.error, bad.message, { recordErrors: bad.recordErrors })
+    }
   }
 
   private afterAppend(messages: number, nowMs: number): void {

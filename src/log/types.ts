@@ -41,8 +41,16 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
 export type { BatchHeader as BatchMeta } from '../../protocol/records/index.js'
 
 export class LogError extends Error {
-  constructor(readonly code: 'OFFSET_OUT_OF_RANGE' | 'MESSAGE_TOO_LARGE' | 'KAFKA_STORAGE_ERROR' | 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'UNSUPPORTED_COMPRESSION_TYPE' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_TXN_STATE', message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: 'OFFSET_OUT_OF_RANGE' | 'MESSAGE_TOO_LARGE' | 'KAFKA_STORAGE_ERROR' | 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'INVALID_TIMESTAMP' | 'UNSUPPORTED_COMPRESSION_TYPE' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_TXN_STATE',
+    message: string,
+    options?: { cause?: unknown; recordErrors?: { batchIndex: number; message: string }[] },
+  ) {
     super(message, options)
     this.name = 'LogError'
+    this.recordErrors = options?.recordErrors ?? []
   }
+
+  // Kafka's RecordErrors: the records of the batch that were rejected, and why.
+  readonly recordErrors: { batchIndex: number; message: string }[]
 }

@@ -25,7 +25,7 @@ function fill(broker: Broker, name: string, partitions: number, records: number,
   broker.createTopic(name, partitions, 1, configs)
   for (let p = 0; p < partitions; p++) {
     const log = broker.partition(name, p)!
-    for (let i = 0; i < records; i++) log.append(buildBatch({ records: [{ key: null, value: `v${i}` }] }), { nowMs: Date.now() })
+    for (let i = 0; i < records; i++) log.append(buildBatch({ records: [{ key: `k${i}`, value: `v${i}` }] }), { nowMs: Date.now() })
   }
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { buildBatch, decodeBatchRecords } from '../../protocol/records/index.js'
+import { TimestampType, buildBatch, computeCrc, decodeBatchRecords, endOffsetOf, getCrc, getMaxTimestamp, getTimestampType } from '../../protocol/records/index.js'
 import { PartitionLog } from '../../src/log/partition-log.js'
 import { diskStorage, memoryStorage, type Storage } from '../../src/log/storage.js'
 import { DEFAULT_LOG_CONFIG, LogError, type LogConfig } from '../../src/log/types.js'
@@ -71,7 +71,7 @@ describe.each([
   it('returns exactly the requested batches when a read spans several read windows', () => {
     // No index entries: every read scans from the segment start through several 64 KiB windows.
     const log = open(make(), { indexIntervalBytes: 1 << 30 })
-    for (let i = 0; i < 400; i++) log.append(buildBatch({ records: [{ key: Buffer.from(`k${i}`), value: Buffer.alloc(1000, i % 256) }] }), { nowMs: NOW })
+    for (let i = 0; i < 400; i++) log.append(buildBatch({ records: [{ key: Buffer.from(`k${i}`), value: Buffer.alloc(1000, i % 256), timestamp: NOW }] }), { nowMs: NOW })
     const data = log.read(300, 100 * 1024, { minOneBatch: true }).records!
     let at = 0
     let expected = 300
@@ -149,6 +149,105 @@ describe.each([
     expect(first.meta.baseOffset).toBe(13)
     expect(log.batchesForTimestamp(NOW + 31_000).next().done).toBe(true)
     expect(log.maxTimestamp()).toEqual({ timestamp: NOW + 29_000, batchLastOffset: 29 })
+  })
+})
+
+describe('PartitionLog append: LogValidator stamping', () => {
+  it('clears a producer\'s LogAppendTime bit on a CreateTime topic, so records keep their create times', () => {
+    const log = open(memoryStorage())
+    // A batch that claims LogAppendTime with a valid MaxTimestamp passes validation on a CreateTime
+    // topic (LogValidator.validateTimestamp); Kafka's setMaxTimestamp then stores it as CreateTime.
+    log.append(batch(3, 0, NOW, { timestampType: TimestampType.LogAppendTime }), { nowMs: NOW + 5000 })
+    const stored = log.read(0, 1 << 20, { minOneBatch: true }).records!
+    expect(getTimestampType(stored, 0)).toBe(TimestampType.CreateTime)
+    expect(getCrc(stored, 0)).toBe(computeCrc(stored, 0))
+    expect(decodeBatchRecords(stored).map((r) => r.timestamp)).toEqual([NOW, NOW + 1, NOW + 2])
+  })
+
+  it('stamps LogAppendTime topics with the broker clock, CRC recomputed', () => {
+    const log = open(memoryStorage(), { logAppendTime: true })
+    expect(log.append(batch(2), { nowMs: NOW + 5000 }).logAppendTime).toBe(NOW + 5000)
+    const stored = log.read(0, 1 << 20, { minOneBatch: true }).records!
+    expect([getTimestampType(stored, 0), getMaxTimestamp(stored, 0)]).toEqual([TimestampType.LogAppendTime, NOW + 5000])
+    expect(getCrc(stored, 0)).toBe(computeCrc(stored, 0))
+    expect(decodeBatchRecords(stored).map((r) => r.timestamp)).toEqual([NOW + 5000, NOW + 5000])
+  })
+})
+
+describe('PartitionLog retention and cleanup.policy', () => {
+  const policies: [string, Partial<LogConfig>, boolean][] = [
+    ['delete', { compact: false, delete: true }, true],
+    ['compact', { compact: true, delete: false }, false],
+    ['compact,delete', { compact: true, delete: true }, true],
+  ]
+  it.each(policies)('cleanup.policy=%s: retention deletes old segments: %s', (_name, policy, deletes) => {
+    const log = open(memoryStorage(), { segmentBytes: 2000, retentionMs: 1000, ...policy })
+    for (let i = 0; i < 20; i++) log.append(batch(2, i * 2, NOW + i), { nowMs: NOW })
+    expect(log.applyRetention(NOW + 3_600_000) > 0).toBe(deletes)
+    expect(log.logStartOffset > 0).toBe(deletes)
+    log.config = { ...log.config, retentionMs: -1, retentionBytes: 100 }
+    if (!deletes) {
+      expect(log.applyRetention(NOW + 3_600_000)).toBe(0)
+      expect(readAll(log)).toHaveLength(40)
+    }
+  })
+})
+
+// The bytes stored from the batch holding `offset` to the end, read segment by segment.
+function bytesFrom(log: PartitionLog, offset: number): number {
+  let total = 0
+  for (let at = offset; at < log.logEndOffset; ) {
+    const data = log.read(at, 1 << 30, { minOneBatch: true }).records!
+    total += data.length
+    at = endOffsetOf(data, at)
+  }
+  return total
+}
+
+describe('PartitionLog long-poll accounting', () => {
+  it('counts the bytes appended after a mark without reading the log', () => {
+    let reads = 0
+    const inner = memoryStorage()
+    const counting: Storage = {
+      ...inner,
+      open(file) {
+        const f = inner.open(file)
+        return new Proxy(f, {
+          get(target, prop, recv) {
+            if (prop === 'read' || prop === 'readInto') reads++
+            const v = Reflect.get(target, prop, recv) as unknown
+            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
+          },
+        })
+      },
+    }
+    const log = open(counting, { segmentBytes: 1500 })
+    log.append(batch(1), { nowMs: NOW })
+    const atEnd = log.mark(log.logEndOffset)
+    const before = reads
+    let appended = 0
+    for (let i = 1; i <= 30; i++) {
+      const b = batch(1, i)
+      appended += b.length
+      log.append(b, { nowMs: NOW })
+      expect(log.bytesAfter(atEnd, 'uncommitted')).toBe(appended) // across segment rolls
+    }
+    expect(log.segmentCount).toBeGreaterThan(2)
+    expect(reads).toBe(before)
+    // A mark inside the log (one header walk to place it) counts from that batch on.
+    const inside = log.mark(10)
+    expect(log.bytesAfter(inside, 'uncommitted')).toBe(bytesFrom(log, 10))
+  })
+
+  it('counts nothing for read_committed while the last stable offset has not passed the mark', () => {
+    const log = open(memoryStorage())
+    log.append(batch(1, 0, NOW, { producerId: 5, producerEpoch: 0, baseSequence: 0, transactional: true }), { nowMs: NOW })
+    const mark = log.mark(0)
+    log.append(batch(1, 1), { nowMs: NOW })
+    expect(log.bytesAfter(mark, 'committed')).toBe(0)
+    expect(log.bytesAfter(mark, 'uncommitted')).toBeGreaterThan(0)
+    log.appendMarker(5, 0, true, 0, NOW)
+    expect(log.bytesAfter(mark, 'committed')).toBe(log.size)
   })
 })
 

@@ -60,7 +60,7 @@ describe.each([
 ])('transactions in a PartitionLog on %s', (_name, make) => {
   it('holds the last stable offset at the first open transaction until its marker', () => {
     const log = open(make())
-    log.append(buildBatch({ records: [{ key: 'plain', value: 'x' }] }), { nowMs: NOW }) // offset 0
+    log.append(buildBatch({ records: [{ key: 'plain', value: 'x', timestamp: NOW }] }), { nowMs: NOW }) // offset 0
     expect(log.lastStableOffset).toBe(1)
     log.append(txnBatch(7, 0, 2), { nowMs: NOW }) // 1-2, producer 7 opens a transaction
     log.append(txnBatch(8, 0, 1), { nowMs: NOW }) // 3, producer 8 too
@@ -78,7 +78,7 @@ describe.each([
   it('read_committed reads stop at the last stable offset', () => {
     const log = open(make())
     log.append(txnBatch(1, 0, 2), { nowMs: NOW }) // 0-1
-    log.append(buildBatch({ records: [{ key: 'plain', value: 'x' }] }), { nowMs: NOW }) // 2
+    log.append(buildBatch({ records: [{ key: 'plain', value: 'x', timestamp: NOW }] }), { nowMs: NOW }) // 2
     expect(log.read(0, 1 << 20, { minOneBatch: true, isolation: 'committed' }).records).toBeNull()
     expect(batchesOf(log.read(0, 1 << 20, { minOneBatch: true }).records).map((b) => b.base)).toEqual([0, 2])
     log.appendMarker(1, 0, true, 0, NOW) // 3
@@ -129,7 +129,7 @@ describe.each([
     log.append(txnBatch(1, 0, 1), { nowMs: NOW }) // 0
     log.appendMarker(1, 0, false, 0, NOW) // 1
     log.append(txnBatch(2, 0, 1), { nowMs: NOW }) // 2, stays open
-    for (let i = 0; i < 6; i++) log.append(buildBatch({ records: [{ key: `k${i}`, value: 'x'.repeat(100) }] }), { nowMs: NOW })
+    for (let i = 0; i < 6; i++) log.append(buildBatch({ records: [{ key: `k${i}`, value: 'x'.repeat(100), timestamp: NOW }] }), { nowMs: NOW })
     expect(log.segmentCount).toBeGreaterThan(1)
     log.close()
     log = open(storage, { segmentBytes: 400 })
