@@ -7,15 +7,24 @@ import { Broker } from './broker.js'
 import { BrokerConfig } from './cluster/broker-config.js'
 import { systemClock, type Clock } from './clock.js'
 import { parseListener, unknownKeys } from './config.js'
+import { inspectDataDir, lockDataDir } from './data-dir.js'
 import { diskStorage, memoryStorage } from './log/storage.js'
 import { createLogger, silentLogger, type Logger } from './logger.js'
 import { Server } from './server/server.js'
 
+// Embedded defaults suit a test: a free port and memory. The CLI passes its own (9092, ./data).
 export interface StartOptions {
+  // Listen port; 0 (the default) lets the system pick a free one, read it from `port`/`bootstrap`.
   port?: number
+  // Listen address (default 127.0.0.1, or the host of `listeners` in `config`).
   host?: string
+  // Keep the log on disk in this directory (created if missing).
   dataDir?: string
+  // Keep everything in memory. The default unless `dataDir` (or `log.dirs` in `config`) is given;
+  // `memory: false` without a directory uses ./data.
   memory?: boolean
+  // Use a non-empty directory that is not a Rivulet data directory anyway (the CLI's --adopt-data-dir).
+  adoptDataDir?: boolean
   // Kafka server.properties names, e.g. { 'num.partitions': 3, 'log.segment.bytes': 1048576 }.
   config?: Record<string, string | number | boolean>
   logger?: Logger
@@ -32,30 +41,43 @@ export interface RunningBroker {
 }
 
 export { Broker } from './broker.js'
+export { DataDirError } from './data-dir.js'
 export { ManualClock, systemClock, type Clock } from './clock.js'
 
 export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> {
   const logger = o.logger ?? (o.logLevel ? createLogger({ level: o.logLevel }) : silentLogger())
+  if (o.memory && o.dataDir) throw new Error('memory and dataDir exclude each other')
   const values = new Map<string, string>(Object.entries(o.config ?? {}).map(([k, v]) => [k, String(v)]))
   for (const k of unknownKeys(values)) logger.warn({ key: k }, 'unknown config key ignored')
   if (o.dataDir) values.set('log.dirs', o.dataDir)
-  const listener = parseListener(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:9092')
+  const memory = o.memory ?? !(values.has('log.dirs') || values.has('log.dir'))
+  const listener = parseListener(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:0')
   const host = o.host ?? listener.host ?? '127.0.0.1'
   const port = o.port ?? listener.port
   values.set('listeners', `PLAINTEXT://${host}:${port}`)
   const config = new BrokerConfig(values)
   const dir = config.get('log.dirs') ?? config.get('log.dir') ?? './data'
-  const storage = o.memory ? memoryStorage() : diskStorage(dir)
-  const broker = new Broker({ config, storage, clock: o.clock ?? systemClock, logger })
-  const started = broker.start()
-  const server = new Server(broker, logger)
-  let bound
+  // Order matters: every check that can fail runs before the first byte is written, so a refused
+  // directory or a port in use leaves no trace (not even a created data directory).
+  const kind = memory ? 'memory' : inspectDataDir(dir, { adopt: o.adoptDataDir })
+  const server = new Server(logger)
+  const bound = await server.listen(host || '0.0.0.0', port)
+  let unlock: (() => void) | null = null
+  let broker: Broker
+  let started: { clean: boolean; topics: number }
   try {
-    bound = await server.listen(host || '0.0.0.0', port)
+    if (!memory) unlock = lockDataDir(dir)
+    if (kind === 'adopted') logger.warn({ dataDir: dir }, 'adopting a directory that is not a Rivulet data directory (adoptDataDir)')
+    broker = new Broker({ config, storage: memory ? memoryStorage() : diskStorage(dir), clock: o.clock ?? systemClock, logger })
+    // A failed start is not stopped: stop() would mark the directory clean and rewrite its
+    // checkpoints from a half-loaded state.
+    started = broker.start()
   } catch (err) {
-    broker.stop()
+    await server.close()
+    unlock?.()
     throw err
   }
+  server.serve(broker)
   const advertised = config.get('advertised.listeners')
   if (advertised) {
     const a = parseListener(advertised)
@@ -66,7 +88,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     broker.advertisedPort = bound.port
   }
   const bootstrap = `${broker.advertisedHost}:${broker.advertisedPort}`
-  logger.info({ bootstrap, storage: o.memory ? 'memory' : dir, clean: started.clean, topics: started.topics }, 'listening')
+  logger.info({ bootstrap, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics }, 'listening')
   let stopping: Promise<void> | null = null
   return {
     bootstrap,
@@ -76,7 +98,11 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     stop: () =>
       (stopping ??= (async () => {
         await server.close()
-        broker.stop()
+        try {
+          broker.stop()
+        } finally {
+          unlock?.()
+        }
         logger.info('stopped')
       })()),
   }

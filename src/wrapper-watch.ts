@@ -1,0 +1,59 @@
+// `npx rivulet` and `npm start` (npm 11) run the bin through `sh -c` (@npmcli/run-script spawns
+// with `shell: true`) and forward SIGINT and SIGTERM to that shell only (its signal-manager does
+// `proc.kill(signal)` on its direct child). Debian's dash does not exec the command it runs, so
+// the broker never sees those signals:
+//  - SIGTERM kills the shell, npm re-raises it on itself and exits, the broker is orphaned and
+//    keeps its port;
+//  - SIGINT is caught by the shell, which defers it until its child (the broker) exits, so
+//    neither stops.
+// The broker cannot receive a signal sent to another process, but it can see both effects: its
+// parent going away (the shell died), and the waiting shell waking up. A `sh -c` wrapper blocked
+// in wait(2) for its only child wakes for nothing but a signal, and each wake-up counts one more
+// voluntary context switch in /proc/<pid>/status. Linux only; elsewhere (and when the parent is
+// not such a wrapper) this does nothing.
+
+import fs from 'node:fs'
+import path from 'node:path'
+
+const SHELLS = new Set(['sh', 'dash', 'bash', 'zsh', 'ksh', 'mksh', 'busybox'])
+const POLL_MS = 200
+
+// Calls `onGone` (once) when npm's wrapper shell exits or receives a signal; returns a canceller.
+export function watchNpmWrapper(onGone: (reason: string) => void): () => void {
+  if (process.env.npm_lifecycle_event === undefined) return () => {}
+  const parent = process.ppid
+  if (!isShellWrapper(parent)) return () => {}
+  let baseline: number | null = null
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) return gone('the npm wrapper shell exited (SIGTERM or SIGKILL to npx/npm?)')
+    const now = wakeUps(parent)
+    if (now === null) return gone('the npm wrapper shell exited')
+    // The first reading is taken once start-up is over, with the shell long settled in wait(2).
+    if (baseline === null) baseline = now
+    else if (now > baseline) gone('the npm wrapper shell received a signal (SIGINT or SIGTERM to npx/npm)')
+  }, POLL_MS)
+  timer.unref()
+  const gone = (reason: string) => {
+    clearInterval(timer)
+    onGone(reason)
+  }
+  return () => clearInterval(timer)
+}
+
+function isShellWrapper(pid: number): boolean {
+  try {
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+    return SHELLS.has(path.basename(argv[0] ?? '')) && argv[1] === '-c'
+  } catch {
+    return false
+  }
+}
+
+function wakeUps(pid: number): number | null {
+  try {
+    const m = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) : null
+  } catch {
+    return null
+  }
+}
