@@ -149,6 +149,10 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
+  watchNpmWrapper((reason) => {
+    logger.info({ reason }, 'npx/npm asked to stop')
+    shutdown('npm')
+  })
   running = await startBroker({ port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger })
   if (requested !== null) {
     const signal: string = requested
@@ -156,10 +160,6 @@ async function main(): Promise<void> {
     return shutdown(signal)
   }
   process.stdout.write(`Rivulet is ready. Bootstrap: ${running.bootstrap}\n`)
-  watchNpmWrapper((reason) => {
-    logger.info({ reason }, 'npx/npm asked to stop')
-    shutdown('npm')
-  })
 }
 
 main().catch((err) => {

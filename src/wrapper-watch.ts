@@ -23,14 +23,15 @@ export function watchNpmWrapper(onGone: (reason: string) => void): () => void {
   if (process.env.npm_lifecycle_event === undefined) return () => {}
   const parent = process.ppid
   if (!isShellWrapper(parent)) return () => {}
-  let baseline: number | null = null
+  // Call this early: the shell entered wait(2) right after forking us, well before Node had
+  // loaded this module, and a signal sent after this reading is seen.
+  const baseline = wakeUps(parent)
+  if (baseline === null) return () => {}
   const timer = setInterval(() => {
     if (process.ppid !== parent) return gone('the npm wrapper shell exited (SIGTERM or SIGKILL to npx/npm?)')
     const now = wakeUps(parent)
     if (now === null) return gone('the npm wrapper shell exited')
-    // The first reading is taken once start-up is over, with the shell long settled in wait(2).
-    if (baseline === null) baseline = now
-    else if (now > baseline) gone('the npm wrapper shell received a signal (SIGINT or SIGTERM to npx/npm)')
+    if (now > baseline) gone('the npm wrapper shell received a signal (SIGINT or SIGTERM to npx/npm)')
   }, POLL_MS)
   timer.unref()
   const gone = (reason: string) => {
