@@ -88,7 +88,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     broker.advertisedPort = bound.port
   }
   const bootstrap = `${broker.advertisedHost}:${broker.advertisedPort}`
-  logger.info({ bootstrap, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics }, 'listening')
+  logger.info({ bootstrap, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
   let stopping: Promise<void> | null = null
   return {
     bootstrap,
