@@ -38,6 +38,12 @@ export function createLogger(o: LoggerOptions = {}): Logger {
   return pino(base, o.destination ?? pino.destination({ dest: 2, sync: true }))
 }
 
+// The names of the keys whose values differ: config change logs name keys, never values (which
+// may be secrets such as sasl.jaas.config).
+export function changedKeys(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => before[k] !== after[k]).sort()
+}
+
 export function silentLogger(): Logger {
   return pino({ level: 'silent' })
 }
