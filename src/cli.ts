@@ -150,6 +150,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'))
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   watchNpmWrapper((reason) => {
+    // Ctrl-C in a terminal signals npm, the shell and the broker alike: the broker's own SIGINT
+    // is already stopping it, and a second request would force an exit.
+    if (requested !== null) return
     logger.info({ reason }, 'npx/npm asked to stop')
     shutdown('npm')
   })

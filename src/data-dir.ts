@@ -70,7 +70,8 @@ export function inspectDataDir(dir: string, o: { adopt?: boolean } = {}): 'new' 
   const holder = liveHolder(dir)
   if (holder) throw lockedError(dir, holder)
   if (entries.includes(CLUSTER_FILE)) return 'rivulet'
-  const foreign = entries.filter((e) => !IGNORABLE.has(e))
+  // rivulet.lock.* are lock files in the making or stale locks moved aside: ours as well.
+  const foreign = entries.filter((e) => !IGNORABLE.has(e) && !e.startsWith(`${LOCK_FILE}.`))
   if (foreign.length === 0) return 'new'
   if (o.adopt) return 'adopted'
   const shown = foreign.sort().slice(0, 5).join(', ') + (foreign.length > 5 ? `, … (${foreign.length} entries)` : '')

@@ -59,6 +59,9 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   const dir = config.get('log.dirs') ?? config.get('log.dir') ?? './data'
   // Order matters: every check that can fail runs before the first byte is written, so a refused
   // directory or a port in use leaves no trace (not even a created data directory).
+  // Kafka spreads partitions over a comma-separated list; read as one path it would be a new
+  // directory named after the whole list.
+  if (!memory && dir.includes(',')) throw new Error(`log.dirs lists several directories (${dir}): Rivulet keeps its data in one directory; set one with --data-dir or log.dirs`)
   const kind = memory ? 'memory' : inspectDataDir(dir, { adopt: o.adoptDataDir })
   const server = new Server(logger)
   const bound = await server.listen(host || '0.0.0.0', port)

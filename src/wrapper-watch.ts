@@ -6,11 +6,13 @@
 //    keeps its port;
 //  - SIGINT is caught by the shell, which defers it until its child (the broker) exits, so
 //    neither stops.
-// The broker cannot receive a signal sent to another process, but it can see both effects: its
-// parent going away (the shell died), and the waiting shell waking up. A `sh -c` wrapper blocked
-// in wait(2) for its only child wakes for nothing but a signal, and each wake-up counts one more
-// voluntary context switch in /proc/<pid>/status. Linux only; elsewhere (and when the parent is
-// not such a wrapper) this does nothing.
+//  - SIGKILL (Java's destroyForcibly, Python's Popen.kill) ends npm alone; shell and broker stay.
+// The broker cannot receive a signal sent to another process, but it can see all three effects:
+// its parent going away (the shell died), the shell's parent going away (npm died), and the
+// waiting shell waking up. A `sh -c` wrapper blocked in wait(2) for its only child wakes for
+// nothing but a signal, and each wake-up counts one more voluntary context switch in
+// /proc/<pid>/status. Linux only; elsewhere (and when the parent is not such a wrapper) this does
+// nothing.
 
 import fs from 'node:fs'
 import path from 'node:path'
@@ -26,12 +28,14 @@ export function watchNpmWrapper(onGone: (reason: string) => void): () => void {
   // Call this early: the shell entered wait(2) right after forking us, well before Node had
   // loaded this module, and a signal sent after this reading is seen.
   const baseline = wakeUps(parent)
-  if (baseline === null) return () => {}
+  const npm = parentOf(parent)
+  if (baseline === null || npm === null) return () => {}
   const timer = setInterval(() => {
-    if (process.ppid !== parent) return gone('the npm wrapper shell exited (SIGTERM or SIGKILL to npx/npm?)')
+    if (process.ppid !== parent) return gone('the npm wrapper shell exited (SIGTERM to npx/npm)')
     const now = wakeUps(parent)
     if (now === null) return gone('the npm wrapper shell exited')
-    if (now > baseline) gone('the npm wrapper shell received a signal (SIGINT or SIGTERM to npx/npm)')
+    if (now > baseline) return gone('the npm wrapper shell received a signal (SIGINT or SIGTERM to npx/npm)')
+    if (parentOf(parent) !== npm) gone('npx/npm exited (SIGKILL?)')
   }, POLL_MS)
   timer.unref()
   const gone = (reason: string) => {
@@ -47,6 +51,16 @@ function isShellWrapper(pid: number): boolean {
     return SHELLS.has(path.basename(argv[0] ?? '')) && argv[1] === '-c'
   } catch {
     return false
+  }
+}
+
+// Field 4 of /proc/<pid>/stat, after the parenthesised command name (which may hold spaces).
+function parentOf(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  } catch {
+    return null
   }
 }
 

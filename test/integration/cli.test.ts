@@ -57,6 +57,15 @@ describe('rivulet error messages', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe('x')
   })
 
+  it('refuses several log.dirs instead of making a directory named after the list', async () => {
+    const dir = scratch()
+    const list = `${path.join(dir, 'a')},${path.join(dir, 'b')}`
+    const r = await runCli(['--port', '0', '--override', `log.dirs=${list}`])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`log.dirs lists several directories (${list})`)
+    expect(fs.readdirSync(dir)).toEqual([])
+  })
+
   it('suggests --port 0 for a port in use, and creates no data directory first', async () => {
     const holder = net.createServer()
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))

@@ -147,7 +147,7 @@ describe('whose directory it is', () => {
   })
 })
 
-describe('embedded defaults', () => {
+describe('embedded', () => {
   it('listens on a free port and keeps everything in memory', async () => {
     const b = await startBroker()
     try {
@@ -157,6 +157,10 @@ describe('embedded defaults', () => {
     } finally {
       await b.stop()
     }
+  })
+
+  it('names the log levels that exist for a bad logLevel', async () => {
+    await expect(startBroker({ logLevel: 'bogus' })).rejects.toThrow('unknown log level "bogus": use one of trace, debug, info, warn, error, fatal, silent')
   })
 
   it('refuses memory and dataDir together', async () => {

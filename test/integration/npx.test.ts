@@ -32,7 +32,8 @@ function refused(port: number): Promise<boolean> {
 }
 
 describe('npx rivulet', () => {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  // SIGKILL: Java's Process.destroyForcibly and Python's Popen.kill.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGKILL'] as const) {
     it(`stops the broker when npx gets ${signal}`, async () => {
       const env = { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_yes: 'true' }
       const npx = spawn('npx', ['rivulet', '--port', '0', '--memory', '--log-level', 'info'], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] })
