@@ -26,6 +26,7 @@ const KAFKA_ONLY = ['__cluster_metadata-0', 'bootstrap.checkpoint', '.lock', 're
 export class DataDirError extends Error {
   constructor(
     readonly code: 'DATA_DIR_NOT_A_DIRECTORY' | 'DATA_DIR_IS_KAFKA' | 'DATA_DIR_FOREIGN' | 'DATA_DIR_LOCKED' | 'DATA_DIR_UNREADABLE',
+    // (UNREADABLE also covers a directory that cannot be created or written.)
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -102,6 +103,15 @@ function kafkaSigns(dir: string, entries: readonly string[]): string[] {
 
 // Takes the lock (creating `dir` if needed); returns the function that releases it.
 export function lockDataDir(dir: string): () => void {
+  try {
+    return takeLock(dir)
+  } catch (err) {
+    if (err instanceof DataDirError) throw err
+    throw new DataDirError('DATA_DIR_UNREADABLE', `cannot create or lock data directory ${dir}: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+function takeLock(dir: string): () => void {
   fs.mkdirSync(dir, { recursive: true })
   const lock = path.join(dir, LOCK_FILE)
   const me: LockHolder = { pid: process.pid, start: processStart(process.pid), host: os.hostname(), since: new Date().toISOString(), token: randomBytes(8).toString('hex') }

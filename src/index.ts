@@ -1,5 +1,5 @@
 // Embedded API: start a broker inside this process.
-//   const broker = await startBroker({ port: 0, memory: true })
+//   const broker = await startBroker()          // a free port, in memory
 //   ... new Kafka({ brokers: [broker.bootstrap] }) ...
 //   await broker.stop()
 
@@ -81,15 +81,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     throw err
   }
   server.serve(broker)
-  const advertised = config.get('advertised.listeners')
-  if (advertised) {
-    const a = parseListener(advertised)
-    broker.advertisedHost = a.host
-    broker.advertisedPort = a.port === 0 ? bound.port : a.port
-  } else {
-    broker.advertisedHost = host === '' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
-    broker.advertisedPort = bound.port
-  }
+  advertise(broker, config, host, bound.port)
   const bootstrap = `${broker.advertisedHost}:${broker.advertisedPort}`
   logger.info({ bootstrap, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
   let stopping: Promise<void> | null = null
@@ -108,5 +100,18 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
         }
         logger.info('stopped')
       })()),
+  }
+}
+
+// The address clients are told (Metadata, FindCoordinator): advertised.listeners, else the bound one.
+function advertise(broker: Broker, config: BrokerConfig, host: string, boundPort: number): void {
+  const advertised = config.get('advertised.listeners')
+  if (advertised) {
+    const a = parseListener(advertised)
+    broker.advertisedHost = a.host
+    broker.advertisedPort = a.port === 0 ? boundPort : a.port
+  } else {
+    broker.advertisedHost = host === '' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+    broker.advertisedPort = boundPort
   }
 }
