@@ -9,7 +9,7 @@ import type { Clock, Timer } from './clock.js'
 import { LogManager } from './log/log-manager.js'
 import type { PartitionLog } from './log/partition-log.js'
 import type { Storage } from './log/storage.js'
-import type { Logger } from './logger.js'
+import { changedKeys, type Logger } from './logger.js'
 import { GroupCoordinator } from './groups/coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
@@ -152,6 +152,7 @@ export class Broker {
   }
 
   setTopicConfigs(name: string, configs: Record<string, string>): void {
+    this.logger.info({ topic: name, keys: changedKeys(this.cluster.topic(name)!.configs, configs) }, 'topic configs changed')
     this.cluster.setTopicConfigs(name, configs)
     this.refreshLogConfigs(name)
   }
@@ -159,6 +160,7 @@ export class Broker {
   // resourceName: the BROKER resource changed, "" (cluster-wide defaults) or our node id.
   setBrokerConfigs(configs: ReadonlyMap<string, string | null>, resourceName: string): void {
     this.cluster.setBrokerConfigs(configs, resourceName)
+    this.logger.info({ broker: resourceName === '' ? 'cluster default' : resourceName, keys: [...configs.keys()] }, 'broker configs changed')
     for (const t of this.cluster.topics.values()) this.refreshLogConfigs(t.name)
   }
 
