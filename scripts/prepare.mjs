@@ -1,6 +1,6 @@
 // `prepare` (npm runs it after `npm install` in a checkout, for a git URL dependency, for a folder
 // dependency and before `npm pack`): builds dist/ with the devDependencies typescript and esbuild.
-// npm skips devDependencies for a folder it links (`npm install ../rivulet`) and under --omit=dev,
+// npm installs nothing inside a folder it links (`npm install ../rivulet`, as npm's docs say),
 // where a bare `tsc` fails with "tsc: not found". Then an existing build is used as it is, and
 // without one the message says what to do instead.
 import { spawnSync } from 'node:child_process'
@@ -36,7 +36,7 @@ if (built) {
 console.error(
   [
     `rivulet: cannot build ${root}: its devDependencies ${missing.join(' and ')} are not installed there.`,
-    'npm leaves them out when it links a folder dependency (npm install ../rivulet) and under --omit=dev.',
+    'npm links a folder dependency (npm install ../rivulet) without installing anything inside it.',
     'Either run `npm install` inside that folder first (it builds dist/), or depend on a tarball made there',
     'by `npm pack`, or on the git URL without --omit=dev.',
   ].join('\n'),
