@@ -38,7 +38,7 @@ console.error(
     `rivulet: cannot build ${root}: its devDependencies ${missing.join(' and ')} are not installed there.`,
     'npm links a folder dependency (npm install ../rivulet) without installing anything inside it.',
     'Either run `npm install` inside that folder first (it builds dist/), or depend on a tarball made there',
-    'by `npm pack`, or on the git URL without --omit=dev.',
+    'by `npm pack`, or on its git URL.',
   ].join('\n'),
 )
 process.exit(1)
