@@ -11,7 +11,7 @@ import { InternalTopic } from './log/internal-topic.js'
 import { LogManager } from './log/log-manager.js'
 import type { PartitionStore } from './log/partition-store.js'
 import type { Storage } from './log/storage.js'
-import type { Logger } from './logger.js'
+import { changedKeys, type Logger } from './logger.js'
 import { GroupCoordinator } from './groups/coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
@@ -211,6 +211,7 @@ export class Broker {
   }
 
   setTopicConfigs(name: string, configs: Record<string, string>): void {
+    this.logger.info({ topic: name, keys: changedKeys(this.cluster.topic(name)!.configs, configs) }, 'topic configs changed')
     this.cluster.setTopicConfigs(name, configs)
     this.refreshLogConfigs(name)
   }
@@ -218,6 +219,7 @@ export class Broker {
   // resourceName: the BROKER resource changed, "" (cluster-wide defaults) or our node id.
   setBrokerConfigs(configs: ReadonlyMap<string, string | null>, resourceName: string): void {
     this.cluster.setBrokerConfigs(configs, resourceName)
+    this.logger.info({ broker: resourceName === '' ? 'cluster default' : resourceName, keys: [...configs.keys()] }, 'broker configs changed')
     for (const t of this.cluster.topics.values()) this.refreshLogConfigs(t.name)
   }
 

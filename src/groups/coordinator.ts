@@ -344,6 +344,7 @@ export class GroupCoordinator {
         if (invalid !== ErrorCode.NONE) return { ...out, errorCode: invalid }
       }
       removeMember(group, group.members.get(id)!)
+      this.logger.info({ group: groupId, member: id }, 'member left the group')
       left++
       return { ...out, errorCode: 0 }
     })

@@ -63,6 +63,7 @@ export function prepareRebalance(c: GroupCoordinator, group: Group): void {
   group.joinTimer?.cancel()
   const initial = group.state === 'Empty'
   group.transition('PreparingRebalance', clock.now())
+  c.logger.info({ group: group.groupId, generation: group.generationId, members: group.members.size }, 'preparing to rebalance group')
   const delay = config.initialRebalanceDelayMs
   if (initial && delay > 0) {
     // Kafka's initial delayed join: let more members of a new group arrive before the first
@@ -111,11 +112,13 @@ export function completeJoin(c: GroupCoordinator, group: Group): void {
   if (group.members.size === 0) {
     group.protocolName = null
     group.transition('Empty', clock.now())
+    c.logger.info({ group: group.groupId, generation: group.generationId }, 'group is empty')
     c.store.writeGroupState(group)
     return
   }
   group.protocolName = group.selectProtocol()
   group.transition('CompletingRebalance', clock.now())
+  c.logger.info({ group: group.groupId, generation: group.generationId, members: group.members.size, protocol: group.protocolName }, 'stabilized group')
   for (const m of group.members.values()) {
     const waiter = m.joinWaiter
     m.joinWaiter = null
@@ -136,6 +139,7 @@ function expirePendingSync(c: GroupCoordinator, group: Group, generation: number
   const late = [...group.members.values()].filter((m) => m.awaitingSync)
   if (late.length === 0) return
   for (const m of late) removeMember(group, m)
+  c.logger.info({ group: group.groupId, members: late.map((m) => m.memberId) }, 'removed members that did not send SyncGroup in time')
   prepareRebalance(c, group)
 }
 

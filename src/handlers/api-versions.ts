@@ -32,7 +32,7 @@ export default defineHandler({
       ctx.connection.clientSoftwareName = req.clientSoftwareName
       ctx.connection.clientSoftwareVersion = req.clientSoftwareVersion
       if (first) {
-        ctx.broker.logger.info({ conn: ctx.connection.id, remote: ctx.connection.remote, clientId: ctx.header.clientId, software: req.clientSoftwareName, version: req.clientSoftwareVersion }, 'client connected')
+        ctx.broker.logger.debug({ conn: ctx.connection.id, remote: ctx.connection.remote, clientId: ctx.header.clientId, software: req.clientSoftwareName, version: req.clientSoftwareVersion }, 'client connected')
       }
     }
     return {
