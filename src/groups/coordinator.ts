@@ -15,6 +15,7 @@ import type { Clock } from '../clock.js'
 import type { InternalTopic } from '../log/internal-topic.js'
 import type { Logger } from '../logger.js'
 import { Group, Member, type JoinResult, type Protocol, type SyncResult } from './group.js'
+import type { GroupConfig, GroupContext } from './context.js'
 import { GroupStore } from './group-store.js'
 import { loadGroups, migrateLegacyLayout } from './offsets.js'
 import {
@@ -62,14 +63,6 @@ export interface LeaveResult {
 // heartbeat, so it is dropped after this long (it retries if it is still there).
 const NEW_MEMBER_JOIN_TIMEOUT_MS = 300_000
 
-// The group coordinator's slice of the broker config, read live (AlterConfigs may change it).
-export interface GroupConfig {
-  readonly minSessionTimeoutMs: number // group.min.session.timeout.ms
-  readonly maxSessionTimeoutMs: number // group.max.session.timeout.ms
-  readonly initialRebalanceDelayMs: number // group.initial.rebalance.delay.ms
-  readonly offsetsRetentionMs: number // offsets.retention.minutes
-}
-
 export interface GroupDeps {
   clock: Clock
   logger: Logger
@@ -80,7 +73,7 @@ export interface GroupDeps {
   onLayoutMigrated?: () => void
 }
 
-export class GroupCoordinator {
+export class GroupCoordinator implements GroupContext {
   readonly groups = new Map<string, Group>()
   readonly store: GroupStore
   readonly clock: Clock

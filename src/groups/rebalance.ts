@@ -5,7 +5,7 @@
 
 import { ErrorCode } from '../../protocol/errors.js'
 import { LogError } from '../log/types.js'
-import type { GroupCoordinator } from './coordinator.js'
+import type { GroupContext } from './context.js'
 import type { Group, JoinResult, Member, SyncResult } from './group.js'
 
 export function joinError(errorCode: number, memberId = ''): JoinResult {
@@ -43,12 +43,12 @@ export function completeSync(member: Member, result: SyncResult): boolean {
   return true
 }
 
-export function maybePrepareRebalanceOrCompleteJoin(c: GroupCoordinator, group: Group): void {
+export function maybePrepareRebalanceOrCompleteJoin(c: GroupContext, group: Group): void {
   if (group.canRebalance()) prepareRebalance(c, group)
   else maybeCompleteJoin(c, group)
 }
 
-export function prepareRebalance(c: GroupCoordinator, group: Group): void {
+export function prepareRebalance(c: GroupContext, group: Group): void {
   const { clock, config } = c
   if (group.state === 'CompletingRebalance') {
     // Members waiting in SyncGroup learn of the rebalance and rejoin; their assignments are void.
@@ -78,7 +78,7 @@ export function prepareRebalance(c: GroupCoordinator, group: Group): void {
   else group.joinTimer = clock.schedule(group.maxRebalanceTimeout(), () => completeJoin(c, group))
 }
 
-function initialDelayExpired(c: GroupCoordinator, group: Group, delay: number, remaining: number): void {
+function initialDelayExpired(c: GroupContext, group: Group, delay: number, remaining: number): void {
   if (group.newMemberAdded && remaining !== 0) {
     group.newMemberAdded = false
     const next = Math.min(c.config.initialRebalanceDelayMs, remaining)
@@ -89,11 +89,11 @@ function initialDelayExpired(c: GroupCoordinator, group: Group, delay: number, r
 }
 
 // Kafka's maybeCompleteJoinPhase: never during the initial delay.
-export function maybeCompleteJoin(c: GroupCoordinator, group: Group): void {
+export function maybeCompleteJoin(c: GroupContext, group: Group): void {
   if (group.state === 'PreparingRebalance' && !group.initialDelay && group.allJoined()) completeJoin(c, group)
 }
 
-export function completeJoin(c: GroupCoordinator, group: Group): void {
+export function completeJoin(c: GroupContext, group: Group): void {
   const { clock } = c
   group.joinTimer?.cancel()
   group.joinTimer = null
@@ -133,7 +133,7 @@ export function completeJoin(c: GroupCoordinator, group: Group): void {
   group.syncTimer = clock.schedule(group.maxRebalanceTimeout(), () => expirePendingSync(c, group, generation))
 }
 
-function expirePendingSync(c: GroupCoordinator, group: Group, generation: number): void {
+function expirePendingSync(c: GroupContext, group: Group, generation: number): void {
   if (group.generationId !== generation) return
   if (group.state !== 'CompletingRebalance' && group.state !== 'Stable') return
   const late = [...group.members.values()].filter((m) => m.awaitingSync)
@@ -145,7 +145,7 @@ function expirePendingSync(c: GroupCoordinator, group: Group, generation: number
 
 // The group record refused by the log (larger than max.message.bytes): false, as Kafka's failed
 // append future.
-export function tryPersist(c: GroupCoordinator, group: Group): boolean {
+export function tryPersist(c: GroupContext, group: Group): boolean {
   try {
     c.store.writeGroupState(group)
     return true
@@ -165,12 +165,12 @@ export function removeMember(group: Group, m: Member): void {
   group.remove(m.memberId)
 }
 
-export function scheduleHeartbeat(c: GroupCoordinator, group: Group, member: Member, timeoutMs = member.sessionTimeoutMs): void {
+export function scheduleHeartbeat(c: GroupContext, group: Group, member: Member, timeoutMs = member.sessionTimeoutMs): void {
   member.heartbeatTimer?.cancel()
   member.heartbeatTimer = c.clock.schedule(timeoutMs, () => expireHeartbeat(c, group, member))
 }
 
-function expireHeartbeat(c: GroupCoordinator, group: Group, member: Member): void {
+function expireHeartbeat(c: GroupContext, group: Group, member: Member): void {
   if (group.members.get(member.memberId) !== member) return
   // A member waiting in JoinGroup or SyncGroup is alive by definition, unless it is new
   // (ClassicGroupMember.hasSatisfiedHeartbeat).

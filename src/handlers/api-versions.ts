@@ -1,4 +1,5 @@
-// ApiVersions 0–4. The advertised table is derived from the registered handlers (registry.ts),
+// ApiVersions 0–4. The advertised table is derived from the registered handlers (registry.ts,
+// through the request context),
 // so it lists exactly what is served. v3+ validates the client software name and version
 // (KIP-511) and records them for the connection's log lines, and reports the feature levels
 // (KIP-584): transaction.version 2 is finalized, as on a freshly formatted Kafka 4.x, so the Java
@@ -11,7 +12,6 @@
 import { ApiVersions } from '../../protocol/apis/api-versions.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { defineHandler } from './handler.js'
-import { apiVersionsTable } from './registry.js'
 
 const SUPPORTED_FEATURES = [{ name: 'transaction.version', minVersion: 0, maxVersion: 2 }]
 const FINALIZED_FEATURES = [{ name: 'transaction.version', minVersionLevel: 2, maxVersionLevel: 2 }]
@@ -26,7 +26,7 @@ export default defineHandler({
   handle(req, ctx) {
     if (ctx.version >= 3) {
       if (!SOFTWARE.test(req.clientSoftwareName) || !SOFTWARE.test(req.clientSoftwareVersion)) {
-        return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: apiVersionsTable() }
+        return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: ctx.apiVersions }
       }
       const first = ctx.connection.clientSoftwareName === null
       ctx.connection.clientSoftwareName = req.clientSoftwareName
@@ -37,12 +37,12 @@ export default defineHandler({
     }
     return {
       errorCode: 0,
-      apiKeys: apiVersionsTable(),
+      apiKeys: ctx.apiVersions,
       throttleTimeMs: 0,
       supportedFeatures: SUPPORTED_FEATURES,
       finalizedFeaturesEpoch: FINALIZED_FEATURES_EPOCH,
       finalizedFeatures: FINALIZED_FEATURES,
     }
   },
-  errorResponse: (_req, errorCode) => ({ errorCode, apiKeys: apiVersionsTable() }),
+  errorResponse: (_req, errorCode, ctx) => ({ errorCode, apiKeys: ctx.apiVersions }),
 })

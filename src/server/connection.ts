@@ -11,11 +11,12 @@ import { ApiVersions } from '../../protocol/apis/api-versions.js'
 import { inRange } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { Logger } from '../logger.js'
-import { servedRange, type AnyHandler, type ConnectionInfo, type RequestContext } from '../handlers/handler.js'
+import { servedRange, type AnyHandler, type ApiVersionRange, type ConnectionInfo, type RequestContext } from '../handlers/handler.js'
 
 export interface ConnectionOptions {
   broker: Broker
   handlers: ReadonlyMap<number, AnyHandler>
+  apiVersions: ApiVersionRange[]
   logger: Logger
   maxRequestBytes: number
 }
@@ -135,7 +136,7 @@ export class Connection implements ConnectionInfo {
       const prev = slot.after
       slot.after = prev ? () => (prev(), fn()) : fn
     }
-    const ctx: RequestContext = { broker: this.o.broker, header, version: peek.apiVersion, connection: this, afterResponse }
+    const ctx: RequestContext = { broker: this.o.broker, apiVersions: this.o.apiVersions, header, version: peek.apiVersion, connection: this, afterResponse }
     const respond = (res: unknown) => {
       if (res === null) {
         slot.chunks = null

@@ -6,8 +6,12 @@
 import net from 'node:net'
 import type { Broker } from '../broker.js'
 import type { Logger } from '../logger.js'
+import { versionsTable } from '../handlers/handler.js'
 import { handlerMap } from '../handlers/registry.js'
 import { Connection } from './connection.js'
+
+// ApiVersions' table, from the handlers registered (so it never advertises what is not handled).
+const API_VERSIONS = versionsTable(handlerMap.values())
 
 export class Server {
   private readonly server: net.Server
@@ -29,6 +33,7 @@ export class Server {
     const conn = new Connection(socket, {
       broker,
       handlers: handlerMap,
+      apiVersions: API_VERSIONS,
       logger: this.logger,
       maxRequestBytes: broker.config.int('socket.request.max.bytes'),
     })
