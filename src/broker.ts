@@ -7,6 +7,7 @@ import { KafkaError } from '../protocol/errors.js'
 import { BrokerConfig } from './cluster/broker-config.js'
 import { Cluster, type TopicInfo } from './cluster/cluster.js'
 import type { Clock, Timer } from './clock.js'
+import { LogCleaner } from './log/cleaner/cleaner.js'
 import { InternalTopic } from './log/internal-topic.js'
 import { LogManager } from './log/log-manager.js'
 import type { PartitionStore } from './log/partition-store.js'
@@ -36,6 +37,7 @@ export class Broker {
   readonly storage: Storage
   readonly groups: GroupCoordinator
   readonly txns: TransactionCoordinator
+  readonly cleaner: LogCleaner
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
   private retentionTimer: Timer | null = null
@@ -95,6 +97,26 @@ export class Broker {
         return ids
       },
     })
+    this.cleaner = this.newCleaner(o)
+  }
+
+  private newCleaner(o: BrokerOptions): LogCleaner {
+    const config = o.config
+    const logs = this.logs
+    return new LogCleaner({
+      clock: o.clock,
+      logger: o.logger,
+      config: {
+        get enabled() { return config.bool('log.cleaner.enable') },
+        get threads() { return config.int('log.cleaner.threads') },
+        get dedupeBufferBytes() { return config.int('log.cleaner.dedupe.buffer.size') },
+        get loadFactor() { return Number(config.get('log.cleaner.io.buffer.load.factor') ?? 0.9) },
+        get backoffMs() { return config.int('log.cleaner.backoff.ms') },
+      },
+      logs: () => logs.all(),
+      firstDirtyOffset: (key) => logs.firstDirtyOffset(key),
+      setFirstDirtyOffset: (key, offset) => logs.setFirstDirtyOffset(key, offset),
+    })
   }
 
   // An internal topic created on first write with `partitionsConfig` partitions, compacted.
@@ -127,6 +149,7 @@ export class Broker {
     this.txns.load()
     this.scheduleRetention()
     this.scheduleOffsetExpiry()
+    this.cleaner.start()
     return { clean, topics: this.cluster.topics.size }
   }
 
@@ -244,6 +267,7 @@ export class Broker {
     this.stopped = true
     this.retentionTimer?.cancel()
     this.offsetExpiryTimer?.cancel()
+    this.cleaner.stop()
     this.groups.stop()
     this.txns.stop()
     this.logs.close()

@@ -51,7 +51,7 @@ const isBool = oneOf('true', 'false')
 const isDouble = (v: string) => v.trim() !== '' && Number.isFinite(Number(v))
 
 export const TOPIC_CONFIGS: readonly ConfigDef[] = [
-  { name: 'cleanup.policy', type: 'LIST', default: 'delete', doc: 'Retention policy: delete (compact is not supported yet).', synonyms: ['log.cleanup.policy'], valid: (v) => v.split(',').every((p) => ['delete', 'compact', ''].includes(p.trim())) },
+  { name: 'cleanup.policy', type: 'LIST', default: 'delete', doc: 'delete: old segments go by retention.ms and retention.bytes; compact: the cleaner keeps the latest record of each key; both: both.', synonyms: ['log.cleanup.policy'], valid: (v) => v.split(',').every((p) => ['delete', 'compact', ''].includes(p.trim())) },
   { name: 'compression.gzip.level', type: 'INT', default: '-1', doc: 'gzip level when compression.type recompresses (only producer is applied).', synonyms: ['compression.gzip.level'], valid: (v) => isLong(v) && ((Number(v) >= 1 && Number(v) <= 9) || Number(v) === -1) },
   { name: 'compression.lz4.level', type: 'INT', default: '9', doc: 'lz4 level when compression.type recompresses (only producer is applied).', synonyms: ['compression.lz4.level'], valid: (v) => isLong(v) && Number(v) >= 1 && Number(v) <= 17 },
   { name: 'compression.type', type: 'STRING', default: 'producer', doc: 'Final compression type; only producer (keep batches as produced) is applied.', synonyms: ['compression.type'], valid: oneOf('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd') },
@@ -143,6 +143,15 @@ const RIVULET_BROKER_CONFIGS: readonly RivuletBrokerConfig[] = [
   { name: 'log.flush.interval.messages', doc: 'Default flush.messages: fsync after this many messages.' },
   { name: 'log.flush.interval.ms', doc: 'Default flush.ms: fsync after this many milliseconds.' },
   { name: 'log.segment.delete.delay.ms', doc: 'Default file.delete.delay.ms.' },
+  { name: 'log.cleaner.enable', doc: 'Run the log cleaner (compaction of cleanup.policy=compact topics, including __consumer_offsets and __transaction_state).' },
+  { name: 'log.cleaner.threads', doc: 'How many logs are cleaned at once (the cleaner works in slices on the event loop; 0 turns it off).' },
+  { name: 'log.cleaner.dedupe.buffer.size', doc: 'Memory bound of the cleaner\'s key map across its threads (24 bytes a key).' },
+  { name: 'log.cleaner.io.buffer.load.factor', doc: 'Load factor of the key map.' },
+  { name: 'log.cleaner.backoff.ms', doc: 'How long the cleaner waits when no log needs cleaning.' },
+  { name: 'log.cleaner.min.cleanable.ratio', doc: 'Default min.cleanable.dirty.ratio.' },
+  { name: 'log.cleaner.min.compaction.lag.ms', doc: 'Default min.compaction.lag.ms.' },
+  { name: 'log.cleaner.max.compaction.lag.ms', doc: 'Default max.compaction.lag.ms.' },
+  { name: 'log.cleaner.delete.retention.ms', doc: 'Default delete.retention.ms.' },
 ]
 
 function brokerConfigs(): ConfigDef[] {

@@ -10,7 +10,8 @@ import { Segment, segmentName } from './segment.js'
 import type { ReadLease } from './read-pool.js'
 import type { Storage } from './storage.js'
 import { LogError, type BatchMeta, type LogConfig } from './types.js'
-import { TxnIndex, type AbortedTxn } from './txn-index.js'
+import { TxnIndex, encodeAbortedTxn, type AbortedTxn } from './txn-index.js'
+import { CLEANED, commitSwap, discardCleaned, recoverSwaps, type SwapStep } from './cleaner/swap.js'
 import { ProducerStateTable, type ProducerCheck } from './producer-state.js'
 import { keyedRecords, lastOffsetsByKey, offsetForTimestamp, offsetOfMaxTimestamp } from './lookups.js'
 import type { AppendOptions, AppendResult, Isolation, LogMark, PartitionStore, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from './partition-store.js'
@@ -41,8 +42,9 @@ export class PartitionLog implements PartitionStore {
   readonly aborted: TxnIndex
   private unflushedMessages = 0
   private lastFlushMs: number
+  closed = false
 
-  private constructor(private readonly storage: Storage, readonly dir: string, public config: LogConfig, nowMs: number) {
+  private constructor(readonly storage: Storage, readonly dir: string, public config: LogConfig, nowMs: number) {
     this.lastFlushMs = nowMs
     this.aborted = new TxnIndex(storage, (base) => `${path.join(dir, segmentName(base))}.txnindex`)
   }
@@ -50,6 +52,7 @@ export class PartitionLog implements PartitionStore {
   static open(o: OpenOptions): PartitionLog {
     const log = new PartitionLog(o.storage, o.dir, o.config, o.nowMs)
     o.storage.mkdirp(o.dir)
+    for (const done of recoverSwaps(o.storage, o.dir)) o.warn?.(done, { dir: o.dir })
     const files = o.storage.list(o.dir)
     const bases = files
       .filter((f) => /^\d{20}\.log$/.test(f))
@@ -80,10 +83,54 @@ export class PartitionLog implements PartitionStore {
     return log
   }
 
-  private openSegment(base: number, nowMs: number): Segment {
+  private openSegment(base: number, nowMs: number, suffix = ''): Segment {
     const name = path.join(this.dir, segmentName(base))
     const s = this.storage
-    return new Segment(base, s.open(`${name}.log`), s.open(`${name}.index`), s.open(`${name}.timeindex`), nowMs)
+    return new Segment(base, s.open(`${name}.log${suffix}`), s.open(`${name}.index${suffix}`), s.open(`${name}.timeindex${suffix}`), nowMs)
+  }
+
+  // ---- what the cleaner needs (CleanableLog) ----
+
+  segmentList(): readonly Segment[] {
+    return this.segments
+  }
+
+  abortedTxns(): AbortedTxn[] {
+    return this.aborted.overlapping(0, Number.MAX_SAFE_INTEGER).sort((a, b) => a.firstOffset - b.firstOffset)
+  }
+
+  lastDataOffsetOf(producerId: number): number {
+    const e = this.producers.entry(producerId)
+    return e && e.batches.length > 0 ? e.batches[e.batches.length - 1]!.lastOffset : -1
+  }
+
+  openCleanedSegment(baseOffset: number, nowMs: number): Segment {
+    discardCleaned(this.storage, this.dir, baseOffset)
+    return this.openSegment(baseOffset, nowMs, CLEANED)
+  }
+
+  discardCleaned(cleaned: Segment): void {
+    cleaned.close()
+    discardCleaned(this.storage, this.dir, cleaned.baseOffset)
+  }
+
+  // Swaps a cleaned segment in for the consecutive sealed segments it replaces (cleaner/swap.ts
+  // orders the file moves so that a crash at any point loses nothing). False when the log changed
+  // since the cleaning began (a segment went, or the log closed).
+  replaceSegments(old: readonly Segment[], cleaned: Segment, cleanedAborts: readonly AbortedTxn[], step?: (s: SwapStep) => void): boolean {
+    const at = this.segments.indexOf(old[0]!)
+    if (this.closed || at < 0 || at + old.length >= this.segments.length || old.some((s, i) => this.segments[at + i] !== s)) return false
+    if (cleanedAborts.length > 0) {
+      const txn = this.storage.open(`${path.join(this.dir, segmentName(cleaned.baseOffset))}.txnindex${CLEANED}`)
+      txn.append(cleanedAborts.map(encodeAbortedTxn))
+      if (this.storage.persistent) txn.flush()
+      txn.close()
+    }
+    commitSwap(this.storage, this.dir, old.map((s) => s.baseOffset), cleaned.baseOffset, step)
+    for (const s of old) s.close()
+    cleaned.nextOffset = Math.max(cleaned.nextOffset, this.segments[at + old.length]!.baseOffset)
+    this.segments.splice(at, old.length, cleaned)
+    return true
   }
 
   private get active(): Segment {
@@ -203,7 +250,10 @@ export class PartitionLog implements PartitionStore {
   private maybeRoll(incoming: number, lastOffset: number, nowMs: number): void {
     const a = this.active
     if (a.size === 0) return
-    if (a.size + incoming > this.config.segmentBytes || nowMs - a.createdMs > this.config.segmentMs || lastOffset - a.baseOffset > INT32_MAX) {
+    // KIP-354: a compacted log also rolls once its active segment is max.compaction.lag.ms old, so
+    // that it can be cleaned within that time.
+    const maxAge = this.config.compact ? Math.min(this.config.segmentMs, this.config.maxCompactionLagMs) : this.config.segmentMs
+    if (a.size + incoming > this.config.segmentBytes || nowMs - a.createdMs > maxAge || lastOffset - a.baseOffset > INT32_MAX) {
       this.roll(nowMs)
     }
   }
@@ -392,7 +442,7 @@ export class PartitionLog implements PartitionStore {
     if (retentionMs >= 0) {
       while (this.segments.length > 0) {
         const oldest = this.segments[0]!
-        if (oldest.size === 0 || oldest.maxTimestamp < 0 || nowMs - oldest.maxTimestamp <= retentionMs) break
+        if (oldest.size === 0 ? oldest === this.active : oldest.maxTimestamp < 0 || nowMs - oldest.maxTimestamp <= retentionMs) break
         if (this.segments.length === 1) this.roll(nowMs)
         this.dropOldest()
         deleted++
@@ -450,6 +500,7 @@ export class PartitionLog implements PartitionStore {
   }
 
   close(): void {
+    this.closed = true
     for (const s of this.segments) s.seal()
     this.saveProducerState()
     if (this.storage.persistent) this.aborted.flush()
@@ -461,6 +512,7 @@ export class PartitionLog implements PartitionStore {
   }
 
   remove(): void {
+    this.closed = true
     this.aborted.release()
     for (const s of this.segments) s.close()
     this.storage.remove(this.dir)
