@@ -18,8 +18,6 @@ import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
 
-// Kafka's internal topic configs (GroupCoordinatorConfig / TransactionLogConfig): compacted, 100 MiB segments.
-const INTERNAL_SEGMENT_BYTES = String(100 * 1024 * 1024)
 
 export interface BrokerOptions {
   config: BrokerConfig
@@ -66,7 +64,7 @@ export class Broker {
         get initialRebalanceDelayMs() { return config.int('group.initial.rebalance.delay.ms') },
         get offsetsRetentionMs() { return config.int('offsets.retention.minutes') * 60_000 },
       },
-      offsetsTopic: this.internalTopic(OFFSETS_TOPIC, 'offsets.topic.num.partitions', { 'compression.type': 'producer' }),
+      offsetsTopic: this.internalTopic(OFFSETS_TOPIC, 'offsets.topic', { 'compression.type': 'producer' }),
       get legacyLayout() { return cluster.groupLayout === 'legacy' },
       onLayoutMigrated: () => {
         cluster.groupLayout = 'kafka'
@@ -82,7 +80,7 @@ export class Broker {
         get abortCheckIntervalMs() { return config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms') },
         get expiryCheckIntervalMs() { return config.int('transaction.remove.expired.transaction.cleanup.interval.ms') },
       },
-      stateTopic: this.internalTopic(TRANSACTION_STATE_TOPIC, 'transaction.state.log.num.partitions', { 'compression.type': 'uncompressed' }),
+      stateTopic: this.internalTopic(TRANSACTION_STATE_TOPIC, 'transaction.state.log', { 'compression.type': 'uncompressed' }),
       partition: (topic, p) => this.partition(topic, p),
       allocateProducerId: () => cluster.allocateProducerId(),
       onMarker: (topic, p, producerId, commit) => {
@@ -119,15 +117,18 @@ export class Broker {
     })
   }
 
-  // An internal topic created on first write with `partitionsConfig` partitions, compacted.
-  private internalTopic(name: string, partitionsConfig: string, configs: Record<string, string>): InternalTopic {
+  // An internal topic created on first write, compacted, with its partitions and segment size from
+  // the broker configs `<prefix>.num.partitions` and `<prefix>.segment.bytes` (Kafka's
+  // GroupCoordinatorConfig / TransactionLogConfig: offsets.topic.*, transaction.state.log.*).
+  private internalTopic(name: string, prefix: string, configs: Record<string, string>): InternalTopic {
     return new InternalTopic({
       name,
       partitions: (create) => {
         const existing = this.cluster.topic(name)
         if (existing || !create) return existing?.partitions ?? 0
-        const n = Math.max(1, this.config.int(partitionsConfig))
-        const t = this.cluster.createTopic(name, n, 1, { 'cleanup.policy': 'compact', 'segment.bytes': INTERNAL_SEGMENT_BYTES, ...configs }, false, true)
+        const n = Math.max(1, this.config.int(`${prefix}.num.partitions`))
+        const segmentBytes = String(this.config.int(`${prefix}.segment.bytes`))
+        const t = this.cluster.createTopic(name, n, 1, { 'cleanup.policy': 'compact', 'segment.bytes': segmentBytes, ...configs }, false, true)
         this.openTopicLogs(t)
         return t.partitions
       },

@@ -143,6 +143,8 @@ const RIVULET_BROKER_CONFIGS: readonly RivuletBrokerConfig[] = [
   { name: 'log.flush.interval.messages', doc: 'Default flush.messages: fsync after this many messages.' },
   { name: 'log.flush.interval.ms', doc: 'Default flush.ms: fsync after this many milliseconds.' },
   { name: 'log.segment.delete.delay.ms', doc: 'Default file.delete.delay.ms.' },
+  { name: 'offsets.topic.segment.bytes', doc: 'segment.bytes of __consumer_offsets when it is created.' },
+  { name: 'transaction.state.log.segment.bytes', doc: 'segment.bytes of __transaction_state when it is created.' },
   { name: 'log.cleaner.enable', doc: 'Run the log cleaner (compaction of cleanup.policy=compact topics, including __consumer_offsets and __transaction_state).' },
   { name: 'log.cleaner.threads', doc: 'How many logs are cleaned at once (the cleaner works in slices on the event loop; 0 turns it off).' },
   { name: 'log.cleaner.dedupe.buffer.size', doc: 'Memory bound of the cleaner\'s key map across its threads (24 bytes a key).' },

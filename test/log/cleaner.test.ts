@@ -189,6 +189,26 @@ describe.each([
   })
 })
 
+describe('log cleaner bounds', () => {
+  it('leaves segments younger than min.compaction.lag.ms and everything past the last stable offset', async () => {
+    const log = open(memoryStorage(), { minCompactionLagMs: 10_000 })
+    for (let i = 0; i < 100; i++) append(log, [rec(`k${i % 5}`, `old${i}`.padEnd(60, '.'), NOW - 60_000)])
+    for (let i = 0; i < 100; i++) append(log, [rec(`k${i % 5}`, `new${i}`.padEnd(60, '.'), NOW)])
+    await pass(log, NOW)
+    // Segments of old records only are cleaned (one per key left, plus those sharing the first
+    // segment with a young record); every young record stays, superseded or not.
+    const old = records(log).filter((s) => s.value!.startsWith('old')).length
+    expect(old).toBeGreaterThanOrEqual(5)
+    expect(old).toBeLessThan(40)
+    expect(records(log).filter((s) => s.value!.startsWith('new'))).toHaveLength(100)
+
+    const open2 = open(memoryStorage())
+    append(open2, [rec('t', 'open')], { producerId: 1, producerEpoch: 0, baseSequence: 0, transactional: true })
+    for (let i = 0; i < 100; i++) append(open2, [rec(`k${i % 5}`, `v${i}`.padEnd(60, '.'))])
+    expect(await pass(open2, NOW)).toBeNull() // the open transaction holds the LSO at 0
+  })
+})
+
 describe('log cleaner crash safety', () => {
   const steps: SwapStep[] = ['renamed-old', 'committed', 'removed-old', 'done']
   it.each(steps)('a crash at "%s" of a segment swap loses nothing and the log reopens', async (crashAt) => {

@@ -70,7 +70,10 @@ export class CleanAborted extends Error {}
 export function cleanableSegments(log: CleanableLog, nowMs: number): { segments: Segment[]; firstUncleanable: number } {
   const all = log.segmentList()
   let firstUncleanable = Math.min(all[all.length - 1]!.baseOffset, log.lastStableOffset)
-  const lagBound = nowMs - log.config.minCompactionLagMs
+  // LogCleanerManager.cleanableOffsets: with min.compaction.lag.ms set, the first segment holding
+  // a record younger than the lag is not cleaned (nor anything after it). Without it, timestamps
+  // do not matter (a producer's clock may run ahead of the broker's).
+  const lagBound = log.config.minCompactionLagMs > 0 ? nowMs - log.config.minCompactionLagMs : Infinity
   for (const s of all) {
     if (s.baseOffset >= firstUncleanable) break
     if (s.maxTimestamp > lagBound) {
