@@ -16,6 +16,7 @@ const goldenInput = Buffer.concat([
   Buffer.from('kafkajs-lz4 golden frame '.repeat(200)),
   Buffer.from(Array.from({ length: 1024 }, (_, i) => (i * 7919) & 0xff)),
 ])
+const LZ4_MAGIC = Buffer.from('04224d18', 'hex')
 const hasLz4Cli = spawnSync('lz4', ['--version'], { stdio: 'ignore' }).status === 0
 
 // More than two 64 KiB blocks, half incompressible, so block boundaries and raw blocks are covered.
@@ -57,6 +58,22 @@ describe('kafkajs LZ4 codec over lz4-napi', () => {
     expect(frame[4]! & 0x04).toBe(0x04)
     expect(await codec.decompress(frame)).toEqual(goldenInput)
     expect(decompress(Compression.lz4, frame)).toEqual(goldenInput)
+  })
+
+  it('reads the LZ4 frames of a Java producer (kafka-clients 4.1.2 golden Produce v13)', async () => {
+    const req = JSON.parse(fs.readFileSync(path.join(here, '../golden/produce/java-4.1.2-v13-lz4-idempotent.json'), 'utf8')) as { request: string }
+    const bytes = Buffer.from(req.request, 'hex')
+    let frames = 0
+    // Each batch: baseOffset(8) batchLength(4) ... records from byte 61, to the end of the batch.
+    for (let at = bytes.indexOf(LZ4_MAGIC); at !== -1; at = bytes.indexOf(LZ4_MAGIC, at + 1)) {
+      const batch = at - 61
+      const frame = bytes.subarray(at, batch + 12 + bytes.readInt32BE(batch + 8))
+      const records = await codec.decompress(frame)
+      expect(records).toEqual(decompress(Compression.lz4, frame))
+      expect(records.includes('key-lz4')).toBe(true)
+      frames++
+    }
+    expect(frames).toBeGreaterThan(0)
   })
 
   it('rejects a corrupt frame with an error, not a crash', async () => {
