@@ -1,6 +1,7 @@
 // Install hygiene, checked from the lockfile without a network: nothing a user installs runs an
 // install script (those compile with node-gyp where a prebuilt download fails), nothing a checkout
-// installs (dev dependencies included) compiles, so `npm install` needs no C/C++ toolchain, the lockfile
+// installs (dev dependencies included) compiles, so `npm install` needs no C/C++ toolchain (the
+// README's first command; kafkajs-lz4 broke that through node-lz4), the lockfile
 // matches package.json (so `npm install` does not rewrite it), and npm sees no invalid or missing
 // peer (an esbuild below vite's peer range made every install print ERESOLVE warnings).
 import { spawnSync } from 'node:child_process'
