@@ -11,25 +11,17 @@ import type { ReadLease } from './read-pool.js'
 import type { Storage } from './storage.js'
 import { LogError, type BatchMeta, type LogConfig } from './types.js'
 import { TxnIndex, encodeAbortedTxn, type AbortedTxn } from './txn-index.js'
-import { CLEANED, commitSwap, discardCleaned, recoverSwaps, type SwapStep } from './cleaner/swap.js'
+import { CLEANED, commitSwap, discardCleaned, type SwapStep } from './cleaner/swap.js'
+import { loadProducerSnapshot, loadSegments, replayProducerState, saveProducerSnapshot, type OpenOptions } from './log-loader.js'
 import { ProducerStateTable, type ProducerCheck } from './producer-state.js'
-import { keyedRecords, lastOffsetsByKey, offsetForTimestamp, offsetOfMaxTimestamp } from './lookups.js'
+import { batchAt, batchesForTimestamp, keyedRecords, lastOffsetsByKey, maxTimestamp, offsetForTimestamp, offsetOfMaxTimestamp, segmentOffsetTimes } from './lookups.js'
 import type { AppendOptions, AppendResult, Isolation, LogMark, PartitionStore, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from './partition-store.js'
-import { buildControlBatch, ControlRecordType, decodeBatchRecords, endOffsetOf, readControlRecord, readHeaders, stampForAppend, validateRecordContents, type RecordSpans } from '../../protocol/records/index.js'
+import { buildControlBatch, endOffsetOf, readHeaders, stampForAppend, validateRecordContents, type RecordSpans } from '../../protocol/records/index.js'
 
 const INT32_MAX = 2147483647
-const PRODUCER_STATE_FILE = 'producer-state.json'
 const NO_RECORDS: AbortedTxn[] = []
 
-export interface OpenOptions {
-  storage: Storage
-  dir: string
-  config: LogConfig
-  clean: boolean
-  logStartOffset: number
-  nowMs: number
-  warn?: (msg: string, details: object) => void
-}
+export type { OpenOptions } from './log-loader.js'
 
 export class PartitionLog implements PartitionStore {
   private segments: Segment[] = []
@@ -51,32 +43,7 @@ export class PartitionLog implements PartitionStore {
 
   static open(o: OpenOptions): PartitionLog {
     const log = new PartitionLog(o.storage, o.dir, o.config, o.nowMs)
-    o.storage.mkdirp(o.dir)
-    for (const done of recoverSwaps(o.storage, o.dir)) o.warn?.(done, { dir: o.dir })
-    const files = o.storage.list(o.dir)
-    const bases = files
-      .filter((f) => /^\d{20}\.log$/.test(f))
-      .map((f) => Number(f.slice(0, 20)))
-      .sort((a, b) => a - b)
-    for (const f of files) if (f.endsWith('.tmp')) o.storage.remove(path.join(o.dir, f))
-    log.aborted.load(bases, new Set(files.filter((f) => f.endsWith('.txnindex')).map((f) => path.join(o.dir, f))))
-    for (let i = 0; i < bases.length; i++) {
-      const seg = log.openSegment(bases[i]!, o.nowMs)
-      const last = i === bases.length - 1
-      // After an unclean stop only the active segment can hold a torn write; older segments
-      // (sealed and flushed when they rolled) open lazily, and are recovered when their files
-      // do not look sealed.
-      if (last && !o.clean) {
-        const r = seg.recover(o.config.indexIntervalBytes)
-        if (r.truncated > 0) o.warn?.('truncated torn log tail', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
-        log.aborted.truncateTo(seg.nextOffset, seg.baseOffset)
-      } else if (!(last ? seg.loadIndexes() : seg.openSealed(bases[i + 1]!))) {
-        const r = seg.recover(o.config.indexIntervalBytes)
-        if (r.truncated > 0) o.warn?.('truncated corrupt segment', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
-      }
-      log.segments.push(seg)
-    }
-    if (log.segments.length === 0) log.segments.push(log.openSegment(o.logStartOffset, o.nowMs))
+    log.segments = loadSegments(o, log.aborted, (base) => log.openSegment(base, o.nowMs))
     log.logStartOffset = Math.max(o.logStartOffset, log.segments[0]!.baseOffset)
     if (log.logStartOffset > log.logEndOffset) log.logStartOffset = log.logEndOffset
     log.loadProducerState()
@@ -366,44 +333,21 @@ export class PartitionLog implements PartitionStore {
     return found
   }
 
-  // Candidate batches for the first record with timestamp >= target (ListOffsets by time): the
-  // first segment whose largest timestamp reaches it, from its time index entry on.
-  *batchesForTimestamp(timestamp: number): Generator<{ meta: BatchMeta; buf: Buffer }> {
-    for (const seg of this.segments) {
-      if (seg.maxTimestamp < timestamp) continue
-      const from = Math.max(seg.offsetForTimestampLookup(timestamp), this.logStartOffset)
-      for (const b of seg.batchesFrom(from)) {
-        if (b.meta.maxTimestamp >= timestamp && b.meta.lastOffset >= this.logStartOffset) yield b
-      }
-    }
+  // Time lookups over the segments (lookups.ts).
+  batchesForTimestamp(timestamp: number): Generator<{ meta: BatchMeta; buf: Buffer }> {
+    return batchesForTimestamp(this, timestamp)
   }
 
-  // The segment holding the largest timestamp, and that timestamp (ListOffsets MAX_TIMESTAMP).
   maxTimestamp(): { timestamp: number; batchLastOffset: number } {
-    let best = { timestamp: -1, batchLastOffset: -1 }
-    for (const seg of this.segments) {
-      if (seg.maxTimestamp > best.timestamp) best = { timestamp: seg.maxTimestamp, batchLastOffset: seg.offsetOfMaxTimestamp }
-    }
-    return best
+    return maxTimestamp(this)
   }
 
-  // The batch holding `offset`. The sparse index may point at an earlier batch: skip to it.
   batchAt(offset: number): { meta: BatchMeta; buf: Buffer } | null {
-    const seg = this.segments[this.segmentIndexFor(offset)]!
-    for (const b of seg.batchesFrom(offset)) {
-      if (b.meta.baseOffset > offset) return null
-      if (b.meta.lastOffset >= offset) return b
-    }
-    return null
+    return batchAt(this, offset)
   }
 
-  // Kafka 3.x's legacyFetchOffsetsBefore (ListOffsets v0): each segment's first offset with the
-  // time it was last written (here: its largest record timestamp, or its creation time when
-  // empty), then the log end offset at `nowMs` when the active segment holds data.
   segmentOffsetTimes(nowMs: number): { offset: number; time: number }[] {
-    const out = this.segments.map((s) => ({ offset: Math.max(s.baseOffset, this.logStartOffset), time: s.maxTimestamp >= 0 ? s.maxTimestamp : s.createdMs }))
-    if (this.active.size > 0) out.push({ offset: this.logEndOffset, time: nowMs })
-    return out
+    return segmentOffsetTimes(this, nowMs)
   }
 
   // DeleteRecords: moves the log start offset (never past the high watermark) and drops the
@@ -468,35 +412,14 @@ export class PartitionLog implements PartitionStore {
     this.lastFlushMs = nowMs
   }
 
-  // Written even when no producer is known (unless the log is empty): the snapshot's offset is
-  // what spares the next start a replay of the whole log.
   private saveProducerState(): void {
-    const file = path.join(this.dir, PRODUCER_STATE_FILE)
-    if (this.producers.size === 0 && this.logEndOffset === this.logStartOffset && !this.storage.exists(file)) return
-    this.storage.writeAtomic(file, this.producers.toJSON(this.logEndOffset))
+    saveProducerSnapshot(this.storage, this.dir, this.producers, this.logStartOffset, this.logEndOffset)
   }
 
-  // Loads the last snapshot and replays batch headers after it; without a usable snapshot the
-  // whole log is replayed (Kafka's ProducerStateManager does the same from its snapshots).
   private loadProducerState(): void {
-    const text = this.storage.readText(path.join(this.dir, PRODUCER_STATE_FILE))
-    let from = text === null ? -1 : this.producers.load(text)
-    if (from < 0 || from > this.logEndOffset) {
-      this.producers.clear()
-      from = this.logStartOffset
-    }
+    const from = loadProducerSnapshot(this.storage, this.dir, this.producers, this.logStartOffset, this.logEndOffset)
     if (from >= this.logEndOffset) return
-    for (let i = this.segmentIndexFor(from); i < this.segments.length; i++) {
-      this.segments[i]!.forEachBatch(from, (m, buf, at) => {
-        if (!m.control) return this.producers.update(m)
-        const marker = readControlRecord(decodeBatchRecords(buf.subarray(at, at + m.size))[0]!)
-        if (marker && (marker.type === ControlRecordType.commit || marker.type === ControlRecordType.abort)) {
-          this.completeTxn(m, marker.type === ControlRecordType.commit, true)
-        } else {
-          this.producers.update(m)
-        }
-      })
-    }
+    replayProducerState(this.segments.slice(this.segmentIndexFor(from)), from, this.producers, (m, commit) => this.completeTxn(m, commit, true))
   }
 
   close(): void {
