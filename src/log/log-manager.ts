@@ -47,7 +47,8 @@ export class LogManager {
   start(): { clean: boolean } {
     const s = this.o.storage
     const marker = path.join(s.root, CLEAN_SHUTDOWN)
-    const hasData = s.list(s.root).some((f) => f !== CLEAN_SHUTDOWN)
+    // Data: a partition directory or the cluster file (not the lock a new start takes first).
+    const hasData = s.list(s.root).some((f) => f === 'cluster.json' || /-\d+$/.test(f))
     this.clean = !hasData || s.exists(marker)
     if (s.exists(marker)) s.remove(marker)
     this.startOffsets = this.readCheckpoint(LOG_START_CHECKPOINT)
