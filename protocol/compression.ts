@@ -228,16 +228,6 @@ export function xxh32(buf: Uint8Array, start: number, end: number, seed = 0): nu
   return (h ^ (h >>> 16)) >>> 0
 }
 
-interface Lz4Scan {
-  bound: number // upper bound of the decompressed size
-  maxBlock: number // the largest block size any frame declares
-  badHeaderChecksums: { descriptor: number; hc: number }[] // frames whose HC byte does not match
-}
-
-// Walks every frame's header and block headers without decompressing, so the output size is
-// bounded before lz4-napi allocates it. A compressed block expands at most 255:1 in LZ4, and to at
-// most the frame's block size. Encoders (Kafka's Java, librdkafka, the CLI) fill every block but
-// the last, so the bound overshoots by less than one block: that much slack is allowed up front
 // Both frame formats allow skippable frames (magic 0x184D2A50 to 0x184D2A5F in both, then a
 // 4-byte length): the position after one at `pos`, or 0 when `magic` is not one.
 function skipSkippable(data: Buffer, pos: number, magic: number, skippable: number, fail: (msg: string) => CompressionError): number {
@@ -248,6 +238,16 @@ function skipSkippable(data: Buffer, pos: number, magic: number, skippable: numb
   return next
 }
 
+interface Lz4Scan {
+  bound: number // upper bound of the decompressed size
+  maxBlock: number // the largest block size any frame declares
+  badHeaderChecksums: { descriptor: number; hc: number }[] // frames whose HC byte does not match
+}
+
+// Walks every frame's header and block headers without decompressing, so the output size is
+// bounded before lz4-napi allocates it. A compressed block expands at most 255:1 in LZ4, and to at
+// most the frame's block size. Encoders (Kafka's Java, librdkafka, the CLI) fill every block but
+// the last, so the bound overshoots by less than one block: that much slack is allowed up front
 // and the exact size is checked after decoding.
 function lz4Scan(data: Buffer): Lz4Scan {
   const fail = (msg: string): CompressionError => corrupt(Compression.lz4, msg)
