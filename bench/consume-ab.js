@@ -10,6 +10,7 @@
 //   node bench/consume-ab.js --records 262144         # 256 MiB instead of 1 GiB
 //   node bench/consume-ab.js --cpu-prof DIR           # Rivulet brokers write V8 CPU profiles into DIR
 //   node bench/consume-ab.js --ckjs-debug DIR         # librdkafka debug=fetch log per ckjs run into DIR
+//   node bench/consume-ab.js --ckjs-config fetch.queue.backoff.ms=10   # librdkafka settings (repeatable)
 //
 // Each broker gets a fresh temp dir and the same load as run.js (kafka-producer-perf-test, 1 KiB
 // records, batch.size=262144, linger.ms=10). Each consumer run uses a new group and reads every
@@ -41,6 +42,7 @@ const RECORDS = Number(opt('--records') ?? 1048576);
 const CLIENTS = (opt('--clients') ?? 'java,ckjs').split(',');
 const PROF = opt('--cpu-prof');
 const CKJS_DEBUG = opt('--ckjs-debug');
+const CKJS_CONFIG = Object.fromEntries(opts('--ckjs-config').map((kv) => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 1)]; }));
 const rivulets = opts('--rivulet').map((s) => { const [name, dist] = s.includes('=') ? s.split('=') : ['rivulet', s]; return { name, dist: path.resolve(dist) }; });
 if (!rivulets.length) rivulets.push({ name: 'rivulet', dist: path.resolve(here, '..', 'dist') });
 const withKafka = !argv.includes('--no-kafka');
@@ -80,7 +82,7 @@ async function consumeOnce(b, client, i) {
   if (client === 'java') {
     r = await consumerPerf({ bootstrap: b.bootstrap, topic: TOPIC, messages: RECORDS, group, timeoutMs: 600000 });
   } else {
-    const job = { op: 'consume', bootstrap: b.bootstrap, topic: TOPIC, records: RECORDS, group, idleMs: 30000 };
+    const job = { op: 'consume', bootstrap: b.bootstrap, topic: TOPIC, records: RECORDS, group, idleMs: 30000, config: CKJS_CONFIG };
     if (CKJS_DEBUG) { fs.mkdirSync(CKJS_DEBUG, { recursive: true }); job.debugLog = path.resolve(CKJS_DEBUG, `${b.name}-${i}.log`); }
     const res = await run(process.execPath, [path.join(here, 'clients', `${client}.js`), JSON.stringify(job)], { timeoutMs: 600000 });
     const line = res.stdout.split('\n').reverse().find((l) => l.startsWith('RESULT '));

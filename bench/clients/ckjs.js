@@ -47,7 +47,8 @@ async function produce() {
 }
 
 async function consume() {
-  const consumer = kafka.consumer({ kafkaJS: { groupId: job.group, fromBeginning: true } });
+  // job.config: librdkafka properties on top of the defaults (bench/consume-ab.js --ckjs-config)
+  const consumer = kafka.consumer({ ...(job.config ?? {}), kafkaJS: { groupId: job.group, fromBeginning: true } });
   await consumer.connect();
   await consumer.subscribe({ topics: [job.topic] });
   let count = 0;
