@@ -9,13 +9,15 @@
 //   node bench/consume-ab.js --rivulet base=/tmp/old-dist --rivulet new=dist --no-kafka
 //   node bench/consume-ab.js --records 262144         # 256 MiB instead of 1 GiB
 //   node bench/consume-ab.js --cpu-prof DIR           # Rivulet brokers write V8 CPU profiles into DIR
-//   node bench/consume-ab.js --ckjs-debug DIR         # librdkafka debug=fetch log per ckjs run into DIR
+//   node bench/consume-ab.js --ckjs-debug DIR         # librdkafka debug=fetch log per ckjs run into DIR,
+//                                                     # and the count of its one-second queue-full stops
 //   node bench/consume-ab.js --ckjs-config fetch.queue.backoff.ms=10   # librdkafka settings (repeatable)
 //
 // Each broker gets a fresh temp dir and the same load as run.js (kafka-producer-perf-test, 1 KiB
 // records, batch.size=262144, linger.ms=10). Each consumer run uses a new group and reads every
 // record from offset 0. Printed per run: MiB/s and the broker's CPU seconds (user+system, from
-// /proc) spent during the run; at the end the median per (broker, client).
+// /proc) spent during the run; at the end the median per (broker, client). Kafka is 4.4.0 (issue
+// 10's reference) unless KAFKA_VERSION names another.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +89,8 @@ async function consumeOnce(b, client, i) {
     const res = await run(process.execPath, [path.join(here, 'clients', `${client}.js`), JSON.stringify(job)], { timeoutMs: 600000 });
     const line = res.stdout.split('\n').reverse().find((l) => l.startsWith('RESULT '));
     r = line ? JSON.parse(line.slice(7)) : { ok: false, error: res.stderr.slice(-500) };
+    // librdkafka's one-second stops when its fetch queue is full (fetch.queue.backoff.ms)
+    if (job.debugLog && fs.existsSync(job.debugLog)) r.queueFullStops = (fs.readFileSync(job.debugLog, 'utf8').match(/Queue full/g) ?? []).length;
   }
   const cpu1 = cpuSeconds(b.pid);
   const user = cpu1.user - cpu0.user;
@@ -117,7 +121,7 @@ async function main() {
         for (const b of brokers) {
           const r = await consumeOnce(b, client, i);
           results.push({ broker: b.name, client, round: i, ...r });
-          log(`round ${i} ${client.padEnd(5)} ${b.name.padEnd(8)} ${r.ok ? `${String(r.mibPerSec).padStart(7)} MiB/s` : `FAILED ${r.error}`}  broker CPU ${r.brokerCpuS} s (user ${r.brokerUserS}, sys ${r.brokerSysS})`);
+          log(`round ${i} ${client.padEnd(5)} ${b.name.padEnd(8)} ${r.ok ? `${String(r.mibPerSec).padStart(7)} MiB/s` : `FAILED ${r.error}`}  broker CPU ${r.brokerCpuS} s (user ${r.brokerUserS}, sys ${r.brokerSysS})${r.queueFullStops !== undefined ? `, ${r.queueFullStops} queue-full stops` : ''}`);
         }
       }
     }
