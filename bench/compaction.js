@@ -112,7 +112,8 @@ async function offsetsCase(label, total, cleaner) {
     for (let last = -1, stableSince = Date.now(); cleaner && Date.now() < deadline; await sleep(250)) {
       const size = duBytes(offsetsDir);
       if (size !== last) { last = size; stableSince = Date.now(); }
-      if (rivuletPasses(logFile, '__consumer_offsets-0').length > 0 && Date.now() - stableSince > 3000) break;
+      const sealed = fs.readdirSync(offsetsDir).filter((f) => f.endsWith('.log')).length > 1; // else nothing is cleanable
+      if ((!sealed || rivuletPasses(logFile, '__consumer_offsets-0').length > 0) && Date.now() - stableSince > 3000) break;
     }
     const offsetsBytes = duBytes(offsetsDir);
     await b.stop();
