@@ -96,6 +96,7 @@ export class PartitionLog implements PartitionStore {
     commitSwap(this.storage, this.dir, old.map((s) => s.baseOffset), cleaned.baseOffset, step)
     for (const s of old) s.close()
     cleaned.nextOffset = Math.max(cleaned.nextOffset, this.segments[at + old.length]!.baseOffset)
+    this.aborted.replaceRange(cleaned.baseOffset, cleaned.nextOffset, cleanedAborts)
     this.segments.splice(at, old.length, cleaned)
     return true
   }
