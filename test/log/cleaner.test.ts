@@ -8,7 +8,10 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Compression } from '../../protocol/compression.js'
 import { batchSizeAt, buildBatch, decodeBatchRecords, deleteHorizonOf, getCompression, getRecordCount, readHeader, type BuildRecord } from '../../protocol/records/index.js'
+import { ManualClock } from '../../src/clock.js'
 import { cleanLog, type CleanPass } from '../../src/log/cleaner/clean-log.js'
+import { LogCleaner } from '../../src/log/cleaner/cleaner.js'
+import { silentLogger } from '../../src/logger.js'
 import { OffsetMap } from '../../src/log/cleaner/offset-map.js'
 import type { SwapStep } from '../../src/log/cleaner/swap.js'
 import { PartitionLog } from '../../src/log/partition-log.js'
@@ -267,5 +270,43 @@ describe('log cleaner and concurrent appends', () => {
     const after = latest(records(log))
     for (let i = 1; i <= yields; i++) expect(after.get(`during${i}`)).toBe('x')
     expect(after.get('k9')).toBe('v299'.padEnd(60, '.'))
+  })
+})
+
+describe('the cleaner\'s schedule', () => {
+  it('looks for work again at once after cleaning, and waits log.cleaner.backoff.ms when there was none', async () => {
+    const clock = new ManualClock(NOW)
+    const log = open(memoryStorage(), { minCleanableDirtyRatio: 0.01 })
+    const dirty = new Map<string, number>()
+    const cleaner = new LogCleaner({
+      clock, logger: silentLogger(),
+      config: { enabled: true, threads: 1, dedupeBufferBytes: 1 << 20, loadFactor: 0.9, backoffMs: 15_000 },
+      logs: () => [['t-0', log]],
+      firstDirtyOffset: (k) => dirty.get(k) ?? 0,
+      setFirstDirtyOffset: (k, o) => void dirty.set(k, o),
+    })
+    const fill = (from: number) => {
+      for (let i = from; i < from + 200; i++) append(log, [rec(`k${i % 10}`, `v${i}`.padEnd(60, '.'))])
+    }
+    fill(0)
+    cleaner.start()
+    clock.advance(15_000)
+    await cleaner.idle()
+    const first = dirty.get('t-0')!
+    expect(first).toBeGreaterThan(0)
+    fill(200)
+    clock.advance(0) // no backoff after a pass that cleaned
+    await cleaner.idle()
+    expect(dirty.get('t-0')!).toBeGreaterThan(first)
+    clock.advance(0) // that pass cleaned too: one more look, which finds the log clean
+    await cleaner.idle()
+    fill(400)
+    clock.advance(14_999) // nothing was due: the next look waits the backoff
+    await cleaner.idle()
+    const third = dirty.get('t-0')!
+    clock.advance(1)
+    await cleaner.idle()
+    expect(dirty.get('t-0')!).toBeGreaterThan(third)
+    cleaner.stop()
   })
 })

@@ -69,10 +69,15 @@ export class LogCleaner {
     this.schedule()
   }
 
-  private schedule(): void {
+  // Kafka's cleaner threads look for work again at once after cleaning something, and wait
+  // log.cleaner.backoff.ms only when nothing needed cleaning.
+  private schedule(delayMs = Math.max(1, this.d.config.backoffMs)): void {
     if (this.stopped) return
-    this.timer = this.d.clock.schedule(Math.max(1, this.d.config.backoffMs), () => {
-      void this.runOnce().finally(() => this.schedule())
+    this.timer = this.d.clock.schedule(delayMs, () => {
+      void this.runOnce().then(
+        (cleaned) => this.schedule(cleaned.length > 0 ? 0 : undefined),
+        () => this.schedule(),
+      )
     })
   }
 
