@@ -40,6 +40,7 @@ export class Server {
   private readonly connections = new Set<Connection>()
   private broker: Broker | null = null
   private waiting: [net.Socket, Listening, string][] = []
+  private readonly handshaking = new Set<net.Socket>()
 
   constructor(private readonly logger: Logger, listeners: ListenerSecurity[], handshakeTimeoutMs = DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS) {
     this.listening = listeners.map((security) => {
@@ -60,8 +61,18 @@ export class Server {
     } catch (err) {
       throw Object.assign(new Error(`listener ${l.security.spec.name}: cannot use its TLS keystore/truststore: ${(err as Error).message}`, { cause: err }), { code: 'RIVULET_INVALID_CONFIG' })
     }
-    // Garbage, a refused client certificate or a stalled handshake: node destroys the socket.
-    server.on('tlsClientError', (err, socket) => this.logger.debug({ listener: l.security.spec.name, remote: `${socket.remoteAddress}:${socket.remotePort}`, reason: err.message }, 'TLS handshake failed'))
+    // Garbage, a refused client certificate or a stalled handshake. With this listener attached
+    // node leaves a timed-out socket open, so it is destroyed here.
+    server.on('tlsClientError', (err, socket) => {
+      this.logger.debug({ listener: l.security.spec.name, remote: `${socket.remoteAddress}:${socket.remotePort}`, reason: err.message }, 'TLS handshake failed')
+      socket.destroy()
+    })
+    // Sockets still in their handshake hold server.close() open: stop destroys them.
+    server.on('connection', (socket: net.Socket) => {
+      this.handshaking.add(socket)
+      socket.once('close', () => this.handshaking.delete(socket))
+      socket.once('secure', () => this.handshaking.delete(socket))
+    })
     return server
   }
 
@@ -133,6 +144,7 @@ export class Server {
     const closed = Promise.all(this.listening.map((l) => new Promise<void>((resolve) => (l.server.listening ? l.server.close(() => resolve()) : resolve()))))
     for (const [socket] of this.waiting) socket.destroy()
     this.waiting = []
+    for (const socket of this.handshaking) socket.destroy()
     this.broker?.wakeAll()
     const conns = [...this.connections]
     await Promise.race([Promise.all(conns.map((c) => c.drain())), new Promise((r) => setTimeout(r, graceMs).unref())])
