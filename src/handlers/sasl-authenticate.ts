@@ -21,7 +21,7 @@ export default defineHandler({
       ctx.broker.logger.debug({ conn: ctx.connection.id, principal: session.principal, mechanism: session.mechanism }, 'SASL authentication complete')
     }
     if (out.close) {
-      ctx.broker.logger.info({ conn: ctx.connection.id, remote: ctx.connection.remote, mechanism: session.mechanism, reason: out.errorMessage }, 'SASL authentication failed')
+      ctx.broker.logger.info({ conn: ctx.connection.id, remote: ctx.connection.remote, mechanism: session.mechanism, reason: out.reason ?? out.errorMessage }, 'SASL authentication failed')
       closeAfterResponse(ctx)
     }
     return { errorCode: out.errorCode, errorMessage: out.errorMessage, authBytes: out.authBytes, sessionLifetimeMs: out.sessionLifetimeMs }

@@ -76,6 +76,14 @@ describe('SCRAM', () => {
     expect(() => proof.evaluate(c4.final(proof.evaluate(c4.first()), { tamperProof: true }))).toThrow('Invalid client credentials')
   })
 
+  it('accepts a final nonce that ends with the combined nonce, as Kafka does (librdkafka 2.0 repeats the client nonce)', () => {
+    const server = new ScramServer(SHA256, store())
+    const client = new ScramClient('sha256', 'alice', 'alice-secret')
+    const first = server.evaluate(client.first()).toString()
+    const combined = /^r=([^,]+)/.exec(first)![1]!
+    expect(server.evaluate(client.final(first, { nonce: client.nonce + combined })).toString()).toBe(`v=${client.expectedServerSignature}`)
+  })
+
   it('refuses malformed messages', () => {
     expect(() => new ScramServer(SHA256, store()).evaluate(Buffer.from('y,,n=alice,r=abc'))).toThrow('Invalid SCRAM client first message format')
     const s = new ScramServer(SHA256, store())

@@ -45,7 +45,7 @@ export class ScramServer implements SaslServer {
 
   private first(message: string): Buffer {
     const m = CLIENT_FIRST.exec(message)
-    if (!m) throw new AuthenticationFailed(`Invalid SCRAM client first message format: ${message}`, false)
+    if (!m) throw new AuthenticationFailed('Invalid SCRAM client first message format', false)
     const username = unescapeSaslName(m[2]!)
     const credential = this.credentials.get(username, this.m.type)
     if (!credential) throw new AuthenticationFailed('Authentication failed: Invalid user credentials', false)
@@ -64,9 +64,11 @@ export class ScramServer implements SaslServer {
 
   private final(message: string): Buffer {
     const m = CLIENT_FINAL.exec(message)
-    if (!m) throw new AuthenticationFailed(`Invalid SCRAM client final message format: ${message}`, false)
-    // Kafka checks endsWith(server nonce); the full nonce must match too for RFC 5802.
-    if (m[3] !== this.nonce) throw new AuthenticationFailed('Invalid client nonce in the final client message.', false)
+    if (!m) throw new AuthenticationFailed('Invalid SCRAM client final message format', false)
+    // Kafka checks only that the nonce ends with the one it sent (client + server nonce), and
+    // librdkafka relies on it: it sends the client nonce twice (r=<c><c><s>). The server part is
+    // fresh per exchange, so a replayed or forged final message still fails here.
+    if (!m[3]!.endsWith(this.nonce)) throw new AuthenticationFailed('Invalid client nonce in the final client message.', false)
     const c = this.credential!
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${m[1]}`
     const clientSignature = createHmac(this.m.hash, c.storedKey).update(authMessage).digest()

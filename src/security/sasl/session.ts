@@ -34,6 +34,8 @@ export interface AuthenticateResult {
   sessionLifetimeMs: bigint
   // The connection closes once this response is written (a failed authentication).
   close: boolean
+  // Why it failed, for the broker's log (may name the user, never a password or proof).
+  reason?: string
 }
 
 export class SaslSession {
@@ -128,7 +130,7 @@ export class SaslSession {
       if (!(err instanceof AuthenticationFailed)) throw err
       this.state = 'failed'
       const message = err.clientVisible ? err.message : `Authentication failed during ${this.previous ? 're-authentication' : 'authentication'} due to invalid credentials with SASL mechanism ${this.mechanism}`
-      return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: message, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n, close: true }
+      return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: message, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n, close: true, reason: err.message }
     }
   }
 
