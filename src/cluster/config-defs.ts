@@ -105,6 +105,7 @@ const RIVULET_BROKER_CONFIGS: readonly RivuletBrokerConfig[] = [
   { name: 'listeners', default: 'PLAINTEXT://127.0.0.1:9092', dynamic: false, doc: 'Listeners to bind, NAME://host:port, comma-separated; port 0 picks a free port (Kafka: PLAINTEXT://:9092). Rivulet cannot rebind at runtime, so it is not dynamic.' },
   { name: 'advertised.listeners', doc: 'Address given to clients in Metadata, DescribeCluster and FindCoordinator, per listener (a client is told the endpoint of the listener it connected to); defaults to the bound listener.' },
   { name: 'listener.security.protocol.map', dynamic: false, doc: 'Security protocol of each listener name (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL).' },
+  { name: 'controller.listener.names', doc: 'Listeners named here belong to the KRaft controller quorum; Rivulet has none and does not bind them.' },
   { name: 'inter.broker.listener.name', doc: 'Checked as Kafka checks it (an advertised listener); one broker has no inter-broker traffic.' },
   { name: 'sasl.enabled.mechanisms', dynamic: false, default: 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512', doc: 'SASL mechanisms of SASL listeners: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 (Kafka: GSSAPI, which Rivulet does not serve; unset, PLAIN is enabled when it has users). Not dynamic in Rivulet.' },
   { name: 'sasl.jaas.config', dynamic: false, doc: 'PlainLoginModule with user_<name>="<password>" options: the PLAIN users (usually listener.name.<l>.plain.sasl.jaas.config). Not dynamic in Rivulet.' },

@@ -18,7 +18,8 @@ export interface ListenerSpec {
   securityProtocol: SecurityProtocol
   host: string
   port: number
-  // From advertised.listeners; port 0 (or no entry) means the bound port.
+  // From advertised.listeners; '' means the listen host (127.0.0.1 for a wildcard) and port 0
+  // the bound port.
   advertisedHost: string
   advertisedPort: number
 }
@@ -53,15 +54,18 @@ export function parseProtocolMap(value: string): Map<string, SecurityProtocol> {
 // The listeners to bind, in the order given (the first is the one `bootstrap` reports).
 export function parseListeners(values: ReadonlyMap<string, string>): ListenerSpec[] {
   const map = parseProtocolMap(values.get('listener.security.protocol.map') ?? DEFAULT_PROTOCOL_MAP)
-  const listeners = parseEndpoints(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:9092', 'listeners')
-  if (listeners.length === 0) throw new ConfigError('Invalid value  for configuration listeners: listeners must not be empty')
+  // KRaft controller listeners (Kafka's stock server.properties has CONTROLLER://:9093) serve the
+  // controller quorum, not clients: Rivulet has no quorum and does not bind them.
+  const controllers = new Set((values.get('controller.listener.names') ?? '').split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== ''))
+  const listeners = parseEndpoints(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:9092', 'listeners').filter((l) => !controllers.has(l.name))
+  if (listeners.length === 0) throw new ConfigError(`listeners ${values.get('listeners') ?? ''} has no broker listener (those in controller.listener.names are the KRaft controller's)`)
   const names = new Set<string>()
   for (const l of listeners) {
     if (names.has(l.name)) throw new ConfigError(`requirement failed: Each listener must have a different name, listeners: ${values.get('listeners')}`)
     names.add(l.name)
     if (!map.has(l.name)) throw new ConfigError(`No security protocol defined for listener ${l.name}`)
   }
-  const advertised = values.has('advertised.listeners') ? parseEndpoints(values.get('advertised.listeners')!, 'advertised.listeners') : []
+  const advertised = values.has('advertised.listeners') ? parseEndpoints(values.get('advertised.listeners')!, 'advertised.listeners').filter((a) => !controllers.has(a.name)) : []
   for (const a of advertised) {
     if (!names.has(a.name)) throw new ConfigError(`requirement failed: advertised.listeners listener names must be equal to or a subset of the ones defined in listeners. Found ${a.name}. The valid options based on the current configuration are ${[...names].join(',')}`)
   }
@@ -77,7 +81,7 @@ export function parseListeners(values: ReadonlyMap<string, string>): ListenerSpe
       securityProtocol: map.get(l.name)!,
       host: l.host,
       port: l.port,
-      advertisedHost: a ? a.host : l.host,
+      advertisedHost: a ? a.host : '',
       advertisedPort: a ? a.port : 0,
     }
   })

@@ -83,6 +83,18 @@ describe('listeners', () => {
       expect(cluster.brokers).toEqual([{ nodeId: 1, host: '127.0.0.1', port: port(name) }])
     }
   })
+
+  it('advertises 127.0.0.1 for a wildcard listener without advertised.listeners, and the advertised host where given', async () => {
+    const b = await startTestBroker({ config: { listeners: 'PLAINTEXT://0.0.0.0:0,OTHER://127.0.0.1:0', 'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,OTHER:PLAINTEXT', 'advertised.listeners': 'OTHER://other.example:0' } })
+    try {
+      expect(b.listeners.map((l) => l.host)).toEqual(['127.0.0.1', 'other.example'])
+      const c = await TestClient.connect(b.listeners[1]!.port)
+      expect((await c.send(Metadata, 12, { topics: null })).brokers[0]).toMatchObject({ host: 'other.example', port: b.listeners[1]!.port })
+      await c.close()
+    } finally {
+      await b.cleanup()
+    }
+  })
 })
 
 describe('SASL with kafkajs', () => {

@@ -20,10 +20,15 @@ describe('listeners', () => {
       'advertised.listeners': 'EXTERNAL://broker.example:19093',
     }))
     expect(ls.map((l) => [l.name, l.securityProtocol, l.host, l.port, l.advertisedHost, l.advertisedPort])).toEqual([
-      ['PLAINTEXT', 'PLAINTEXT', '127.0.0.1', 0, '127.0.0.1', 0],
+      ['PLAINTEXT', 'PLAINTEXT', '127.0.0.1', 0, '', 0],
       ['EXTERNAL', 'SASL_PLAINTEXT', '0.0.0.0', 9093, 'broker.example', 19093],
-      ['SASL_SSL', 'SASL_SSL', '::1', 0, '::1', 0],
+      ['SASL_SSL', 'SASL_SSL', '::1', 0, '', 0],
     ])
+  })
+
+  it('leaves out the KRaft controller listeners (controller.listener.names), as in Kafka\'s stock server.properties', () => {
+    const ls = parseListeners(m({ listeners: 'PLAINTEXT://:9092,CONTROLLER://:9093', 'advertised.listeners': 'PLAINTEXT://localhost:9092,CONTROLLER://localhost:9093', 'controller.listener.names': 'CONTROLLER', 'listener.security.protocol.map': 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT' }))
+    expect(ls.map((l) => [l.name, l.host, l.port, l.advertisedHost])).toEqual([['PLAINTEXT', '', 9092, 'localhost']])
   })
 
   it.each([
