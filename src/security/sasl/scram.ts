@@ -65,10 +65,10 @@ export class ScramServer implements SaslServer {
   private final(message: string): Buffer {
     const m = CLIENT_FINAL.exec(message)
     if (!m) throw new AuthenticationFailed('Invalid SCRAM client final message format', false)
-    // Kafka checks only that the nonce ends with the one it sent (client + server nonce), and
-    // librdkafka relies on it: it sends the client nonce twice (r=<c><c><s>). The server part is
-    // fresh per exchange, so a replayed or forged final message still fails here.
-    if (!m[3]!.endsWith(this.nonce)) throw new AuthenticationFailed('Invalid client nonce in the final client message.', false)
+    // RFC 5802: exactly the nonce sent (client + server part). Kafka 4.x compares with equals
+    // (the CVE-2024-56128 fix; 3.8.1–3.9 accepted endsWith), so librdkafka before 2.6.1, which
+    // repeats the client nonce (r=<c><c><s>), fails here as it fails on Kafka 4.4.
+    if (m[3] !== this.nonce) throw new AuthenticationFailed('Invalid client nonce in the final client message.', false)
     const c = this.credential!
     const authMessage = `${this.clientFirstBare},${this.serverFirst},${m[1]}`
     const clientSignature = createHmac(this.m.hash, c.storedKey).update(authMessage).digest()

@@ -1,7 +1,8 @@
 // Kafka's Java client (4.4) against a SASL_SSL listener, as an application configures it: JAAS
 // config, PEM truststore. Creates a SCRAM user with Admin.alterUserScramCredentials (the client
 // salts the password), lists it, checks describeAcls without an authorizer, then produces as the
-// new user (SCRAM-SHA-256) and consumes as alice (PLAIN). Prints one line per step.
+// new user (SCRAM-SHA-256) and consumes as alice (PLAIN). Prints one line per step. A third
+// argument (a PLAINTEXT bootstrap) first creates alice's SCRAM-SHA-512 credential there.
 import java.time.Duration;
 import java.util.*;
 import org.apache.kafka.clients.admin.*;
@@ -26,6 +27,14 @@ public class SecurityClient {
 
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0], ca = args[1];
+    if (args.length > 2) {
+      // Setup over a PLAINTEXT listener (as kafka-configs would): alice's SCRAM-SHA-512 credential.
+      Properties p = new Properties();
+      p.put("bootstrap.servers", args[2]);
+      try (Admin admin = Admin.create(p)) {
+        admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("alice", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "alice-secret"))).all().get();
+      }
+    }
     try (Admin admin = Admin.create(props(bootstrap, ca, "SCRAM-SHA-512", "alice", "alice-secret"))) {
       System.out.println("cluster " + admin.describeCluster().nodes().get());
       admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion("carol", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), "carol-secret"))).all().get();
