@@ -106,6 +106,7 @@ export class Server {
   }
 
   private accept(socket: net.Socket, l: Listening, principal: string, broker: Broker): void {
+    if (principal !== 'User:ANONYMOUS') this.logger.debug({ listener: l.security.spec.name, remote: `${socket.remoteAddress}:${socket.remotePort}`, principal }, 'TLS client certificate accepted')
     const sasl = l.security.sasl ? new SaslSession(l.security.sasl, broker.scramCredentials, () => broker.clock.now()) : null
     const conn = new Connection(socket, {
       broker,

@@ -126,6 +126,33 @@ describe('SASL with kafkajs', () => {
   })
 })
 
+describe('TLS principals', () => {
+  it('takes the principal from the client certificate\'s DN through ssl.principal.mapping.rules', async () => {
+    const seen: Record<string, unknown>[] = []
+    const logger = { debug: (o: Record<string, unknown>, msg: string) => msg === 'TLS client certificate accepted' && seen.push(o), info() {}, warn() {}, error() {}, trace() {}, fatal() {}, child() { return logger }, level: 'debug' }
+    const b = await startTestBroker({
+      logger: logger as never,
+      config: {
+        listeners: 'SSL://127.0.0.1:0,MAPPED://127.0.0.1:0',
+        'listener.security.protocol.map': 'SSL:SSL,MAPPED:SSL',
+        'ssl.keystore.type': 'PEM', 'ssl.keystore.location': certs.brokerPem, 'ssl.truststore.type': 'PEM', 'ssl.truststore.location': certs.caCert,
+        'ssl.client.auth': 'required',
+        'listener.name.mapped.ssl.principal.mapping.rules': 'RULE:^CN=([^,]*),OU=([^,]*),.*$/$2:$1/U,DEFAULT',
+      },
+    })
+    try {
+      for (const l of b.listeners) {
+        const c = await TestClient.tls(l.port, { ca, cert: fs.readFileSync(certs.clientCert), key: fs.readFileSync(certs.clientKey) })
+        await c.send(ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' })
+        await c.close()
+      }
+      expect(seen.map((o) => [o.listener, o.principal])).toEqual([['SSL', 'User:CN=client,OU=clients,O=Rivulet dev'], ['MAPPED', 'User:CLIENTS:CLIENT']])
+    } finally {
+      await b.cleanup()
+    }
+  })
+})
+
 describe('TLS with kafkajs', () => {
   const clientCert = () => ({ cert: fs.readFileSync(certs.clientCert), key: fs.readFileSync(certs.clientKey) })
   it('ssl.client.auth=required: works with a client certificate, refuses a client without one', async () => {
