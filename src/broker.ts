@@ -17,7 +17,7 @@ import { GroupCoordinator } from './groups/coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
-
+import { ScramCredentials } from './security/scram-credentials.js'
 
 export interface BrokerOptions {
   config: BrokerConfig
@@ -36,6 +36,8 @@ export class Broker {
   readonly groups: GroupCoordinator
   readonly txns: TransactionCoordinator
   readonly cleaner: LogCleaner
+  // SCRAM users (AlterUserScramCredentials), in scram-credentials.json beside cluster.json.
+  readonly scramCredentials: ScramCredentials
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
   private retentionTimer: Timer | null = null
@@ -48,6 +50,8 @@ export class Broker {
     this.logger = o.logger
     this.storage = o.storage
     this.cluster = new Cluster(o.storage, o.config)
+    const scramFile = `${o.storage.root}/scram-credentials.json`
+    this.scramCredentials = new ScramCredentials({ readText: () => o.storage.readText(scramFile), writeAtomic: (text) => o.storage.writeAtomic(scramFile, text) })
     this.logs = new LogManager({
       storage: o.storage,
       now: () => o.clock.now(),

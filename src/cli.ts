@@ -2,14 +2,19 @@
 // rivulet [options]: the broker as a command (`npx rivulet`, `npm start`); see USAGE.
 
 import fs from 'node:fs'
+import path from 'node:path'
 import { readPropertiesFile } from './config.js'
 import { checkLogLevel, createLogger, LOG_LEVELS } from './logger.js'
 import { startBroker } from './index.js'
+import { writeDevCerts } from './security/dev-certs.js'
 import { watchNpmWrapper } from './wrapper-watch.js'
 
 const USAGE = `Usage: rivulet [options]
+       rivulet certs DIR      write a dev CA, broker and client certificates (PEM, PKCS12) and
+                              broker.properties / client.properties using them (needs openssl)
 A Kafka-compatible broker for development and tests. Prints "Rivulet is ready. Bootstrap: HOST:PORT"
-on stdout once clients can connect; logs go to stderr. SIGINT/SIGTERM stop it gracefully.
+on stdout once clients can connect (with several listeners or a secured one, a "Listener NAME
+(PROTOCOL): HOST:PORT" line for each before it); logs go to stderr. SIGINT/SIGTERM stop it gracefully.
 
 Options:
   --port N                 listen port (default 9092; 0 picks a free port)
@@ -22,6 +27,12 @@ Options:
   --config FILE            a Kafka server.properties file (listeners, log.dirs, num.partitions, ...)
   --override key=value     set one config on top of --config (repeatable),
                            e.g. --override num.partitions=3
+  --listeners LIST         Kafka's listeners, e.g. PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0
+                           (--port/--host then set the first one)
+  --user NAME:PASSWORD     a SASL user (repeatable): PLAIN accepts it, and it gets SCRAM-SHA-256
+                           and SCRAM-SHA-512 credentials
+  --tls-dir DIR            TLS listeners use DIR/broker-keystore.pem and DIR/ca.pem (as written by
+                           rivulet certs) unless ssl.keystore.* / ssl.truststore.* are set
   --log-level LEVEL        ${LOG_LEVELS.join(', ')} (default info; env RIVULET_LOG_LEVEL)
   -V, --version            print the version and exit
   -h, --help               print this text and exit
@@ -56,10 +67,12 @@ interface Args {
   configFile?: string
   overrides: [string, string][]
   logLevel?: string
+  users: Record<string, string>
+  tlsDir?: string
 }
 
 function parseArgs(argv: string[]): Args {
-  const o: Args = { overrides: [] }
+  const o: Args = { overrides: [], users: {} }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
@@ -76,6 +89,15 @@ function parseArgs(argv: string[]): Args {
       case '--adopt-data-dir': o.adoptDataDir = true; break
       case '--memory': o.memory = true; break
       case '--config': o.configFile = value(); break
+      case '--listeners': o.overrides.push(['listeners', value()]); break
+      case '--tls-dir': o.tlsDir = value(); break
+      case '--user': {
+        const up = value()
+        const colon = up.indexOf(':')
+        if (colon <= 0) fail(`--user needs NAME:PASSWORD, got ${JSON.stringify(up.slice(0, Math.max(0, colon)) || up.replace(/:.*/, ':...'))}`)
+        o.users[up.slice(0, colon)] = up.slice(colon + 1)
+        break
+      }
       case '--log-level': {
         const level = value()
         try {
@@ -110,7 +132,28 @@ function parseArgs(argv: string[]): Args {
   return o
 }
 
+// `rivulet certs DIR`: the files a TLS test setup needs, then exit.
+function certs(argv: string[]): void {
+  if (argv.length !== 1 || argv[0]!.startsWith('-')) fail('certs needs one argument: the directory to write into')
+  try {
+    const c = writeDevCerts(argv[0]!)
+    process.stdout.write(`Wrote a dev CA, broker and client certificates to ${c.dir}:\n  ca.pem (truststore), broker-keystore.pem (ssl.keystore.type=PEM), broker.p12 and client.p12 (PKCS12, password rivulet),\n  client.pem + client.key (client certificate, CN=client), broker.properties, client.properties\nStart a broker with them: rivulet --memory --config ${path.join(c.dir, 'broker.properties')}\n`)
+  } catch (err) {
+    process.stderr.write(`rivulet: ${(err as Error).message}\n`)
+    process.exit(1)
+  }
+}
+
+// --tls-dir: the PEM files rivulet certs writes, for keys the config does not set.
+function tlsDirConfig(dir: string, config: Record<string, string>): void {
+  const files = { keystore: path.join(dir, 'broker-keystore.pem'), ca: path.join(dir, 'ca.pem') }
+  for (const f of Object.values(files)) if (!fs.existsSync(f)) fail(`--tls-dir ${dir} has no ${path.basename(f)} (write one with: rivulet certs ${dir})`)
+  if (config['ssl.keystore.location'] === undefined && config['ssl.keystore.key'] === undefined) Object.assign(config, { 'ssl.keystore.type': 'PEM', 'ssl.keystore.location': files.keystore })
+  if (config['ssl.truststore.location'] === undefined && config['ssl.truststore.certificates'] === undefined) Object.assign(config, { 'ssl.truststore.type': 'PEM', 'ssl.truststore.location': files.ca })
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'certs') return certs(process.argv.slice(3))
   const args = parseArgs(process.argv.slice(2))
   let logger
   try {
@@ -127,6 +170,7 @@ async function main(): Promise<void> {
     }
   }
   for (const [k, v] of args.overrides) config[k] = v
+  if (args.tlsDir) tlsDirConfig(args.tlsDir, config)
   // The command's defaults (the embedded API's are port 0 and memory): Kafka's port, ./data.
   const port = args.port ?? (config.listeners === undefined ? 9092 : undefined)
   const memory = args.memory ?? false
@@ -156,12 +200,14 @@ async function main(): Promise<void> {
     logger.info({ reason }, 'npx/npm asked to stop')
     shutdown('npm')
   })
-  running = await startBroker({ port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger })
+  running = await startBroker({ port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger, users: args.users })
   if (requested !== null) {
     const signal: string = requested
     requested = null
     return shutdown(signal)
   }
+  const ls = running.listeners
+  if (ls.length > 1 || ls[0]!.securityProtocol !== 'PLAINTEXT') for (const l of ls) process.stdout.write(`Listener ${l.name} (${l.securityProtocol}): ${l.bootstrap}\n`)
   process.stdout.write(`Rivulet is ready. Bootstrap: ${running.bootstrap}\n`)
 }
 

@@ -46,10 +46,21 @@ export class ConfigError extends Error {
   readonly code = 'RIVULET_INVALID_CONFIG'
 }
 
+// `listener.name.<listener>.[<sasl mechanism>.]<key>`: a per-listener override of a broker key
+// (Kafka's ListenerName.configPrefix and saslMechanismConfigPrefix); the key it overrides.
+export function listenerOverrideBase(key: string): string | null {
+  const m = /^listener\.name\.[^.]+\.(?:(?:plain|scram-sha-256|scram-sha-512|gssapi|oauthbearer)\.)?(.+)$/.exec(key)
+  return m ? m[1]! : null
+}
+
+function defOf(key: string) {
+  return BROKER_CONFIG_BY_NAME.get(key) ?? BROKER_CONFIG_BY_NAME.get(listenerOverrideBase(key) ?? '')
+}
+
 // Kafka's KafkaConfig refuses to start on the first value that does not parse or validate.
 export function validateStartupConfig(values: ReadonlyMap<string, string>): void {
   for (const [key, value] of values) {
-    const def = BROKER_CONFIG_BY_NAME.get(key)
+    const def = defOf(key)
     const err = def ? brokerValueError(def, value) : null
     if (err) throw new ConfigError(err)
   }
@@ -66,7 +77,7 @@ export function classifyKeys(values: ReadonlyMap<string, string>): KeyReport {
   const unknown: string[] = []
   const noEffect: string[] = []
   for (const key of values.keys()) {
-    const def = BROKER_CONFIG_BY_NAME.get(key)
+    const def = defOf(key)
     if (!def) unknown.push(key)
     else if (!def.applied) noEffect.push(key)
   }

@@ -6,10 +6,12 @@
 import { Broker } from './broker.js'
 import { BrokerConfig } from './cluster/broker-config.js'
 import { systemClock, type Clock } from './clock.js'
-import { parseListener, reportConfig, validateStartupConfig } from './config.js'
+import { reportConfig, validateStartupConfig } from './config.js'
 import { inspectDataDir, lockDataDir } from './data-dir.js'
 import { diskStorage, memoryStorage } from './log/storage.js'
 import { createLogger, silentLogger, type Logger } from './logger.js'
+import { listenerSecurity } from './security/listener-security.js'
+import { credentialFromPassword, SCRAM_MECHANISMS } from './security/scram-credentials.js'
 import { Server } from './server/server.js'
 
 // Embedded defaults suit a test: a free port and memory. The CLI passes its own (9092, ./data).
@@ -30,12 +32,29 @@ export interface StartOptions {
   logger?: Logger
   logLevel?: string
   clock?: Clock
+  // Users for SASL listeners, name ─▶ password: PLAIN accepts them (besides the JAAS
+  // user_<name> entries) and each gets SCRAM-SHA-256 and SCRAM-SHA-512 credentials (4096
+  // iterations, stored salted as AlterUserScramCredentials stores them).
+  users?: Record<string, string>
+  // A TLS handshake not finished by then is dropped (default 10 s).
+  tlsHandshakeTimeoutMs?: number
+}
+
+// One bound listener: its name, security protocol and the address clients are told.
+export interface RunningListener {
+  name: string
+  securityProtocol: string
+  host: string
+  port: number
+  bootstrap: string
 }
 
 export interface RunningBroker {
   bootstrap: string
   host: string
   port: number
+  // Every listener, in the order of `listeners`; bootstrap/host/port are the first one's.
+  listeners: RunningListener[]
   broker: Broker
   stop(): Promise<void>
 }
@@ -52,10 +71,8 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   reportConfig(values, logger)
   if (o.dataDir) values.set('log.dirs', o.dataDir)
   const memory = o.memory ?? !(values.has('log.dirs') || values.has('log.dir'))
-  const listener = parseListener(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:0')
-  const host = o.host ?? listener.host ?? '127.0.0.1'
-  const port = o.port ?? listener.port
-  values.set('listeners', `PLAINTEXT://${host}:${port}`)
+  values.set('listeners', firstListenerOverridden(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:0', o.host, o.port))
+  const security = listenerSecurity(values, { users: o.users })
   const config = new BrokerConfig(values)
   const dir = config.get('log.dirs') ?? config.get('log.dir') ?? './data'
   // Order matters: every check that can fail runs before the first byte is written, so a refused
@@ -64,8 +81,8 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   // directory named after the whole list.
   if (!memory && dir.includes(',')) throw new Error(`log.dirs lists several directories (${dir}): Rivulet keeps its data in one directory; set one with --data-dir or log.dirs`)
   const kind = memory ? 'memory' : inspectDataDir(dir, { adopt: o.adoptDataDir })
-  const server = new Server(logger)
-  const bound = await server.listen(host || '0.0.0.0', port)
+  const server = new Server(logger, security, o.tlsHandshakeTimeoutMs)
+  const bound = await server.listen()
   let unlock: (() => void) | null = null
   let broker: Broker
   let started: { clean: boolean; topics: number }
@@ -81,15 +98,20 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     unlock?.()
     throw err
   }
+  addUsers(broker, o.users)
   server.serve(broker)
-  advertise(broker, config, host, bound.port)
-  const bootstrap = `${broker.advertisedHost}:${broker.advertisedPort}`
-  logger.info({ bootstrap, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
+  const listeners = bound.map((l) => ({ name: l.name, securityProtocol: l.securityProtocol, host: l.host, port: l.port, bootstrap: `${l.host}:${l.port}` }))
+  broker.advertisedHost = listeners[0]!.host
+  broker.advertisedPort = listeners[0]!.port
+  const bootstrap = listeners[0]!.bootstrap
+  const named = listeners.length > 1 || listeners[0]!.securityProtocol !== 'PLAINTEXT' ? { listeners: listeners.map((l) => `${l.name}://${l.bootstrap}`) } : {}
+  logger.info({ bootstrap, ...named, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
   let stopping: Promise<void> | null = null
   return {
     bootstrap,
     host: broker.advertisedHost,
     port: broker.advertisedPort,
+    listeners,
     broker,
     stop: () =>
       (stopping ??= (async () => {
@@ -104,15 +126,19 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   }
 }
 
-// The address clients are told (Metadata, FindCoordinator): advertised.listeners, else the bound one.
-function advertise(broker: Broker, config: BrokerConfig, host: string, boundPort: number): void {
-  const advertised = config.get('advertised.listeners')
-  if (advertised) {
-    const a = parseListener(advertised)
-    broker.advertisedHost = a.host
-    broker.advertisedPort = a.port === 0 ? boundPort : a.port
-  } else {
-    broker.advertisedHost = host === '' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
-    broker.advertisedPort = boundPort
-  }
+// The embedded `host`/`port` options (and the CLI's --host/--port) set the first listener; a bare
+// host:port is a PLAINTEXT listener, as before listener names existed here.
+function firstListenerOverridden(value: string, host: string | undefined, port: number | undefined): string {
+  const parts = value.split(',').map((s) => s.trim()).filter((s) => s !== '').map((p) => (p.includes('://') ? p : `PLAINTEXT://${p}`))
+  if (parts.length === 0 || (host === undefined && port === undefined)) return parts.join(',')
+  const m = /^([^:]+:\/\/)(\[[^\]]*\]|[^:]*):(\d+)$/.exec(parts[0]!)
+  if (m) parts[0] = `${m[1]}${host ?? m[2]}:${port ?? m[3]}`
+  return parts.join(',')
+}
+
+// Start-up users get SCRAM credentials for both mechanisms (PLAIN reads them from the listener).
+function addUsers(broker: Broker, users: Record<string, string> | undefined): void {
+  if (!users || Object.keys(users).length === 0) return
+  const upsert = Object.entries(users).flatMap(([name, password]) => SCRAM_MECHANISMS.map((m) => [name, m.type, credentialFromPassword(m, password)] as [string, number, ReturnType<typeof credentialFromPassword>]))
+  broker.scramCredentials.apply({ upsert })
 }

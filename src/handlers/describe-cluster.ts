@@ -9,7 +9,7 @@
 
 import { DescribeCluster } from '../../protocol/apis/describe-cluster.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import { defineHandler } from './handler.js'
+import { advertisedEndpoint, defineHandler } from './handler.js'
 
 const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
 const NOT_REQUESTED = -2147483648
@@ -42,7 +42,7 @@ export default defineHandler({
       endpointType: EndpointType.BROKER,
       clusterId: broker.cluster.clusterId,
       controllerId: broker.nodeId,
-      brokers: [{ brokerId: broker.nodeId, host: broker.advertisedHost, port: broker.advertisedPort, rack: null, isFenced: false }],
+      brokers: [{ brokerId: broker.nodeId, ...advertisedEndpoint(ctx), rack: null, isFenced: false }],
       clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : NOT_REQUESTED,
     }
   },

@@ -14,7 +14,7 @@
 import { FindCoordinator } from '../../protocol/apis/find-coordinator.js'
 import { ErrorCode, KafkaError, errorName } from '../../protocol/errors.js'
 import type { Broker } from '../broker.js'
-import { defineHandler } from './handler.js'
+import { advertisedEndpoint, defineHandler } from './handler.js'
 
 const CoordinatorType = { GROUP: 0, TRANSACTION: 1, SHARE: 2 } as const
 
@@ -52,7 +52,7 @@ export default defineHandler({
     if (keyType !== CoordinatorType.GROUP && keyType !== CoordinatorType.TRANSACTION && keyType !== CoordinatorType.SHARE) {
       throw new KafkaError('INVALID_REQUEST', `Unknown coordinator type received: ${keyType}`)
     }
-    const node = keyType === CoordinatorType.SHARE ? null : { nodeId: broker.nodeId, host: broker.advertisedHost, port: broker.advertisedPort }
+    const node = keyType === CoordinatorType.SHARE ? null : { nodeId: broker.nodeId, ...advertisedEndpoint(ctx) }
     if (coordinatorUnavailable(broker, keyType)) throw new KafkaError('COORDINATOR_NOT_AVAILABLE', 'The coordinator is not available.')
     if (version >= 4) {
       return {

@@ -5,6 +5,7 @@
 import type { ApiDefinition, DeepPartial, Range } from '../../protocol/schema.js'
 import type { RequestHeader } from '../../protocol/header.js'
 import type { Broker } from '../broker.js'
+import type { SaslSession } from '../security/sasl/session.js'
 
 // One row of ApiVersions' table: an API key and the versions served.
 export interface ApiVersionRange {
@@ -32,6 +33,28 @@ export interface ConnectionInfo {
   clientSoftwareVersion: string | null
   // Resolves when the connection closes, so long-polling handlers stop waiting.
   readonly closed: Promise<void>
+  // The listener the connection came in on, with its advertised endpoint: Kafka answers Metadata,
+  // DescribeCluster and FindCoordinator with the endpoints of the request's listener.
+  readonly listener?: ListenerEndpoint
+  // The SASL state on a SASL listener (SaslHandshake, SaslAuthenticate), else absent.
+  readonly sasl?: SaslSession | null
+  // Kafka's principal of the connection (User:ANONYMOUS before or without authentication).
+  readonly principal?: string
+  // Closes the connection now (after a failed authentication's response was written).
+  destroy?(): void
+}
+
+export interface ListenerEndpoint {
+  name: string
+  securityProtocol: string
+  host: string
+  port: number
+}
+
+// The host and port a client is told to use: its listener's advertised endpoint.
+export function advertisedEndpoint(ctx: RequestContext): { host: string; port: number } {
+  const l = ctx.connection.listener
+  return l ? { host: l.host, port: l.port } : { host: ctx.broker.advertisedHost, port: ctx.broker.advertisedPort }
 }
 
 export interface Handler<Q, S> {

@@ -11,7 +11,7 @@ import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { TopicInfo } from '../cluster/cluster.js'
 import { validateTopicName } from '../cluster/cluster.js'
-import { defineHandler } from './handler.js'
+import { advertisedEndpoint, defineHandler } from './handler.js'
 
 type TopicOut = DeepPartial<MetadataResponse['topics'][number]>
 
@@ -24,8 +24,8 @@ export function describeTopic(broker: Broker, t: TopicInfo): TopicOut {
   return { errorCode: 0, name: t.name, topicId: t.id, isInternal: t.internal, partitions }
 }
 
-export function brokerList(broker: Broker) {
-  return [{ nodeId: broker.nodeId, host: broker.advertisedHost, port: broker.advertisedPort, rack: null }]
+export function brokerList(broker: Broker, endpoint: { host: string; port: number } = { host: broker.advertisedHost, port: broker.advertisedPort }) {
+  return [{ nodeId: broker.nodeId, host: endpoint.host, port: endpoint.port, rack: null }]
 }
 
 export default defineHandler({
@@ -59,7 +59,7 @@ export default defineHandler({
     }
     return {
       throttleTimeMs: 0,
-      brokers: brokerList(broker),
+      brokers: brokerList(broker, advertisedEndpoint(ctx)),
       clusterId: broker.cluster.clusterId,
       controllerId: broker.nodeId,
       topics,

@@ -42,6 +42,11 @@ import describeGroups from './describe-groups.js'
 import listGroups from './list-groups.js'
 import deleteGroups from './delete-groups.js'
 import offsetDelete from './offset-delete.js'
+// security
+import saslHandshake from './sasl-handshake.js'
+import saslAuthenticate from './sasl-authenticate.js'
+import { createAcls, deleteAcls, describeAcls } from './acls.js'
+import { alterUserScramCredentials, describeUserScramCredentials } from './user-scram-credentials.js'
 
 export const handlers: readonly AnyHandler[] = [
   apiVersions, metadata, produce, fetch,
@@ -55,6 +60,8 @@ export const handlers: readonly AnyHandler[] = [
   // groups
   findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch,
   describeGroups, listGroups, deleteGroups, offsetDelete,
+  // security
+  saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials,
 ]
 
 export const handlerMap: ReadonlyMap<number, AnyHandler> = new Map(handlers.map((h) => [h.api.key, h]))

@@ -11,7 +11,9 @@ import { ApiVersions } from '../../protocol/apis/api-versions.js'
 import { inRange } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { Logger } from '../logger.js'
-import { servedRange, type AnyHandler, type ApiVersionRange, type ConnectionInfo, type RequestContext } from '../handlers/handler.js'
+import { servedRange, type AnyHandler, type ApiVersionRange, type ConnectionInfo, type ListenerEndpoint, type RequestContext } from '../handlers/handler.js'
+import type { SaslSession } from '../security/sasl/session.js'
+import { AuthGate } from './auth-gate.js'
 
 export interface ConnectionOptions {
   broker: Broker
@@ -19,6 +21,10 @@ export interface ConnectionOptions {
   apiVersions: ApiVersionRange[]
   logger: Logger
   maxRequestBytes: number
+  // The listener's advertised endpoint, its SASL session (SASL listeners) and the TLS principal.
+  listener?: ListenerEndpoint
+  sasl?: SaslSession | null
+  principal?: string
 }
 
 interface Slot {
@@ -46,10 +52,16 @@ export class Connection implements ConnectionInfo {
   private isClosed = false
   private readonly log: Logger
   private onIdle: (() => void) | null = null
+  readonly listener: ListenerEndpoint | undefined
+  readonly sasl: SaslSession | null
+  private readonly gate: AuthGate | null
 
   constructor(private readonly socket: Socket, private readonly o: ConnectionOptions) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`
     this.log = o.logger.child({ conn: this.id, remote: this.remote })
+    this.listener = o.listener
+    this.sasl = o.sasl ?? null
+    this.gate = this.sasl ? new AuthGate(this.sasl, this.log) : null
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve))
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => this.onData(chunk))
@@ -65,8 +77,9 @@ export class Connection implements ConnectionInfo {
       if (this.expected < 0) {
         if (this.pendingBytes < 4) return
         const size = this.take(4).readInt32BE(0)
-        if (size < 8 || size > this.o.maxRequestBytes) {
-          this.fail(size < 8 ? `frame size ${size} is too small for a request header` : `frame size ${size} exceeds socket.request.max.bytes ${this.o.maxRequestBytes}`)
+        const max = this.gate ? this.gate.maxFrameBytes(this.o.maxRequestBytes) : this.o.maxRequestBytes
+        if (size < (this.gate?.minFrameBytes ?? 8) || size > max) {
+          this.fail(size < 8 ? `frame size ${size} is too small for a request header` : `frame size ${size} exceeds ${max === this.o.maxRequestBytes ? 'socket.request.max.bytes' : 'sasl.server.max.receive.size'} ${max}`)
           return
         }
         this.expected = size
@@ -102,7 +115,17 @@ export class Connection implements ConnectionInfo {
     return out
   }
 
+  get principal(): string {
+    return this.sasl?.principal ?? this.o.principal ?? 'User:ANONYMOUS'
+  }
+
   private handleFrame(frame: Buffer): void {
+    if (this.gate) {
+      const action = this.gate.check(frame, () => frame.readInt16BE(0), () => this.o.handlers.get(frame.readInt16BE(0))?.api.name ?? `API key ${frame.readInt16BE(0)}`)
+      if (action.kind === 'drop') return
+      if (action.kind === 'close') return this.fail(action.reason)
+      if (action.kind === 'raw') return this.respondBytes(action.reply)
+    }
     const peek = peekHeader(frame)!
     const handler = this.o.handlers.get(peek.apiKey)
     if (!handler) return this.fail(`unknown API key ${peek.apiKey}`, peek, peekClientId(frame))
@@ -189,6 +212,14 @@ export class Connection implements ConnectionInfo {
     patch((buf, at) => buf.writeInt32BE(size, at))
     slot.chunks = w.chunksOut()
     this.queue.push(slot)
+    this.flush()
+  }
+
+  // A SASL token after SaslHandshake v0 travels as a bare size-prefixed frame, in request order.
+  private respondBytes(token: Buffer): void {
+    const size = Buffer.allocUnsafe(4)
+    size.writeInt32BE(token.length, 0)
+    this.queue.push({ ready: true, chunks: token.length > 0 ? [size, token] : [size], after: null })
     this.flush()
   }
 

@@ -2,6 +2,7 @@
 // and raw bytes (real clients choose versions themselves). Pipelines requests; matches responses
 // by correlation id.
 import net from 'node:net'
+import tls from 'node:tls'
 import { readResponseHeader, responseHeaderFlexible, writeRequestHeader } from '../../protocol/header.js'
 import { Reader, Writer } from '../../protocol/primitives.js'
 import type { ApiDefinition, DeepPartial } from '../../protocol/schema.js'
@@ -25,6 +26,14 @@ export class TestClient {
   static connect(port: number, host = '127.0.0.1'): Promise<TestClient> {
     return new Promise((resolve, reject) => {
       const s = net.connect({ port, host }, () => resolve(new TestClient(s)))
+      s.once('error', reject)
+    })
+  }
+
+  // Over TLS (SSL and SASL_SSL listeners); rejects when the handshake fails.
+  static tls(port: number, options: tls.ConnectionOptions, host = '127.0.0.1'): Promise<TestClient> {
+    return new Promise((resolve, reject) => {
+      const s = tls.connect({ port, host, ...options }, () => resolve(new TestClient(s)))
       s.once('error', reject)
     })
   }

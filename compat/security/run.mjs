@@ -1,0 +1,123 @@
+// The same security setup on Apache Kafka 4.4.0 and on Rivulet, driven by the same clients, with
+// the outputs compared line by line:
+//   listeners PLAINTEXT (setup) + SASL_SSL (PLAIN from JAAS, SCRAM-SHA-256/512), PEM keystore
+//   - Java client 4.4 (test/integration/java/SecurityClient.java): SCRAM user created with
+//     Admin.alterUserScramCredentials, described, describeAcls without an authorizer, produce as
+//     SCRAM-SHA-256, consume as PLAIN in a group, a wrong password
+//   - kcat (librdkafka): PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 produce + consume, a wrong password
+//     (librdkafka < 2.6.1 fails SCRAM on Kafka 4.x: it repeats the client nonce)
+//   - kafkajs: SCRAM-SHA-512, PLAIN, a wrong password
+//
+//   npm run build && KAFKA_VERSION=4.4.0 node compat/security/run.mjs
+// Exit code 0 when every line matches (ports and the broker's address aside).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePorts, kafkaLibsDir, kafkaVersion, startKafka } from '../lib/kafka-broker.mjs';
+import { Kafka, logLevel } from 'kafkajs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { startBroker } = await import(path.join(root, 'dist/src/index.js'));
+const { writeDevCerts } = await import(path.join(root, 'dist/src/security/dev-certs.js'));
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-compat-sec-'));
+const certs = writeDevCerts(dir);
+const jaas = {
+  'listener.name.sasl_ssl.plain.sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required user_alice="alice-secret";',
+  'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+  'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+};
+const security = {
+  'ssl.keystore.type': 'PEM',
+  'ssl.keystore.location': certs.brokerPem,
+  'sasl.enabled.mechanisms': 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512',
+  ...jaas,
+};
+
+function run(cmd, args, input) {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => p.kill('SIGKILL'), 120_000);
+    p.stdout.on('data', (c) => (out += c));
+    p.stderr.on('data', (c) => (err += c));
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+    p.stdin.end(input ?? '');
+  });
+}
+
+async function scenario(plainPort, saslPort) {
+  const lines = [];
+  const libs = kafkaLibsDir();
+  const java = await run('java', ['-cp', `${libs}/*`, path.join(root, 'test/integration/java/SecurityClient.java'), `localhost:${saslPort}`, certs.caCert, `127.0.0.1:${plainPort}`]);
+  if (java.code !== 0) lines.push(`java exited ${java.code}: ${java.err.split('\n').find((l) => /Exception/.test(l)) ?? ''}`);
+  lines.push(...java.out.trim().split('\n').map((l) => `java: ${l.replaceAll(String(saslPort), 'PORT')}`));
+  const base = ['-b', `localhost:${saslPort}`, '-X', 'security.protocol=SASL_SSL', '-X', `ssl.ca.location=${certs.caCert}`, '-X', 'sasl.username=alice'];
+  for (const mech of ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512']) {
+    const args = [...base, '-X', `sasl.mechanisms=${mech}`, '-X', 'sasl.password=alice-secret'];
+    const topic = `kcat-${mech.toLowerCase()}`;
+    const p = await run('kcat', [...args, '-P', '-t', topic], 'one\ntwo\n');
+    const c = await run('kcat', [...args, '-C', '-t', topic, '-o', 'beginning', '-e', '-q']);
+    lines.push(`kcat ${mech}: produce ${p.code === 0 ? 'ok' : p.err.trim().split('\n')[0]}, consumed ${JSON.stringify(c.out.trim().split('\n'))}`);
+  }
+  for (const [mechanism, password] of [['scram-sha-512', 'alice-secret'], ['plain', 'alice-secret'], ['scram-sha-512', 'wrong']]) {
+    const admin = new Kafka({ brokers: [`localhost:${saslPort}`], logLevel: logLevel.NOTHING, retry: { retries: 0 }, ssl: { ca: fs.readFileSync(certs.caCert, 'utf8') }, sasl: { mechanism, username: 'alice', password } }).admin();
+    try {
+      await admin.connect();
+      const topics = (await admin.listTopics()).filter((t) => t.startsWith('kcat-') || t === 'java-sasl').sort();
+      lines.push(`kafkajs ${mechanism}/${password}: topics ${topics.join(',')}`);
+    } catch (e) {
+      lines.push(`kafkajs ${mechanism}/${password}: ${e.type ?? e.name} ${e.message}`);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  const wrong = await run('kcat', [...base, '-X', 'sasl.mechanisms=PLAIN', '-X', 'sasl.password=wrong', '-L', '-m', '3']);
+  const msg = /SASL authentication error: (.*?) \(after/.exec(wrong.err)?.[1];
+  lines.push(`kcat wrong password: exit ${wrong.code === 0 ? 0 : 'non-zero'}, ${msg}`);
+  return lines;
+}
+
+// Ports, timestamps and timings differ by nature.
+const normal = (line) => line.replace(/^java: \S+Z /, 'java: ').replace(/\|\d+\.\d+\|/g, '|T|').replace(/\b\d{4,5}\b/g, 'N').replace(/after \d+ms/g, 'after Nms');
+
+let kafka;
+let rivulet;
+try {
+  const [plain, sasl, controller] = await freePorts(3);
+  kafka = await startKafka({
+    port: plain,
+    props: {
+      listeners: `PLAINTEXT://127.0.0.1:${plain},SASL_SSL://127.0.0.1:${sasl},CONTROLLER://127.0.0.1:${controller}`,
+      'advertised.listeners': `PLAINTEXT://127.0.0.1:${plain},SASL_SSL://127.0.0.1:${sasl}`,
+      'controller.quorum.bootstrap.servers': `127.0.0.1:${controller}`,
+      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT',
+      ...security,
+    },
+  });
+  const onKafka = await scenario(plain, sasl);
+  await kafka.stop();
+  kafka = null;
+  rivulet = await startBroker({ config: { listeners: 'PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0', ...security } });
+  const onRivulet = await scenario(rivulet.listeners[0].port, rivulet.listeners[1].port);
+  let same = true;
+  console.log(`Kafka ${kafkaVersion()} vs Rivulet, same setup (PLAINTEXT + SASL_SSL, PEM keystore, PLAIN via JAAS, SCRAM via AlterUserScramCredentials):`);
+  for (let i = 0; i < Math.max(onKafka.length, onRivulet.length); i++) {
+    const k = onKafka[i] ?? '(none)';
+    const r = onRivulet[i] ?? '(none)';
+    const ok = normal(k) === normal(r);
+    same &&= ok;
+    console.log(ok ? `  same      ${k}` : `  DIFFERENT kafka:   ${k}\n            rivulet: ${r}`);
+  }
+  process.exitCode = same ? 0 : 1;
+} finally {
+  await kafka?.stop();
+  await rivulet?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}

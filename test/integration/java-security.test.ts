@@ -1,0 +1,69 @@
+// Kafka's Java client 4.4 over SASL_SSL (JAAS config, PEM truststore): Admin creates a SCRAM user
+// with alterUserScramCredentials and lists it, describeAcls reports SecurityDisabledException,
+// the new user produces with SCRAM-SHA-256, alice consumes with PLAIN in a group, and a wrong
+// password fails with Kafka's message. Skipped when java or the kafka-clients jars are missing.
+import { spawn, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeDevCerts, type DevCerts } from '../../src/security/dev-certs.js'
+import { startTestBroker, tempDir, type TestBroker } from '../helpers/broker.js'
+
+const m2 = path.join(os.homedir(), '.m2/repository')
+const jars = [path.join(m2, 'org/apache/kafka/kafka-clients/4.4.0/kafka-clients-4.4.0.jar'), path.join(m2, 'org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar')]
+const usable = spawnSync('java', ['-version']).status === 0 && jars.every((j) => fs.existsSync(j))
+const source = path.join(path.dirname(fileURLToPath(import.meta.url)), 'java/SecurityClient.java')
+
+let broker: TestBroker
+let dir: string
+let certs: DevCerts
+
+beforeAll(async () => {
+  if (!usable) return
+  dir = tempDir('rivulet-java-sec-')
+  certs = writeDevCerts(dir)
+  broker = await startTestBroker({
+    users: { alice: 'alice-secret' },
+    config: {
+      listeners: 'PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0',
+      'ssl.keystore.type': 'PEM',
+      'ssl.keystore.location': certs.brokerPem,
+    },
+  })
+})
+afterAll(async () => {
+  await broker?.cleanup()
+  if (dir) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+function runJava(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const p = spawn('java', ['-cp', jars.join(path.delimiter), source, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    const timer = setTimeout(() => p.kill('SIGKILL'), 90_000)
+    p.stdout.on('data', (c: Buffer) => (out += c.toString()))
+    p.stderr.on('data', (c: Buffer) => (err += c.toString()))
+    p.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, out, err })
+    })
+  })
+}
+
+describe.skipIf(!usable)('Java client 4.4 over SASL_SSL', () => {
+  it('creates and uses SCRAM users, sees SECURITY_DISABLED for ACLs, produces and consumes', async () => {
+    const sasl = broker.listeners.find((l) => l.name === 'SASL_SSL')!
+    const r = await runJava([`localhost:${sasl.port}`, certs.caCert])
+    expect(r.code, r.err).toBe(0)
+    const lines = r.out.trim().split('\n')
+    expect(lines[0]).toBe(`cluster [127.0.0.1:${sasl.port} (id: 1 rack: null isFenced: false)]`)
+    expect(lines).toContain('scram carol [ScramCredentialInfo{mechanism=SCRAM_SHA_256, iterations=8192}]')
+    expect(lines).toContain('acls true No Authorizer is configured on the broker')
+    expect(lines).toContain('produced')
+    expect(lines).toContain('consumed from-carol')
+    expect(lines.find((l) => l.startsWith('wrong '))).toBe('wrong SaslAuthenticationException: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256')
+  }, 120_000)
+})
