@@ -651,6 +651,45 @@ const scenarios = [
     return 'deleted and gone from --list';
   }],
 
+  // Issue 15 item 1. Kafka removes a deleted topic's committed offsets from every group
+  // (GroupCoordinatorService.onPartitionsDeleted), so describing the group afterwards prints
+  // "has no active members" without a stack trace, and a topic recreated with the same name is
+  // read from its beginning by the same group (nothing inherited from the old topic).
+  ['topic-recreate-offsets', async (s) => {
+    const topic = name(s.name);
+    const group = name(s.name);
+    const first = makeRecords('before', 30);
+    await createTopic(topic, 3);
+    await produce(topic, first);
+    const { records: r1 } = await consume(topic, first.length, { group, extra: ['--consumer-property', 'enable.auto.commit=true'] });
+    verifyRecords(first, r1, 'first topic, read by the group');
+    const committed = await groupOffsets(group, topic);
+    checkEq('offsets committed on the first topic', first.length, committed.reduce((a, o) => a + (o.current ?? 0), 0));
+    await tool(MAIN.topics, [...B, '--delete', '--topic', topic]);
+    await eventually(listTopics, (list) => !list.includes(topic), 10);
+    const desc = await groups(['--describe', '--group', group], { allowFail: true });
+    const said = `${desc.out}\n${desc.err}`.split('\n').map((l) => l.trim()).filter((l) => l && !/^\[/.test(l));
+    check(!/Exception|^\s*at /m.test(desc.err) && desc.code === 0, `--describe after the delete failed or printed a stack trace (exit ${desc.code}): ${errorText(desc)}`,
+      'exit 0, no exception', norm(errorText(desc)));
+    check(said.some((l) => l.includes(`Consumer group '${group}' has no active members.`)), `--describe after the delete: ${said.join(' / ')}`,
+      `Consumer group '<prefix>-${s.name}' has no active members.`, said.map(norm));
+    const leftOver = parseGroupOffsets(desc.out, topic);
+    checkEq('committed offsets of the deleted topic still listed by --describe', [], leftOver);
+    // Kafka deletes the topic's data asynchronously: a create right after the delete may briefly
+    // answer TopicExistsException, so retry it a few times
+    const created = await eventually(() => tool(MAIN.topics, [...B, '--create', '--topic', topic, '--partitions', '3', '--replication-factor', '1'], { allowFail: true }),
+      (res) => res.out.includes(`Created topic ${topic}.`), 10);
+    check(created.out.includes(`Created topic ${topic}.`), `recreating ${topic} failed: ${errorText(created)}`, `Created topic ${topic}.`, norm(errorText(created)));
+    const second = makeRecords('after', 30);
+    await produce(topic, second);
+    const { records: r2 } = await consume(topic, second.length, { group, timeoutMs: 15_000 });
+    check(r2.length === second.length, `the same group read ${r2.length} of the ${second.length} records of the recreated topic (offsets inherited from the deleted topic?)`,
+      second.length, r2.length);
+    verifyRecords(second, r2, 'recreated topic, read by the same group');
+    s.observed = { describeAfterDelete: said.map(norm), secondRead: r2.length };
+    return 'after the delete the group has no offsets ("has no active members", no stack trace); the recreated topic is read from offset 0 by the same group';
+  }],
+
   ['perf-producer', async (s) => {
     const p = await perfFixture();
     checkEq('records sent (ProducerPerformance summary line)', 5000, p.sent);
