@@ -744,9 +744,11 @@ const scenarios = [
     await admin.deleteTopics({ topics: [topic] });
     await eventually(() => admin.listTopics(), (list) => !list.includes(topic));
     // OffsetFetch for every topic of the group (no topic list, so nothing asks for the deleted
-    // topic's metadata): Kafka has nothing left for the deleted topic
-    const all = await admin.fetchOffsets({ groupId: group });
-    const left = all.filter((t) => t.topic === topic).flatMap((t) => t.partitions.filter((p) => Number(p.offset) >= 0));
+    // topic's metadata). Kafka's group coordinator drops the deleted topic's offsets when its broker applies
+    // the deletion (asynchronously, shortly after DeleteTopics returns), so poll for a while.
+    const offsetsLeft = async () => (await admin.fetchOffsets({ groupId: group }))
+      .filter((t) => t.topic === topic).flatMap((t) => t.partitions.filter((p) => Number(p.offset) >= 0));
+    const left = await eventually(offsetsLeft, (l) => l.length === 0);
     checkEq('committed offsets of the deleted topic still held by the group', [], left);
     const [desc] = (await admin.describeGroups([group])).groups;
     checkEq('group state after the delete', { state: 'Empty', members: 0 }, { state: desc.state, members: desc.members.length });
