@@ -12,7 +12,7 @@ import type { Storage } from './log/storage.js'
 import type { Logger } from './logger.js'
 import { GroupCoordinator } from './groups/coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
-import { completeTxnOffsets, expireOffsets } from './groups/offsets.js'
+import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TransactionCoordinator } from './producers/transactions.js'
 
 export interface BrokerOptions {
@@ -138,7 +138,8 @@ export class Broker {
       this.logs.remove(name, p)
       this.wake(name, p)
     }
-    this.logger.info({ topic: name, topicId: t.id }, 'topic deleted')
+    const offsets = deleteTopicOffsets(this.groups, name)
+    this.logger.info({ topic: name, topicId: t.id, committedOffsetsRemoved: offsets }, 'topic deleted')
     return t
   }
 

@@ -307,6 +307,26 @@ export function deleteOffsets(c: GroupCoordinator, groupId: string, topics: { na
   return { errorCode: 0, results }
 }
 
+// A deleted topic's offsets leave every group (OffsetMetadataManager.onPartitionsDeleted): committed
+// and pending transactional offsets of its partitions get tombstones, so a topic recreated with the
+// same name starts without the old positions, and a restart does not bring them back. Groups stay.
+export function deleteTopicOffsets(c: GroupCoordinator, topic: string): number {
+  let deleted = 0
+  for (const g of c.groups.values()) {
+    const gone = new Set<string>()
+    for (const key of g.offsets.keys()) if (splitOffsetKey(key).topic === topic) gone.add(key)
+    for (const pending of g.pendingTxnOffsets.values()) for (const key of pending.keys()) if (splitOffsetKey(key).topic === topic) gone.add(key)
+    if (gone.size === 0) continue
+    for (const key of gone) {
+      g.offsets.delete(key)
+      for (const pending of g.pendingTxnOffsets.values()) pending.delete(key)
+    }
+    c.store.writeOffsets(g.groupId, [...gone].map((key) => ({ ...splitOffsetKey(key), value: null })))
+    deleted += gone.size
+  }
+  return deleted
+}
+
 // offsets.retention.minutes (OffsetExpirationConditionImpl): an offset with an explicit expiry
 // (OffsetCommit v2–4) goes at that time; otherwise, in an Empty group with a protocol type, the
 // retention counts from when the group became empty, and in a simple group (no protocol type)

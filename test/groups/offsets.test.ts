@@ -7,7 +7,7 @@ import { ErrorCode } from '../../protocol/errors.js'
 import { ManualClock } from '../../src/clock.js'
 import type { GroupCoordinator } from '../../src/groups/coordinator.js'
 import type { ReplayItem } from '../../src/groups/group-store.js'
-import { commitOffsets, deleteGroup, deleteOffsets, describeGroup, expireOffsets, fetchOffsets, listGroups, type OffsetCommitRequest } from '../../src/groups/offsets.js'
+import { commitOffsets, commitTxnOffsets, deleteGroup, deleteOffsets, describeGroup, expireOffsets, fetchOffsets, listGroups, type OffsetCommitRequest } from '../../src/groups/offsets.js'
 import { startTestBroker, tempDir, type TestBroker } from '../helpers/broker.js'
 import { joinReq, settled, stableSolo, syncReq } from './helpers.js'
 
@@ -153,6 +153,35 @@ describe('administration', () => {
     expect(listGroups(g, ['stable'], []).map((x) => x.groupId)).toEqual(['live'])
     expect(listGroups(g, [' EMPTY '], ['Classic']).map((x) => x.groupId)).toEqual(['od'])
     expect(listGroups(g, [], ['consumer'])).toEqual([])
+  })
+})
+
+describe('topic deletion (OffsetMetadataManager.onPartitionsDeleted)', () => {
+  it('removes the deleted topic\'s committed and pending offsets from every group, durably', async () => {
+    const dir = tempDir('rivulet-groups-')
+    dirs.push(dir)
+    clock = new ManualClock()
+    await start({ dataDir: dir })
+    b.broker.createTopic('t', 2, 1, {})
+    b.broker.createTopic('other', 1, 1, {})
+    commit('g1', { offsets: [0, 1].map((p) => ({ topic: 't', partition: p, offset: 5, leaderEpoch: 0, metadata: '', commitTimestamp: -1 })) })
+    commit('g1', { offsets: [{ topic: 'other', partition: 0, offset: 2, leaderEpoch: 0, metadata: '', commitTimestamp: -1 }] })
+    commit('g2', {}, 9)
+    commitTxnOffsets(g, { groupId: 'g3', producerId: 77, producerEpoch: 0, generationId: -1, memberId: '', groupInstanceId: null, offsets: [{ topic: 't', partition: 0, offset: 4, leaderEpoch: 0, metadata: null }] })
+    b.broker.deleteTopic('t')
+    expect(fetched('g1').committedOffset).toBe(-1)
+    expect(fetched('g2').committedOffset).toBe(-1)
+    expect(fetchOffsets(g, 'g1', null)).toEqual([{ name: 'other', partitions: [expect.objectContaining({ partitionIndex: 0, committedOffset: 2 })] }])
+    // The pending transactional offset is gone too: its commit marker would not bring it back.
+    expect(fetchOffsets(g, 'g3', [{ name: 't', partitionIndexes: [0] }], true)[0]!.partitions[0]!.errorCode).toBe(0)
+    // Groups stay (Kafka keeps them until they expire).
+    expect(describeGroup(g, 'g2')).toMatchObject({ state: 'Empty' })
+    await b.stop()
+
+    await start({ dataDir: dir })
+    expect(fetched('g1').committedOffset).toBe(-1)
+    expect(fetched('g2').committedOffset).toBe(-1)
+    expect(fetchOffsets(g, 'g1', null)[0]!.partitions[0]!.committedOffset).toBe(2)
   })
 })
 
