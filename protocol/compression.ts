@@ -8,8 +8,7 @@ import { createRequire } from 'node:module'
 import * as zlib from 'node:zlib'
 import type * as SnappyModule from 'snappy'
 import type * as Lz4Module from 'lz4-napi'
-import type * as ZstdModule from 'zstd-napi'
-import type * as ZstdBindingModule from 'zstd-napi/binding.js'
+import type * as ZstdModule from '@toondepauw/node-zstd'
 
 export const Compression = { none: 0, gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const
 export type CompressionCodec = (typeof Compression)[keyof typeof Compression]
@@ -82,7 +81,7 @@ export function compress(codec: number, data: Buffer, opts: CompressOptions = {}
       // lz4_flex's frame defaults: independent blocks, no checksums, which Kafka's Java reader requires.
       return native<typeof Lz4Module>('lz4-napi', codec).compressFrameSync(data)
     case Compression.zstd:
-      return native<typeof ZstdModule>('zstd-napi', codec).compress(data, { compressionLevel: opts.level ?? 3 })
+      return zstdEncode(data, opts.level ?? 3)
     default:
       throw new CompressionError('UNKNOWN_CODEC', codec, 'unknown compression codec')
   }
@@ -308,63 +307,108 @@ function lz4Decode(data: Buffer, max: number, ignoreHeaderChecksum: boolean): Bu
   return out
 }
 
-// ---- zstd ----
+// ---- zstd (frame format: RFC 8878) ----
 
-const ZSTD_CHUNK = 128 * 1024
-let zstdDctx: ZstdBindingModule.DCtx | null = null
+type ZstdBinding = typeof ZstdModule
+const ZSTD_MAGIC = 0xfd2fb528
+const ZSTD_SKIPPABLE = 0x184d2a50 // 0x184d2a50-0x184d2a5f, masked like LZ4's
+const ZSTD_MAX_BLOCK = 128 * 1024 // Block_Maximum_Size is min(Window_Size, 128 KiB)
+const zstdEncoders = new Map<number, ZstdModule.Encoder>()
+let zstdDecoder: ZstdModule.Decoder | null = null
+
+function zstd(): ZstdBinding {
+  return native<ZstdBinding>('@toondepauw/node-zstd', Compression.zstd)
+}
+
+// zstd clamps an out-of-range level to its nearest valid one (ZSTD_c_compressionLevel), as Kafka's
+// zstd-jni does, so the level needs no check here. One encoder per level, kept for reuse.
+function zstdEncode(data: Buffer, level: number): Buffer {
+  let enc = zstdEncoders.get(level)
+  if (enc === undefined) zstdEncoders.set(level, (enc = new (zstd().Encoder)(level)))
+  return enc.encodeSync(data)
+}
+
+interface ZstdScan {
+  size: number // the exact decompressed size when every frame declares it, else an upper bound
+  exact: boolean
+}
+
+/** The header fields of the frame at `pos`; `end` is where its first block starts. */
+function zstdFrameHeader(data: Buffer, pos: number): { end: number; contentSize: number | null; checksum: boolean } {
+  const fail = (msg: string): CompressionError => corrupt(Compression.zstd, msg)
+  if (pos + 5 > data.length) throw fail('truncated frame header')
+  const fhd = data[pos + 4]!
+  if ((fhd & 0x08) !== 0) throw fail('reserved frame header bit set')
+  const singleSegment = (fhd & 0x20) !== 0
+  const fcsFlag = fhd >> 6
+  const didSize = [0, 1, 2, 4][fhd & 3]!
+  const fcsSize = fcsFlag === 0 ? (singleSegment ? 1 : 0) : 1 << fcsFlag
+  const fcsAt = pos + 5 + (singleSegment ? 0 : 1) + didSize
+  const end = fcsAt + fcsSize
+  if (end > data.length) throw fail('truncated frame header')
+  let contentSize: number | null = null
+  if (fcsSize === 1) contentSize = data[fcsAt]!
+  else if (fcsSize === 2) contentSize = data.readUInt16LE(fcsAt) + 256
+  else if (fcsSize === 4) contentSize = data.readUInt32LE(fcsAt)
+  else if (fcsSize === 8) contentSize = data.readUInt32LE(fcsAt + 4) * 2 ** 32 + data.readUInt32LE(fcsAt)
+  return { end, contentSize, checksum: (fhd & 0x04) !== 0 }
+}
+
+// Walks every frame's header and block headers without decompressing (as lz4Scan does), so the
+// output is bounded before the decoder allocates it and truncated input is named precisely. A raw
+// or RLE block states its output size; a compressed one yields at most 128 KiB, which encoders
+// (zstd-jni in Kafka's Java clients, librdkafka, the CLI) fill for every block but the last.
+function zstdScan(data: Buffer): ZstdScan {
+  const fail = (msg: string): CompressionError => corrupt(Compression.zstd, msg)
+  const out: ZstdScan = { size: 0, exact: true }
+  if (data.length === 0) throw fail('empty input')
+  let pos = 0
+  while (pos < data.length) {
+    if (pos + 4 > data.length) throw fail(`truncated frame magic at ${pos}`)
+    const magic = data.readUInt32LE(pos)
+    if ((magic & LZ4_SKIPPABLE_MASK) >>> 0 === ZSTD_SKIPPABLE) {
+      if (pos + 8 > data.length) throw fail('truncated skippable frame')
+      pos += 8 + data.readUInt32LE(pos + 4)
+      if (pos > data.length) throw fail('truncated skippable frame')
+      continue
+    }
+    if (magic !== ZSTD_MAGIC) throw fail(`bad frame magic 0x${magic.toString(16)} at ${pos}`)
+    const header = zstdFrameHeader(data, pos)
+    let bound = 0
+    let last = false
+    for (pos = header.end; !last; ) {
+      if (pos + 3 > data.length) throw fail(`truncated block header at ${pos}`)
+      const bh = data.readUIntLE(pos, 3)
+      const type = (bh >> 1) & 3
+      const size = bh >>> 3
+      last = (bh & 1) === 1
+      if (type === 3) throw fail(`reserved block type at ${pos}`)
+      if (size > ZSTD_MAX_BLOCK) throw fail(`block of ${size} bytes exceeds 128 KiB`)
+      pos += 3 + (type === 1 ? 1 : size)
+      if (pos > data.length) throw fail('truncated block')
+      bound += type === 2 ? ZSTD_MAX_BLOCK : size
+    }
+    if (header.checksum) pos += 4
+    if (pos > data.length) throw fail('truncated content checksum')
+    if (header.contentSize === null) out.exact = false
+    out.size += header.contentSize ?? bound
+  }
+  return out
+}
 
 function zstdDecode(data: Buffer, max: number): Buffer {
   const codec = Compression.zstd
-  const b = native<typeof ZstdBindingModule>('zstd-napi/binding', codec)
-  if (data.length === 0) throw corrupt(codec, 'empty input')
-  let known = 0
+  const scan = zstdScan(data)
+  if (scan.exact ? scan.size > max : scan.size > max + ZSTD_MAX_BLOCK) throw tooLarge(codec, scan.exact ? scan.size : null, max)
+  let out: Buffer
   try {
-    for (let frame = data; frame.length > 0; frame = frame.subarray(b.findFrameCompressedSize(frame))) {
-      const size = b.getFrameContentSize(frame)
-      if (size === null || known < 0) known = -1
-      else known += size
-    }
+    zstdDecoder ??= new (zstd().Decoder)()
+    out = zstdDecoder.decodeSync(data)
   } catch (err) {
-    throw corrupt(codec, (err as Error).message, err)
-  }
-  if (known > max) throw tooLarge(codec, known, max)
-  zstdDctx ??= new b.DCtx()
-  const dctx = zstdDctx
-  try {
-    dctx.reset(b.ResetDirective.sessionOnly)
-    if (known >= 0) {
-      const out = Buffer.allocUnsafe(known)
-      const n = dctx.decompress(out, data)
-      if (n !== known) throw new Error(`frame declared ${known} bytes but produced ${n}`)
-      return out
-    }
-    return zstdStream(dctx, data, max)
-  } catch (err) {
-    dctx.reset(b.ResetDirective.sessionOnly)
     if (err instanceof CompressionError) throw err
     throw corrupt(codec, (err as Error).message, err)
   }
-}
-
-// Frames without a content size (the zstd CLI reading a pipe, streaming producers) are decoded
-// in chunks so the limit is enforced as output is produced.
-function zstdStream(dctx: ZstdBindingModule.DCtx, data: Buffer, max: number): Buffer {
-  const parts: Buffer[] = []
-  let total = 0
-  let src = data
-  let ret = 0
-  for (;;) {
-    const room = Math.min(ZSTD_CHUNK, max - total + 1)
-    const out = Buffer.allocUnsafe(room)
-    const [r, produced, consumed] = dctx.decompressStream(out, src)
-    ret = r
-    total += produced
-    if (total > max) throw tooLarge(Compression.zstd, total, max)
-    if (produced > 0) parts.push(out.subarray(0, produced))
-    src = src.subarray(consumed)
-    if (ret === 0 && src.length === 0) break
-    if (produced === 0 && consumed === 0) break
-  }
-  if (ret !== 0 || src.length > 0) throw corrupt(Compression.zstd, 'truncated frame')
-  return Buffer.concat(parts, total)
+  if (scan.exact && out.length !== scan.size) throw corrupt(codec, `frames declared ${scan.size} bytes but produced ${out.length}`)
+  if (out.length > max) throw tooLarge(codec, out.length, max)
+  return out
 }

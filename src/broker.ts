@@ -1,19 +1,24 @@
-// The broker's engines wired together: cluster metadata, the log manager, producer ids, and the
-// append notifications that wake long-polling fetches. Handlers call into this; it never sees
-// protocol objects or sockets.
+// The hub: the broker's engines wired together (DESIGN.md, "The storage seam"). It builds each
+// engine with the narrow dependencies it needs (a clock, a live slice of the config, an internal
+// topic, a partition lookup); no engine imports this file. Handlers reach the engines through it.
+// It never sees protocol objects or sockets.
 
 import { KafkaError } from '../protocol/errors.js'
 import { BrokerConfig } from './cluster/broker-config.js'
 import { Cluster, type TopicInfo } from './cluster/cluster.js'
 import type { Clock, Timer } from './clock.js'
+import { InternalTopic } from './log/internal-topic.js'
 import { LogManager } from './log/log-manager.js'
-import type { PartitionLog } from './log/partition-log.js'
+import type { PartitionStore } from './log/partition-store.js'
 import type { Storage } from './log/storage.js'
-import type { Logger } from './logger.js'
+import { changedKeys, type Logger } from './logger.js'
 import { GroupCoordinator } from './groups/coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
-import { TransactionCoordinator } from './producers/transactions.js'
+import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
+
+// Kafka's internal topic configs (GroupCoordinatorConfig / TransactionLogConfig): compacted, 100 MiB segments.
+const INTERNAL_SEGMENT_BYTES = String(100 * 1024 * 1024)
 
 export interface BrokerOptions {
   config: BrokerConfig
@@ -33,7 +38,6 @@ export class Broker {
   readonly txns: TransactionCoordinator
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
-  private readonly waiters = new Map<string, Set<() => void>>()
   private retentionTimer: Timer | null = null
   private offsetExpiryTimer: Timer | null = null
   private stopped = false
@@ -49,8 +53,65 @@ export class Broker {
       now: () => o.clock.now(),
       warn: (msg, details) => o.logger.warn(details, msg),
     })
-    this.groups = new GroupCoordinator(this)
-    this.txns = new TransactionCoordinator(this)
+    const config = o.config
+    const cluster = this.cluster
+    this.groups = new GroupCoordinator({
+      clock: o.clock,
+      logger: o.logger,
+      config: {
+        get minSessionTimeoutMs() { return config.int('group.min.session.timeout.ms') },
+        get maxSessionTimeoutMs() { return config.int('group.max.session.timeout.ms') },
+        get initialRebalanceDelayMs() { return config.int('group.initial.rebalance.delay.ms') },
+        get offsetsRetentionMs() { return config.int('offsets.retention.minutes') * 60_000 },
+      },
+      offsetsTopic: this.internalTopic(OFFSETS_TOPIC, 'offsets.topic.num.partitions', { 'compression.type': 'producer' }),
+      get legacyLayout() { return cluster.groupLayout === 'legacy' },
+      onLayoutMigrated: () => {
+        cluster.groupLayout = 'kafka'
+        cluster.save()
+      },
+    })
+    this.txns = new TransactionCoordinator({
+      clock: o.clock,
+      logger: o.logger,
+      config: {
+        get partitionVerification() { return config.bool('transaction.partition.verification.enable') },
+        get idExpirationMs() { return config.int('transactional.id.expiration.ms') },
+        get abortCheckIntervalMs() { return config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms') },
+        get expiryCheckIntervalMs() { return config.int('transaction.remove.expired.transaction.cleanup.interval.ms') },
+      },
+      stateTopic: this.internalTopic(TRANSACTION_STATE_TOPIC, 'transaction.state.log.num.partitions', { 'compression.type': 'uncompressed' }),
+      partition: (topic, p) => this.partition(topic, p),
+      allocateProducerId: () => cluster.allocateProducerId(),
+      onMarker: (topic, p, producerId, commit) => {
+        if (topic === OFFSETS_TOPIC) completeTxnOffsets(this.groups, p, producerId, commit)
+      },
+      takeLegacyIds: () => {
+        const ids = new Map(cluster.transactionalIds)
+        if (ids.size > 0) {
+          cluster.transactionalIds.clear()
+          cluster.save()
+        }
+        return ids
+      },
+    })
+  }
+
+  // An internal topic created on first write with `partitionsConfig` partitions, compacted.
+  private internalTopic(name: string, partitionsConfig: string, configs: Record<string, string>): InternalTopic {
+    return new InternalTopic({
+      name,
+      partitions: (create) => {
+        const existing = this.cluster.topic(name)
+        if (existing || !create) return existing?.partitions ?? 0
+        const n = Math.max(1, this.config.int(partitionsConfig))
+        const t = this.cluster.createTopic(name, n, 1, { 'cleanup.policy': 'compact', 'segment.bytes': INTERNAL_SEGMENT_BYTES, ...configs }, false, true)
+        this.openTopicLogs(t)
+        return t.partitions
+      },
+      store: (p) => this.partition(name, p)!,
+      now: () => this.clock.now(),
+    })
   }
 
   get nodeId(): number {
@@ -60,6 +121,7 @@ export class Broker {
   start(): { clean: boolean; topics: number } {
     const { clean } = this.logs.start()
     this.cluster.load()
+    if (!this.cluster.topic(OFFSETS_TOPIC) && this.cluster.groupLayout === 'legacy') this.cluster.groupLayout = 'kafka'
     for (const t of this.cluster.topics.values()) this.openTopicLogs(t)
     this.groups.load()
     this.txns.load()
@@ -102,7 +164,7 @@ export class Broker {
     for (let p = 0; p < t.partitions; p++) this.logs.open(t.name, p, cfg)
   }
 
-  partition(topic: string, partition: number): PartitionLog | undefined {
+  partition(topic: string, partition: number): PartitionStore | undefined {
     const t = this.cluster.topic(topic)
     if (!t || partition < 0 || partition >= t.partitions) return undefined
     return this.logs.get(topic, partition) ?? this.logs.open(topic, partition, this.config.logConfig(t.configs))
@@ -134,10 +196,7 @@ export class Broker {
   deleteTopic(name: string): TopicInfo {
     if (!this.config.bool('delete.topic.enable')) throw new KafkaError('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.')
     const t = this.cluster.deleteTopic(name)
-    for (let p = 0; p < t.partitions; p++) {
-      this.logs.remove(name, p)
-      this.wake(name, p)
-    }
+    for (let p = 0; p < t.partitions; p++) this.logs.remove(name, p)
     const offsets = deleteTopicOffsets(this.groups, name)
     this.logger.info({ topic: name, topicId: t.id, committedOffsetsRemoved: offsets }, 'topic deleted')
     return t
@@ -152,6 +211,7 @@ export class Broker {
   }
 
   setTopicConfigs(name: string, configs: Record<string, string>): void {
+    this.logger.info({ topic: name, keys: changedKeys(this.cluster.topic(name)!.configs, configs) }, 'topic configs changed')
     this.cluster.setTopicConfigs(name, configs)
     this.refreshLogConfigs(name)
   }
@@ -159,6 +219,7 @@ export class Broker {
   // resourceName: the BROKER resource changed, "" (cluster-wide defaults) or our node id.
   setBrokerConfigs(configs: ReadonlyMap<string, string | null>, resourceName: string): void {
     this.cluster.setBrokerConfigs(configs, resourceName)
+    this.logger.info({ broker: resourceName === '' ? 'cluster default' : resourceName, keys: [...configs.keys()] }, 'broker configs changed')
     for (const t of this.cluster.topics.values()) this.refreshLogConfigs(t.name)
   }
 
@@ -171,38 +232,10 @@ export class Broker {
     }
   }
 
-  // Long polling: a fetch waits on the partitions it reads; an append wakes them.
-  onAppend(keys: readonly string[], fn: () => void): () => void {
-    for (const k of keys) {
-      let set = this.waiters.get(k)
-      if (!set) this.waiters.set(k, (set = new Set()))
-      set.add(fn)
-    }
-    return () => {
-      for (const k of keys) {
-        const set = this.waiters.get(k)
-        if (!set) continue
-        set.delete(fn)
-        if (set.size === 0) this.waiters.delete(k)
-      }
-    }
-  }
-
-  // A transaction marker was written: in __consumer_offsets it settles pending offset commits.
-  onMarker(topic: string, partition: number, producerId: number, commit: boolean): void {
-    if (topic === OFFSETS_TOPIC) completeTxnOffsets(this.groups, partition, producerId, commit)
-  }
-
-  wake(topic: string, partition: number): void {
-    const set = this.waiters.get(`${topic}-${partition}`)
-    if (!set) return
-    for (const fn of [...set]) fn()
-  }
-
   // Shutdown: long-polling fetches answer now with what they have; parked JoinGroup/SyncGroup
   // requests answer NOT_COORDINATOR.
   wakeAll(): void {
-    for (const set of [...this.waiters.values()]) for (const fn of [...set]) fn()
+    this.logs.wakeAll()
     this.groups.answerWaiters()
   }
 

@@ -1,8 +1,12 @@
 // Broker configuration from Kafka's server.properties names: a properties file, --override
-// key=value pairs and short flags, in increasing precedence. Unknown keys warn and are ignored.
+// key=value pairs and short flags, in increasing precedence. Every value of a config Kafka knows is
+// parsed and validated as Kafka's KafkaConfig does at start-up, with the table AlterConfigs uses
+// (config-defs.ts): a bad value stops the start with Kafka's message. Keys Kafka knows but Rivulet
+// does not act on get one warning listing them; keys Kafka does not know, one warning each.
 
 import fs from 'node:fs'
-import { BROKER_CONFIG_BY_NAME } from './cluster/config-defs.js'
+import { BROKER_CONFIG_BY_NAME, brokerValueError } from './cluster/config-defs.js'
+import type { Logger } from './logger.js'
 
 // java.util.Properties' line format: key=value, key:value or key value; # and ! comments;
 // a trailing backslash continues the line.
@@ -37,6 +41,52 @@ export function readPropertiesFile(file: string): Map<string, string> {
   return parseProperties(fs.readFileSync(file, 'utf8'))
 }
 
-export function unknownKeys(values: ReadonlyMap<string, string>): string[] {
-  return [...values.keys()].filter((k) => !BROKER_CONFIG_BY_NAME.has(k))
+// A start-up config value Kafka would refuse; the message is Kafka's ConfigException text.
+export class ConfigError extends Error {
+  readonly code = 'RIVULET_INVALID_CONFIG'
+}
+
+// Kafka's KafkaConfig refuses to start on the first value that does not parse or validate.
+export function validateStartupConfig(values: ReadonlyMap<string, string>): void {
+  for (const [key, value] of values) {
+    const def = BROKER_CONFIG_BY_NAME.get(key)
+    const err = def ? brokerValueError(def, value) : null
+    if (err) throw new ConfigError(err)
+  }
+}
+
+export interface KeyReport {
+  // Names Kafka 4.4 does not know (Kafka logs them as unused and ignores them).
+  unknown: string[]
+  // Names Kafka knows that Rivulet validates and reports but does not act on.
+  noEffect: string[]
+}
+
+export function classifyKeys(values: ReadonlyMap<string, string>): KeyReport {
+  const unknown: string[] = []
+  const noEffect: string[] = []
+  for (const key of values.keys()) {
+    const def = BROKER_CONFIG_BY_NAME.get(key)
+    if (!def) unknown.push(key)
+    else if (!def.applied) noEffect.push(key)
+  }
+  return { unknown, noEffect }
+}
+
+// Replication factors above the broker count are accepted at start-up, as Kafka accepts them, and
+// fail later exactly where Kafka's fail (topic creation, FindCoordinator); a warning says so now.
+const REPLICATION_FACTORS: Readonly<Record<string, string>> = {
+  'default.replication.factor': 'creating a topic with the default replication factor (auto-create, CreateTopics with -1) fails with INVALID_REPLICATION_FACTOR',
+  'offsets.topic.replication.factor': '__consumer_offsets cannot be created, so consumer groups get COORDINATOR_NOT_AVAILABLE',
+  'transaction.state.log.replication.factor': '__transaction_state cannot be created, so transactional producers get COORDINATOR_NOT_AVAILABLE',
+}
+
+export function reportConfig(values: ReadonlyMap<string, string>, logger: Logger): void {
+  const { unknown, noEffect } = classifyKeys(values)
+  for (const key of unknown) logger.warn({ key }, 'unknown config key ignored')
+  if (noEffect.length > 0) logger.warn({ keys: noEffect }, 'Kafka settings with no effect on Rivulet')
+  for (const [key, consequence] of Object.entries(REPLICATION_FACTORS)) {
+    const v = values.get(key)
+    if (v !== undefined && Number(v) > 1) logger.warn({ key, value: v }, `${key}=${v.trim()} but this cluster has 1 broker: ${consequence}, as on Kafka`)
+  }
 }

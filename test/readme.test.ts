@@ -13,6 +13,14 @@ describe('README', () => {
   it('lists exactly the APIs and versions that ApiVersions advertises', () => {
     expect(readme).toBe(withApiTable(readme))
   })
+  it('documents every startBroker option in the Embedded section', () => {
+    const source = fs.readFileSync(path.join(root, 'src/index.ts'), 'utf8')
+    const body = /export interface StartOptions \{([\s\S]*?)\n\}/.exec(source)![1]!
+    const options = [...body.matchAll(/^ {2}(\w+)\?:/gm)].map((m) => m[1]!)
+    expect(options).toEqual(expect.arrayContaining(['port', 'host', 'dataDir', 'memory', 'config', 'logLevel', 'logger', 'clock']))
+    const embedded = /## Embedded\n([\s\S]*?)\n## /.exec(readme)![1]!
+    for (const o of options) expect(embedded).toContain(`| \`${o}\` |`)
+  })
   it('opens with the two commands a newcomer types', () => {
     const block = /```sh\n([\s\S]*?)```/.exec(readme)![1]!
     expect(block).toMatch(/^npm install && npm start/m)

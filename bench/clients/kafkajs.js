@@ -2,17 +2,19 @@
 // Jobs: { op: 'produce', bootstrap, topic, seconds, warmupSeconds, maxRecords?, size, acks, compression? }
 //       { op: 'consume', bootstrap, topic, records, group }
 //       { op: 'latency', bootstrap, topic, rate, seconds, warmupSeconds, size, acks }
-// Codecs: lz4 from kafkajs-lz4; zstd through zstd-napi (a Rivulet dependency; kafkajs has none).
+// Codecs: lz4 from kafkajs-lz4; zstd through @toondepauw/node-zstd (a Rivulet dependency; kafkajs has none).
 import kafkajs from 'kafkajs';
 import LZ4Codec from 'kafkajs-lz4';
-import zstd from 'zstd-napi';
+import zstdNative from '@toondepauw/node-zstd';
 import { emit, fixedRateSend, latencySink, parseJob, produceLoop, waitForCount, withTimeout } from './common.js';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
 CompressionCodecs[CompressionTypes.LZ4] = new LZ4Codec().codec;
+const zstdEncoder = new zstdNative.Encoder(3);
+const zstdDecoder = new zstdNative.Decoder();
 CompressionCodecs[CompressionTypes.ZSTD] = () => ({
-  compress: async (encoder) => zstd.compress(encoder.buffer),
-  decompress: async (buffer) => zstd.decompress(buffer),
+  compress: async (encoder) => zstdEncoder.encodeSync(encoder.buffer),
+  decompress: async (buffer) => zstdDecoder.decodeSync(buffer),
 });
 const CODECS = { none: CompressionTypes.None, gzip: CompressionTypes.GZIP, lz4: CompressionTypes.LZ4, zstd: CompressionTypes.ZSTD };
 

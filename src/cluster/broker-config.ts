@@ -60,7 +60,9 @@ export class BrokerConfig {
   }
 
   describeBroker(): ResolvedConfig[] {
-    return [...BROKER_CONFIG_BY_NAME.values()].map((def) => {
+    // Kafka's ConfigHelper lists a broker's non-internal configs and whatever was set explicitly.
+    const listed = [...BROKER_CONFIG_BY_NAME.values()].filter((d) => !d.internal || this.brokerSource(d.name) !== null)
+    return listed.map((def) => {
       const src = this.brokerSource(def.name)
       const value = this.get(def.name)
       const synonyms = []
@@ -105,7 +107,10 @@ export class BrokerConfig {
 
   logConfig(overrides: Readonly<Record<string, string>>): LogConfig {
     const v = (n: string) => this.resolveTopic(n, overrides).value
+    const policy = (v('cleanup.policy') ?? 'delete').split(',').map((x) => x.trim().toLowerCase())
     return {
+      compact: policy.includes('compact'),
+      delete: policy.includes('delete'),
       segmentBytes: num(v('segment.bytes'), DEFAULT_LOG_CONFIG.segmentBytes),
       segmentMs: num(v('segment.ms'), DEFAULT_LOG_CONFIG.segmentMs),
       retentionMs: num(v('retention.ms'), DEFAULT_LOG_CONFIG.retentionMs),

@@ -40,6 +40,9 @@ interface Persisted {
   defaultBrokerConfigs?: Record<string, string>
   topics: TopicInfo[]
   transactionalIds?: Record<string, TransactionalIdState>
+  // 'kafka': __consumer_offsets holds each group in Kafka's partition (Utils.abs(hashCode) % n).
+  // Absent in data written before: an older layout the group coordinator migrates once.
+  groupLayout?: 'kafka'
 }
 
 // Kafka 4.1 formats new clusters with eligible leader replicas on (KIP-966:
@@ -82,12 +85,29 @@ export function validateTopicConfigs(configs: Readonly<Record<string, string | n
   }
 }
 
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
+
+// What is wrong with a parsed cluster.json, or null when it has the shape load() reads.
+function shapeProblem(p: unknown): string | null {
+  if (!isRecord(p)) return `it holds ${Array.isArray(p) ? 'an array' : typeof p} where an object was expected`
+  if (typeof p.clusterId !== 'string') return '"clusterId" is not a string'
+  if (typeof p.nextProducerId !== 'number') return '"nextProducerId" is not a number'
+  if (!Array.isArray(p.topics)) return '"topics" is not a list'
+  const bad = p.topics.findIndex((t) => !isRecord(t) || typeof t.name !== 'string' || typeof t.id !== 'string' || typeof t.partitions !== 'number' || !isRecord(t.configs))
+  if (bad >= 0) return `topic ${bad} in "topics" lacks a name, id, partition count or configs`
+  if (!isRecord(p.brokerConfigs)) return '"brokerConfigs" is not an object'
+  if (p.defaultBrokerConfigs !== undefined && !isRecord(p.defaultBrokerConfigs)) return '"defaultBrokerConfigs" is not an object'
+  if (p.transactionalIds !== undefined && !isRecord(p.transactionalIds)) return '"transactionalIds" is not an object'
+  return null
+}
+
 export class Cluster {
   readonly topics = new Map<string, TopicInfo>()
   private readonly byId = new Map<string, TopicInfo>()
   clusterId = randomUuid()
   private nextProducerId = 0
   readonly transactionalIds = new Map<string, TransactionalIdState>()
+  groupLayout: 'kafka' | 'legacy' = 'kafka'
   private readonly file: string
 
   constructor(private readonly storage: Storage, readonly config: BrokerConfig) {
@@ -109,11 +129,12 @@ export class Cluster {
       this.save()
       return
     }
-    const p = JSON.parse(text) as Persisted
+    const p = this.parse(text)
     this.clusterId = p.clusterId
     this.nextProducerId = p.nextProducerId
     for (const t of p.topics) this.index(t)
     for (const [k, v] of Object.entries(p.transactionalIds ?? {})) this.transactionalIds.set(k, v)
+    this.groupLayout = p.groupLayout ?? 'legacy'
     if (p.defaultBrokerConfigs === undefined) {
       this.migrate(p)
       this.save()
@@ -121,6 +142,28 @@ export class Cluster {
     }
     for (const [k, v] of Object.entries(p.brokerConfigs)) this.config.dynamic.set(k, v)
     for (const [k, v] of Object.entries(p.defaultBrokerConfigs)) this.config.dynamicDefault.set(k, v)
+  }
+
+  // cluster.json is the only record of the topics, their ids and configs: a file that does not
+  // read back is refused, never rewritten, so nothing is lost before a person looks at it.
+  private parse(text: string): Persisted {
+    let p: unknown
+    try {
+      p = JSON.parse(text)
+    } catch (err) {
+      const why = text.trim() === '' ? 'it is empty' : `it is not valid JSON (${(err as Error).message}), perhaps truncated`
+      throw this.corrupt(why)
+    }
+    const problem = shapeProblem(p)
+    if (problem) throw this.corrupt(problem)
+    return p as Persisted
+  }
+
+  private corrupt(why: string): Error {
+    return Object.assign(
+      new Error(`cannot read ${this.file}: ${why}. Rivulet has not changed it. Restore it from a backup, or move the data directory ${this.storage.root} away to start with an empty one.`),
+      { code: 'RIVULET_CORRUPT_CLUSTER_FILE' },
+    )
   }
 
   // A data directory written before Rivulet kept two levels (version 1, no defaultBrokerConfigs).
@@ -151,6 +194,7 @@ export class Cluster {
       defaultBrokerConfigs: Object.fromEntries(this.config.dynamicDefault),
       topics: [...this.topics.values()],
       transactionalIds: Object.fromEntries(this.transactionalIds),
+      ...(this.groupLayout === 'kafka' ? { groupLayout: 'kafka' as const } : {}),
     }
     this.storage.writeAtomic(this.file, JSON.stringify(p, null, 1))
     // Kafka's meta.properties, so the directory is recognisable to Kafka's own tools.
@@ -177,7 +221,7 @@ export class Cluster {
     if (this.topics.has(name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`)
     const count = partitions === -1 ? this.config.int('num.partitions') : partitions
     if (count <= 0) throw new KafkaError('INVALID_PARTITIONS', `Number of partitions was set to an invalid non-positive value.`)
-    const rf = replicationFactor === -1 ? 1 : replicationFactor
+    const rf = replicationFactor === -1 ? this.config.int('default.replication.factor') : replicationFactor
     if (rf <= 0) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0, or -1 to use the default value.')
     if (rf > 1) throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only 1 broker(s) are registered.`)
     validateTopicConfigs(configs)

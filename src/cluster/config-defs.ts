@@ -1,8 +1,11 @@
 // Topic and broker configs with Kafka's names, types and defaults (Kafka 4.1 LogConfig and
-// KafkaConfig). A topic config falls back to its broker synonym, then to its default, exactly as
+// Kafka 4.4's broker config table). A topic config falls back to its broker synonym, then to its default, exactly as
 // DescribeConfigs reports with its synonyms.
 
-export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'SHORT' | 'LONG' | 'DOUBLE' | 'LIST' | 'CLASS' | 'PASSWORD'
+import { configValueError, type Check, type ConfigType } from './config-check.js'
+import { KAFKA_BROKER_CONFIGS } from './kafka-broker-configs.js'
+
+export type { ConfigType } from './config-check.js'
 
 // DescribeConfigsResponse.ConfigType codes (v3+).
 export const CONFIG_TYPE_CODE: Record<ConfigType, number> = {
@@ -28,8 +31,15 @@ export interface ConfigDef {
   // second, coarser synonym (log.retention.hours behind log.retention.ms).
   synonyms?: readonly string[]
   valid?: (v: string) => boolean
+  // Broker configs: Kafka's validator (config-check.ts).
+  check?: Check
   // Broker configs that can be changed at runtime with IncrementalAlterConfigs / AlterConfigs.
   dynamic?: boolean
+  // Broker configs: whether Rivulet acts on the value (else it is validated, reported, ignored),
+  // Kafka's own default where Rivulet's differs, and Kafka's internal configs (not described).
+  applied?: boolean
+  kafkaDefault?: string | null
+  internal?: boolean
 }
 
 const LONG_MAX = '9223372036854775807'
@@ -76,70 +86,87 @@ export const TOPIC_CONFIGS: readonly ConfigDef[] = [
   { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', doc: 'Single node: no effect.', synonyms: ['unclean.leader.election.enable'], valid: isBool },
 ]
 
-// Broker configs: the ones Rivulet reads, plus the topic-config synonyms (all dynamic, as in
-// Kafka's DynamicLogConfig). Hour/minute variants convert to the ms synonym.
-export const BROKER_CONFIGS: readonly ConfigDef[] = [
-  { name: 'node.id', type: 'INT', default: '1', doc: 'This broker\'s id; it is also the controller id.', valid: atLeast(0) },
-  { name: 'broker.id', type: 'INT', default: '-1', doc: 'Alias of node.id.', valid: atLeast(-1) },
-  { name: 'listeners', type: 'STRING', default: 'PLAINTEXT://127.0.0.1:9092', doc: 'Listener to bind (one PLAINTEXT listener).' },
-  { name: 'advertised.listeners', type: 'STRING', default: null, doc: 'Address given to clients in Metadata; defaults to the bound listener.' },
-  { name: 'log.dirs', type: 'STRING', default: './data', doc: 'Data directory (one).' },
-  { name: 'log.dir', type: 'STRING', default: './data', doc: 'Alias of log.dirs.' },
-  { name: 'num.partitions', type: 'INT', default: '1', doc: 'Partitions of auto-created topics and of CreateTopics with -1.', valid: atLeast(1), dynamic: true },
-  { name: 'default.replication.factor', type: 'SHORT', default: '1', doc: 'Single node: only 1 is possible.', valid: oneOf('1') },
-  { name: 'auto.create.topics.enable', type: 'BOOLEAN', default: 'true', doc: 'Create a topic on first Metadata or Produce for it.', valid: isBool },
-  { name: 'delete.topic.enable', type: 'BOOLEAN', default: 'true', doc: 'Allow DeleteTopics.', valid: isBool },
-  { name: 'socket.request.max.bytes', type: 'INT', default: '104857600', doc: 'Largest request frame accepted.', valid: atLeast(1) },
-  { name: 'log.retention.check.interval.ms', type: 'LONG', default: '300000', doc: 'How often retention runs.', valid: atLeast(1) },
-  { name: 'group.initial.rebalance.delay.ms', type: 'INT', default: '0', doc: 'Delay of the first rebalance of an empty group (Kafka: 3000; Rivulet: 0 for fast tests).', valid: atLeast(0) },
-  { name: 'group.min.session.timeout.ms', type: 'INT', default: '6000', doc: 'Smallest session timeout a member may ask for.', valid: atLeast(0) },
-  { name: 'group.max.session.timeout.ms', type: 'INT', default: '1800000', doc: 'Largest session timeout a member may ask for.', valid: atLeast(0) },
-  { name: 'offsets.retention.minutes', type: 'INT', default: '10080', doc: 'Committed offsets of empty groups expire after this.', valid: atLeast(1) },
-  { name: 'offsets.topic.num.partitions', type: 'INT', default: '1', doc: 'Partitions of __consumer_offsets.', valid: atLeast(1) },
-  { name: 'producer.id.expiration.ms', type: 'INT', default: '86400000', doc: 'Idle time after which idempotent producer state is dropped.', valid: atLeast(1) },
-  { name: 'transactional.id.expiration.ms', type: 'INT', default: '604800000', doc: 'Idle time after which a transactional id is forgotten.', valid: atLeast(1) },
-  { name: 'transaction.max.timeout.ms', type: 'INT', default: '900000', doc: 'Largest transaction timeout a producer may ask for.', valid: atLeast(1) },
-  { name: 'transaction.state.log.num.partitions', type: 'INT', default: '1', doc: 'Partitions of __transaction_state (Kafka: 50; Rivulet: 1 for a fast start).', valid: atLeast(1) },
-  { name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms', type: 'INT', default: '10000', doc: 'How often transactions past their timeout are aborted.', valid: atLeast(1) },
-  { name: 'transaction.remove.expired.transaction.cleanup.interval.ms', type: 'INT', default: '3600000', doc: 'How often idle transactional ids are expired.', valid: atLeast(1) },
-  { name: 'transaction.partition.verification.enable', type: 'BOOLEAN', default: 'true', doc: 'Check that a transactional write goes to a partition of the open transaction (KIP-890).', valid: isBool, dynamic: true },
-  { name: 'log.cleanup.policy', type: 'LIST', default: 'delete', doc: 'Default cleanup.policy.', dynamic: true },
-  { name: 'compression.gzip.level', type: 'INT', default: '-1', doc: 'gzip level when compression.type recompresses (only producer is applied).', synonyms: ['compression.gzip.level'], valid: (v) => isLong(v) && ((Number(v) >= 1 && Number(v) <= 9) || Number(v) === -1) },
-  { name: 'compression.lz4.level', type: 'INT', default: '9', doc: 'lz4 level when compression.type recompresses (only producer is applied).', synonyms: ['compression.lz4.level'], valid: (v) => isLong(v) && Number(v) >= 1 && Number(v) <= 17 },
-  { name: 'compression.type', type: 'STRING', default: 'producer', doc: 'Default compression.type.', dynamic: true },
-  { name: 'compression.gzip.level', type: 'INT', default: '-1', doc: 'Default compression.gzip.level.', dynamic: true },
-  { name: 'compression.lz4.level', type: 'INT', default: '9', doc: 'Default compression.lz4.level.', dynamic: true },
-  { name: 'compression.zstd.level', type: 'INT', default: '3', doc: 'Default compression.zstd.level.', dynamic: true },
-  { name: 'log.cleaner.delete.retention.ms', type: 'LONG', default: '86400000', doc: 'Default delete.retention.ms.', dynamic: true },
-  { name: 'log.segment.delete.delay.ms', type: 'LONG', default: '60000', doc: 'Default file.delete.delay.ms.', dynamic: true },
-  { name: 'log.flush.interval.messages', type: 'LONG', default: LONG_MAX, doc: 'Default flush.messages.', dynamic: true },
-  { name: 'log.flush.interval.ms', type: 'LONG', default: null, doc: 'Default flush.ms.', dynamic: true },
-  { name: 'log.index.interval.bytes', type: 'INT', default: '4096', doc: 'Default index.interval.bytes.', dynamic: true },
-  { name: 'log.local.retention.bytes', type: 'LONG', default: '-2', doc: 'Default local.retention.bytes.', dynamic: true },
-  { name: 'log.local.retention.ms', type: 'LONG', default: '-2', doc: 'Default local.retention.ms.', dynamic: true },
-  { name: 'log.cleaner.max.compaction.lag.ms', type: 'LONG', default: LONG_MAX, doc: 'Default max.compaction.lag.ms.', dynamic: true },
-  { name: 'message.max.bytes', type: 'INT', default: '1048588', doc: 'Default max.message.bytes.', dynamic: true },
-  { name: 'log.message.timestamp.after.max.ms', type: 'LONG', default: '3600000', doc: 'Default message.timestamp.after.max.ms.', dynamic: true },
-  { name: 'log.message.timestamp.before.max.ms', type: 'LONG', default: LONG_MAX, doc: 'Default message.timestamp.before.max.ms.', dynamic: true },
-  { name: 'log.message.timestamp.type', type: 'STRING', default: 'CreateTime', doc: 'Default message.timestamp.type.', dynamic: true },
-  { name: 'log.cleaner.min.cleanable.ratio', type: 'DOUBLE', default: '0.5', doc: 'Default min.cleanable.dirty.ratio.', dynamic: true },
-  { name: 'log.cleaner.min.compaction.lag.ms', type: 'LONG', default: '0', doc: 'Default min.compaction.lag.ms.', dynamic: true },
-  { name: 'min.insync.replicas', type: 'INT', default: '1', doc: 'Default min.insync.replicas.', valid: atLeast(1), dynamic: true },
-  { name: 'log.preallocate', type: 'BOOLEAN', default: 'false', doc: 'Default preallocate.', dynamic: true },
-  { name: 'log.retention.bytes', type: 'LONG', default: '-1', doc: 'Default retention.bytes.', dynamic: true },
-  { name: 'log.retention.ms', type: 'LONG', default: null, doc: 'Default retention.ms.', dynamic: true },
-  { name: 'log.retention.minutes', type: 'INT', default: null, doc: 'Default retention.ms, in minutes.' },
-  { name: 'log.retention.hours', type: 'INT', default: '168', doc: 'Default retention.ms, in hours.' },
-  { name: 'log.segment.bytes', type: 'INT', default: '1073741824', doc: 'Default segment.bytes.', dynamic: true },
-  { name: 'log.index.size.max.bytes', type: 'INT', default: '10485760', doc: 'Default segment.index.bytes.', dynamic: true },
-  { name: 'log.roll.jitter.ms', type: 'LONG', default: null, doc: 'Default segment.jitter.ms.', dynamic: true },
-  { name: 'log.roll.jitter.hours', type: 'INT', default: '0', doc: 'Default segment.jitter.ms, in hours.' },
-  { name: 'log.roll.ms', type: 'LONG', default: null, doc: 'Default segment.ms.', dynamic: true },
-  { name: 'log.roll.hours', type: 'INT', default: '168', doc: 'Default segment.ms, in hours.' },
-  { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', doc: 'Default unclean.leader.election.enable.', dynamic: true },
-  { name: 'follower.replication.throttled.replicas', type: 'LIST', default: '', doc: 'No effect on a single node.' },
-  { name: 'leader.replication.throttled.replicas', type: 'LIST', default: '', doc: 'No effect on a single node.' },
+// Broker configs are Kafka 4.4's whole table (kafka-broker-configs.ts, generated from Kafka), so
+// every name Kafka accepts is known, typed and validated with Kafka's rules at start-up and by
+// AlterConfigs alike. The entries below are the ones Rivulet applies; they replace Kafka's doc and,
+// where Rivulet deliberately differs (said in the doc), its default, validator or dynamic flag.
+// Every other Kafka config is accepted, reported and has no effect (applied: false).
+interface RivuletBrokerConfig {
+  name: string
+  doc: string
+  default?: string | null
+  check?: Check
+  dynamic?: boolean
+}
+
+const RIVULET_BROKER_CONFIGS: readonly RivuletBrokerConfig[] = [
+  { name: 'node.id', default: '1', doc: 'This broker\'s id; it is also the controller id (Kafka: required, no default).' },
+  { name: 'broker.id', doc: 'Alias of node.id.' },
+  { name: 'listeners', default: 'PLAINTEXT://127.0.0.1:9092', dynamic: false, doc: 'Listener to bind: the first PLAINTEXT listener (Kafka: PLAINTEXT://:9092). Rivulet cannot rebind at runtime, so it is not dynamic.' },
+  { name: 'advertised.listeners', doc: 'Address given to clients in Metadata; defaults to the bound listener.' },
+  { name: 'log.dirs', default: './data', doc: 'Data directory (the first one; Kafka: no default).' },
+  { name: 'log.dir', default: './data', doc: 'Data directory when log.dirs is not set (Kafka: /tmp/kafka-logs).' },
+  { name: 'num.partitions', doc: 'Partitions of auto-created topics and of CreateTopics with -1.' },
+  { name: 'default.replication.factor', doc: 'Replication factor of auto-created topics and of CreateTopics with -1. One broker holds one replica: above 1, topic creation that uses it fails with INVALID_REPLICATION_FACTOR, as on Kafka.' },
+  { name: 'offsets.topic.replication.factor', default: '1', doc: 'Replication factor of __consumer_offsets. Kafka: 3; Rivulet: 1, the one broker. Above 1 the topic cannot be created and FindCoordinator answers COORDINATOR_NOT_AVAILABLE, as on Kafka.' },
+  { name: 'transaction.state.log.replication.factor', default: '1', doc: 'Replication factor of __transaction_state. Kafka: 3; Rivulet: 1, the one broker. Above 1 the topic cannot be created and FindCoordinator answers COORDINATOR_NOT_AVAILABLE, as on Kafka.' },
+  { name: 'auto.create.topics.enable', doc: 'Create a topic on first Metadata or Produce for it.' },
+  { name: 'delete.topic.enable', doc: 'Allow DeleteTopics.' },
+  { name: 'socket.request.max.bytes', doc: 'Largest request frame accepted.' },
+  { name: 'log.retention.check.interval.ms', doc: 'How often retention runs (at least every second).' },
+  { name: 'group.initial.rebalance.delay.ms', default: '0', doc: 'Delay of the first rebalance of an empty group (Kafka: 3000; Rivulet: 0 for fast tests).' },
+  { name: 'group.min.session.timeout.ms', doc: 'Smallest session timeout a member may ask for.' },
+  { name: 'group.max.session.timeout.ms', doc: 'Largest session timeout a member may ask for.' },
+  { name: 'offsets.retention.minutes', doc: 'Committed offsets of empty groups expire after this.' },
+  { name: 'offsets.topic.num.partitions', default: '1', doc: 'Partitions of __consumer_offsets (Kafka: 50; Rivulet: 1 for a fast start).' },
+  { name: 'producer.id.expiration.ms', doc: 'Idle time after which idempotent producer state is dropped.' },
+  { name: 'transactional.id.expiration.ms', doc: 'Idle time after which a transactional id is forgotten.' },
+  { name: 'transaction.max.timeout.ms', doc: 'Largest transaction timeout a producer may ask for.' },
+  { name: 'transaction.state.log.num.partitions', default: '1', doc: 'Partitions of __transaction_state (Kafka: 50; Rivulet: 1 for a fast start).' },
+  { name: 'transaction.abort.timed.out.transaction.cleanup.interval.ms', doc: 'How often transactions past their timeout are aborted.' },
+  { name: 'transaction.remove.expired.transaction.cleanup.interval.ms', doc: 'How often idle transactional ids are expired.' },
+  { name: 'transaction.partition.verification.enable', doc: 'Check that a transactional write goes to a partition of the open transaction (KIP-890).' },
+  { name: 'min.insync.replicas', doc: 'Default min.insync.replicas (one broker: acks=all needs 1).' },
+  { name: 'log.cleanup.policy', doc: 'Default cleanup.policy (compact topics are never time-deleted).' },
+  { name: 'message.max.bytes', doc: 'Default max.message.bytes: the largest record batch accepted.' },
+  { name: 'log.segment.bytes', check: { kind: 'range', min: '14' }, doc: 'Default segment.bytes. Kafka 4.4 requires at least 1048576; Rivulet accepts from 14 so tests can roll segments.' },
+  { name: 'log.roll.ms', doc: 'Default segment.ms.' },
+  { name: 'log.roll.hours', doc: 'Default segment.ms, in hours (when log.roll.ms is not set).' },
+  { name: 'log.retention.ms', doc: 'Default retention.ms; -1 keeps forever.' },
+  { name: 'log.retention.minutes', doc: 'Default retention.ms, in minutes (when log.retention.ms is not set).' },
+  { name: 'log.retention.hours', doc: 'Default retention.ms, in hours (when neither log.retention.ms nor .minutes is set).' },
+  { name: 'log.retention.bytes', doc: 'Default retention.bytes.' },
+  { name: 'log.message.timestamp.type', doc: 'Default message.timestamp.type.' },
+  { name: 'log.message.timestamp.after.max.ms', doc: 'Default message.timestamp.after.max.ms.' },
+  { name: 'log.message.timestamp.before.max.ms', doc: 'Default message.timestamp.before.max.ms.' },
+  { name: 'log.index.interval.bytes', doc: 'Default index.interval.bytes.' },
+  { name: 'log.flush.interval.messages', doc: 'Default flush.messages: fsync after this many messages.' },
+  { name: 'log.flush.interval.ms', doc: 'Default flush.ms: fsync after this many milliseconds.' },
+  { name: 'log.segment.delete.delay.ms', doc: 'Default file.delete.delay.ms.' },
 ]
+
+function brokerConfigs(): ConfigDef[] {
+  const ours = new Map(RIVULET_BROKER_CONFIGS.map((c) => [c.name, c]))
+  const defs = KAFKA_BROKER_CONFIGS.map((k): ConfigDef => {
+    const r = ours.get(k.name)
+    return {
+      name: k.name,
+      type: k.type,
+      default: r && 'default' in r ? r.default! : k.default,
+      kafkaDefault: k.default,
+      doc: r?.doc ?? k.doc,
+      check: r?.check ?? k.check,
+      dynamic: r?.dynamic ?? k.dynamic,
+      applied: r !== undefined,
+      ...(k.internal && { internal: true }),
+    }
+  })
+  const missing = [...ours.keys()].filter((n) => !defs.some((d) => d.name === n))
+  if (missing.length > 0) throw new Error(`Rivulet broker configs unknown to Kafka: ${missing.join(', ')}`)
+  return defs
+}
+
+export const BROKER_CONFIGS: readonly ConfigDef[] = brokerConfigs()
 
 export const TOPIC_CONFIG_BY_NAME = new Map(TOPIC_CONFIGS.map((d) => [d.name, d]))
 export const BROKER_CONFIG_BY_NAME = new Map(BROKER_CONFIGS.map((d) => [d.name, d]))
@@ -149,6 +176,11 @@ export function synonymValueToTopic(synonym: string, value: string): string {
   if (synonym.endsWith('.hours')) return String(Number(value) * 3600000)
   if (synonym.endsWith('.minutes')) return String(Number(value) * 60000)
   return value
+}
+
+// Kafka's message for a broker config value it would refuse (start-up and AlterConfigs alike).
+export function brokerValueError(def: ConfigDef, value: string): string | null {
+  return configValueError(def.name, def.type, def.check, value)
 }
 
 export { isLong, isNonNegLong }

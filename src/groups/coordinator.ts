@@ -11,10 +11,13 @@
 
 import crypto from 'node:crypto'
 import { ErrorCode } from '../../protocol/errors.js'
-import type { Broker } from '../broker.js'
+import type { Clock } from '../clock.js'
+import type { InternalTopic } from '../log/internal-topic.js'
+import type { Logger } from '../logger.js'
 import { Group, Member, type JoinResult, type Protocol, type SyncResult } from './group.js'
+import type { GroupConfig, GroupContext } from './context.js'
 import { GroupStore } from './group-store.js'
-import { loadGroups } from './offsets.js'
+import { loadGroups, migrateLegacyLayout } from './offsets.js'
 import {
   completeJoin, completeSync, currentJoinResult, joinError, maybeCompleteJoin, maybePrepareRebalanceOrCompleteJoin, memberList, prepareRebalance,
   removeMember, scheduleHeartbeat, syncError, tryPersist,
@@ -60,22 +63,45 @@ export interface LeaveResult {
 // heartbeat, so it is dropped after this long (it retries if it is still there).
 const NEW_MEMBER_JOIN_TIMEOUT_MS = 300_000
 
-export class GroupCoordinator {
+export interface GroupDeps {
+  clock: Clock
+  logger: Logger
+  config: GroupConfig
+  offsetsTopic: InternalTopic
+  // The data is in the layout of an older Rivulet (see GroupStore); called once it is migrated.
+  legacyLayout?: boolean
+  onLayoutMigrated?: () => void
+}
+
+export class GroupCoordinator implements GroupContext {
   readonly groups = new Map<string, Group>()
   readonly store: GroupStore
+  readonly clock: Clock
+  readonly logger: Logger
+  readonly config: GroupConfig
   // Producer id → the groups holding its pending transactional offsets.
   readonly txnGroups = new Map<number, Set<string>>()
 
-  constructor(readonly broker: Broker) {
-    this.store = new GroupStore(broker)
+  constructor(private readonly deps: GroupDeps) {
+    this.clock = deps.clock
+    this.logger = deps.logger
+    this.config = deps.config
+    this.store = new GroupStore(deps.offsetsTopic)
   }
 
   private get now(): number {
-    return this.broker.clock.now()
+    return this.clock.now()
   }
 
   load(): void {
+    this.store.legacyLayout = this.deps.legacyLayout ?? false
     loadGroups(this)
+    if (this.store.legacyLayout) {
+      const moved = migrateLegacyLayout(this)
+      if (moved > 0) this.logger.info({ groups: moved }, 'moved groups to the __consumer_offsets partitions Kafka assigns them')
+      this.store.legacyLayout = false
+      this.deps.onLayoutMigrated?.()
+    }
     for (const g of this.groups.values()) for (const m of g.members.values()) scheduleHeartbeat(this, g, m)
   }
 
@@ -94,8 +120,8 @@ export class GroupCoordinator {
 
   join(req: JoinRequest): Promise<JoinResult> {
     if (req.groupId === '') return Promise.resolve(joinError(ErrorCode.INVALID_GROUP_ID, req.memberId))
-    const min = this.broker.config.int('group.min.session.timeout.ms')
-    const max = this.broker.config.int('group.max.session.timeout.ms')
+    const min = this.config.minSessionTimeoutMs
+    const max = this.config.maxSessionTimeoutMs
     if (req.sessionTimeoutMs < min || req.sessionTimeoutMs > max) return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId))
     const unknown = req.memberId === ''
     let group = this.groups.get(req.groupId)
@@ -120,7 +146,7 @@ export class GroupCoordinator {
     if (req.requireKnownMemberId) {
       // KIP-394: the client must come back with this id; until then it is a pending member that
       // a rebalance waits for, and it expires after the session timeout.
-      const timer = this.broker.clock.schedule(req.sessionTimeoutMs, () => {
+      const timer = this.clock.schedule(req.sessionTimeoutMs, () => {
         if (!group.pendingMembers.delete(memberId)) return
         if (group.state === 'PreparingRebalance' && group.allJoined()) completeJoin(this, group)
       })
@@ -311,6 +337,7 @@ export class GroupCoordinator {
         if (invalid !== ErrorCode.NONE) return { ...out, errorCode: invalid }
       }
       removeMember(group, group.members.get(id)!)
+      this.logger.info({ group: groupId, member: id }, 'member left the group')
       left++
       return { ...out, errorCode: 0 }
     })

@@ -5,7 +5,7 @@ import { ErrorCode } from '../../protocol/errors.js'
 import { decodeSubscription } from '../../protocol/consumer-protocol.js'
 import type { GroupValue } from '../../protocol/group-records.js'
 import { LogError } from '../log/types.js'
-import type { GroupCoordinator } from './coordinator.js'
+import type { GroupContext } from './context.js'
 import { Group, Member, offsetKey, splitOffsetKey, type CommittedOffset, type GroupState } from './group.js'
 
 export interface OffsetCommitRequest {
@@ -25,7 +25,7 @@ const MAX_METADATA = 4096
 // OffsetMetadataManager.validateOffsetCommit + ClassicGroup.validateOffsetCommit as a client
 // observes them: a simple commit (generation < 0) needs an empty (or new) group; a member commit
 // needs the member and its generation, and is refused while the group completes a rebalance.
-function validateCommit(c: GroupCoordinator, req: OffsetCommitRequest): { group?: Group; errorCode: number } {
+function validateCommit(c: GroupContext, req: OffsetCommitRequest): { group?: Group; errorCode: number } {
   let group = c.group(req.groupId)
   if (!group) {
     if (req.generationId >= 0) return { errorCode: req.groupNotFoundError }
@@ -49,10 +49,10 @@ function validateCommit(c: GroupCoordinator, req: OffsetCommitRequest): { group?
 
 // An empty group id is accepted, as Kafka does "for backwards compatibility" (only null, which the
 // wire cannot carry here, is INVALID_GROUP_ID).
-export function commitOffsets(c: GroupCoordinator, req: OffsetCommitRequest): number[] {
+export function commitOffsets(c: GroupContext, req: OffsetCommitRequest): number[] {
   const { group, errorCode } = validateCommit(c, req)
   if (!group || errorCode !== 0) return req.offsets.map(() => errorCode)
-  const now = c.broker.clock.now()
+  const now = c.clock.now()
   // OffsetCommit v1's own timestamp, else now; v2–4 retention counts from now (Kafka 2.x; 4.x no
   // longer serves v0–1).
   const { results, accepted } = acceptOffsets(req.offsets, (o) => ({
@@ -93,7 +93,7 @@ function acceptOffsets<O extends OffsetIn>(offsets: O[], times: (o: O) => { comm
 
 // Appends commits to __consumer_offsets: the first record's offset, or null when the batch does
 // not fit (Kafka's CoordinatorOperationExceptionHelper maps MESSAGE_TOO_LARGE to UNKNOWN_SERVER_ERROR).
-function writeCommitted(c: GroupCoordinator, group: Group, accepted: { key: string; value: CommittedOffset }[], txn?: { producerId: number; epoch: number }): number | null {
+function writeCommitted(c: GroupContext, group: Group, accepted: { key: string; value: CommittedOffset }[], txn?: { producerId: number; epoch: number }): number | null {
   try {
     return c.store.writeOffsets(group.groupId, accepted.map(({ key, value: v }) => ({
       ...splitOffsetKey(key),
@@ -119,7 +119,7 @@ export interface TxnOffsetCommitRequest {
 // transactional commits: an unknown group is created for a generation-less commit; a commit that
 // names a member is checked like a member commit; an anonymous one is accepted even while the
 // group has members (no REBALANCE_IN_PROGRESS either).
-function validateTxnCommit(c: GroupCoordinator, req: TxnOffsetCommitRequest): { group?: Group; errorCode: number } {
+function validateTxnCommit(c: GroupContext, req: TxnOffsetCommitRequest): { group?: Group; errorCode: number } {
   let group = c.group(req.groupId)
   if (!group) {
     if (req.generationId >= 0) return { errorCode: ErrorCode.ILLEGAL_GENERATION }
@@ -137,10 +137,10 @@ function validateTxnCommit(c: GroupCoordinator, req: TxnOffsetCommitRequest): { 
 
 // TxnOffsetCommit: offsets written to __consumer_offsets in the producer's transaction, held as
 // pending until its marker commits (or aborts) them. Per offset, the error code.
-export function commitTxnOffsets(c: GroupCoordinator, req: TxnOffsetCommitRequest): number[] {
+export function commitTxnOffsets(c: GroupContext, req: TxnOffsetCommitRequest): number[] {
   const { group, errorCode } = validateTxnCommit(c, req)
   if (!group || errorCode !== 0) return req.offsets.map(() => errorCode)
-  const now = c.broker.clock.now()
+  const now = c.clock.now()
   const { results, accepted } = acceptOffsets(req.offsets, () => ({ commitTimestamp: now, expireTimestamp: -1 }))
   const base = writeCommitted(c, group, accepted, { producerId: req.producerId, epoch: req.producerEpoch })
   if (base === null) return req.offsets.map(() => ErrorCode.UNKNOWN_SERVER_ERROR)
@@ -148,7 +148,7 @@ export function commitTxnOffsets(c: GroupCoordinator, req: TxnOffsetCommitReques
   return results
 }
 
-function addPending(c: GroupCoordinator, group: Group, producerId: number, key: string, value: CommittedOffset): void {
+function addPending(c: GroupContext, group: Group, producerId: number, key: string, value: CommittedOffset): void {
   let pending = group.pendingTxnOffsets.get(producerId)
   if (!pending) group.pendingTxnOffsets.set(producerId, (pending = new Map()))
   pending.set(key, value)
@@ -160,7 +160,7 @@ function addPending(c: GroupCoordinator, group: Group, producerId: number, key: 
 // A transaction marker in __consumer_offsets partition `partition` (OffsetMetadataManager.
 // replayEndTransactionMarker): the producer's pending offsets of the groups stored there are
 // committed (unless a later plain commit superseded one) or dropped.
-export function completeTxnOffsets(c: GroupCoordinator, partition: number, producerId: number, commit: boolean): void {
+export function completeTxnOffsets(c: GroupContext, partition: number, producerId: number, commit: boolean): void {
   const groups = c.txnGroups.get(producerId)
   if (!groups) return
   for (const groupId of [...groups]) {
@@ -193,7 +193,7 @@ export interface FetchedTopic {
 // OffsetFetch for one group: the requested partitions (-1 when nothing is committed), or with
 // topics = null every committed partition. With requireStable (v7+), a partition with a
 // transactional commit still pending answers UNSTABLE_OFFSET_COMMIT (OffsetMetadataManager.fetchOffsets).
-export function fetchOffsets(c: GroupCoordinator, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable = false): FetchedTopic[] {
+export function fetchOffsets(c: GroupContext, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable = false): FetchedTopic[] {
   const group = c.group(groupId)
   const offsets = group?.offsets ?? new Map<string, CommittedOffset>()
   const one = (topic: string, partition: number) => {
@@ -224,7 +224,7 @@ export interface GroupDescription {
 }
 
 // Kafka's GroupMetadata.summary: member metadata and assignments only once the group is Stable.
-export function describeGroup(c: GroupCoordinator, groupId: string): GroupDescription | null {
+export function describeGroup(c: GroupContext, groupId: string): GroupDescription | null {
   const g = c.group(groupId)
   if (!g || g.state === 'Dead') return null
   const stable = g.state === 'Stable'
@@ -245,7 +245,7 @@ export function describeGroup(c: GroupCoordinator, groupId: string): GroupDescri
   }
 }
 
-export function listGroups(c: GroupCoordinator, states: string[], types: string[]): { groupId: string; protocolType: string; state: string; type: string }[] {
+export function listGroups(c: GroupContext, states: string[], types: string[]): { groupId: string; protocolType: string; state: string; type: string }[] {
   const out = []
   const lowerStates = states.map((s) => s.toLowerCase().trim())
   const lowerTypes = types.map((s) => s.toLowerCase())
@@ -258,13 +258,13 @@ export function listGroups(c: GroupCoordinator, states: string[], types: string[
   return out
 }
 
-export function deleteGroup(c: GroupCoordinator, groupId: string): number {
+export function deleteGroup(c: GroupContext, groupId: string): number {
   const g = c.group(groupId)
   if (!g || g.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND
   if (g.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP
   const tombstones = [...g.offsets.keys()].map(splitOffsetKey)
   c.store.writeGroup(groupId, null, tombstones)
-  g.transition('Dead', c.broker.clock.now())
+  g.transition('Dead', c.clock.now())
   c.groups.delete(groupId)
   return 0
 }
@@ -286,7 +286,7 @@ function isSubscribedTo(g: Group, topic: string): boolean {
 
 // OffsetDelete (OffsetMetadataManager.deleteOffsets): refused for a non-empty group that is not a
 // consumer group, and per partition while a live consumer group is subscribed to the topic.
-export function deleteOffsets(c: GroupCoordinator, groupId: string, topics: { name: string; partitions: number[] }[]): { errorCode: number; results: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[] } {
+export function deleteOffsets(c: GroupContext, groupId: string, topics: { name: string; partitions: number[] }[]): { errorCode: number; results: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[] } {
   if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, results: [] }
   const g = c.group(groupId)
   if (!g || g.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, results: [] }
@@ -310,7 +310,7 @@ export function deleteOffsets(c: GroupCoordinator, groupId: string, topics: { na
 // A deleted topic's offsets leave every group (OffsetMetadataManager.onPartitionsDeleted): committed
 // and pending transactional offsets of its partitions get tombstones, so a topic recreated with the
 // same name starts without the old positions, and a restart does not bring them back. Groups stay.
-export function deleteTopicOffsets(c: GroupCoordinator, topic: string): number {
+export function deleteTopicOffsets(c: GroupContext, topic: string): number {
   let deleted = 0
   for (const g of c.groups.values()) {
     const gone = new Set<string>()
@@ -332,9 +332,9 @@ export function deleteTopicOffsets(c: GroupCoordinator, topic: string): number {
 // retention counts from when the group became empty, and in a simple group (no protocol type)
 // from the commit. Groups with members keep their offsets. An empty group left without offsets
 // is deleted.
-export function expireOffsets(c: GroupCoordinator): number {
-  const now = c.broker.clock.now()
-  const retentionMs = c.broker.config.int('offsets.retention.minutes') * 60_000
+export function expireOffsets(c: GroupContext): number {
+  const now = c.clock.now()
+  const retentionMs = c.config.offsetsRetentionMs
   let expired = 0
   for (const g of [...c.groups.values()]) {
     if (g.state !== 'Empty') continue
@@ -354,7 +354,7 @@ export function expireOffsets(c: GroupCoordinator): number {
   return expired
 }
 
-export function loadGroups(c: GroupCoordinator): void {
+export function loadGroups(c: GroupContext): void {
   const metadata = new Map<string, GroupValue | null>()
   c.store.replay((rec) => {
     if (rec.kind === 'marker') {
@@ -379,7 +379,7 @@ export function loadGroups(c: GroupCoordinator): void {
       }
     }
   })
-  const now = c.broker.clock.now()
+  const now = c.clock.now()
   for (const [groupId, value] of metadata) {
     if (value === null) {
       const g = c.group(groupId)
@@ -400,4 +400,30 @@ export function loadGroups(c: GroupCoordinator): void {
     g.leaderId = value.leader !== null && g.members.has(value.leader) ? value.leader : g.leaderId
     g.state = g.members.size > 0 ? 'Stable' : 'Empty'
   }
+}
+
+// Rewrites every group that the legacy layout stored outside its Kafka partition: its metadata and
+// committed offsets go to the Kafka partition, then tombstones to the old one (which replay skips,
+// and the cleaner removes). Pending transactional offsets are not moved: their markers go to the
+// partition the transaction recorded. Returns the number of groups moved.
+export function migrateLegacyLayout(c: GroupContext): number {
+  let moved = 0
+  for (const g of c.groups.values()) {
+    const old = c.store.legacyPartitionFor(g.groupId)
+    if (old < 0) continue
+    const to = c.store.partitionFor(g.groupId)
+    c.store.writeGroupState(g, to)
+    const offsets = [...g.offsets].map(([key, v]) => ({
+      ...splitOffsetKey(key),
+      value: { offset: BigInt(v.offset), leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: BigInt(v.commitTimestamp), expireTimestamp: BigInt(v.expireTimestamp) },
+    }))
+    const base = c.store.writeOffsets(g.groupId, offsets, undefined, to)
+    offsets.forEach((o, i) => {
+      const cur = g.offsets.get(offsetKey(o.topic, o.partition))
+      if (cur) cur.recordOffset = base + i
+    })
+    c.store.writeGroup(g.groupId, null, offsets, old)
+    moved++
+  }
+  return moved
 }

@@ -5,7 +5,7 @@
 
 import { ErrorCode } from '../../protocol/errors.js'
 import { LogError } from '../log/types.js'
-import type { GroupCoordinator } from './coordinator.js'
+import type { GroupContext } from './context.js'
 import type { Group, JoinResult, Member, SyncResult } from './group.js'
 
 export function joinError(errorCode: number, memberId = ''): JoinResult {
@@ -43,13 +43,13 @@ export function completeSync(member: Member, result: SyncResult): boolean {
   return true
 }
 
-export function maybePrepareRebalanceOrCompleteJoin(c: GroupCoordinator, group: Group): void {
+export function maybePrepareRebalanceOrCompleteJoin(c: GroupContext, group: Group): void {
   if (group.canRebalance()) prepareRebalance(c, group)
   else maybeCompleteJoin(c, group)
 }
 
-export function prepareRebalance(c: GroupCoordinator, group: Group): void {
-  const { clock, config } = c.broker
+export function prepareRebalance(c: GroupContext, group: Group): void {
+  const { clock, config } = c
   if (group.state === 'CompletingRebalance') {
     // Members waiting in SyncGroup learn of the rebalance and rejoin; their assignments are void.
     for (const m of group.members.values()) {
@@ -63,7 +63,8 @@ export function prepareRebalance(c: GroupCoordinator, group: Group): void {
   group.joinTimer?.cancel()
   const initial = group.state === 'Empty'
   group.transition('PreparingRebalance', clock.now())
-  const delay = config.int('group.initial.rebalance.delay.ms')
+  c.logger.info({ group: group.groupId, generation: group.generationId, members: group.members.size }, 'preparing to rebalance group')
+  const delay = config.initialRebalanceDelayMs
   if (initial && delay > 0) {
     // Kafka's initial delayed join: let more members of a new group arrive before the first
     // generation; each arrival extends the wait by up to the delay, within the rebalance timeout.
@@ -77,23 +78,23 @@ export function prepareRebalance(c: GroupCoordinator, group: Group): void {
   else group.joinTimer = clock.schedule(group.maxRebalanceTimeout(), () => completeJoin(c, group))
 }
 
-function initialDelayExpired(c: GroupCoordinator, group: Group, delay: number, remaining: number): void {
+function initialDelayExpired(c: GroupContext, group: Group, delay: number, remaining: number): void {
   if (group.newMemberAdded && remaining !== 0) {
     group.newMemberAdded = false
-    const next = Math.min(c.broker.config.int('group.initial.rebalance.delay.ms'), remaining)
-    group.joinTimer = c.broker.clock.schedule(next, () => initialDelayExpired(c, group, next, Math.max(remaining - delay, 0)))
+    const next = Math.min(c.config.initialRebalanceDelayMs, remaining)
+    group.joinTimer = c.clock.schedule(next, () => initialDelayExpired(c, group, next, Math.max(remaining - delay, 0)))
     return
   }
   completeJoin(c, group)
 }
 
 // Kafka's maybeCompleteJoinPhase: never during the initial delay.
-export function maybeCompleteJoin(c: GroupCoordinator, group: Group): void {
+export function maybeCompleteJoin(c: GroupContext, group: Group): void {
   if (group.state === 'PreparingRebalance' && !group.initialDelay && group.allJoined()) completeJoin(c, group)
 }
 
-export function completeJoin(c: GroupCoordinator, group: Group): void {
-  const { clock } = c.broker
+export function completeJoin(c: GroupContext, group: Group): void {
+  const { clock } = c
   group.joinTimer?.cancel()
   group.joinTimer = null
   if (group.state !== 'PreparingRebalance') return
@@ -111,11 +112,13 @@ export function completeJoin(c: GroupCoordinator, group: Group): void {
   if (group.members.size === 0) {
     group.protocolName = null
     group.transition('Empty', clock.now())
+    c.logger.info({ group: group.groupId, generation: group.generationId }, 'group is empty')
     c.store.writeGroupState(group)
     return
   }
   group.protocolName = group.selectProtocol()
   group.transition('CompletingRebalance', clock.now())
+  c.logger.info({ group: group.groupId, generation: group.generationId, members: group.members.size, protocol: group.protocolName }, 'stabilized group')
   for (const m of group.members.values()) {
     const waiter = m.joinWaiter
     m.joinWaiter = null
@@ -130,24 +133,25 @@ export function completeJoin(c: GroupCoordinator, group: Group): void {
   group.syncTimer = clock.schedule(group.maxRebalanceTimeout(), () => expirePendingSync(c, group, generation))
 }
 
-function expirePendingSync(c: GroupCoordinator, group: Group, generation: number): void {
+function expirePendingSync(c: GroupContext, group: Group, generation: number): void {
   if (group.generationId !== generation) return
   if (group.state !== 'CompletingRebalance' && group.state !== 'Stable') return
   const late = [...group.members.values()].filter((m) => m.awaitingSync)
   if (late.length === 0) return
   for (const m of late) removeMember(group, m)
+  c.logger.info({ group: group.groupId, members: late.map((m) => m.memberId) }, 'removed members that did not send SyncGroup in time')
   prepareRebalance(c, group)
 }
 
 // The group record refused by the log (larger than max.message.bytes): false, as Kafka's failed
 // append future.
-export function tryPersist(c: GroupCoordinator, group: Group): boolean {
+export function tryPersist(c: GroupContext, group: Group): boolean {
   try {
     c.store.writeGroupState(group)
     return true
   } catch (err) {
     if (!(err instanceof LogError)) throw err
-    c.broker.logger.warn({ group: group.groupId, err }, 'group metadata not stored')
+    c.logger.warn({ group: group.groupId, err }, 'group metadata not stored')
     return false
   }
 }
@@ -161,17 +165,17 @@ export function removeMember(group: Group, m: Member): void {
   group.remove(m.memberId)
 }
 
-export function scheduleHeartbeat(c: GroupCoordinator, group: Group, member: Member, timeoutMs = member.sessionTimeoutMs): void {
+export function scheduleHeartbeat(c: GroupContext, group: Group, member: Member, timeoutMs = member.sessionTimeoutMs): void {
   member.heartbeatTimer?.cancel()
-  member.heartbeatTimer = c.broker.clock.schedule(timeoutMs, () => expireHeartbeat(c, group, member))
+  member.heartbeatTimer = c.clock.schedule(timeoutMs, () => expireHeartbeat(c, group, member))
 }
 
-function expireHeartbeat(c: GroupCoordinator, group: Group, member: Member): void {
+function expireHeartbeat(c: GroupContext, group: Group, member: Member): void {
   if (group.members.get(member.memberId) !== member) return
   // A member waiting in JoinGroup or SyncGroup is alive by definition, unless it is new
   // (ClassicGroupMember.hasSatisfiedHeartbeat).
   if (!member.isNew && (member.joinWaiter || member.syncWaiter)) return scheduleHeartbeat(c, group, member)
-  c.broker.logger.info({ group: group.groupId, member: member.memberId }, 'member session expired')
+  c.logger.info({ group: group.groupId, member: member.memberId }, 'member session expired')
   removeMember(group, member)
   if (group.state === 'Stable' || group.state === 'CompletingRebalance') prepareRebalance(c, group)
   else if (group.state === 'PreparingRebalance' && group.allJoined()) completeJoin(c, group)

@@ -15,7 +15,7 @@ import { KafkaError } from '../../protocol/errors.js'
 import type { Broker } from '../broker.js'
 import { DEFAULT_BROKER_RESOURCE } from '../cluster/broker-config.js'
 import { MIN_INSYNC_REPLICAS, validateTopicConfigs, validateTopicName } from '../cluster/cluster.js'
-import { BROKER_CONFIG_BY_NAME, TOPIC_CONFIG_BY_NAME, type ConfigDef } from '../cluster/config-defs.js'
+import { BROKER_CONFIG_BY_NAME, TOPIC_CONFIG_BY_NAME, brokerValueError, type ConfigDef } from '../cluster/config-defs.js'
 import { ResourceType, checkBrokerName, resourceTypeName } from './describe-configs.js'
 import { defineHandler } from './handler.js'
 
@@ -36,24 +36,6 @@ export interface ResourceOut {
 // `defs` are the config definitions of the resource's kind.
 export type NextConfigs<R> = (r: R, current: Readonly<Record<string, string>>, defs: ReadonlyMap<string, ConfigDef>) => Record<string, string>
 
-const isInt = (v: string) => /^[+-]?\d+$/.test(v.trim())
-
-// Kafka's ConfigDef.parseType for the types our broker configs use.
-function typeError(def: ConfigDef, v: string): string | null {
-  switch (def.type) {
-    case 'INT':
-    case 'SHORT':
-    case 'LONG':
-      return isInt(v) ? null : `Not a number of type ${def.type}`
-    case 'DOUBLE':
-      return v.trim() !== '' && Number.isFinite(Number(v)) ? null : 'Not a number of type DOUBLE'
-    case 'BOOLEAN':
-      return /^(true|false)$/i.test(v.trim()) ? null : 'Expected value to be either true or false'
-    default:
-      return null
-  }
-}
-
 // Kafka's DynamicBrokerConfig.validateConfigs: static-only configs are refused first, then
 // values that do not parse; both surface as INVALID_REQUEST (KAFKA-13609 keeps it that way).
 // Rivulet refuses names it does not know (Kafka would store them unread) with INVALID_CONFIG.
@@ -64,10 +46,8 @@ function validateBrokerChanges(changed: Readonly<Record<string, string>>): void 
   const fixed = names.filter((n) => BROKER_CONFIG_BY_NAME.get(n)!.dynamic !== true)
   if (fixed.length > 0) throw new KafkaError('INVALID_REQUEST', `Cannot update these configs dynamically: Set(${fixed.join(', ')})`)
   for (const n of names) {
-    const def = BROKER_CONFIG_BY_NAME.get(n)!
-    const v = changed[n]!
-    const err = typeError(def, v) ?? (def.valid && !def.valid(v) ? 'Invalid value' : null)
-    if (err) throw new KafkaError('INVALID_REQUEST', `Invalid value ${v} for configuration ${n}: ${err}`)
+    const err = brokerValueError(BROKER_CONFIG_BY_NAME.get(n)!, changed[n]!)
+    if (err) throw new KafkaError('INVALID_REQUEST', err)
   }
 }
 

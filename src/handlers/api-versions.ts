@@ -1,4 +1,5 @@
-// ApiVersions 0–4. The advertised table is derived from the registered handlers (registry.ts),
+// ApiVersions 0–4. The advertised table is derived from the registered handlers (registry.ts,
+// through the request context),
 // so it lists exactly what is served. v3+ validates the client software name and version
 // (KIP-511) and records them for the connection's log lines, and reports the feature levels
 // (KIP-584) of the Kafka 4.4 features this broker behaves as (see FEATURES). Too-new versions
@@ -7,7 +8,6 @@
 import { ApiVersions } from '../../protocol/apis/api-versions.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { defineHandler } from './handler.js'
-import { apiVersionsTable } from './registry.js'
 
 // The features a freshly formatted Kafka 4.4.0 finalizes, where this broker behaves accordingly
 // (`kafka-features describe` lists them):
@@ -44,23 +44,23 @@ export default defineHandler({
   handle(req, ctx) {
     if (ctx.version >= 3) {
       if (!SOFTWARE.test(req.clientSoftwareName) || !SOFTWARE.test(req.clientSoftwareVersion)) {
-        return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: apiVersionsTable() }
+        return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: ctx.apiVersions }
       }
       const first = ctx.connection.clientSoftwareName === null
       ctx.connection.clientSoftwareName = req.clientSoftwareName
       ctx.connection.clientSoftwareVersion = req.clientSoftwareVersion
       if (first) {
-        ctx.broker.logger.info({ conn: ctx.connection.id, remote: ctx.connection.remote, clientId: ctx.header.clientId, software: req.clientSoftwareName, version: req.clientSoftwareVersion }, 'client connected')
+        ctx.broker.logger.debug({ conn: ctx.connection.id, remote: ctx.connection.remote, clientId: ctx.header.clientId, software: req.clientSoftwareName, version: req.clientSoftwareVersion }, 'client connected')
       }
     }
     return {
       errorCode: 0,
-      apiKeys: apiVersionsTable(),
+      apiKeys: ctx.apiVersions,
       throttleTimeMs: 0,
       supportedFeatures: ctx.version >= 4 ? SUPPORTED_FEATURES : SUPPORTED_FEATURES_V3,
       finalizedFeaturesEpoch: FINALIZED_FEATURES_EPOCH,
       finalizedFeatures: FINALIZED_FEATURES,
     }
   },
-  errorResponse: (_req, errorCode) => ({ errorCode, apiKeys: apiVersionsTable() }),
+  errorResponse: (_req, errorCode, ctx) => ({ errorCode, apiKeys: ctx.apiVersions }),
 })

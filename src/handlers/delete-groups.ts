@@ -12,6 +12,7 @@ export default defineHandler({
   api: DeleteGroups,
   handle(req, ctx) {
     const results = [...new Set(req.groupsNames)].map((groupId) => ({ groupId, errorCode: deleteGroup(ctx.broker.groups, groupId) }))
+    for (const r of results) if (r.errorCode === 0) ctx.broker.logger.info({ group: r.groupId }, 'group deleted with its committed offsets')
     return { throttleTimeMs: 0, results }
   },
   errorResponse: (req, errorCode) => ({ results: [...new Set(req.groupsNames)].map((groupId) => ({ groupId, errorCode })) }),

@@ -7,8 +7,6 @@
 // system holding the data dir (-1 for the in-memory store). If the file system cannot be queried
 // the dir is answered KAFKA_STORAGE_ERROR, as Kafka does for an offline dir.
 
-import fs from 'node:fs'
-import path from 'node:path'
 import { DescribeLogDirs, type DescribeLogDirsResponse } from '../../protocol/apis/describe-log-dirs.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
@@ -26,25 +24,14 @@ function describePartitions(broker: Broker, name: string, partitions: Iterable<n
   return out
 }
 
-function space(dir: string): { totalBytes: bigint; usableBytes: bigint } {
-  const s = fs.statfsSync(dir, { bigint: true })
-  return { totalBytes: s.blocks * s.bsize, usableBytes: s.bavail * s.bsize }
-}
-
 export default defineHandler({
   api: DescribeLogDirs,
   handle(req, ctx) {
     const { broker } = ctx
-    const storage = broker.storage
-    const logDir = storage.persistent ? path.resolve(storage.root) : storage.root
-    let usage = { totalBytes: -1n, usableBytes: -1n }
-    if (storage.persistent) {
-      try {
-        usage = space(logDir)
-      } catch (err) {
-        broker.logger.warn({ err, logDir }, 'unable to describe log dir')
-        return { throttleTimeMs: 0, errorCode: 0, results: [{ errorCode: ErrorCode.KAFKA_STORAGE_ERROR, logDir, topics: [] }] }
-      }
+    const { logDir, usage, offline } = broker.logs.describeDir()
+    if (offline) {
+      broker.logger.warn({ err: offline, logDir }, 'unable to describe log dir')
+      return { throttleTimeMs: 0, errorCode: 0, results: [{ errorCode: ErrorCode.KAFKA_STORAGE_ERROR, logDir, topics: [] }] }
     }
 
     const topics: TopicOut[] = []
@@ -65,7 +52,7 @@ export default defineHandler({
         if (partitions.length > 0) topics.push({ name, partitions })
       }
     }
-    return { throttleTimeMs: 0, errorCode: 0, results: [{ errorCode: 0, logDir, topics, ...usage }] }
+    return { throttleTimeMs: 0, errorCode: 0, results: [{ errorCode: 0, logDir, topics, ...(usage ?? { totalBytes: -1n, usableBytes: -1n }) }] }
   },
   // DescribeLogDirsRequest.getErrorResponse: the top-level code only (v3+), no dirs.
   errorResponse: (_req, errorCode) => ({ errorCode, results: [] }),

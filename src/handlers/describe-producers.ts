@@ -19,13 +19,13 @@ export default defineHandler({
         partitions: t.partitionIndexes.map((p) => {
           const log = broker.cluster.topic(t.name) ? broker.partition(t.name, p) : undefined
           if (!log) return { partitionIndex: p, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] }
-          const activeProducers = [...log.producers.entries()].map((e) => ({
+          const activeProducers = log.activeProducers().map((e) => ({
             producerId: BigInt(e.producerId),
             producerEpoch: e.epoch,
-            lastSequence: e.batches.length > 0 ? e.batches[e.batches.length - 1]!.lastSeq : -1,
+            lastSequence: e.lastSequence,
             lastTimestamp: BigInt(e.lastTimestamp),
             coordinatorEpoch: 0,
-            currentTxnStartOffset: BigInt(e.txnFirstOffset),
+            currentTxnStartOffset: BigInt(e.currentTxnStartOffset),
           }))
           return { partitionIndex: p, errorCode: 0, errorMessage: null, activeProducers }
         }),

@@ -12,8 +12,8 @@ import { Fetch, type FetchRequest, type FetchResponse } from '../../protocol/api
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
-import type { PartitionLog } from '../log/partition-log.js'
-import { int64At } from '../log/batches.js'
+import { endOffsetOf } from '../../protocol/records/index.js'
+import type { Isolation, PartitionStore } from '../log/partition-store.js'
 import { ReadLease } from '../log/read-pool.js'
 import { LogError } from '../log/types.js'
 import { defineHandler, type RequestContext } from './handler.js'
@@ -28,63 +28,76 @@ function partitionError(partitionIndex: number, errorCode: number, hw = -1, logS
   return { partitionIndex, errorCode, highWatermark: BigInt(hw), lastStableOffset: BigInt(lso), logStartOffset: BigInt(logStart), records: EMPTY }
 }
 
-// The aborted transactions that may have records in what was read: from the fetch offset up to
-// the end of the last batch returned.
-function abortedIn(log: PartitionLog, fetchOffset: number, records: Buffer | null) {
-  if (!records || records.length === 0) return []
-  let at = 0
-  let end = fetchOffset
-  while (at + 61 <= records.length) {
-    end = int64At(records, at) + records.readInt32BE(at + 23) + 1
-    at += 12 + records.readInt32BE(at + 8)
-  }
-  return log.abortedTransactions(fetchOffset, end).map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) }))
+// What a long-polling fetch waits on: each partition it read, and the offset its read ended at.
+interface Watched {
+  key: string
+  store: PartitionStore
+  nextOffset: number
+  maxBytes: number
 }
 
-function read(broker: Broker, req: FetchRequest, version: number, lease: ReadLease): { topics: TopicOut[]; bytes: number; keys: string[] } {
+function read(broker: Broker, req: FetchRequest, version: number, lease: ReadLease): { topics: TopicOut[]; bytes: number; watched: Watched[] } {
   let bytes = 0
-  const keys: string[] = []
+  const watched: Watched[] = []
   const responseMax = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff
-  const committed = req.isolationLevel === 1
+  const isolation: Isolation = req.isolationLevel === 1 ? 'committed' : 'uncommitted'
   const topics = req.topics.map((ft) => {
     const topic = version >= 13 ? broker.cluster.topicById(ft.topicId) : broker.cluster.topic(ft.topic)
     const partitions = ft.partitions.map((fp): PartitionOut => {
       if (!topic) return partitionError(fp.partition, version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
       const log = broker.partition(topic.name, fp.partition)
       if (!log) return partitionError(fp.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-      keys.push(`${topic.name}-${fp.partition}`)
       const hw = log.highWatermark
       if (fp.currentLeaderEpoch > LEADER_EPOCH) return partitionError(fp.partition, ErrorCode.UNKNOWN_LEADER_EPOCH, hw, log.logStartOffset)
       if (fp.currentLeaderEpoch >= 0 && fp.currentLeaderEpoch < LEADER_EPOCH) return partitionError(fp.partition, ErrorCode.FENCED_LEADER_EPOCH, hw, log.logStartOffset)
       const lso = log.lastStableOffset
       const fetchOffset = Number(fp.fetchOffset)
       let records: Buffer | null = null
+      let aborted: { producerId: bigint; firstOffset: bigint }[] | null = null
       try {
         const limit = Math.min(fp.partitionMaxBytes, responseMax - bytes)
-        if (limit > 0 || bytes === 0) records = log.read(fetchOffset, Math.max(limit, 0), bytes === 0, committed ? lso : hw, lease)
+        if (limit > 0 || bytes === 0) {
+          const r = log.read(fetchOffset, Math.max(limit, 0), { minOneBatch: bytes === 0, isolation, lease })
+          records = r.records
+          if (isolation === 'committed') aborted = r.aborted.map((a) => ({ producerId: BigInt(a.producerId), firstOffset: BigInt(a.firstOffset) }))
+        } else if (isolation === 'committed') {
+          aborted = []
+        }
       } catch (err) {
         if (err instanceof LogError && err.code === 'OFFSET_OUT_OF_RANGE') return partitionError(fp.partition, ErrorCode.OFFSET_OUT_OF_RANGE, hw, log.logStartOffset, lso)
         throw err
       }
       if (records) bytes += records.length
+      watched.push({ key: `${topic.name}-${fp.partition}`, store: log, nextOffset: records ? endOffsetOf(records, fetchOffset) : fetchOffset, maxBytes: fp.partitionMaxBytes })
       return {
         partitionIndex: fp.partition,
         errorCode: 0,
         highWatermark: BigInt(hw),
         lastStableOffset: BigInt(lso),
         logStartOffset: BigInt(log.logStartOffset),
-        abortedTransactions: committed ? abortedIn(log, fetchOffset, records) : null,
+        abortedTransactions: aborted,
         preferredReadReplica: -1,
         records: records ?? EMPTY,
       }
     })
     return { topic: ft.topic, topicId: ft.topicId, partitions }
   })
-  return { topics, bytes, keys }
+  return { topics, bytes, watched }
 }
 
-function waitForData(ctx: RequestContext, req: FetchRequest, keys: string[]): Promise<void> {
+// Waits until the partitions read hold minBytes beyond what was returned, or maxWaitMs (Kafka's
+// DelayedFetch, each partition counted up to its partitionMaxBytes). An append wakes it; the bytes
+// are counted from positions (PartitionStore.mark / bytesAfter), never read.
+function waitForData(ctx: RequestContext, req: FetchRequest, watched: Watched[], returned: number): Promise<void> {
   const { broker } = ctx
+  const isolation: Isolation = req.isolationLevel === 1 ? 'committed' : 'uncommitted'
+  const marks = watched.map((w) => w.store.mark(w.nextOffset))
+  const enough = () => {
+    let bytes = returned
+    for (let i = 0; i < watched.length; i++) bytes += Math.min(watched[i]!.maxBytes, watched[i]!.store.bytesAfter(marks[i]!, isolation))
+    return bytes >= req.minBytes
+  }
+  if (enough()) return Promise.resolve()
   return new Promise<void>((resolve) => {
     let done = false
     const finish = () => {
@@ -94,14 +107,8 @@ function waitForData(ctx: RequestContext, req: FetchRequest, keys: string[]): Pr
       timer.cancel()
       resolve()
     }
-    let seen = 0
-    const unsubscribe = broker.onAppend(keys, () => {
-      // Each append may or may not reach minBytes; re-reading is cheap next to the wait.
-      seen++
-      const probe = new ReadLease()
-      const enough = read(broker, req, ctx.version, probe).bytes >= req.minBytes
-      probe.release()
-      if (enough || seen > 1000) finish()
+    const unsubscribe = broker.logs.onAppend(watched.map((w) => w.key), () => {
+      if (enough()) finish()
     })
     const timer = broker.clock.schedule(req.maxWaitMs, finish)
     void ctx.connection.closed.then(finish)
@@ -117,9 +124,9 @@ export default defineHandler({
     // The records in the response are views of the lease's buffers until the socket has them.
     const lease = new ReadLease()
     let result = read(broker, req, version, lease)
-    if (req.maxWaitMs > 0 && result.bytes < req.minBytes && result.keys.length > 0) {
+    if (req.maxWaitMs > 0 && result.bytes < req.minBytes && result.watched.length > 0) {
       lease.release()
-      await waitForData(ctx, req, result.keys)
+      await waitForData(ctx, req, result.watched, result.bytes)
       result = read(broker, req, version, lease)
     }
     ctx.afterResponse?.(() => lease.release())

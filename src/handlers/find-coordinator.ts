@@ -13,6 +13,7 @@
 
 import { FindCoordinator } from '../../protocol/apis/find-coordinator.js'
 import { ErrorCode, KafkaError, errorName } from '../../protocol/errors.js'
+import type { Broker } from '../broker.js'
 import { defineHandler } from './handler.js'
 
 const CoordinatorType = { GROUP: 0, TRANSACTION: 1, SHARE: 2 } as const
@@ -27,6 +28,20 @@ const MESSAGES: Record<number, string> = {
 }
 
 const message = (code: number): string => MESSAGES[code] ?? errorName(code)
+
+// Kafka creates a coordinator's internal topic with offsets.topic.replication.factor /
+// transaction.state.log.replication.factor replicas; above the broker count (1) the controller
+// refuses (INVALID_REPLICATION_FACTOR) and FindCoordinator answers COORDINATOR_NOT_AVAILABLE for as
+// long as the topic does not exist (AutoTopicCreationManager). Rivulet warns at start-up (config.ts).
+const INTERNAL_TOPIC: Record<number, readonly [string, string]> = {
+  [CoordinatorType.GROUP]: ['__consumer_offsets', 'offsets.topic.replication.factor'],
+  [CoordinatorType.TRANSACTION]: ['__transaction_state', 'transaction.state.log.replication.factor'],
+}
+
+function coordinatorUnavailable(broker: Broker, keyType: number): boolean {
+  const internal = INTERNAL_TOPIC[keyType]
+  return internal !== undefined && broker.config.int(internal[1]) > 1 && !broker.cluster.topic(internal[0])
+}
 const NO_NODE = { nodeId: -1, host: '', port: -1 }
 
 export default defineHandler({
@@ -38,6 +53,7 @@ export default defineHandler({
       throw new KafkaError('INVALID_REQUEST', `Unknown coordinator type received: ${keyType}`)
     }
     const node = keyType === CoordinatorType.SHARE ? null : { nodeId: broker.nodeId, host: broker.advertisedHost, port: broker.advertisedPort }
+    if (coordinatorUnavailable(broker, keyType)) throw new KafkaError('COORDINATOR_NOT_AVAILABLE', 'The coordinator is not available.')
     if (version >= 4) {
       return {
         throttleTimeMs: 0,

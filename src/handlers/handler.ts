@@ -6,8 +6,17 @@ import type { ApiDefinition, DeepPartial, Range } from '../../protocol/schema.js
 import type { RequestHeader } from '../../protocol/header.js'
 import type { Broker } from '../broker.js'
 
+// One row of ApiVersions' table: an API key and the versions served.
+export interface ApiVersionRange {
+  apiKey: number
+  minVersion: number
+  maxVersion: number
+}
+
 export interface RequestContext {
   readonly broker: Broker
+  // What ApiVersions reports: derived from the registered handlers by the server, once.
+  readonly apiVersions: ApiVersionRange[]
   readonly header: RequestHeader
   readonly version: number
   readonly connection: ConnectionInfo
@@ -44,4 +53,14 @@ export function defineHandler<Q, S>(h: Handler<Q, S>): Handler<Q, S> {
 
 export function servedRange(h: AnyHandler): Range {
   return h.versions ?? h.api.valid
+}
+
+// The ApiVersions table of a set of handlers, by API key.
+export function versionsTable(handlers: Iterable<AnyHandler>): ApiVersionRange[] {
+  return [...handlers]
+    .sort((a, b) => a.api.key - b.api.key)
+    .map((h) => {
+      const r = servedRange(h)
+      return { apiKey: h.api.key, minVersion: r.min, maxVersion: r.max }
+    })
 }

@@ -13,10 +13,9 @@
 
 import { ListOffsets, type ListOffsetsRequest, type ListOffsetsResponse } from '../../protocol/apis/list-offsets.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import { RecordDecodeError, decodeBatchRecords } from '../../protocol/record-batch.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
-import type { PartitionLog } from '../log/partition-log.js'
+import { LogError } from '../log/types.js'
 import { defineHandler } from './handler.js'
 
 type PartitionIn = ListOffsetsRequest['topics'][number]['partitions'][number]
@@ -49,34 +48,6 @@ function answer(partitionIndex: number, f: Found): PartitionOut {
   return { partitionIndex, errorCode: 0, timestamp: BigInt(f.timestamp), offset: BigInt(f.offset), leaderEpoch: f.leaderEpoch }
 }
 
-// Kafka's RecordBatch.offsetOfMaxTimestamp: the first record whose timestamp is the batch's
-// MaxTimestamp (every record of a LogAppendTime batch reports that timestamp).
-function maxTimestampRecord(log: PartitionLog): Found {
-  const max = log.maxTimestamp()
-  if (max.timestamp < 0) return NOT_FOUND
-  const batch = log.batchAt(max.batchLastOffset)
-  if (!batch) return NOT_FOUND
-  for (const rec of decodeBatchRecords(batch.buf, { verifyCrc: false })) {
-    if (rec.timestamp === batch.meta.maxTimestamp) return { timestamp: rec.timestamp, offset: rec.offset, leaderEpoch: epochOf(batch.buf) }
-  }
-  return NOT_FOUND
-}
-
-// FileRecords.searchForTimestamp: the first record at or after the target, not below the log start.
-function firstRecordAtOrAfter(log: PartitionLog, target: number): Found {
-  for (const batch of log.batchesForTimestamp(target)) {
-    for (const rec of decodeBatchRecords(batch.buf, { verifyCrc: false })) {
-      if (rec.timestamp >= target && rec.offset >= log.logStartOffset) return { timestamp: rec.timestamp, offset: rec.offset, leaderEpoch: epochOf(batch.buf) }
-    }
-  }
-  return NOT_FOUND
-}
-
-function epochOf(batch: Buffer): number {
-  const epoch = batch.readInt32BE(12)
-  return epoch >= 0 ? epoch : -1
-}
-
 // Partition.checkCurrentLeaderEpoch: -1 means the client does not know the epoch.
 export function fenceLeaderEpoch(current: number): number {
   if (current === UNKNOWN_EPOCH) return 0
@@ -104,12 +75,13 @@ function lookup(broker: Broker, topic: string, p: PartitionIn, version: number, 
       case LATEST_TIERED:
         return answer(p.partitionIndex, NOT_FOUND)
       case MAX_TIMESTAMP:
-        return answer(p.partitionIndex, fetchable(maxTimestampRecord(log)))
+        return answer(p.partitionIndex, fetchable(log.offsetOfMaxTimestamp() ?? NOT_FOUND))
       default:
-        return answer(p.partitionIndex, fetchable(firstRecordAtOrAfter(log, ts)))
+        return answer(p.partitionIndex, fetchable(log.offsetForTimestamp(ts) ?? NOT_FOUND))
     }
   } catch (err) {
-    if (err instanceof RecordDecodeError) return failed(p.partitionIndex, ErrorCode[err.code])
+    // A batch that does not decode (CORRUPT_MESSAGE, INVALID_RECORD, UNSUPPORTED_COMPRESSION_TYPE).
+    if (err instanceof LogError) return failed(p.partitionIndex, ErrorCode[err.code])
     throw err
   }
 }
@@ -121,7 +93,7 @@ function legacyLookup(broker: Broker, topic: string, p: PartitionIn): PartitionO
   if (ts < EARLIEST) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNSUPPORTED_VERSION, oldStyleOffsets: [] }
   const log = broker.partition(topic, p.partitionIndex)
   if (!log) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, oldStyleOffsets: [] }
-  const times = log.offsetTimes(broker.clock.now())
+  const times = log.segmentOffsetTimes(broker.clock.now())
   let start: number
   if (ts === LATEST) start = times.length - 1
   else if (ts === EARLIEST) start = 0

@@ -13,7 +13,8 @@
 import { OffsetCommit, type OffsetCommitResponse } from '../../protocol/apis/offset-commit.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
-import { commitOffsets, type OffsetCommitRequest } from '../groups/offsets.js'
+import type { Broker } from '../broker.js'
+import { commitOffsets, fetchOffsets, type OffsetCommitRequest } from '../groups/offsets.js'
 import { defineHandler } from './handler.js'
 
 type TopicOut = DeepPartial<OffsetCommitResponse['topics'][number]>
@@ -41,12 +42,14 @@ export default defineHandler({
         }),
       )
     }
+    const generationId = version >= 1 ? req.generationIdOrMemberEpoch : -1
+    if (generationId < 0 && offsets.length > 0) logReset(ctx.broker, req.groupId, offsets)
     const codes =
       offsets.length === 0
         ? []
         : commitOffsets(broker.groups, {
             groupId: req.groupId,
-            generationId: version >= 1 ? req.generationIdOrMemberEpoch : -1,
+            generationId,
             memberId: version >= 1 ? req.memberId : '',
             groupInstanceId: version >= 7 ? req.groupInstanceId : null,
             retentionTimeMs: version >= 2 && version <= 4 ? Number(req.retentionTimeMs) : -1,
@@ -63,3 +66,16 @@ export default defineHandler({
     topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
   }),
 })
+
+// A commit outside any generation that moves an offset back is an offset reset (what
+// kafka-consumer-groups --reset-offsets and Admin.alterConsumerGroupOffsets send): worth a line at
+// INFO. Other such commits (consumers with manual assignment) are routine: DEBUG.
+function logReset(broker: Broker, groupId: string, offsets: OffsetCommitRequest['offsets']): void {
+  const before = new Map<string, number>()
+  for (const t of fetchOffsets(broker.groups, groupId, [...new Set(offsets.map((o) => o.topic))].map((name) => ({ name, partitionIndexes: offsets.filter((o) => o.topic === name).map((o) => o.partition) })))) {
+    for (const p of t.partitions) before.set(`${t.name}-${p.partitionIndex}`, p.committedOffset)
+  }
+  const changes = offsets.map((o) => ({ partition: `${o.topic}-${o.partition}`, from: before.get(`${o.topic}-${o.partition}`) ?? -1, to: o.offset }))
+  const rewound = changes.some((c) => c.from >= 0 && c.to < c.from)
+  broker.logger[rewound ? 'info' : 'debug']({ group: groupId, offsets: changes }, rewound ? 'committed offsets reset' : 'offsets committed outside a group generation')
+}

@@ -27,6 +27,8 @@ export default defineHandler({
     }
     const res = deleteOffsets(broker.groups, req.groupId, known)
     if (res.errorCode !== 0) return { errorCode: res.errorCode, throttleTimeMs: 0, topics: [] }
+    const deleted = res.results.flatMap((t) => t.partitions.filter((p) => p.errorCode === 0).map((p) => `${t.name}-${p.partitionIndex}`))
+    if (deleted.length > 0) broker.logger.info({ group: req.groupId, partitions: deleted }, 'committed offsets deleted')
     const byName = new Map(res.results.map((t) => [t.name, t.partitions]))
     return {
       errorCode: 0,

@@ -7,13 +7,14 @@
 // request's transactionalId (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as Kafka answers) and are
 // verified against the open transaction first (KIP-890): v0–10 answer INVALID_TXN_STATE for a
 // partition that was not added, v11 TRANSACTION_ABORTABLE, and v12+ (transactions v2) add it.
-// Not implemented: per-record timestamp checks (the batch's MaxTimestamp is checked against
-// message.timestamp.after.max.ms instead).
+// The log runs LogValidator's record checks (protocol/records validateRecordContents): CreateTime
+// timestamps bounded by the batch's first and largest ones, and keys on compacted topics, whose
+// rejections come back as INVALID_RECORD with Kafka's recordErrors.
 
 import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/produce.js'
 import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
-import { convertLegacyToBatch } from '../../protocol/message-set.js'
-import { validateRecordsForAppend } from '../../protocol/record-batch.js'
+import { convertLegacyToBatch } from '../../protocol/records/index.js'
+import { validateRecordsForAppend } from '../../protocol/records/index.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { TopicInfo } from '../cluster/cluster.js'
@@ -23,8 +24,11 @@ import { defineHandler } from './handler.js'
 type PartitionOut = DeepPartial<ProduceResponse['responses'][number]['partitionResponses'][number]>
 type PartitionIn = ProduceRequest['topicData'][number]['partitionData'][number]
 
-function failed(index: number, name: ErrorName, message: string | null = null): PartitionOut {
-  return { index, errorCode: ErrorCode[name], baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, errorMessage: message }
+function failed(index: number, name: ErrorName, message: string | null = null, recordErrors: { batchIndex: number; message: string }[] = []): PartitionOut {
+  return {
+    index, errorCode: ErrorCode[name], baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, errorMessage: message,
+    recordErrors: recordErrors.map((e) => ({ batchIndex: e.batchIndex, batchIndexErrorMessage: e.message })),
+  }
 }
 
 function producePartition(broker: Broker, topic: TopicInfo, pd: PartitionIn, version: number, now: number, transactionalId: string | null): PartitionOut {
@@ -47,17 +51,11 @@ function producePartition(broker: Broker, topic: TopicInfo, pd: PartitionIn, ver
     const error = broker.txns.verifyAppend(transactionalId, batch.producerId, batch.producerEpoch, topic.name, pd.index, log, mode)
     if (error !== null) return failed(pd.index, error, error === 'INVALID_TXN_STATE' ? 'Partition was not added to the transaction' : null)
   }
-  if (!cfg.logAppendTime) {
-    if (batch.maxTimestamp > now + cfg.timestampAfterMaxMs || (batch.baseTimestamp >= 0 && batch.baseTimestamp < now - cfg.timestampBeforeMaxMs)) {
-      return failed(pd.index, 'INVALID_TIMESTAMP', `Timestamp ${batch.maxTimestamp} of the batch is out of range: more than message.timestamp.after.max.ms (${cfg.timestampAfterMaxMs}) ahead or message.timestamp.before.max.ms behind the broker clock ${now}`)
-    }
-  }
   try {
-    const r = log.append(records, 0, now)
-    if (!r.duplicate) broker.wake(topic.name, pd.index)
+    const r = log.append(records, { nowMs: now })
     return { index: pd.index, errorCode: 0, baseOffset: BigInt(r.baseOffset), logAppendTimeMs: BigInt(r.logAppendTime), logStartOffset: BigInt(r.logStartOffset), errorMessage: null }
   } catch (err) {
-    if (err instanceof LogError) return failed(pd.index, err.code, err.message)
+    if (err instanceof LogError) return failed(pd.index, err.code, err.message, err.recordErrors)
     throw err
   }
 }

@@ -58,17 +58,3 @@ export const handlers: readonly AnyHandler[] = [
 ]
 
 export const handlerMap: ReadonlyMap<number, AnyHandler> = new Map(handlers.map((h) => [h.api.key, h]))
-
-let table: { apiKey: number; minVersion: number; maxVersion: number }[] | null = null
-
-export function apiVersionsTable(): { apiKey: number; minVersion: number; maxVersion: number }[] {
-  if (!table) {
-    table = [...handlers]
-      .sort((a, b) => a.api.key - b.api.key)
-      .map((h) => {
-        const r = servedRange(h)
-        return { apiKey: h.api.key, minVersion: r.min, maxVersion: r.max }
-      })
-  }
-  return table
-}

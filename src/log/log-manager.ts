@@ -1,6 +1,7 @@
 // Owns every partition log of the data directory: opening them at start-up (with recovery after
-// an unclean stop), creating and deleting them, the log-start-offset checkpoint, retention, and
-// the clean-shutdown marker that lets the next start skip recovery.
+// an unclean stop), creating and deleting them, the log-start-offset checkpoint, retention, the
+// clean-shutdown marker that lets the next start skip recovery, and the append notifications that
+// wake long-polling fetches.
 
 import path from 'node:path'
 import { PartitionLog } from './partition-log.js'
@@ -21,8 +22,15 @@ export function partitionDir(topic: string, partition: number): string {
   return `${topic}-${partition}`
 }
 
+export interface DirDescription {
+  logDir: string // absolute for a data directory; the storage root for the in-memory store
+  usage: { totalBytes: bigint; usableBytes: bigint } | null // null: in memory
+  offline: Error | null // the file system could not be queried (Kafka reports the dir offline)
+}
+
 export class LogManager {
   private readonly logs = new Map<string, PartitionLog>()
+  private readonly waiters = new Map<string, Set<() => void>>()
   private clean = true
   private startOffsets = new Map<string, number>()
 
@@ -64,12 +72,53 @@ export class LogManager {
       nowMs: this.o.now(),
       warn: this.o.warn,
     })
+    log.onAppend = () => this.wake(key)
     this.logs.set(key, log)
     return log
   }
 
+  // Long polling: a fetch waits on the partitions it reads; an append to one of them calls `fn`.
+  onAppend(keys: readonly string[], fn: () => void): () => void {
+    for (const k of keys) {
+      let set = this.waiters.get(k)
+      if (!set) this.waiters.set(k, (set = new Set()))
+      set.add(fn)
+    }
+    return () => {
+      for (const k of keys) {
+        const set = this.waiters.get(k)
+        if (!set) continue
+        set.delete(fn)
+        if (set.size === 0) this.waiters.delete(k)
+      }
+    }
+  }
+
+  wake(key: string): void {
+    const set = this.waiters.get(key)
+    if (!set) return
+    for (const fn of [...set]) fn()
+  }
+
+  // Shutdown: long-polling fetches answer now with what they have.
+  wakeAll(): void {
+    for (const set of [...this.waiters.values()]) for (const fn of [...set]) fn()
+  }
+
+  // DescribeLogDirs: the one log dir and the space of the file system holding it.
+  describeDir(): DirDescription {
+    const s = this.o.storage
+    const logDir = s.persistent ? path.resolve(s.root) : s.root
+    try {
+      return { logDir, usage: s.usage(), offline: null }
+    } catch (err) {
+      return { logDir, usage: null, offline: err as Error }
+    }
+  }
+
   remove(topic: string, partition: number): void {
     const key = this.key(topic, partition)
+    this.wake(key)
     const log = this.logs.get(key)
     if (log) log.remove()
     else this.o.storage.remove(path.join(this.o.storage.root, key))

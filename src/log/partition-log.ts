@@ -1,32 +1,24 @@
-// A partition's log: an ordered set of segments in directory `<topic>-<partition>`, the log start
-// offset, producer state, and the rules for append, read, roll, retention and recovery.
+// A partition's log on files (Kafka's UnifiedLog/LocalLog): an ordered set of segments in
+// directory `<topic>-<partition>`, the log start offset, producer state, and the rules for append,
+// read, roll, retention and recovery. The PartitionStore behind which the rest of the broker sees
+// it; the same code serves the disk and the in-memory file tree (storage.ts).
 // Single replica: the high watermark is the log end offset, since an append returns only once its
 // bytes are in the OS.
 
 import path from 'node:path'
-import { HEADER_SIZE, int64At, metaAt } from './batches.js'
 import { Segment, segmentName } from './segment.js'
-import { ReadLease } from './read-pool.js'
+import type { ReadLease } from './read-pool.js'
 import type { Storage } from './storage.js'
 import { LogError, type BatchMeta, type LogConfig } from './types.js'
 import { TxnIndex, type AbortedTxn } from './txn-index.js'
-import { ProducerStateTable, type ProducerCheck } from '../producers/producer-state.js'
-import { crc32c } from '../../protocol/crc32c.js'
-import { buildControlBatch, ControlRecordType, decodeBatchRecords, readControlRecord, RecordSpans } from '../../protocol/record-batch.js'
+import { ProducerStateTable, type ProducerCheck } from './producer-state.js'
+import { keyedRecords, lastOffsetsByKey, offsetForTimestamp, offsetOfMaxTimestamp } from './lookups.js'
+import type { AppendOptions, AppendResult, Isolation, LogMark, PartitionStore, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from './partition-store.js'
+import { buildControlBatch, ControlRecordType, decodeBatchRecords, endOffsetOf, readControlRecord, readHeaders, stampForAppend, validateRecordContents, type RecordSpans } from '../../protocol/records/index.js'
 
 const INT32_MAX = 2147483647
 const PRODUCER_STATE_FILE = 'producer-state.json'
-// How much of an internal topic's log keyedRecords() reads at a time (a larger batch is read whole).
-const REPLAY_CHUNK = 256 * 1024
-const NO_CRC = { verifyCrc: false } as const
-
-export interface AppendResult {
-  baseOffset: number
-  lastOffset: number
-  logAppendTime: number // -1 unless message.timestamp.type=LogAppendTime
-  logStartOffset: number
-  duplicate: boolean
-}
+const NO_RECORDS: AbortedTxn[] = []
 
 export interface OpenOptions {
   storage: Storage
@@ -38,9 +30,13 @@ export interface OpenOptions {
   warn?: (msg: string, details: object) => void
 }
 
-export class PartitionLog {
+export class PartitionLog implements PartitionStore {
   private segments: Segment[] = []
   logStartOffset = 0
+  // The partition's leader epoch, stamped on every batch appended (PartitionLeaderEpoch).
+  leaderEpoch = 0
+  // Called after every append that wrote something (long-polling fetches wait on it).
+  onAppend: (() => void) | null = null
   readonly producers = new ProducerStateTable()
   readonly aborted: TxnIndex
   private unflushedMessages = 0
@@ -108,11 +104,6 @@ export class PartitionLog {
     return this.producers.firstUnstableOffset(this.highWatermark)
   }
 
-  // The aborted transactions a read_committed fetch of [from, to) must be told about.
-  abortedTransactions(from: number, to: number): AbortedTxn[] {
-    return this.aborted.size === 0 ? [] : this.aborted.overlapping(from, to)
-  }
-
   get size(): number {
     let n = 0
     for (const s of this.segments) n += s.size
@@ -121,17 +112,6 @@ export class PartitionLog {
 
   get segmentCount(): number {
     return this.segments.length
-  }
-
-  // Headers of the validated batches in `records`, positions relative to its start.
-  static metas(records: Buffer): BatchMeta[] {
-    const out: BatchMeta[] = []
-    for (let at = 0; at + HEADER_SIZE <= records.length; ) {
-      const m = metaAt(records, at, at)
-      out.push(m)
-      at += m.size
-    }
-    return out
   }
 
   checkProducer(metas: readonly BatchMeta[]): ProducerCheck {
@@ -143,18 +123,18 @@ export class PartitionLog {
     return result
   }
 
-  // Appends validated batches (CRC and framing already checked by the caller), rewriting only
-  // BaseOffset and PartitionLeaderEpoch, plus MaxTimestamp and the CRC under LogAppendTime.
-  // `fromCoordinator`: the broker's own writes to internal topics (Kafka's AppendOrigin.COORDINATOR),
-  // which carry no sequence numbers and skip the producer checks.
-  append(records: Buffer, leaderEpoch: number, nowMs: number, fromCoordinator = false): AppendResult {
-    const metas = PartitionLog.metas(records)
+  // Appends validated batches (CRC and framing already checked by the caller), stamping offsets,
+  // leader epoch and the topic's timestamp type (protocol/records stampForAppend).
+  append(records: Buffer, o: AppendOptions): AppendResult {
+    const nowMs = o.nowMs
+    const metas = readHeaders(records)
     for (const m of metas) {
       if (m.size > this.config.maxMessageBytes) {
         throw new LogError('MESSAGE_TOO_LARGE', `batch of ${m.size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`)
       }
     }
-    const check: ProducerCheck = fromCoordinator ? { kind: 'append' } : this.checkProducer(metas)
+    if (o.origin !== 'coordinator') this.validateContents(records, metas, nowMs)
+    const check: ProducerCheck = o.origin === 'coordinator' ? { kind: 'append' } : this.checkProducer(metas)
     if (check.kind === 'duplicate') {
       return { baseOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTime: -1, logStartOffset: this.logStartOffset, duplicate: true }
     }
@@ -163,14 +143,14 @@ export class PartitionLog {
     let next = this.logEndOffset
     const first = next
     let count = 0
+    const appendTime = this.config.logAppendTime ? nowMs : -1
     for (const m of metas) {
       const delta = m.lastOffset - m.baseOffset
-      records.writeBigInt64BE(BigInt(next), m.position)
-      records.writeInt32BE(leaderEpoch, m.position + 12)
-      if (this.config.logAppendTime) setLogAppendTime(records, m.position, m.size, nowMs)
+      stampForAppend(records, m.position, next, this.leaderEpoch, appendTime)
       m.baseOffset = next
       m.lastOffset = next + delta
-      if (this.config.logAppendTime) m.maxTimestamp = nowMs
+      m.partitionLeaderEpoch = this.leaderEpoch
+      if (appendTime >= 0) m.maxTimestamp = appendTime
       next += delta + 1
       count += m.recordCount
     }
@@ -178,12 +158,23 @@ export class PartitionLog {
     this.active.append([records], metas, this.config.indexIntervalBytes)
     for (const m of metas) this.producers.update(m)
     this.afterAppend(count, nowMs)
-    return { baseOffset: first, lastOffset: next - 1, logAppendTime: this.config.logAppendTime ? nowMs : -1, logStartOffset: this.logStartOffset, duplicate: false }
+    return { baseOffset: first, lastOffset: next - 1, logAppendTime: appendTime, logStartOffset: this.logStartOffset, duplicate: false }
+  }
+
+  // LogValidator's record checks (timestamps; keys on compacted topics), before the producer state.
+  private validateContents(records: Buffer, metas: readonly BatchMeta[], nowMs: number): void {
+    const c = this.config
+    const opts = { nowMs, logAppendTime: c.logAppendTime, timestampBeforeMaxMs: c.timestampBeforeMaxMs, timestampAfterMaxMs: c.timestampAfterMaxMs, compactedTopicPartition: c.compact ? path.basename(this.dir) : undefined }
+    for (const m of metas) {
+      const bad = validateRecordContents(records, m.position, opts)
+      if (bad) throw new LogError(bad.error, bad.message, { recordErrors: bad.recordErrors })
+    }
   }
 
   private afterAppend(messages: number, nowMs: number): void {
     this.unflushedMessages += messages
     if (this.unflushedMessages >= this.config.flushMessages || nowMs - this.lastFlushMs >= this.config.flushMs) this.flush(nowMs)
+    this.onAppend?.()
   }
 
   // Writes a transaction marker (Kafka's appendAsLeader with origin Coordinator): a control batch
@@ -192,10 +183,8 @@ export class PartitionLog {
   appendMarker(producerId: number, producerEpoch: number, commit: boolean, coordinatorEpoch: number, nowMs: number): number {
     const batch = buildControlBatch({ type: commit ? 'commit' : 'abort', producerId, producerEpoch, coordinatorEpoch, timestamp: nowMs })
     const offset = this.logEndOffset
-    batch.writeBigInt64BE(BigInt(offset), 0)
-    batch.writeInt32BE(0, 12)
-    if (this.config.logAppendTime) setLogAppendTime(batch, 0, batch.length, nowMs)
-    const [m] = PartitionLog.metas(batch)
+    stampForAppend(batch, 0, offset, this.leaderEpoch, this.config.logAppendTime ? nowMs : -1)
+    const [m] = readHeaders(batch)
     this.maybeRoll(batch.length, offset, nowMs)
     this.active.append([batch], [m!], this.config.indexIntervalBytes)
     this.completeTxn(m!, commit)
@@ -232,10 +221,18 @@ export class PartitionLog {
     this.saveProducerState()
   }
 
-  // Whole batches from the one holding `offset`, none starting at or after `endOffset` (the last
-  // stable offset for read_committed reads). With a lease, the bytes may live in its reused
-  // buffers and are valid until it is released.
-  read(offset: number, maxBytes: number, minOneBatch: boolean, endOffset = this.logEndOffset, lease?: ReadLease): Buffer | null {
+  read(offset: number, maxBytes: number, o: ReadOptions): ReadResult {
+    const committed = o.isolation === 'committed'
+    const records = this.readRange(offset, maxBytes, o.minOneBatch, committed ? this.lastStableOffset : this.highWatermark, o.lease)
+    // The aborted transactions that may have records in what was read: from the fetch offset up to
+    // the end of the last batch returned.
+    const aborted = committed && records !== null && this.aborted.size > 0 ? this.aborted.overlapping(offset, endOffsetOf(records, offset)) : NO_RECORDS
+    return { records, aborted }
+  }
+
+  // Whole batches from the one holding `offset`, none starting at or after `endOffset`. With a
+  // lease, the bytes may live in its reused buffers and are valid until it is released.
+  readRange(offset: number, maxBytes: number, minOneBatch: boolean, endOffset: number, lease?: ReadLease): Buffer | null {
     if (offset < this.logStartOffset || offset > this.logEndOffset) {
       throw new LogError('OFFSET_OUT_OF_RANGE', `offset ${offset} is outside [${this.logStartOffset}, ${this.logEndOffset}]`)
     }
@@ -248,45 +245,59 @@ export class PartitionLog {
     return null
   }
 
-  // Every keyed record from the log start, oldest first: what the coordinators rebuild their
-  // state from (`__consumer_offsets`, `__transaction_state`). visit() gets one RecordSpans,
-  // positioned on each record in turn (offset, key and value spans, the batch's attributes and
-  // transactional producer id). Nothing is decoded that the caller does not ask for, no object is
-  // made per record, and the log is read in chunks through one reused buffer: key() and value()
-  // views are valid only during the call, so a caller copies what it keeps.
-  keyedRecords(visit: (record: RecordSpans) => void): void {
-    const lease = new ReadLease()
-    const spans = new RecordSpans()
-    try {
-      let offset = this.logStartOffset
-      while (offset < this.logEndOffset) {
-        lease.release()
-        const data = this.read(offset, REPLAY_CHUNK, true, this.logEndOffset, lease)
-        if (!data) break
-        let at = 0
-        while (at + 12 <= data.length) {
-          // No CRC check, as Kafka's coordinator loader: recovery has checked what a crash could tear.
-          const size = spans.reset(data, at, NO_CRC)
-          while (spans.next()) {
-            if (spans.offset >= offset && spans.keyLength >= 0) visit(spans)
-          }
-          offset = int64At(data, at) + data.readInt32BE(at + 23) + 1
-          at += size
-        }
-      }
-    } finally {
-      lease.release()
-    }
+  // Kafka's delayed fetch keeps the fetch offset's LogOffsetMetadata (segment, position) and counts
+  // the bytes after it from positions alone. The log end is known without reading; an offset inside
+  // the log costs one header walk from its index entry, once per wait.
+  mark(offset: number): LogMark {
+    if (offset >= this.logEndOffset) return { offset: this.logEndOffset, segmentBase: this.active.baseOffset, position: this.active.size }
+    const seg = this.segments[this.segmentIndexFor(offset)]!
+    const position = seg.positionOf(offset)
+    return { offset, segmentBase: seg.baseOffset, position: position < 0 ? seg.size : position }
   }
 
-  // The offsets of the last record of each key, among the keyed records `eligible` accepts: the
-  // records a compaction of this log would keep. Reads keys only, as latin1 strings.
-  lastOffsetsByKey(eligible: (record: RecordSpans) => boolean = () => true): Set<number> {
-    const latest = new Map<string, number>()
-    this.keyedRecords((r) => {
-      if (eligible(r)) latest.set(r.keyString(), r.offset)
-    })
-    return new Set(latest.values())
+  // An upper bound for read_committed (bytes past the last stable offset are counted once it has
+  // moved past the mark), as a response that comes early is harmless and one that waits is not.
+  bytesAfter(mark: LogMark, isolation: Isolation): number {
+    const bound = isolation === 'committed' ? this.lastStableOffset : this.highWatermark
+    if (bound <= mark.offset) return 0
+    let n = 0
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const s = this.segments[i]!
+      if (s.baseOffset < mark.segmentBase) break
+      n += s.baseOffset === mark.segmentBase ? Math.max(0, s.size - mark.position) : s.size
+    }
+    return n
+  }
+
+  keyedRecords(visit: (record: RecordSpans) => void): void {
+    keyedRecords(this, visit)
+  }
+
+  lastOffsetsByKey(eligible?: (record: RecordSpans) => boolean): Set<number> {
+    return lastOffsetsByKey(this, eligible)
+  }
+
+  offsetForTimestamp(timestamp: number): TimestampHit | null {
+    return offsetForTimestamp(this, timestamp)
+  }
+
+  offsetOfMaxTimestamp(): TimestampHit | null {
+    return offsetOfMaxTimestamp(this)
+  }
+
+  activeProducers(): ProducerInfo[] {
+    return [...this.producers.entries()].map((e) => ({
+      producerId: e.producerId,
+      epoch: e.epoch,
+      lastSequence: e.batches.length > 0 ? e.batches[e.batches.length - 1]!.lastSeq : -1,
+      lastTimestamp: e.lastTimestamp,
+      currentTxnStartOffset: e.txnFirstOffset,
+    }))
+  }
+
+  producerEpoch(producerId: number): { epoch: number; txnFirstOffset: number } | undefined {
+    const e = this.producers.entry(producerId)
+    return e && { epoch: e.epoch, txnFirstOffset: e.txnFirstOffset }
   }
 
   private segmentIndexFor(offset: number): number {
@@ -339,7 +350,7 @@ export class PartitionLog {
   // Kafka 3.x's legacyFetchOffsetsBefore (ListOffsets v0): each segment's first offset with the
   // time it was last written (here: its largest record timestamp, or its creation time when
   // empty), then the log end offset at `nowMs` when the active segment holds data.
-  offsetTimes(nowMs: number): { offset: number; time: number }[] {
+  segmentOffsetTimes(nowMs: number): { offset: number; time: number }[] {
     const out = this.segments.map((s) => ({ offset: Math.max(s.baseOffset, this.logStartOffset), time: s.maxTimestamp >= 0 ? s.maxTimestamp : s.createdMs }))
     if (this.active.size > 0) out.push({ offset: this.logEndOffset, time: nowMs })
     return out
@@ -371,8 +382,11 @@ export class PartitionLog {
   }
 
   // Kafka's deleteOldSegments: by age of the newest record in a segment, then by total size;
-  // when every segment has expired the active one is rolled first so the log stays writable.
+  // when every segment has expired the active one is rolled first so the log stays writable. Only
+  // for cleanup.policy=delete (or compact,delete): a compact-only log is never time- or
+  // size-deleted (UnifiedLog.deleteOldSegments checks config.delete).
   applyRetention(nowMs: number): number {
+    if (!this.config.delete) return 0
     let deleted = 0
     const { retentionMs, retentionBytes } = this.config
     if (retentionMs >= 0) {
@@ -451,12 +465,4 @@ export class PartitionLog {
     for (const s of this.segments) s.close()
     this.storage.remove(this.dir)
   }
-}
-
-// Kafka rewrites MaxTimestamp and the timestamp-type attribute under LogAppendTime; both lie
-// inside the CRC, so it is recomputed (the records themselves keep their create times).
-function setLogAppendTime(buf: Buffer, at: number, size: number, nowMs: number): void {
-  buf.writeInt16BE(buf.readInt16BE(at + 21) | 0x08, at + 21)
-  buf.writeBigInt64BE(BigInt(nowMs), at + 35)
-  buf.writeUInt32BE(crc32c(buf, at + 21, at + size), at + 17)
 }

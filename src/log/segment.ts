@@ -4,7 +4,8 @@
 // (timestamp i64 → relative offset i32, timestamps non-decreasing). Kafka's own layout, so
 // kafka-dump-log reads our segments. Mutated only by the PartitionLog that owns it.
 
-import { HEADER_SIZE, int64At, metaAt, scanFile } from './batches.js'
+import { RECORD_BATCH_OVERHEAD as HEADER_SIZE, baseOffsetAt, batchSizeAt, int64At, lastOffsetAt, readHeader } from '../../protocol/records/index.js'
+import { scanFile } from './batches.js'
 import type { ByteFile } from './storage.js'
 import type { ReadLease } from './read-pool.js'
 import type { BatchMeta } from './types.js'
@@ -335,14 +336,14 @@ export class Segment {
   // One copy of the bytes returned: the first batch is found by its header alone, then exactly
   // the range from it is read (a reply holds at most 64 MiB per partition).
   read(offset: number, maxBytes: number, minOneBatch: boolean, endOffset = Number.MAX_SAFE_INTEGER, lease?: ReadLease): Buffer | null {
-    const start = this.locate(offset)
+    const start = this.positionOf(offset)
     if (start < 0) return null
     const limit = Math.min(maxBytes, MAX_READ)
     const window = this.log.read(start, limit + HEADER_SIZE, lease)
     let end = 0
     while (end + HEADER_SIZE <= window.length) {
-      if (int64At(window, end) >= endOffset) break
-      const size = 12 + window.readInt32BE(end + 8)
+      if (baseOffsetAt(window, end) >= endOffset) break
+      const size = batchSizeAt(window, end)
       if (end + size > limit || end + size > window.length) {
         if (end > 0 || size <= limit) break
         // A first batch larger than the limit.
@@ -355,7 +356,7 @@ export class Segment {
 
   // File position of the first batch whose last offset is at least `offset`, or -1. Reads
   // headers only: the index leads to within index.interval.bytes, usually one small read.
-  private locate(offset: number): number {
+  positionOf(offset: number): number {
     let pos = this.positionFor(offset)
     const fileSize = this.log.size
     locateScratch ??= Buffer.allocUnsafeSlow(LOCATE_CHUNK)
@@ -364,8 +365,8 @@ export class Segment {
       const n = this.log.readInto(head, pos)
       let at = 0
       while (at + HEADER_SIZE <= n) {
-        if (int64At(head, at) + head.readInt32BE(at + 23) >= offset) return pos + at
-        at += 12 + head.readInt32BE(at + 8)
+        if (lastOffsetAt(head, at) >= offset) return pos + at
+        at += batchSizeAt(head, at)
       }
       pos += at
     }
@@ -378,9 +379,9 @@ export class Segment {
     let pos = this.positionFor(offset)
     while (pos + HEADER_SIZE <= this.log.size) {
       const head = this.log.read(pos, HEADER_SIZE)
-      const size = 12 + head.readInt32BE(8)
+      const size = batchSizeAt(head, 0)
       const buf = this.log.read(pos, size)
-      yield { meta: metaAt(buf, 0, pos), buf, at: 0 }
+      yield { meta: readHeader(buf, 0, pos), buf, at: 0 }
       pos += size
     }
   }

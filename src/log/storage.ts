@@ -32,6 +32,8 @@ export interface Storage {
   rename(from: string, to: string): void
   readText(file: string): string | null
   writeAtomic(file: string, data: string | Buffer): void
+  // Size and free space of the file system holding the root; null for the in-memory store.
+  usage(): { totalBytes: bigint; usableBytes: bigint } | null
 }
 
 class DiskFile implements ByteFile {
@@ -91,6 +93,10 @@ export function diskStorage(root: string): Storage {
   return {
     persistent: true,
     root,
+    usage: () => {
+      const st = fs.statfsSync(root, { bigint: true })
+      return { totalBytes: st.blocks * st.bsize, usableBytes: st.bavail * st.bsize }
+    },
     open: (file) => new DiskFile(file),
     exists: (p) => fs.existsSync(p),
     list: (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []),
@@ -175,6 +181,7 @@ export function memoryStorage(root = '/memory'): Storage {
   return {
     persistent: false,
     root,
+    usage: () => null,
     open: (file) => {
       const f = norm(file)
       let m = files.get(f)

@@ -1,6 +1,10 @@
 // Settings a partition log reads on every append or maintenance pass. Resolved from topic
 // configs over broker defaults by the cluster layer; the log never sees config names.
 export interface LogConfig {
+  // cleanup.policy: 'delete' applies retention.ms/retention.bytes; 'compact' keeps the last record
+  // per key (the cleaner); Kafka never time- or size-deletes a compact-only log.
+  compact: boolean
+  delete: boolean
   segmentBytes: number
   segmentMs: number
   retentionMs: number // -1: keep forever
@@ -16,6 +20,8 @@ export interface LogConfig {
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = {
+  compact: false,
+  delete: true,
   segmentBytes: 1024 * 1024 * 1024,
   segmentMs: 7 * 24 * 3600 * 1000,
   retentionMs: 7 * 24 * 3600 * 1000,
@@ -30,24 +36,21 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   timestampBeforeMaxMs: Number.MAX_SAFE_INTEGER,
 }
 
-// One batch as the log sees it: header fields only, never the records inside.
-export interface BatchMeta {
-  position: number // within the segment file
-  size: number
-  baseOffset: number
-  lastOffset: number
-  maxTimestamp: number
-  producerId: number
-  producerEpoch: number
-  baseSequence: number
-  recordCount: number
-  transactional: boolean
-  control: boolean
-}
+// One batch as the log sees it: header fields only, never the records inside; `position` is its
+// file position within the segment (or within the produced buffer before it is appended).
+export type { BatchHeader as BatchMeta } from '../../protocol/records/index.js'
 
 export class LogError extends Error {
-  constructor(readonly code: 'OFFSET_OUT_OF_RANGE' | 'MESSAGE_TOO_LARGE' | 'KAFKA_STORAGE_ERROR' | 'CORRUPT_MESSAGE' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_TXN_STATE', message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: 'OFFSET_OUT_OF_RANGE' | 'MESSAGE_TOO_LARGE' | 'KAFKA_STORAGE_ERROR' | 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'INVALID_TIMESTAMP' | 'UNSUPPORTED_COMPRESSION_TYPE' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_TXN_STATE',
+    message: string,
+    options?: { cause?: unknown; recordErrors?: { batchIndex: number; message: string }[] },
+  ) {
     super(message, options)
     this.name = 'LogError'
+    this.recordErrors = options?.recordErrors ?? []
   }
+
+  // Kafka's RecordErrors: the records of the batch that were rejected, and why.
+  readonly recordErrors: { batchIndex: number; message: string }[]
 }

@@ -17,10 +17,10 @@
 
 import { TxnStatus, txnRecord, decodeTxnRecord, txnStatusName, type TxnLogValue, type TxnStatusName } from '../../protocol/txn-records.js'
 import type { ErrorName } from '../../protocol/errors.js'
-import { buildBatch } from '../../protocol/record-batch.js'
-import type { Broker } from '../broker.js'
-import type { Timer } from '../clock.js'
-import type { PartitionLog } from '../log/partition-log.js'
+import type { Clock, Timer } from '../clock.js'
+import type { InternalTopic } from '../log/internal-topic.js'
+import type { PartitionStore } from '../log/partition-store.js'
+import type { Logger } from '../logger.js'
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state'
 
@@ -53,11 +53,34 @@ export interface ProducerIdAndEpoch {
 
 export type EndTxnResult = { error: ErrorName | null; producerId: number; epoch: number }
 
-// Java's String.hashCode and Kafka's Utils.abs, so an id maps to the partition Kafka would use.
-function partitionFor(id: string, partitions: number): number {
-  let h = 0
-  for (let i = 0; i < id.length; i++) h = (Math.imul(31, h) + id.charCodeAt(i)) | 0
-  return (h === -2147483648 ? 0 : Math.abs(h)) % partitions
+// The coordinator's slice of the broker config, read live.
+export interface TxnConfig {
+  readonly partitionVerification: boolean // transaction.partition.verification.enable
+  readonly idExpirationMs: number // transactional.id.expiration.ms
+  readonly abortCheckIntervalMs: number // transaction.abort.timed.out.transaction.cleanup.interval.ms
+  readonly expiryCheckIntervalMs: number // transaction.remove.expired.transaction.cleanup.interval.ms
+}
+
+// A transactional id as an older Rivulet kept it in cluster.json, before __transaction_state.
+export interface LegacyTxnId {
+  producerId: number
+  epoch: number
+  prevProducerId?: number
+  timeoutMs?: number
+}
+
+export interface TxnDeps {
+  clock: Clock
+  logger: Logger
+  config: TxnConfig
+  stateTopic: InternalTopic
+  // The partitions markers go to; undefined once deleted.
+  partition(topic: string, partition: number): PartitionStore | undefined
+  allocateProducerId(): number
+  // A marker was written (the group coordinator settles transactional offsets on it).
+  onMarker(topic: string, partition: number, producerId: number, commit: boolean): void
+  // Hands over (and forgets) the ids an older Rivulet kept outside __transaction_state.
+  takeLegacyIds(): Map<string, LegacyTxnId>
 }
 
 export class TransactionCoordinator {
@@ -66,28 +89,13 @@ export class TransactionCoordinator {
   private expiryTimer: Timer | null = null
   private stopped = false
 
-  constructor(private readonly broker: Broker) {}
+  constructor(private readonly deps: TxnDeps) {}
 
   private get now(): number {
-    return this.broker.clock.now()
+    return this.deps.clock.now()
   }
 
   // ---- persistence ----------------------------------------------------------------------------
-
-  private ensureTopic(): number {
-    const existing = this.broker.cluster.topic(TRANSACTION_STATE_TOPIC)
-    if (existing) return existing.partitions
-    const partitions = Math.max(1, this.broker.config.int('transaction.state.log.num.partitions'))
-    const configs = { 'cleanup.policy': 'compact', 'segment.bytes': String(100 * 1024 * 1024), 'compression.type': 'uncompressed' }
-    const t = this.broker.cluster.createTopic(TRANSACTION_STATE_TOPIC, partitions, 1, configs, false, true)
-    for (let p = 0; p < t.partitions; p++) this.broker.partition(TRANSACTION_STATE_TOPIC, p)
-    return t.partitions
-  }
-
-  private logFor(transactionalId: string): PartitionLog {
-    const partitions = this.ensureTopic()
-    return this.broker.partition(TRANSACTION_STATE_TOPIC, partitionFor(transactionalId, partitions))!
-  }
 
   private persist(m: TxnMetadata): void {
     const value: TxnLogValue = {
@@ -107,49 +115,37 @@ export class TransactionCoordinator {
   }
 
   private write(transactionalId: string, value: TxnLogValue | null): void {
-    const now = this.now
-    const rec = txnRecord(transactionalId, value)
-    this.logFor(transactionalId).append(buildBatch({ records: [{ ...rec, timestamp: now }] }), 0, now, true)
+    const topic = this.deps.stateTopic
+    topic.append(topic.partitionFor(transactionalId), [txnRecord(transactionalId, value)])
   }
 
   // Replays `__transaction_state`, adopts the ids an older Rivulet kept in cluster.json, and
   // finishes transactions a stop interrupted between PrepareCommit/PrepareAbort and Complete.
   load(): void {
-    const t = this.broker.cluster.topic(TRANSACTION_STATE_TOPIC)
-    if (t) {
-      for (let p = 0; p < t.partitions; p++) {
-        const log = this.broker.partition(TRANSACTION_STATE_TOPIC, p)!
-        // Each record replaces its transactional id's state, so only the last one counts: the log
-        // holds every state change of every transaction (it is not compacted yet).
-        const kept = log.lastOffsetsByKey()
-        log.keyedRecords((r) => {
-          if (!kept.has(r.offset)) return
-          let record: ReturnType<typeof decodeTxnRecord>
-          let meta: TxnMetadata | null
-          try {
-            record = decodeTxnRecord(r.key()!, r.value()) // decodes to strings and numbers: keeps no view
-            meta = record.value === null ? null : fromLog(record.transactionalId, record.value)
-          } catch (err) {
-            // Not a record this version understands (a newer schema): skip it rather than refuse to start.
-            this.broker.logger.warn({ err, partition: p, offset: r.offset }, 'skipping an unreadable __transaction_state record')
-            return
-          }
-          if (meta === null) this.txns.delete(record.transactionalId)
-          else this.txns.set(record.transactionalId, meta)
-        })
-      }
+    const topic = this.deps.stateTopic
+    for (let p = 0; p < topic.partitionCount; p++) {
+      // Each record replaces its transactional id's state: only the last one of each id counts.
+      topic.replay(p, (r) => {
+        let record: ReturnType<typeof decodeTxnRecord>
+        let meta: TxnMetadata | null
+        try {
+          record = decodeTxnRecord(r.key()!, r.value()) // decodes to strings and numbers: keeps no view
+          meta = record.value === null ? null : fromLog(record.transactionalId, record.value)
+        } catch (err) {
+          // Not a record this version understands (a newer schema): skip it rather than refuse to start.
+          this.deps.logger.warn({ err, partition: p, offset: r.offset }, 'skipping an unreadable __transaction_state record')
+          return
+        }
+        if (meta === null) this.txns.delete(record.transactionalId)
+        else this.txns.set(record.transactionalId, meta)
+      })
     }
-    const legacy = this.broker.cluster.transactionalIds
-    for (const [id, s] of legacy) {
+    for (const [id, s] of this.deps.takeLegacyIds()) {
       if (this.txns.has(id)) continue
       const m = this.create(id, s.producerId, s.timeoutMs ?? 60000)
       m.epoch = s.epoch
       m.prevProducerId = s.prevProducerId ?? NO_PRODUCER_ID
       this.persist(m)
-    }
-    if (legacy.size > 0) {
-      legacy.clear()
-      this.broker.cluster.save()
     }
     for (const m of this.txns.values()) {
       if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') this.writeMarkers(m, m.state === 'PrepareCommit')
@@ -179,7 +175,7 @@ export class TransactionCoordinator {
   // TransactionCoordinator.handleInitProducerId / prepareInitProducerIdTransit for a transactional
   // id whose timeout the caller has validated. `expected` is a v3+ caller's current id and epoch.
   initProducerId(transactionalId: string, timeoutMs: number, expected: ProducerIdAndEpoch | null): ProducerIdAndEpoch | ErrorName {
-    const m = this.txns.get(transactionalId) ?? this.create(transactionalId, this.broker.cluster.allocateProducerId(), timeoutMs)
+    const m = this.txns.get(transactionalId) ?? this.create(transactionalId, this.deps.allocateProducerId(), timeoutMs)
     if (expected && !this.isValidProducerId(m, expected)) return 'PRODUCER_FENCED'
     if (m.state === 'Ongoing') {
       // Kafka fences the open transaction (epoch + 1, markers written at that epoch), answers
@@ -193,7 +189,7 @@ export class TransactionCoordinator {
     let last: number
     if (isEpochExhausted(m.epoch) && (!expected || expected.epoch === m.epoch)) {
       m.prevProducerId = m.producerId
-      producerId = this.broker.cluster.allocateProducerId()
+      producerId = this.deps.allocateProducerId()
       epoch = 0
       last = expected ? m.epoch : NO_PRODUCER_EPOCH
     } else if (!expected) {
@@ -270,11 +266,11 @@ export class TransactionCoordinator {
   // (Produce 11, TxnOffsetCommit 4: TRANSACTION_ABORTABLE) or 'add' (Produce 12+, TxnOffsetCommit
   // 5+: the partition joins the transaction). A partition where this producer epoch already has
   // its transaction open needs no check.
-  verifyAppend(transactionalId: string, producerId: number, epoch: number, topic: string, partition: number, log: PartitionLog, mode: 'default' | 'generic' | 'add'): ErrorName | null {
-    const entry = log.producers.entry(producerId)
+  verifyAppend(transactionalId: string, producerId: number, epoch: number, topic: string, partition: number, log: PartitionStore, mode: 'default' | 'generic' | 'add'): ErrorName | null {
+    const entry = log.producerEpoch(producerId)
     if (entry && entry.epoch > epoch) return 'INVALID_PRODUCER_EPOCH'
     if (entry && entry.epoch === epoch && entry.txnFirstOffset >= 0) return null
-    if (mode !== 'add' && !this.broker.config.bool('transaction.partition.verification.enable')) return null
+    if (mode !== 'add' && !this.deps.config.partitionVerification) return null
     const error = mode === 'add'
       ? this.addPartitions(transactionalId, producerId, epoch, [{ topic, partition }], 2)
       : this.verifyPartition(transactionalId, producerId, epoch, topic, partition)
@@ -360,7 +356,7 @@ export class TransactionCoordinator {
   private bumpForEnd(m: TxnMetadata): void {
     m.lastEpoch = m.epoch
     if (isEpochExhausted(m.epoch)) {
-      m.nextProducerId = this.broker.cluster.allocateProducerId()
+      m.nextProducerId = this.deps.allocateProducerId()
       m.epoch = MAX_EPOCH
     } else {
       m.epoch += 1
@@ -379,11 +375,10 @@ export class TransactionCoordinator {
     const now = this.now
     for (const [topic, partitions] of m.partitions) {
       for (const p of partitions) {
-        const log = this.broker.partition(topic, p)
+        const log = this.deps.partition(topic, p)
         if (!log) continue // deleted since it joined the transaction
         log.appendMarker(m.producerId, m.epoch, commit, COORDINATOR_EPOCH, now)
-        this.broker.onMarker(topic, p, m.producerId, commit)
-        this.broker.wake(topic, p)
+        this.deps.onMarker(topic, p, m.producerId, commit)
       }
     }
     m.state = commit ? 'CompleteCommit' : 'CompleteAbort'
@@ -417,7 +412,7 @@ export class TransactionCoordinator {
     let n = 0
     for (const m of this.txns.values()) {
       if (m.state === 'Ongoing' && m.startTimestamp + m.timeoutMs < now) {
-        this.broker.logger.info({ transactionalId: m.transactionalId, producerId: m.producerId, epoch: m.epoch }, 'aborting timed-out transaction')
+        this.deps.logger.info({ transactionalId: m.transactionalId, producerId: m.producerId, epoch: m.epoch }, 'aborting timed-out transaction')
         this.fenceAndAbort(m)
         n++
       }
@@ -427,7 +422,7 @@ export class TransactionCoordinator {
 
   // transactional.id.expiration.ms: ids idle that long with no transaction open are forgotten.
   expireIds(): number {
-    const cutoff = this.now - this.broker.config.int('transactional.id.expiration.ms')
+    const cutoff = this.now - this.deps.config.idExpirationMs
     let n = 0
     for (const m of [...this.txns.values()]) {
       if ((m.state === 'Empty' || m.state === 'CompleteCommit' || m.state === 'CompleteAbort') && m.lastUpdateTimestamp <= cutoff) {
@@ -440,26 +435,26 @@ export class TransactionCoordinator {
   }
 
   private scheduleAbort(): void {
-    const every = Math.max(1, this.broker.config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms'))
-    this.abortTimer = this.broker.clock.schedule(every, () => {
+    const every = Math.max(1, this.deps.config.abortCheckIntervalMs)
+    this.abortTimer = this.deps.clock.schedule(every, () => {
       if (this.stopped) return
       try {
         this.abortTimedOut()
       } catch (err) {
-        this.broker.logger.error({ err }, 'aborting timed-out transactions failed')
+        this.deps.logger.error({ err }, 'aborting timed-out transactions failed')
       }
       this.scheduleAbort()
     })
   }
 
   private scheduleExpiry(): void {
-    const every = Math.max(1, this.broker.config.int('transaction.remove.expired.transaction.cleanup.interval.ms'))
-    this.expiryTimer = this.broker.clock.schedule(every, () => {
+    const every = Math.max(1, this.deps.config.expiryCheckIntervalMs)
+    this.expiryTimer = this.deps.clock.schedule(every, () => {
       if (this.stopped) return
       try {
         this.expireIds()
       } catch (err) {
-        this.broker.logger.error({ err }, 'expiring transactional ids failed')
+        this.deps.logger.error({ err }, 'expiring transactional ids failed')
       }
       this.scheduleExpiry()
     })

@@ -11,11 +11,12 @@ import { ApiVersions } from '../../protocol/apis/api-versions.js'
 import { inRange } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { Logger } from '../logger.js'
-import { servedRange, type AnyHandler, type ConnectionInfo, type RequestContext } from '../handlers/handler.js'
+import { servedRange, type AnyHandler, type ApiVersionRange, type ConnectionInfo, type RequestContext } from '../handlers/handler.js'
 
 export interface ConnectionOptions {
   broker: Broker
   handlers: ReadonlyMap<number, AnyHandler>
+  apiVersions: ApiVersionRange[]
   logger: Logger
   maxRequestBytes: number
 }
@@ -104,17 +105,18 @@ export class Connection implements ConnectionInfo {
   private handleFrame(frame: Buffer): void {
     const peek = peekHeader(frame)!
     const handler = this.o.handlers.get(peek.apiKey)
-    if (!handler) return this.fail(`unknown API key ${peek.apiKey}`, peek)
+    if (!handler) return this.fail(`unknown API key ${peek.apiKey}`, peek, peekClientId(frame))
     const range = servedRange(handler)
     if (!inRange(range, peek.apiVersion)) {
       // KIP-511: a client newer than us learns our ApiVersions range from a v0 error reply.
       if (peek.apiKey === API_VERSIONS_KEY && peek.apiVersion > range.max) {
+        this.log.debug({ apiVersion: peek.apiVersion, clientId: peekClientId(frame) }, 'ApiVersions version too new: answering with our range (KIP-511)')
         return this.respondRaw(peek.correlationId, 0, {
           errorCode: ErrorCode.UNSUPPORTED_VERSION,
           apiKeys: [{ apiKey: API_VERSIONS_KEY, minVersion: range.min, maxVersion: range.max }],
         })
       }
-      return this.fail(`unsupported version ${peek.apiVersion} of ${handler.api.name} (serving ${range.min}-${range.max})`, peek)
+      return this.fail(`unsupported version ${peek.apiVersion} of ${handler.api.name} (serving ${range.min}-${range.max})`, peek, peekClientId(frame))
     }
     const flexible = handler.api.isFlexible(peek.apiVersion)
     let header
@@ -134,7 +136,7 @@ export class Connection implements ConnectionInfo {
       const prev = slot.after
       slot.after = prev ? () => (prev(), fn()) : fn
     }
-    const ctx: RequestContext = { broker: this.o.broker, header, version: peek.apiVersion, connection: this, afterResponse }
+    const ctx: RequestContext = { broker: this.o.broker, apiVersions: this.o.apiVersions, header, version: peek.apiVersion, connection: this, afterResponse }
     const respond = (res: unknown) => {
       if (res === null) {
         slot.chunks = null
@@ -223,8 +225,9 @@ export class Connection implements ConnectionInfo {
     else if (this.socket.writableLength >= 16 * 1024 * 1024) this.socket.pause()
   }
 
-  private fail(reason: string, peek?: { apiKey: number; apiVersion: number; correlationId: number }): void {
-    this.log.warn({ apiKey: peek?.apiKey, apiVersion: peek?.apiVersion, correlationId: peek?.correlationId }, `closing connection: ${reason}`)
+  private fail(reason: string, peek?: { apiKey: number; apiVersion: number; correlationId: number }, clientId?: string | null): void {
+    const software = this.clientSoftwareName === null ? undefined : `${this.clientSoftwareName} ${this.clientSoftwareVersion}`
+    this.log.warn({ apiKey: peek?.apiKey, apiVersion: peek?.apiVersion, correlationId: peek?.correlationId, clientId, software }, `closing connection: ${reason}`)
     this.destroy()
   }
 
@@ -250,4 +253,13 @@ export class Connection implements ConnectionInfo {
     this.isClosed = true
     this.resolveClosed()
   }
+}
+
+// The client id of any request header v1+ (a nullable int16-length string after api key, version
+// and correlation id), read without decoding the rest, for the log line of a refused request.
+function peekClientId(frame: Buffer): string | null {
+  if (frame.length < 10) return null
+  const len = frame.readInt16BE(8)
+  if (len < 0 || frame.length < 10 + len) return null
+  return frame.toString('utf8', 10, 10 + len)
 }

@@ -15,7 +15,7 @@ import { InitProducerId } from '../../protocol/apis/init-producer-id.js'
 import { Produce } from '../../protocol/apis/produce.js'
 import { TxnOffsetCommit } from '../../protocol/apis/txn-offset-commit.js'
 import { errorName } from '../../protocol/errors.js'
-import { ControlRecordType, decodeBatchRecords, readControlRecord, scanBatches, type BatchInfo } from '../../protocol/record-batch.js'
+import { ControlRecordType, decodeBatchRecords, readControlRecord, scanBatches, type BatchInfo } from '../../protocol/records/index.js'
 import { checkGolden, goldenFrames, type GoldenFrame } from '../helpers/golden.js'
 
 const transactional = (f: GoldenFrame) => /transactional/.test(f.label ?? '')

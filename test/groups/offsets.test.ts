@@ -8,6 +8,7 @@ import { ManualClock } from '../../src/clock.js'
 import type { GroupCoordinator } from '../../src/groups/coordinator.js'
 import type { ReplayItem } from '../../src/groups/group-store.js'
 import { commitOffsets, commitTxnOffsets, deleteGroup, deleteOffsets, describeGroup, expireOffsets, fetchOffsets, listGroups, type OffsetCommitRequest } from '../../src/groups/offsets.js'
+import { legacyGroupPartitionFor } from '../../src/log/internal-topic.js'
 import { startTestBroker, tempDir, type TestBroker } from '../helpers/broker.js'
 import { joinReq, settled, stableSolo, syncReq } from './helpers.js'
 
@@ -210,6 +211,36 @@ describe('durability', () => {
     expect(fetched('gone-then-back').committedOffset).toBe(9)
     expect(g.group('gone')).toBeUndefined()
     expect(fetched('offset-deleted').committedOffset).toBe(-1)
+  })
+
+  it('moves a group an older Rivulet stored by (hashCode & 0x7fffffff) % n into Kafka\'s partition, once', async () => {
+    const dir = tempDir('rivulet-groups-')
+    dirs.push(dir)
+    clock = new ManualClock()
+    const config = { 'offsets.topic.num.partitions': 50 }
+    await start({ dataDir: dir, config })
+    const moved = 'analytics-group' // hashCode -609982088: legacy partition 10, Kafka's 38
+    const legacy = legacyGroupPartitionFor(moved, 50)
+    expect([legacy, g.store.partitionFor(moved)]).toEqual([10, 38])
+    const value = (offset: number) => ({ offset: BigInt(offset), leaderEpoch: 0, metadata: '', commitTimestamp: BigInt(clock.now()), expireTimestamp: -1n })
+    // Written as the older layout wrote it.
+    g.store.writeOffsets(moved, [{ topic: 't', partition: 0, value: value(11) }], undefined, legacy)
+    commit('orders-service', {}, 7) // same partition in both layouts
+    b.broker.cluster.groupLayout = 'legacy'
+    b.broker.cluster.save()
+    await b.stop()
+
+    await start({ dataDir: dir, config })
+    expect(fetched(moved).committedOffset).toBe(11)
+    expect(fetched('orders-service').committedOffset).toBe(7)
+    expect(b.broker.cluster.groupLayout).toBe('kafka')
+    commit(moved, {}, 12)
+    await b.stop()
+
+    // The old partition now ends with tombstones, which a replay in Kafka's layout skips.
+    await start({ dataDir: dir, config })
+    expect(fetched(moved).committedOffset).toBe(12)
+    expect(fetched('orders-service').committedOffset).toBe(7)
   })
 
   it('keeps offsets and group members across a restart on the same data directory', async () => {

@@ -90,15 +90,15 @@ describe('AlterConfigs', () => {
   it('replaces one level of dynamic broker configs at a time, and they reach the logs', async () => {
     const id = String(tb.broker.nodeId)
     tb.broker.setTopicConfigs('ac', {})
-    const first = await client.send(AlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: id, configs: [{ name: 'log.retention.bytes', value: '123456' }, { name: 'num.partitions', value: '3' }] }] })
+    const first = await client.send(AlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: id, configs: [{ name: 'log.retention.bytes', value: '123456' }, { name: 'message.max.bytes', value: '2000000' }] }] })
     expect(first.responses[0]!.errorCode).toBe(0)
     expect(logConfig().retentionBytes).toBe(123456)
-    expect(tb.broker.config.int('num.partitions')).toBe(3)
+    expect(logConfig().maxMessageBytes).toBe(2000000)
     // The cluster-wide level ("") is replaced on its own; this broker's level stays.
     const second = await client.send(AlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: '', configs: [{ name: 'log.segment.bytes', value: '2000000' }, { name: 'min.insync.replicas', value: '1' }] }] })
     expect(second.responses[0]!.errorCode).toBe(0)
     expect(Object.fromEntries(tb.broker.config.dynamicDefault)).toEqual({ 'log.segment.bytes': '2000000', 'min.insync.replicas': '1' })
-    expect(Object.fromEntries(tb.broker.config.dynamic)).toEqual({ 'log.retention.bytes': '123456', 'num.partitions': '3' })
+    expect(Object.fromEntries(tb.broker.config.dynamic)).toEqual({ 'log.retention.bytes': '123456', 'message.max.bytes': '2000000' })
     expect(logConfig().retentionBytes).toBe(123456)
     expect(logConfig().segmentBytes).toBe(2000000)
     await client.send(AlterConfigs, 1, { resources: [{ resourceType: BROKER, resourceName: id, configs: [] }] })
@@ -112,7 +112,7 @@ describe('AlterConfigs', () => {
   it('keeps the cluster-level min.insync.replicas (ELR): never removed, never per broker', async () => {
     const res = await client.send(AlterConfigs, 2, {
       resources: [
-        { resourceType: BROKER, resourceName: '', configs: [{ name: 'num.partitions', value: '2' }] },
+        { resourceType: BROKER, resourceName: '', configs: [{ name: 'message.max.bytes', value: '2000000' }] },
         { resourceType: BROKER, resourceName: '1', configs: [{ name: 'min.insync.replicas', value: '1' }] },
       ],
     })

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DeleteRecords } from '../../protocol/apis/delete-records.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import { buildBatch } from '../../protocol/record-batch.js'
+import { buildBatch } from '../../protocol/records/index.js'
 import type { Broker } from '../../src/broker.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
@@ -25,7 +25,7 @@ function fill(broker: Broker, name: string, partitions: number, records: number,
   broker.createTopic(name, partitions, 1, configs)
   for (let p = 0; p < partitions; p++) {
     const log = broker.partition(name, p)!
-    for (let i = 0; i < records; i++) log.append(buildBatch({ records: [{ key: null, value: `v${i}` }] }), 0, Date.now())
+    for (let i = 0; i < records; i++) log.append(buildBatch({ records: [{ key: `k${i}`, value: `v${i}` }] }), { nowMs: Date.now() })
   }
 }
 

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DescribeLogDirs } from '../../protocol/apis/describe-log-dirs.js'
-import { buildBatch } from '../../protocol/record-batch.js'
+import { buildBatch } from '../../protocol/records/index.js'
 import type { Broker } from '../../src/broker.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
@@ -10,8 +10,8 @@ function setup(broker: Broker): number {
   broker.createTopic('dld-a', 2, 1, {})
   broker.createTopic('dld-b', 1, 1, {})
   const batch = buildBatch({ records: [{ key: 'k', value: 'hello' }] })
-  broker.partition('dld-a', 1)!.append(Buffer.from(batch), 0, Date.now())
-  broker.partition('dld-a', 1)!.append(Buffer.from(batch), 0, Date.now())
+  broker.partition('dld-a', 1)!.append(Buffer.from(batch), { nowMs: Date.now() })
+  broker.partition('dld-a', 1)!.append(Buffer.from(batch), { nowMs: Date.now() })
   return batch.length * 2
 }
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Fetch } from '../../protocol/apis/fetch.js'
 import { Produce } from '../../protocol/apis/produce.js'
-import { buildBatch, decodeBatchRecords } from '../../protocol/record-batch.js'
+import { buildBatch, decodeBatchRecords } from '../../protocol/records/index.js'
 import { readPoolStats } from '../../src/log/read-pool.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'

@@ -6,7 +6,7 @@ import { DescribeConfigs } from '../../protocol/apis/describe-configs.js'
 import { IncrementalAlterConfigs } from '../../protocol/apis/incremental-alter-configs.js'
 import { Produce } from '../../protocol/apis/produce.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import { buildBatch } from '../../protocol/record-batch.js'
+import { buildBatch } from '../../protocol/records/index.js'
 import { ConfigSource } from '../../src/cluster/config-defs.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
@@ -144,6 +144,24 @@ describe('IncrementalAlterConfigs', () => {
     await alter(1, BROKER, '', [{ name: 'log.retention.bytes', configOperation: DELETE, value: null }])
     expect(tb.broker.partition('iac', 0)!.config.retentionBytes).toBe(-1)
     expect(Object.fromEntries(tb.broker.config.dynamicDefault)).toEqual({ 'min.insync.replicas': '1' })
+  })
+
+  it('accepts every dynamic broker config Kafka 4.4 knows, checks its value with Kafka\'s rules, refuses read-only ones', async () => {
+    const id = String(tb.broker.nodeId)
+    // Known to Kafka and dynamic, though Rivulet has no Kerberos: accepted, stored, reported.
+    const kerberos = await alter(1, BROKER, id, [{ name: 'sasl.kerberos.min.time.before.relogin', configOperation: SET, value: '120000' }])
+    expect(kerberos.responses[0]).toMatchObject({ errorCode: 0, errorMessage: null })
+    const described = await client.send(DescribeConfigs, 4, { resources: [{ resourceType: BROKER, resourceName: id, configurationKeys: ['sasl.kerberos.min.time.before.relogin'] }], includeSynonyms: false })
+    expect(described.results[0]!.configs[0]).toMatchObject({ value: '120000', configSource: ConfigSource.DYNAMIC_BROKER_CONFIG, readOnly: false })
+    const bad = await alter(1, BROKER, id, [{ name: 'sasl.kerberos.min.time.before.relogin', configOperation: SET, value: 'soon' }])
+    expect(bad.responses[0]).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Invalid value soon for configuration sasl.kerberos.min.time.before.relogin: Not a number of type LONG' })
+    const range = await alter(1, BROKER, '', [{ name: 'message.max.bytes', configOperation: SET, value: '-3' }])
+    expect(range.responses[0]).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Invalid value -3 for configuration message.max.bytes: Value must be at least 0' })
+    // Kafka 4.4's DynamicBrokerConfig does not list num.partitions or process.roles.
+    const fixed = await alter(1, BROKER, '', [{ name: 'num.partitions', configOperation: SET, value: '3' }, { name: 'process.roles', configOperation: SET, value: 'broker' }])
+    expect(fixed.responses[0]).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Cannot update these configs dynamically: Set(num.partitions, process.roles)' })
+    await alter(1, BROKER, id, [{ name: 'sasl.kerberos.min.time.before.relogin', configOperation: DELETE, value: null }])
+    expect(tb.broker.config.dynamic.size).toBe(0)
   })
 
   it('changes the cluster-level min.insync.replicas but, as Kafka 4.1 with ELR, never deletes it or sets it per broker', async () => {

@@ -8,7 +8,7 @@ import { ListOffsets } from '../../protocol/apis/list-offsets.js'
 import { Produce } from '../../protocol/apis/produce.js'
 import { Compression } from '../../protocol/compression.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import { buildBatch } from '../../protocol/record-batch.js'
+import { buildBatch } from '../../protocol/records/index.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OffsetForLeaderEpoch } from '../../protocol/apis/offset-for-leader-epoch.js'
 import { Produce } from '../../protocol/apis/produce.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import { buildBatch } from '../../protocol/record-batch.js'
+import { buildBatch } from '../../protocol/records/index.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { CreateTopics } from '../../protocol/apis/create-topics.js'
 import { InitProducerId } from '../../protocol/apis/init-producer-id.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import { buildBatch } from '../../protocol/record-batch.js'
+import { buildBatch } from '../../protocol/records/index.js'
 import { TxnStatus, txnRecord } from '../../protocol/txn-records.js'
 import { ManualClock } from '../../src/clock.js'
 import { OFFSETS_TOPIC } from '../../src/groups/group-store.js'
@@ -227,7 +227,7 @@ describe('coordinator durability', () => {
           transactionLastUpdateTimestampMs: BigInt(now), transactionStartTimestampMs: BigInt(now), clientTransactionVersion: 0,
         })
         expect(b.broker.cluster.topic(TRANSACTION_STATE_TOPIC)!.partitions).toBe(1)
-        b.broker.partition(TRANSACTION_STATE_TOPIC, 0)!.append(buildBatch({ records: [{ ...record, timestamp: now }] }), 0, now, true)
+        b.broker.partition(TRANSACTION_STATE_TOPIC, 0)!.append(buildBatch({ records: [{ ...record, timestamp: now }] }), { nowMs: now, origin: 'coordinator' })
         await bc.close()
         await b.stop()
 
@@ -257,7 +257,7 @@ describe('coordinator durability', () => {
       const now = Date.now()
       // A key version this coordinator does not know (as a newer Kafka schema would write).
       const key = Buffer.from([0, 9, 0, 1, 0x78])
-      b.broker.partition(TRANSACTION_STATE_TOPIC, 0)!.append(buildBatch({ records: [{ key, value: Buffer.from([0, 1]), timestamp: now }] }), 0, now, true)
+      b.broker.partition(TRANSACTION_STATE_TOPIC, 0)!.append(buildBatch({ records: [{ key, value: Buffer.from([0, 1]), timestamp: now }] }), { nowMs: now, origin: 'coordinator' })
       await bc.close()
       await b.stop()
       b = await startTestBroker({ disk: true, dataDir })

@@ -408,13 +408,13 @@ describe('Fetch isolation_level', () => {
 
   it('a read_committed long poll waiting at the LSO is answered when the transaction commits', async () => {
     const poller = await TestClient.connect(tb.port)
-    const onAppend = tb.broker.onAppend
+    const onAppend = tb.broker.logs.onAppend
     try {
       // Resolves once the fetch is parked, waiting for appends to the partition.
       const parked = new Promise<void>((resolve) => {
-        tb.broker.onAppend = (keys, fn) => {
+        tb.broker.logs.onAppend = (keys, fn) => {
           if (keys.includes(`${t.name}-0`)) resolve()
-          return onAppend.call(tb.broker, keys, fn)
+          return onAppend.call(tb.broker.logs, keys, fn)
         }
       })
       const polled = poller.send(Fetch, 11, {
@@ -428,7 +428,7 @@ describe('Fetch isolation_level', () => {
       const p = (await polled).responses[0]!.partitions[0]!
       expect([committedValues(p), p.lastStableOffset]).toEqual([['c', 'past-lso'], 9n])
     } finally {
-      tb.broker.onAppend = onAppend
+      tb.broker.logs.onAppend = onAppend
       await poller.close()
     }
   })

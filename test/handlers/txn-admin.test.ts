@@ -9,7 +9,7 @@ import { InitProducerId } from '../../protocol/apis/init-producer-id.js'
 import { ListTransactions } from '../../protocol/apis/list-transactions.js'
 import { Produce } from '../../protocol/apis/produce.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import { buildBatch } from '../../protocol/record-batch.js'
+import { buildBatch } from '../../protocol/records/index.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
 

@@ -44,3 +44,19 @@ export function startChildBroker(args: string[]): Promise<ChildBroker> {
     void exited.then((code) => reject(new Error(`broker exited (${code}) before listening:\n${out}`)))
   })
 }
+
+export interface Ran {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+// Runs the CLI to completion, for invocations that exit by themselves (--help, refused starts).
+export function runCli(args: string[]): Promise<Ran> {
+  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  proc.stdout!.on('data', (c: Buffer) => (stdout += c.toString()))
+  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()))
+  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout, stderr })))
+}

@@ -1,7 +1,7 @@
 // Reads a partition from the beginning to its high watermark with raw Fetch requests and decodes
 // every record, the way a consumer would (skipping records before the requested offset).
 import { Fetch } from '../../protocol/apis/fetch.js'
-import { decodeBatchRecords, type Record } from '../../protocol/record-batch.js'
+import { decodeBatchRecords, type Record } from '../../protocol/records/index.js'
 import type { TestClient } from './client.js'
 
 export async function readPartition(client: TestClient, topic: string, partition: number, opts: { version?: number; from?: number; topicId?: string } = {}): Promise<Record[]> {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DescribeGroups } from '../../protocol/apis/describe-groups.js'
 import { OffsetFetch } from '../../protocol/apis/offset-fetch.js'
 import { Produce } from '../../protocol/apis/produce.js'
-import { buildBatch } from '../../protocol/record-batch.js'
+import { buildBatch } from '../../protocol/records/index.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
 

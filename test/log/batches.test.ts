@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { int64At } from '../../src/log/batches.js'
+import { int64At } from '../../protocol/records/index.js'
 
 describe('int64At', () => {
   it('reads what readBigInt64BE reads, for every value an offset, timestamp or producer id takes', () => {

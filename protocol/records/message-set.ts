@@ -13,9 +13,11 @@
 // Key (i32 length, -1 null) | Value (i32 length, -1 null). A compressed entry is a wrapper whose
 // value is the compressed inner message set.
 
-import { crc32Ieee } from './crc32c.js'
-import { Compression, CompressionError, compress, decompress, xxh32 } from './compression.js'
-import { buildBatch, readInt64, setLogAppendTime, writeInt64, NO_TIMESTAMP, type AppendErrorName } from './record-batch.js'
+import { crc32Ieee } from '../crc32c.js'
+import { Compression, CompressionError, compress, decompress, xxh32 } from '../compression.js'
+import { readInt64, setLogAppendTime, writeInt64, NO_TIMESTAMP } from './batch.js'
+import { buildBatch } from './builder.js'
+import type { AppendErrorName } from './validate.js'
 
 const OFFSET_SIZE = 8
 const LOG_OVERHEAD = 12

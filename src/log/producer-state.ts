@@ -4,7 +4,7 @@
 // offset of each producer's open transaction, which bounds the last stable offset.
 // Mutated only by the PartitionLog that owns it, after a successful append or during replay.
 
-import type { BatchMeta } from '../log/types.js'
+import type { BatchMeta } from './types.js'
 
 // Kafka keeps the metadata of this many batches per producer (ProducerStateEntry.NUM_BATCHES_TO_RETAIN),
 // matching the client's max.in.flight.requests.per.connection limit of 5 for idempotence.

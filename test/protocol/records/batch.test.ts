@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest'
 import { createRequire } from 'node:module'
-import { crc32c, crc32cJs, crc32Ieee, crc32IeeeJs } from '../../protocol/crc32c.js'
-import { Compression, compress } from '../../protocol/compression.js'
-import { ByteReader, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from '../../protocol/varint.js'
+import { crc32c, crc32cJs, crc32Ieee, crc32IeeeJs } from '../../../protocol/crc32c.js'
+import { Compression, compress } from '../../../protocol/compression.js'
+import { ByteReader, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from '../../../protocol/varint.js'
 import {
   buildBatch,
   buildControlBatch,
@@ -38,7 +38,7 @@ import {
   CRC_OFFSET,
   RECORD_COUNT_OFFSET,
   RECORDS_OFFSET,
-} from '../../protocol/record-batch.js'
+} from '../../../protocol/records/index.js'
 
 const require = createRequire(import.meta.url)
 const T = 1_700_000_000_000

@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest'
 import { createRequire } from 'node:module'
-import { crc32Ieee } from '../../protocol/crc32c.js'
-import { Compression, compress } from '../../protocol/compression.js'
-import { buildBatch, decodeBatchRecords, getCompression, getMaxTimestamp, getTimestampType, validateRecordsForAppend } from '../../protocol/record-batch.js'
-import { buildLegacyMessageSet, convertLegacyToBatch, isLegacyMessageSet, type LegacyMessage } from '../../protocol/message-set.js'
+import { crc32Ieee } from '../../../protocol/crc32c.js'
+import { Compression, compress } from '../../../protocol/compression.js'
+import { buildBatch, decodeBatchRecords, getCompression, getMaxTimestamp, getTimestampType, validateRecordsForAppend } from '../../../protocol/records/index.js'
+import { buildLegacyMessageSet, convertLegacyToBatch, isLegacyMessageSet, type LegacyMessage } from '../../../protocol/records/index.js'
 
 const require = createRequire(import.meta.url)
 const T = 1_600_000_000_000

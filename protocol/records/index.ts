@@ -1,0 +1,8 @@
+// protocol/records: the one place that knows a record batch's bytes. batch.ts: the v2 header
+// (layout, getters and setters, walks); validate.ts: Kafka's LogValidator; records.ts: the record
+// codec; builder.ts: building batches and markers; message-set.ts: legacy magic 0/1 sets.
+export * from './batch.js'
+export * from './validate.js'
+export * from './records.js'
+export * from './builder.js'
+export * from './message-set.js'
