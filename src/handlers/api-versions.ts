@@ -1,9 +1,9 @@
 // ApiVersions 0–4. The advertised table is derived from the registered handlers (registry.ts,
-// through the request context),
-// so it lists exactly what is served. v3+ validates the client software name and version
-// (KIP-511) and records them for the connection's log lines, and reports the feature levels
-// (KIP-584) of the Kafka 4.4 features this broker behaves as (see FEATURES). Too-new versions
-// never reach here: the connection answers them with a v0 UNSUPPORTED_VERSION body (KIP-511).
+// through the request context), so it lists exactly what is served. v3+ validates the client
+// software name and version (KIP-511) and records them for the connection's log lines, and
+// reports the feature levels (KIP-584) of the Kafka 4.4 features this broker behaves as (see
+// FEATURES). Too-new versions never reach here: the connection answers them with a v0
+// UNSUPPORTED_VERSION body (KIP-511).
 
 import { ApiVersions } from '../../protocol/apis/api-versions.js'
 import { ErrorCode } from '../../protocol/errors.js'
