@@ -29,6 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kafkaLibsDir, kafkaVersion, toolsLog4jConfig } from '../compat/lib/kafka-broker.mjs';
+import { ensureKafkajsLz4 } from '../compat/lib/kafkajs-lz4.mjs';
 import { ROOT, cliPath, distDir, startKafkaSession, startRivuletSession } from './lib/brokers.js';
 import { consumerPerf, endToEndLatency, initJava, openLoopLatency, producerPerf } from './lib/java.js';
 import { commandLine, run } from './lib/proc.js';
@@ -470,6 +471,8 @@ async function main() {
   process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
   initJava({ libsDir: libs, log4jFile: toolsLog4jConfig(tmp) });
 
+  // kafkajs runs with the real kafkajs-lz4, which is no devDependency (it compiles): install it here
+  if (clients.includes('kafkajs')) log(`kafkajs-lz4 ${await ensureKafkajsLz4(log)}`);
   let ckjsInfo = null;
   if (clients.includes('ckjs')) {
     ckjsInfo = await nodeWorker('ckjs', { op: 'version' }, 60000);

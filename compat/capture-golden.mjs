@@ -23,6 +23,7 @@ import { kafkaLibsDir, startKafka, toolsLog4jConfig } from './lib/kafka-broker.m
 import { startRecordProxy } from './lib/record-proxy.mjs';
 import { apiName, apiVersionsRequest, kebab, roundTrips, frame, requestHeader } from './lib/kafka-wire.mjs';
 import { classify } from './lib/golden-classify.mjs';
+import { ensureKafkajsLz4 } from './lib/kafkajs-lz4.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
@@ -105,6 +106,7 @@ async function compatStep(name, c, bootstrap, prefix, scenarios = TXN_SCENARIOS)
 // Client phases. Each returns { client, steps: [{ name, code, ms }] }.
 
 async function phaseKafkajs(bootstrap) {
+  await ensureKafkajsLz4(log); // compat/drivers/kafkajs.mjs registers the real kafkajs-lz4
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/kafkajs/package.json'), 'utf8'));
   const client = `kafkajs-${pkg.version}`;
   return {

@@ -1,16 +1,19 @@
 // Dumps Kafka's broker config table (AbstractKafkaConfig.CONFIG_DEF and
-// DynamicBrokerConfig.ALL_DYNAMIC_CONFIGS) as JSON, with what Kafka answers for a few probe values
-// of each config, so Rivulet's table (src/cluster/kafka-broker-configs.json) and its validation
-// messages can be checked against the real thing. Run by scripts/kafka-broker-configs.sh.
+// DynamicBrokerConfig.ALL_DYNAMIC_CONFIGS), or with the argument `topic` its topic config table
+// (LogConfig's ConfigDef, every entry alterable per topic), as JSON, with what Kafka answers for a
+// few probe values of each config, so Rivulet's tables (src/cluster/kafka-broker-configs.ts,
+// kafka-topic-configs.ts) and validation messages can be checked against the real thing. Run by
+// scripts/kafka-broker-configs.mjs.
 import java.lang.reflect.Field;
 import java.util.*;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.server.config.AbstractKafkaConfig;
 import org.apache.kafka.server.config.DynamicBrokerConfig;
+import org.apache.kafka.storage.internals.log.LogConfig;
 
 public class KafkaBrokerConfigs {
-  static final String[] PROBES = {"abc", "0", "-3", "1", "3", "maybe", "TRUE", " 5 ", "", "2147483648", "1.5"};
+  static final String[] PROBES = {"abc", "0", "-3", "1", "3", "maybe", "TRUE", " 5 ", "", "2147483648", "1.5", "14", "compact,delete", "compact,bogus"};
 
   static String q(Object o) {
     if (o == null) return "null";
@@ -58,9 +61,11 @@ public class KafkaBrokerConfigs {
   }
 
   public static void main(String[] args) {
-    Set<String> dynamic = DynamicBrokerConfig.ALL_DYNAMIC_CONFIGS;
+    boolean topic = args.length > 0 && args[0].equals("topic");
+    Map<String, ConfigDef.ConfigKey> keys = topic ? LogConfig.configKeys() : AbstractKafkaConfig.CONFIG_DEF.configKeys();
+    Set<String> dynamic = topic ? keys.keySet() : DynamicBrokerConfig.ALL_DYNAMIC_CONFIGS;
     List<String> out = new ArrayList<>();
-    for (ConfigDef.ConfigKey k : new TreeMap<>(AbstractKafkaConfig.CONFIG_DEF.configKeys()).values()) {
+    for (ConfigDef.ConfigKey k : new TreeMap<>(keys).values()) {
       String def = k.hasDefault() ? q(ConfigDef.convertToString(k.defaultValue, k.type)) : "null";
       StringBuilder probes = new StringBuilder("{");
       for (String p : PROBES) probes.append(probes.length() > 1 ? "," : "").append(q(p)).append(':').append(probe(k, p));

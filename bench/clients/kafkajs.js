@@ -2,13 +2,14 @@
 // Jobs: { op: 'produce', bootstrap, topic, seconds, warmupSeconds, maxRecords?, size, acks, compression? }
 //       { op: 'consume', bootstrap, topic, records, group }
 //       { op: 'latency', bootstrap, topic, rate, seconds, warmupSeconds, size, acks }
-// Codecs: lz4 from kafkajs-lz4; zstd through @toondepauw/node-zstd (a Rivulet dependency; kafkajs has none).
+// Codecs: lz4 from kafkajs-lz4 (installed into compat/.cache by bench/run.js: compat/lib/kafkajs-lz4.mjs); zstd through @toondepauw/node-zstd (a Rivulet dependency; kafkajs has none).
 import kafkajs from 'kafkajs';
-import LZ4Codec from 'kafkajs-lz4';
 import zstdNative from '@toondepauw/node-zstd';
+import { loadKafkajsLz4 } from '../../compat/lib/kafkajs-lz4.mjs';
 import { emit, fixedRateSend, latencySink, parseJob, produceLoop, waitForCount, withTimeout } from './common.js';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
+const LZ4Codec = loadKafkajsLz4();
 CompressionCodecs[CompressionTypes.LZ4] = new LZ4Codec().codec;
 const zstdEncoder = new zstdNative.Encoder(3);
 const zstdDecoder = new zstdNative.Decoder();

@@ -1,9 +1,11 @@
-// kafkajs 2.2.4 (a devDependency, with the kafkajs-snappy and kafkajs-lz4 codecs; there is no zstd
-// codec). The driver is compat/clients/drivers/kafkajs.mjs.
+// kafkajs 2.2.4 (a devDependency, with the kafkajs-snappy codec, also a devDependency, and the
+// kafkajs-lz4 codec, which setup() installs into compat/.cache because it compiles: see
+// compat/lib/kafkajs-lz4.mjs; there is no zstd codec). The driver is compat/clients/drivers/kafkajs.mjs.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureKafkajsLz4 } from '../lib/kafkajs-lz4.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -18,13 +20,14 @@ export default {
   name: 'kafkajs',
   timeoutMs: 300_000,
   async setup(ctx) {
-    for (const name of ['kafkajs', 'kafkajs-snappy', 'kafkajs-lz4']) {
+    for (const name of ['kafkajs', 'kafkajs-snappy']) {
       try {
         pkgVersion(ctx.root, name);
       } catch {
         throw new Error(`${name} is not installed in node_modules: run npm ci (it is a devDependency)`);
       }
     }
+    await ensureKafkajsLz4(ctx.log);
   },
   async version(ctx) {
     return pkgVersion(ctx.root, 'kafkajs');

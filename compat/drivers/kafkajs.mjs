@@ -2,11 +2,12 @@
 // naturally uses. Usage: node compat/drivers/kafkajs.mjs <bootstrap> [topic-prefix]
 // Exits non-zero on the first failing step (the capture keeps whatever frames were recorded).
 import kafkajs from 'kafkajs';
-import LZ4Codec from 'kafkajs-lz4';
 import SnappyCodec from 'kafkajs-snappy';
+import { loadKafkajsLz4 } from '../lib/kafkajs-lz4.mjs';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs, ConfigResourceTypes } = kafkajs;
 CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
+const LZ4Codec = loadKafkajsLz4(); // installed by capture-golden.mjs (ensureKafkajsLz4)
 CompressionCodecs[CompressionTypes.LZ4] = new LZ4Codec().codec;
 
 const bootstrap = process.argv[2];

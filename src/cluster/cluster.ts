@@ -6,7 +6,7 @@ import path from 'node:path'
 import { KafkaError } from '../../protocol/errors.js'
 import type { Storage } from '../log/storage.js'
 import { BrokerConfig, DEFAULT_BROKER_RESOURCE } from './broker-config.js'
-import { TOPIC_CONFIG_BY_NAME, BROKER_CONFIG_BY_NAME } from './config-defs.js'
+import { TOPIC_CONFIG_BY_NAME, BROKER_CONFIG_BY_NAME, topicValueError } from './config-defs.js'
 
 export interface TopicInfo {
   name: string
@@ -81,7 +81,8 @@ export function validateTopicConfigs(configs: Readonly<Record<string, string | n
     const def = TOPIC_CONFIG_BY_NAME.get(k)
     if (!def) throw new KafkaError('INVALID_CONFIG', `Unknown topic config name: ${k}`)
     if (v === null) throw new KafkaError('INVALID_CONFIG', `Null value not supported for topic configs: ${k}`)
-    if (def.valid && !def.valid(v)) throw new KafkaError('INVALID_CONFIG', `Invalid value ${v} for configuration ${k}`)
+    const error = topicValueError(def, v)
+    if (error !== null) throw new KafkaError('INVALID_CONFIG', error)
   }
 }
 

@@ -6,15 +6,18 @@
 export type ConfigType = 'BOOLEAN' | 'STRING' | 'INT' | 'SHORT' | 'LONG' | 'DOUBLE' | 'LIST' | 'CLASS' | 'PASSWORD'
 
 // Kafka's validators, as far as Rivulet can reproduce them: Range (with compression.gzip.level's
-// "or equal to -1"), ValidString / CaseInsensitiveValidString, ValidList, NonEmptyString.
+// "or equal to -1"), ValidString / CaseInsensitiveValidString, ValidList, NonEmptyString and the
+// topic configs' ThrottledReplicaListValidator.
 // Class loading and the quorum address validators have no check: any value of the type passes.
 export type Check =
   | { kind: 'range'; min?: string; max?: string; orEqual?: string }
   | { kind: 'in'; values: readonly string[]; caseInsensitive?: boolean }
   | { kind: 'list'; values: readonly string[]; nonEmpty: boolean }
   | { kind: 'nonEmptyString' }
+  | { kind: 'throttledReplicas' }
 
-// One row of Kafka's broker config table (generated: kafka-broker-configs.ts).
+// One row of Kafka's broker or topic config table (generated: kafka-broker-configs.ts,
+// kafka-topic-configs.ts).
 export interface KafkaConfigKey {
   name: string
   type: ConfigType
@@ -106,6 +109,13 @@ function checkIn(name: string, values: readonly string[], item: string, caseInse
   return invalid(name, item, `String must be one of${caseInsensitive ? ' (case insensitive)' : ''}: ${values.join(', ')}`)
 }
 
+// ThrottledReplicaListValidator: "*" or partition:broker pairs; the message shows Java's List.toString.
+function checkThrottledReplicas(name: string, items: string[]): string | null {
+  if (items.join('') === '*' || items.every((i) => /^(\d+:\d+)?$/.test(i.trim()))) return null
+  const reason = `${name} must be the literal '*' or a list of replicas in the following format: [partitionId]:[brokerId],[partitionId]:[brokerId],...`
+  return invalid(name, `[${items.join(', ')}]`, reason)
+}
+
 // Kafka's message for a value of this config that it would refuse, or null when Kafka accepts it.
 export function configValueError(name: string, type: ConfigType, check: Check | undefined, raw: string): string | null {
   const parsed = parse(type, raw)
@@ -120,6 +130,8 @@ export function configValueError(name: string, type: ConfigType, check: Check | 
       return checkIn(name, check.values, String(value), check.caseInsensitive)
     case 'nonEmptyString':
       return String(value).trim() === '' ? invalid(name, String(value), 'String must be non-empty') : null
+    case 'throttledReplicas':
+      return checkThrottledReplicas(name, value as string[])
     case 'list': {
       const items = value as string[]
       if (check.nonEmpty && items.length === 0) {

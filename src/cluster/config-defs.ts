@@ -1,9 +1,10 @@
-// Topic and broker configs with Kafka's names, types and defaults (Kafka 4.1 LogConfig and
-// Kafka 4.4's broker config table). A topic config falls back to its broker synonym, then to its default, exactly as
-// DescribeConfigs reports with its synonyms.
+// Topic and broker configs with Kafka's names, types, defaults and validators (Kafka 4.4's LogConfig
+// and broker config tables). A topic config falls back to its broker synonym, then to its default,
+// exactly as DescribeConfigs reports with its synonyms.
 
 import { configValueError, type Check, type ConfigType } from './config-check.js'
 import { KAFKA_BROKER_CONFIGS } from './kafka-broker-configs.js'
+import { KAFKA_TOPIC_CONFIGS } from './kafka-topic-configs.js'
 
 export type { ConfigType } from './config-check.js'
 
@@ -30,9 +31,10 @@ export interface ConfigDef {
   // For a topic config: the broker config it falls back to. Some Kafka topic configs have a
   // second, coarser synonym (log.retention.hours behind log.retention.ms).
   synonyms?: readonly string[]
-  valid?: (v: string) => boolean
-  // Broker configs: Kafka's validator (config-check.ts).
+  // Kafka's validator (config-check.ts).
   check?: Check
+  // Topic configs: a value refused beyond the validator, with Kafka's message (LogConfig.validate).
+  refuse?: (v: string) => string | null
   // Broker configs that can be changed at runtime with IncrementalAlterConfigs / AlterConfigs.
   dynamic?: boolean
   // Broker configs: whether Rivulet acts on the value (else it is validated, reported, ignored),
@@ -42,49 +44,85 @@ export interface ConfigDef {
   internal?: boolean
 }
 
-const LONG_MAX = '9223372036854775807'
 const isLong = (v: string) => /^-?\d+$/.test(v.trim())
 const isNonNegLong = (v: string) => /^\d+$/.test(v.trim())
-const atLeast = (min: number) => (v: string) => isLong(v) && Number(v) >= min
-const oneOf = (...xs: string[]) => (v: string) => xs.includes(v.trim())
-const isBool = oneOf('true', 'false')
-const isDouble = (v: string) => v.trim() !== '' && Number.isFinite(Number(v))
 
-export const TOPIC_CONFIGS: readonly ConfigDef[] = [
-  { name: 'cleanup.policy', type: 'LIST', default: 'delete', doc: 'Retention policy: delete (compact is not supported yet).', synonyms: ['log.cleanup.policy'], valid: (v) => v.split(',').every((p) => ['delete', 'compact', ''].includes(p.trim())) },
-  { name: 'compression.gzip.level', type: 'INT', default: '-1', doc: 'gzip level when compression.type recompresses (only producer is applied).', synonyms: ['compression.gzip.level'], valid: (v) => isLong(v) && ((Number(v) >= 1 && Number(v) <= 9) || Number(v) === -1) },
-  { name: 'compression.lz4.level', type: 'INT', default: '9', doc: 'lz4 level when compression.type recompresses (only producer is applied).', synonyms: ['compression.lz4.level'], valid: (v) => isLong(v) && Number(v) >= 1 && Number(v) <= 17 },
-  { name: 'compression.type', type: 'STRING', default: 'producer', doc: 'Final compression type; only producer (keep batches as produced) is applied.', synonyms: ['compression.type'], valid: oneOf('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd') },
-  { name: 'compression.zstd.level', type: 'INT', default: '3', doc: 'zstd level when compression.type recompresses (only producer is applied).', synonyms: ['compression.zstd.level'], valid: (v) => isLong(v) && Number(v) >= -131072 && Number(v) <= 22 },
-  { name: 'delete.retention.ms', type: 'LONG', default: '86400000', doc: 'How long delete tombstones are retained for compacted topics.', synonyms: ['log.cleaner.delete.retention.ms'], valid: atLeast(0) },
-  { name: 'file.delete.delay.ms', type: 'LONG', default: '60000', doc: 'Time to wait before deleting a file from the filesystem.', synonyms: ['log.segment.delete.delay.ms'], valid: atLeast(0) },
-  { name: 'flush.messages', type: 'LONG', default: LONG_MAX, doc: 'Force an fsync of the log after this many messages.', synonyms: ['log.flush.interval.messages'], valid: atLeast(1) },
-  { name: 'flush.ms', type: 'LONG', default: LONG_MAX, doc: 'Force an fsync of the log after this many milliseconds.', synonyms: ['log.flush.interval.ms'], valid: atLeast(0) },
-  { name: 'follower.replication.throttled.replicas', type: 'LIST', default: '', doc: 'Replicas throttled on the follower side (single-node broker: no effect).' },
-  { name: 'index.interval.bytes', type: 'INT', default: '4096', doc: 'Bytes of log between offset index entries.', synonyms: ['log.index.interval.bytes'], valid: atLeast(0) },
-  { name: 'leader.replication.throttled.replicas', type: 'LIST', default: '', doc: 'Replicas throttled on the leader side (single-node broker: no effect).' },
-  { name: 'local.retention.bytes', type: 'LONG', default: '-2', doc: 'Local retention for tiered storage (not supported: no effect).', synonyms: ['log.local.retention.bytes'], valid: atLeast(-2) },
-  { name: 'local.retention.ms', type: 'LONG', default: '-2', doc: 'Local retention for tiered storage (not supported: no effect).', synonyms: ['log.local.retention.ms'], valid: atLeast(-2) },
-  { name: 'max.compaction.lag.ms', type: 'LONG', default: LONG_MAX, doc: 'Maximum time a message remains ineligible for compaction.', synonyms: ['log.cleaner.max.compaction.lag.ms'], valid: atLeast(1) },
-  { name: 'max.message.bytes', type: 'INT', default: '1048588', doc: 'Largest record batch size allowed.', synonyms: ['message.max.bytes'], valid: atLeast(0) },
-  { name: 'message.timestamp.after.max.ms', type: 'LONG', default: '3600000', doc: 'How far a record timestamp may be ahead of the broker clock.', synonyms: ['log.message.timestamp.after.max.ms'], valid: atLeast(0) },
-  { name: 'message.timestamp.before.max.ms', type: 'LONG', default: LONG_MAX, doc: 'How far a record timestamp may be behind the broker clock.', synonyms: ['log.message.timestamp.before.max.ms'], valid: atLeast(0) },
-  { name: 'message.timestamp.type', type: 'STRING', default: 'CreateTime', doc: 'CreateTime or LogAppendTime.', synonyms: ['log.message.timestamp.type'], valid: oneOf('CreateTime', 'LogAppendTime') },
-  { name: 'min.cleanable.dirty.ratio', type: 'DOUBLE', default: '0.5', doc: 'Dirty ratio that triggers compaction.', synonyms: ['log.cleaner.min.cleanable.ratio'], valid: isDouble },
-  { name: 'min.compaction.lag.ms', type: 'LONG', default: '0', doc: 'Minimum time a message remains uncompacted.', synonyms: ['log.cleaner.min.compaction.lag.ms'], valid: atLeast(0) },
-  { name: 'min.insync.replicas', type: 'INT', default: '1', doc: 'Minimum in-sync replicas for acks=all (single node: 1).', synonyms: ['min.insync.replicas'], valid: atLeast(1) },
-  { name: 'preallocate', type: 'BOOLEAN', default: 'false', doc: 'Preallocate segment files.', synonyms: ['log.preallocate'], valid: isBool },
-  { name: 'remote.log.copy.disable', type: 'BOOLEAN', default: 'false', doc: 'Tiered storage (not supported).', valid: isBool },
-  { name: 'remote.log.delete.on.disable', type: 'BOOLEAN', default: 'false', doc: 'Tiered storage (not supported).', valid: isBool },
-  { name: 'remote.storage.enable', type: 'BOOLEAN', default: 'false', doc: 'Tiered storage (not supported).', valid: oneOf('false') },
-  { name: 'retention.bytes', type: 'LONG', default: '-1', doc: 'Maximum size of a partition log before old segments are deleted.', synonyms: ['log.retention.bytes'], valid: atLeast(-1) },
-  { name: 'retention.ms', type: 'LONG', default: '604800000', doc: 'Maximum age of a segment before it is deleted; -1 keeps forever.', synonyms: ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'], valid: atLeast(-1) },
-  { name: 'segment.bytes', type: 'INT', default: '1073741824', doc: 'Segment file size.', synonyms: ['log.segment.bytes'], valid: atLeast(14) },
-  { name: 'segment.index.bytes', type: 'INT', default: '10485760', doc: 'Maximum offset index size.', synonyms: ['log.index.size.max.bytes'], valid: atLeast(4) },
-  { name: 'segment.jitter.ms', type: 'LONG', default: '0', doc: 'Random jitter subtracted from segment.ms.', synonyms: ['log.roll.jitter.ms', 'log.roll.jitter.hours'], valid: atLeast(0) },
-  { name: 'segment.ms', type: 'LONG', default: '604800000', doc: 'Time after which a segment is rolled even if not full.', synonyms: ['log.roll.ms', 'log.roll.hours'], valid: atLeast(1) },
-  { name: 'unclean.leader.election.enable', type: 'BOOLEAN', default: 'false', doc: 'Single node: no effect.', synonyms: ['unclean.leader.election.enable'], valid: isBool },
+// Topic configs are Kafka 4.4's LogConfig table (kafka-topic-configs.ts, generated from Kafka):
+// type, default and validator are Kafka's, so CreateTopics, AlterConfigs and
+// IncrementalAlterConfigs refuse a value with Kafka's reason. Below: what each does on Rivulet,
+// its broker synonyms (Kafka's ServerTopicConfigSynonyms: DescribeConfigs and the fallback) and
+// where Rivulet deliberately differs. Kafka's internal topic configs are not accepted.
+interface RivuletTopicConfig {
+  name: string
+  doc: string
+  synonyms?: readonly string[]
+  check?: Check
+  refuse?: (v: string) => string | null
+}
+
+// LogConfig.validateRemoteStorageOnlyIfSystemEnabled: Rivulet has no tiered storage.
+const TIERED_STORAGE_DISABLED = 'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.'
+
+const RIVULET_TOPIC_CONFIGS: readonly RivuletTopicConfig[] = [
+  { name: 'cleanup.policy', doc: 'Retention policy: delete (compact is not supported yet).', synonyms: ['log.cleanup.policy'] },
+  { name: 'compression.gzip.level', doc: 'gzip level when compression.type recompresses (only producer is applied).', synonyms: ['compression.gzip.level'] },
+  { name: 'compression.lz4.level', doc: 'lz4 level when compression.type recompresses (only producer is applied).', synonyms: ['compression.lz4.level'] },
+  { name: 'compression.type', doc: 'Final compression type; only producer (keep batches as produced) is applied.', synonyms: ['compression.type'] },
+  { name: 'compression.zstd.level', doc: 'zstd level when compression.type recompresses (only producer is applied).', synonyms: ['compression.zstd.level'] },
+  { name: 'delete.retention.ms', doc: 'How long delete tombstones are retained for compacted topics.', synonyms: ['log.cleaner.delete.retention.ms'] },
+  { name: 'errors.deadletterqueue.group.enable', doc: 'Dead-letter queue of share groups (not supported: no effect).' },
+  { name: 'file.delete.delay.ms', doc: 'Time to wait before deleting a file from the filesystem.', synonyms: ['log.segment.delete.delay.ms'] },
+  { name: 'flush.messages', doc: 'Force an fsync of the log after this many messages.', synonyms: ['log.flush.interval.messages'] },
+  { name: 'flush.ms', doc: 'Force an fsync of the log after this many milliseconds.', synonyms: ['log.flush.interval.ms'] },
+  { name: 'follower.replication.throttled.replicas', doc: 'Replicas throttled on the follower side (single-node broker: no effect).' },
+  { name: 'index.interval.bytes', doc: 'Bytes of log between offset index entries.', synonyms: ['log.index.interval.bytes'] },
+  { name: 'leader.replication.throttled.replicas', doc: 'Replicas throttled on the leader side (single-node broker: no effect).' },
+  { name: 'local.retention.bytes', doc: 'Local retention for tiered storage (not supported: no effect).', synonyms: ['log.local.retention.bytes'] },
+  { name: 'local.retention.ms', doc: 'Local retention for tiered storage (not supported: no effect).', synonyms: ['log.local.retention.ms'] },
+  { name: 'max.compaction.lag.ms', doc: 'Maximum time a message remains ineligible for compaction.', synonyms: ['log.cleaner.max.compaction.lag.ms'] },
+  { name: 'max.decompressed.message.bytes', doc: 'Largest decompressed record batch (not applied: Rivulet bounds decompression itself).', synonyms: ['max.decompressed.message.bytes'] },
+  { name: 'max.message.bytes', doc: 'Largest record batch size allowed.', synonyms: ['message.max.bytes'] },
+  { name: 'message.timestamp.after.max.ms', doc: 'How far a record timestamp may be ahead of the broker clock.', synonyms: ['log.message.timestamp.after.max.ms'] },
+  { name: 'message.timestamp.before.max.ms', doc: 'How far a record timestamp may be behind the broker clock.', synonyms: ['log.message.timestamp.before.max.ms'] },
+  { name: 'message.timestamp.type', doc: 'CreateTime or LogAppendTime.', synonyms: ['log.message.timestamp.type'] },
+  { name: 'min.cleanable.dirty.ratio', doc: 'Dirty ratio that triggers compaction.', synonyms: ['log.cleaner.min.cleanable.ratio'] },
+  { name: 'min.compaction.lag.ms', doc: 'Minimum time a message remains uncompacted.', synonyms: ['log.cleaner.min.compaction.lag.ms'] },
+  { name: 'min.insync.replicas', doc: 'Minimum in-sync replicas for acks=all (single node: 1).', synonyms: ['min.insync.replicas'] },
+  { name: 'preallocate', doc: 'Preallocate segment files.', synonyms: ['log.preallocate'] },
+  { name: 'remote.copy.lag.bytes', doc: 'Tiered storage (not supported: no effect).', synonyms: ['log.remote.copy.lag.bytes'] },
+  { name: 'remote.copy.lag.ms', doc: 'Tiered storage (not supported: no effect).', synonyms: ['log.remote.copy.lag.ms'] },
+  { name: 'remote.log.copy.disable', doc: 'Tiered storage (not supported).' },
+  { name: 'remote.log.delete.on.disable', doc: 'Tiered storage (not supported).' },
+  { name: 'remote.storage.enable', doc: 'Tiered storage (not supported: true is refused, as by a Kafka broker without it).', refuse: (v) => (/^true$/i.test(v.trim()) ? TIERED_STORAGE_DISABLED : null) },
+  { name: 'retention.bytes', doc: 'Maximum size of a partition log before old segments are deleted.', synonyms: ['log.retention.bytes'] },
+  { name: 'retention.ms', doc: 'Maximum age of a segment before it is deleted; -1 keeps forever.', synonyms: ['log.retention.ms', 'log.retention.minutes', 'log.retention.hours'] },
+  { name: 'segment.bytes', check: { kind: 'range', min: '14' }, doc: 'Segment file size. Kafka 4.4 requires at least 1048576 (its tests use the internal internal.segment.bytes); Rivulet accepts from 14 so tests can roll segments.', synonyms: ['log.segment.bytes'] },
+  { name: 'segment.index.bytes', doc: 'Maximum offset index size.', synonyms: ['log.index.size.max.bytes'] },
+  { name: 'segment.jitter.ms', doc: 'Random jitter subtracted from segment.ms.', synonyms: ['log.roll.jitter.ms', 'log.roll.jitter.hours'] },
+  { name: 'segment.ms', doc: 'Time after which a segment is rolled even if not full.', synonyms: ['log.roll.ms', 'log.roll.hours'] },
+  { name: 'unclean.leader.election.enable', doc: 'Single node: no effect.', synonyms: ['unclean.leader.election.enable'] },
 ]
+
+function topicConfigs(): ConfigDef[] {
+  const ours = new Map(RIVULET_TOPIC_CONFIGS.map((c) => [c.name, c]))
+  const defs = KAFKA_TOPIC_CONFIGS.filter((k) => !k.internal).map((k): ConfigDef => {
+    const r = ours.get(k.name)
+    return {
+      name: k.name,
+      type: k.type,
+      default: k.default,
+      doc: r?.doc ?? k.doc,
+      ...(r?.synonyms && { synonyms: r.synonyms }),
+      check: r?.check ?? k.check,
+      ...(r?.refuse && { refuse: r.refuse }),
+    }
+  })
+  const missing = [...ours.keys()].filter((n) => !defs.some((d) => d.name === n))
+  if (missing.length > 0) throw new Error(`Rivulet topic configs unknown to Kafka: ${missing.join(', ')}`)
+  return defs
+}
+
+export const TOPIC_CONFIGS: readonly ConfigDef[] = topicConfigs()
 
 // Broker configs are Kafka 4.4's whole table (kafka-broker-configs.ts, generated from Kafka), so
 // every name Kafka accepts is known, typed and validated with Kafka's rules at start-up and by
@@ -181,6 +219,12 @@ export function synonymValueToTopic(synonym: string, value: string): string {
 // Kafka's message for a broker config value it would refuse (start-up and AlterConfigs alike).
 export function brokerValueError(def: ConfigDef, value: string): string | null {
   return configValueError(def.name, def.type, def.check, value)
+}
+
+// Kafka's message for a topic config value it would refuse (CreateTopics, AlterConfigs and
+// IncrementalAlterConfigs alike).
+export function topicValueError(def: ConfigDef, value: string): string | null {
+  return configValueError(def.name, def.type, def.check, value) ?? def.refuse?.(value) ?? null
 }
 
 export { isLong, isNonNegLong }

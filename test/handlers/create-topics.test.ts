@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CreateTopics, type CreateTopicsRequest } from '../../protocol/apis/create-topics.js'
 import { ErrorCode } from '../../protocol/errors.js'
@@ -6,6 +9,12 @@ import type { DeepPartial } from '../../protocol/schema.js'
 import { ConfigSource } from '../../src/cluster/config-defs.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
+
+// What Kafka 4.4 answers to bad topic config values (scripts/kafka-topic-config-errors.mjs). Rivulet
+// deliberately accepts segment.bytes from 14 (Kafka: 1048576) so tests can roll segments.
+const kafkaTopicConfigErrors = (JSON.parse(fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/kafka-topic-config-errors.json'), 'utf8')) as {
+  cases: { name: string; value: string; error: string | null }[]
+}).cases.map((c) => [c.name, c.value, c.name === 'segment.bytes' && Number(c.value) >= 14 ? null : c.error] as const)
 
 type TopicIn = DeepPartial<CreateTopicsRequest['topics'][number]>
 
@@ -185,5 +194,14 @@ describe('CreateTopics', () => {
       await c.close()
       await d.cleanup()
     }
+  })
+})
+
+describe('CreateTopics: a bad topic config value', () => {
+  it.each(kafkaTopicConfigErrors)('%s=%s gets Kafka 4.4\'s answer', async (name, value, error) => {
+    const r = await createOne(7, topic('ct-kafka-config', { configs: [{ name, value }] }), true)
+    expect({ errorCode: r.errorCode, errorMessage: r.errorMessage }).toEqual(error === null
+      ? { errorCode: 0, errorMessage: null }
+      : { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: error })
   })
 })

@@ -1,6 +1,9 @@
 // IncrementalAlterConfigs 0–1 over TCP: SET, DELETE, APPEND and SUBTRACT on topic and broker
 // resources, validateOnly, Kafka's per-resource errors, and changes that reach the live partition
 // logs (DescribeConfigs shows them, Produce enforces max.message.bytes, segments roll).
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DescribeConfigs } from '../../protocol/apis/describe-configs.js'
 import { IncrementalAlterConfigs } from '../../protocol/apis/incremental-alter-configs.js'
@@ -10,6 +13,12 @@ import { buildBatch } from '../../protocol/records/index.js'
 import { ConfigSource } from '../../src/cluster/config-defs.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
+
+// What Kafka 4.4 answers to bad topic config values (scripts/kafka-topic-config-errors.mjs). Rivulet
+// deliberately accepts segment.bytes from 14 (Kafka: 1048576) so tests can roll segments.
+const kafkaTopicConfigErrors = (JSON.parse(fs.readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/kafka-topic-config-errors.json'), 'utf8')) as {
+  cases: { name: string; value: string; error: string | null }[]
+}).cases.map((c) => [c.name, c.value, c.name === 'segment.bytes' && Number(c.value) >= 14 ? null : c.error] as const)
 
 const TOPIC = 2
 const BROKER = 4
@@ -216,5 +225,14 @@ describe('IncrementalAlterConfigs', () => {
     expect(log.segmentCount).toBeGreaterThan(segments)
     await alter(0, TOPIC, 'iac', [{ name: 'max.message.bytes', configOperation: DELETE, value: null }])
     expect((await produce(big)).errorCode).toBe(0)
+  })
+})
+
+describe('IncrementalAlterConfigs: a bad topic config value', () => {
+  it.each(kafkaTopicConfigErrors)('%s=%s gets Kafka 4.4\'s answer', async (name, value, error) => {
+    const res = await alter(1, TOPIC, 'iac', [{ name, configOperation: SET, value }], true)
+    expect(res.responses[0]).toMatchObject(error === null
+      ? { errorCode: 0, errorMessage: null }
+      : { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: error })
   })
 })

@@ -1,6 +1,7 @@
-// kafkajs 2.2.4 produces keyed messages with headers under each codec it supports (snappy and lz4
-// through kafkajs-snappy / kafkajs-lz4) and with an idempotent producer; every message is read
-// back with its key, value, headers and timestamp, in order per partition.
+// kafkajs 2.2.4 produces keyed messages with headers under each codec it supports (snappy through
+// kafkajs-snappy, lz4 through our lz4-napi codec in test/helpers/kafkajs-lz4.ts) and with an
+// idempotent producer; every message is read back with its key, value, headers and timestamp, in
+// order per partition.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Kafka, logLevel, CompressionTypes } from '../helpers/kafkajs.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'

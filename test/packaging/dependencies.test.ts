@@ -1,5 +1,7 @@
 // Install hygiene, checked from the lockfile without a network: nothing a user installs runs an
-// install script (those compile with node-gyp where a prebuilt download fails), the lockfile
+// install script (those compile with node-gyp where a prebuilt download fails), nothing a checkout
+// installs (dev dependencies included) compiles, so `npm install` needs no C/C++ toolchain (the
+// README's first command; kafkajs-lz4 broke that through node-lz4), the lockfile
 // matches package.json (so `npm install` does not rewrite it), and npm sees no invalid or missing
 // peer (an esbuild below vite's peer range made every install print ERESOLVE warnings).
 import { spawnSync } from 'node:child_process'
@@ -21,12 +23,43 @@ interface LockEntry {
 const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> }
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as LockEntry
 
+// Dev dependencies whose install script is known not to compile, and why.
+const NO_COMPILE_SCRIPTS: Record<string, string> = {
+  'node_modules/esbuild': 'postinstall checks the prebuilt @esbuild/<platform> binary (an optional dependency)',
+}
+// What makes an install step a native build: node-gyp (npm runs `node-gyp rebuild` by itself for a
+// package with a binding.gyp and no install script) and the tools that fall back to it.
+const COMPILERS = /\b(node-gyp|node-pre-gyp|prebuild-install|cmake-js|node-gyp-build|make|gcc|g\+\+)\b/
+
+/** Why installing the package at `dir` (a lockfile key) would need a compiler, or null. */
+function needsCompiler(dir: string): string | null {
+  const at = path.join(root, dir)
+  if (fs.existsSync(path.join(at, 'binding.gyp'))) return 'has a binding.gyp (npm runs node-gyp rebuild)'
+  const manifest = JSON.parse(fs.readFileSync(path.join(at, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
+  for (const phase of ['preinstall', 'install', 'postinstall']) {
+    const script = manifest.scripts?.[phase]
+    if (script !== undefined && COMPILERS.test(script)) return `${phase}: ${script}`
+  }
+  return null
+}
+
 describe('dependencies', () => {
   it('no runtime dependency has an install script', () => {
     const scripted = Object.entries(lock.packages)
       .filter(([name, p]) => name !== '' && p.hasInstallScript && !p.dev)
       .map(([name]) => name)
     expect(scripted).toEqual([])
+  })
+
+  it('nothing installed in a checkout compiles: no package with an install script that is not known to be harmless', () => {
+    const scripted = Object.entries(lock.packages).filter(([name, p]) => name !== '' && p.hasInstallScript)
+    const unexplained = scripted.map(([name]) => name).filter((name) => NO_COMPILE_SCRIPTS[name] === undefined)
+    expect(unexplained).toEqual([])
+    const compiling = scripted
+      .filter(([name]) => fs.existsSync(path.join(root, name)))
+      .map(([name]) => [name, needsCompiler(name)])
+      .filter(([, why]) => why !== null)
+    expect(compiling).toEqual([])
   })
 
   it('the lockfile records exactly the ranges package.json asks for', () => {

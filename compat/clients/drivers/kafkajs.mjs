@@ -1,14 +1,15 @@
-// Driver for kafkajs 2.2.4 (+ kafkajs-snappy, kafkajs-lz4).
+// Driver for kafkajs 2.2.4 (+ kafkajs-snappy, and kafkajs-lz4 from compat/.cache: compat/lib/kafkajs-lz4.mjs).
 //   node compat/clients/drivers/kafkajs.mjs <bootstrap> <prefix>
 // Prints one JSON line per scenario on stdout (see compat/README.md); kafkajs logs go to stderr.
 // kafkajs consumers always belong to a group: "consume-from-beginning" uses a fresh group.
 import { isDeepStrictEqual } from 'node:util';
 import kafkajs from 'kafkajs';
-import LZ4Codec from 'kafkajs-lz4';
 import SnappyCodec from 'kafkajs-snappy';
+import { loadKafkajsLz4 } from '../../lib/kafkajs-lz4.mjs';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs, ConfigResourceTypes, AssignerProtocol } = kafkajs;
 CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
+const LZ4Codec = loadKafkajsLz4();
 CompressionCodecs[CompressionTypes.LZ4] = new LZ4Codec().codec;
 
 const [bootstrap, prefix] = process.argv.slice(2);

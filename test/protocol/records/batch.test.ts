@@ -39,6 +39,7 @@ import {
   RECORD_COUNT_OFFSET,
   RECORDS_OFFSET,
 } from '../../../protocol/records/index.js'
+import { lz4Codec } from '../../helpers/kafkajs-lz4.js'
 
 const require = createRequire(import.meta.url)
 const T = 1_700_000_000_000
@@ -47,9 +48,8 @@ const T = 1_700_000_000_000
 type KafkaJsRecord = { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null; headers: { [k: string]: Buffer | Buffer[] } }
 type KafkaJsBatch = { firstOffset: string; inTransaction: boolean; isControlBatch: boolean; producerId: string; producerEpoch: number; firstSequence: number; records: KafkaJsRecord[] }
 const kafkajs = require('kafkajs') as { CompressionTypes: { [k: string]: number }; CompressionCodecs: { [k: number]: () => unknown } }
-const LZ4Codec = require('kafkajs-lz4') as new () => { codec: () => unknown }
 kafkajs.CompressionCodecs[kafkajs.CompressionTypes.Snappy!] = require('kafkajs-snappy') as () => unknown
-kafkajs.CompressionCodecs[kafkajs.CompressionTypes.LZ4!] = new LZ4Codec().codec
+kafkajs.CompressionCodecs[kafkajs.CompressionTypes.LZ4!] = lz4Codec
 const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0') as { RecordBatch: (o: object) => Promise<{ buffer: Buffer }> }
 const KRecord = require('kafkajs/src/protocol/recordBatch/record/v0') as (o: object) => unknown
 const KDecoder = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => unknown

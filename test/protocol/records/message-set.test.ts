@@ -4,6 +4,7 @@ import { crc32Ieee } from '../../../protocol/crc32c.js'
 import { Compression, compress } from '../../../protocol/compression.js'
 import { buildBatch, decodeBatchRecords, getCompression, getMaxTimestamp, getTimestampType, validateRecordsForAppend } from '../../../protocol/records/index.js'
 import { buildLegacyMessageSet, convertLegacyToBatch, isLegacyMessageSet, type LegacyMessage } from '../../../protocol/records/index.js'
+import { lz4Codec } from '../../helpers/kafkajs-lz4.js'
 
 const require = createRequire(import.meta.url)
 const T = 1_600_000_000_000
@@ -11,9 +12,8 @@ const NOW = 1_700_000_000_000
 
 // kafkajs's legacy encoders (its Produce v0-2 path), with the external codecs registered.
 const kafkajs = require('kafkajs') as { CompressionTypes: { [k: string]: number }; CompressionCodecs: { [k: number]: () => unknown } }
-const LZ4Codec = require('kafkajs-lz4') as new () => { codec: () => unknown }
 kafkajs.CompressionCodecs[kafkajs.CompressionTypes.Snappy!] = require('kafkajs-snappy') as () => unknown
-kafkajs.CompressionCodecs[kafkajs.CompressionTypes.LZ4!] = new LZ4Codec().codec
+kafkajs.CompressionCodecs[kafkajs.CompressionTypes.LZ4!] = lz4Codec
 const KMessageSet = require('kafkajs/src/protocol/messageSet') as (o: object) => { buffer: Buffer }
 const { lookupCodec } = require('kafkajs/src/protocol/message/compression') as {
   lookupCodec: (c: number) => { compress(e: { buffer: Buffer }): Promise<Buffer> }
