@@ -127,7 +127,7 @@ async function phaseJava(bootstrap, kafka, work) {
   const T = 'golden-java-topic', G = 'golden-java-group', G2 = 'golden-java-group-consumer';
   const java = (name, main, argv, extra = {}) => step(`java ${name}`, run('java', [...jvm, '-cp', cp, main, ...argv], { timeoutMs: 60_000, ...extra }), extra.okCodes);
   const TOPICS = 'org.apache.kafka.tools.TopicCommand';
-  const CONFIGS = 'kafka.admin.ConfigCommand';
+  const CONFIGS = 'org.apache.kafka.tools.ConfigCommand'; // kafka.admin.ConfigCommand until Kafka 4.1
   const PRODUCER = 'org.apache.kafka.tools.ConsoleProducer';
   const CONSUMER = 'org.apache.kafka.tools.consumer.ConsoleConsumer';
   const GROUPS = 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand';

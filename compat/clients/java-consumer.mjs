@@ -2,6 +2,8 @@
 // KafkaConsumer with group.protocol=classic (and assign() without a group) and Admin, driven by
 // one small Java program (compat/clients/drivers/java-consumer/JavaClientDriver.java) compiled
 // with javac against the jars compat/lib/kafka-libs.sh fetches. One JVM runs every scenario.
+// Two targets share this module: the reference version (kafka-clients 4.4.0, the default export)
+// and an older client (4.1.2, compat/clients/java-consumer-4.1.mjs), so the matrix shows both.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -10,8 +12,6 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const source = path.join(here, 'drivers', 'java-consumer', 'JavaClientDriver.java');
-let libsDir = null;
-let classesDir = null;
 
 function clientsVersion(dir) {
   const jar = fs.readdirSync(dir).find((f) => /^kafka-clients-\d.*\.jar$/.test(f));
@@ -19,47 +19,57 @@ function clientsVersion(dir) {
   return jar.replace(/^kafka-clients-/, '').replace(/\.jar$/, '');
 }
 
-export default {
-  name: 'java-client',
-  timeoutMs: 300_000,
-  async setup(ctx) {
-    try {
-      execFileSync('javac', ['-version'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (e) {
-      throw new Error(`javac is not available (${e.message}); install a JDK 17+ (apt-get install -y openjdk-17-jdk-headless)`);
-    }
-    libsDir = await ctx.kafkaLibs();
-    const hash = crypto.createHash('sha256').update(fs.readFileSync(source)).update(clientsVersion(libsDir)).digest('hex').slice(0, 12);
-    classesDir = path.join(ctx.cacheDir, 'java-consumer', hash);
-    if (fs.existsSync(path.join(classesDir, 'JavaClientDriver.class'))) return;
-    const tmp = `${classesDir}.tmp-${process.pid}`;
-    fs.rmSync(tmp, { recursive: true, force: true });
-    fs.mkdirSync(tmp, { recursive: true });
-    ctx.log(`javac ${path.relative(ctx.root, source)}`);
-    try {
-      execFileSync('javac', ['-nowarn', '-d', tmp, '-cp', `${libsDir}/*`, source], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
-    } catch (e) {
+/**
+ * A Java client target. `libs(ctx)` returns the directory of jars to compile and run against.
+ * @param {{ name: string, libs: (ctx: object) => Promise<string> }} opts
+ */
+export function javaClient({ name, libs }) {
+  let libsDir = null;
+  let classesDir = null;
+  return {
+    name,
+    timeoutMs: 300_000,
+    async setup(ctx) {
+      try {
+        execFileSync('javac', ['-version'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      } catch (e) {
+        throw new Error(`javac is not available (${e.message}); install a JDK 17+ (apt-get install -y openjdk-17-jdk-headless)`);
+      }
+      libsDir = await libs(ctx);
+      const hash = crypto.createHash('sha256').update(fs.readFileSync(source)).update(clientsVersion(libsDir)).digest('hex').slice(0, 12);
+      classesDir = path.join(ctx.cacheDir, 'java-consumer', hash);
+      if (fs.existsSync(path.join(classesDir, 'JavaClientDriver.class'))) return;
+      const tmp = `${classesDir}.tmp-${process.pid}`;
       fs.rmSync(tmp, { recursive: true, force: true });
-      throw new Error(`javac failed: ${e.stderr?.toString().slice(0, 2000) || e.message}`);
-    }
-    fs.rmSync(classesDir, { recursive: true, force: true });
-    fs.renameSync(tmp, classesDir);
-  },
-  async version() {
-    return clientsVersion(libsDir);
-  },
-  command(ctx, { bootstrap, prefix }) {
-    const log4j = path.join(classesDir, 'log4j2.properties');
-    if (!fs.existsSync(log4j)) {
-      fs.writeFileSync(log4j, ['status = error', 'appender.err.type = Console', 'appender.err.name = err', 'appender.err.target = SYSTEM_ERR',
-        'appender.err.layout.type = PatternLayout', 'appender.err.layout.pattern = [%d] %p %m (%c)%n', 'rootLogger.level = WARN',
-        'rootLogger.appenderRef.err.ref = err', ''].join('\n'));
-    }
-    return {
-      cmd: 'java',
-      args: ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx512m', '-Xlog:disable', '-Xlog:all=error:stderr', `-Dlog4j2.configurationFile=${log4j}`,
-        '-cp', `${classesDir}:${libsDir}/*`, 'JavaClientDriver', bootstrap, prefix],
-      env: {},
-    };
-  },
-};
+      fs.mkdirSync(tmp, { recursive: true });
+      ctx.log(`javac ${path.relative(ctx.root, source)}`);
+      try {
+        execFileSync('javac', ['-nowarn', '-d', tmp, '-cp', `${libsDir}/*`, source], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+      } catch (e) {
+        fs.rmSync(tmp, { recursive: true, force: true });
+        throw new Error(`javac failed: ${e.stderr?.toString().slice(0, 2000) || e.message}`);
+      }
+      fs.rmSync(classesDir, { recursive: true, force: true });
+      fs.renameSync(tmp, classesDir);
+    },
+    async version() {
+      return clientsVersion(libsDir);
+    },
+    command(ctx, { bootstrap, prefix }) {
+      const log4j = path.join(classesDir, 'log4j2.properties');
+      if (!fs.existsSync(log4j)) {
+        fs.writeFileSync(log4j, ['status = error', 'appender.err.type = Console', 'appender.err.name = err', 'appender.err.target = SYSTEM_ERR',
+          'appender.err.layout.type = PatternLayout', 'appender.err.layout.pattern = [%d] %p %m (%c)%n', 'rootLogger.level = WARN',
+          'rootLogger.appenderRef.err.ref = err', ''].join('\n'));
+      }
+      return {
+        cmd: 'java',
+        args: ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx512m', '-Xlog:disable', '-Xlog:all=error:stderr', `-Dlog4j2.configurationFile=${log4j}`,
+          '-cp', `${classesDir}:${libsDir}/*`, 'JavaClientDriver', bootstrap, prefix],
+        env: {},
+      };
+    },
+  };
+}
+
+export default javaClient({ name: 'java-client', libs: (ctx) => ctx.kafkaLibs() });

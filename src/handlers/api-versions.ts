@@ -1,20 +1,38 @@
 // ApiVersions 0–4. The advertised table is derived from the registered handlers (registry.ts,
-// through the request context),
-// so it lists exactly what is served. v3+ validates the client software name and version
-// (KIP-511) and records them for the connection's log lines, and reports the feature levels
-// (KIP-584): transaction.version 2 is finalized, as on a freshly formatted Kafka 4.x, so the Java
-// client and franz-go run transactions v2 (KIP-890: EndTxn v5, implicit adds on Produce v12+ and
-// TxnOffsetCommit v5) here as they do there. Kafka's other features (metadata.version,
-// kraft.version, group.version, ...) describe a KRaft controller and KIP-848/share groups, which
-// this broker does not have, so they are not reported. Too-new versions never reach here: the
-// connection answers them with a v0 UNSUPPORTED_VERSION body (KIP-511).
+// through the request context), so it lists exactly what is served. v3+ validates the client
+// software name and version (KIP-511) and records them for the connection's log lines, and
+// reports the feature levels (KIP-584) of the Kafka 4.4 features this broker behaves as (see
+// FEATURES). Too-new versions never reach here: the connection answers them with a v0
+// UNSUPPORTED_VERSION body (KIP-511).
 
 import { ApiVersions } from '../../protocol/apis/api-versions.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { defineHandler } from './handler.js'
 
-const SUPPORTED_FEATURES = [{ name: 'transaction.version', minVersion: 0, maxVersion: 2 }]
-const FINALIZED_FEATURES = [{ name: 'transaction.version', minVersionLevel: 2, maxVersionLevel: 2 }]
+// The features a freshly formatted Kafka 4.4.0 finalizes, where this broker behaves accordingly
+// (`kafka-features describe` lists them):
+// - metadata.version 4.4-IV2 (level 33, Kafka 4.4's latest production level; Kafka supports from
+//   3.3-IV3, level 7): the API versions served here are the ones clients pick against a 4.4 broker.
+// - transaction.version 2: transactions v2 (KIP-890: EndTxn v5, implicit adds on Produce v12+ and
+//   TxnOffsetCommit v5), which the Java client and franz-go then use here as they do on Kafka.
+// - eligible.leader.replicas.version 1 (KIP-966): with a single replica the ISR never shrinks, so a
+//   one-node Kafka with ELR behaves as this broker does; DescribeTopicPartitions reports the empty
+//   ELR lists Kafka reports.
+// Not reported, as Kafka omits a feature at level 0: group.version (1 enables KIP-848 consumer
+// groups: ConsumerGroupHeartbeat/Describe are not served here), share.version (KIP-932 share
+// groups) and streams.version (KIP-1071), and kraft.version (there is no KRaft quorum to describe
+// or reconfigure: DescribeQuorum and Add/RemoveRaftVoter are not served).
+const FEATURES = [
+  { name: 'metadata.version', minVersion: 7, maxVersion: 33, level: 33 },
+  { name: 'transaction.version', minVersion: 0, maxVersion: 2, level: 2 },
+  { name: 'eligible.leader.replicas.version', minVersion: 0, maxVersion: 1, level: 1 },
+]
+const SUPPORTED_FEATURES = FEATURES.map(({ name, minVersion, maxVersion }) => ({ name, minVersion, maxVersion }))
+// KAFKA-17011: clients before ApiVersions v4 reject a supported range starting at 0, so Kafka
+// leaves those features out of a v3 answer (ApiVersionsResponse.maybeFilterSupportedFeatureKeys);
+// the finalized levels are sent at every version.
+const SUPPORTED_FEATURES_V3 = SUPPORTED_FEATURES.filter((f) => f.minVersion > 0)
+const FINALIZED_FEATURES = FEATURES.map(({ name, level }) => ({ name, minVersionLevel: level, maxVersionLevel: level }))
 // Clients keep the finalized features of the highest epoch they have seen; they never change here.
 const FINALIZED_FEATURES_EPOCH = 1n
 
@@ -39,7 +57,7 @@ export default defineHandler({
       errorCode: 0,
       apiKeys: ctx.apiVersions,
       throttleTimeMs: 0,
-      supportedFeatures: SUPPORTED_FEATURES,
+      supportedFeatures: ctx.version >= 4 ? SUPPORTED_FEATURES : SUPPORTED_FEATURES_V3,
       finalizedFeaturesEpoch: FINALIZED_FEATURES_EPOCH,
       finalizedFeatures: FINALIZED_FEATURES,
     }

@@ -105,7 +105,8 @@ export const MAIN = {
   producer: 'org.apache.kafka.tools.ConsoleProducer',
   consumer: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
   groups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
-  configs: 'kafka.admin.ConfigCommand',
+  configs: 'org.apache.kafka.tools.ConfigCommand', // kafka.admin.ConfigCommand until Kafka 4.1
+  features: 'org.apache.kafka.tools.FeatureCommand',
   offsets: 'org.apache.kafka.tools.GetOffsetShell',
   deleteRecords: 'org.apache.kafka.tools.DeleteRecordsCommand',
   perfProducer: 'org.apache.kafka.tools.ProducerPerformance',

@@ -730,6 +730,57 @@ const scenarios = [
     return 'INVALID_CONFIG; the config is unchanged';
   }],
 
+  // Issue 15 item 1. Kafka removes a deleted topic's committed offsets from every group
+  // (GroupCoordinatorService.onPartitionsDeleted): the group keeps no offsets for it, and a topic
+  // recreated with the same name is read from its beginning by the same group id.
+  ['topic-recreate-offsets', async (s) => {
+    const topic = name(s.name);
+    const group = name(s.name);
+    const first = makeRecords('before', 30);
+    // idempotent: a Kafka under load may answer NOT_LEADER_OR_FOLLOWER right after the create, and
+    // kafkajs's plain producer then resends what was already written (a duplicate in the group's
+    // read). One producer per topic incarnation: its sequence numbers belong to the old partitions.
+    const produceOnce = async (records) => {
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      cleanups.add(producer);
+      await producer.connect();
+      try { await produce(topic, records, { producer }); } finally { await disconnect(producer); }
+    };
+    await createTopic(topic, 3);
+    await produceOnce(first);
+    const r1 = await consume(topic, group, first.length);
+    verifyRecords(first, r1, 'first topic, read by the group');
+    checkEq('offsets committed on the first topic', first.length, sum(await groupOffsets(group, topic)));
+    await admin.deleteTopics({ topics: [topic] });
+    await eventually(() => admin.listTopics(), (list) => !list.includes(topic));
+    // OffsetFetch for every topic of the group (no topic list, so nothing asks for the deleted
+    // topic's metadata). Kafka's group coordinator drops the deleted topic's offsets when its broker applies
+    // the deletion (asynchronously, shortly after DeleteTopics returns), so poll for a while.
+    const offsetsLeft = async () => (await admin.fetchOffsets({ groupId: group }))
+      .filter((t) => t.topic === topic).flatMap((t) => t.partitions.filter((p) => Number(p.offset) >= 0));
+    const left = await eventually(offsetsLeft, (l) => l.length === 0);
+    checkEq('committed offsets of the deleted topic still held by the group', [], left);
+    const [desc] = (await admin.describeGroups([group])).groups;
+    checkEq('group state after the delete', { state: 'Empty', members: 0 }, { state: desc.state, members: desc.members.length });
+    // Kafka deletes the topic's data asynchronously: a create right after the delete may briefly
+    // fail with TOPIC_ALREADY_EXISTS, so retry it
+    let created = false;
+    for (let i = 0; i < 20 && !created; i++) {
+      created = await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true })
+        .catch((e) => { if (e.type !== 'TOPIC_ALREADY_EXISTS' && !/already exists/i.test(e.message)) throw e; return false; });
+      if (!created) await sleep(500);
+    }
+    check(created === true, `recreating ${topic} did not succeed`, true, created);
+    const second = makeRecords('after', 30);
+    await produceOnce(second);
+    const r2 = await consume(topic, group, second.length, { timeoutMs: 15_000 });
+    check(r2.length === second.length, `the same group read ${r2.length} of the ${second.length} records of the recreated topic (offsets inherited from the deleted topic?)`,
+      second.length, r2.length);
+    verifyRecords(second, r2, 'recreated topic, read by the same group');
+    s.observed = { offsetsLeftAfterDelete: left.length, stateAfterDelete: desc.state, secondRead: r2.length };
+    return 'after the delete the group holds no offsets for the topic; the recreated topic is read from offset 0 by the same group';
+  }],
+
   ['delete-topic', async (s) => {
     const topic = name(s.name);
     await createTopic(topic, 3);

@@ -2699,6 +2699,16 @@ func scConsumeTransformProduce(s *sc) error {
 		if after[run], err = committedOffsets(s, adm, s.group, s.topic); err != nil {
 			return err
 		}
+		// The transaction's offsets become visible to OffsetFetch once the coordinator has
+		// written the commit marker to __consumer_offsets, which Kafka does after EndTxn has
+		// returned (Kafka 4.4 with transactions v2 is slow enough for a read right after End to
+		// miss them): ask again for a while.
+		for i := 0; run == "committed" && i < 50 && !mapsEqual(inEnds, after[run]); i++ {
+			time.Sleep(200 * time.Millisecond)
+			if after[run], err = committedOffsets(s, adm, s.group, s.topic); err != nil {
+				return err
+			}
+		}
 		if run == "committed" {
 			produced = res
 		}

@@ -1,4 +1,4 @@
-// Compat driver for the Apache Kafka Java client library (kafka-clients 4.1.2): KafkaProducer,
+// Compat driver for the Apache Kafka Java client library (kafka-clients 4.4.0, and 4.1.2): KafkaProducer,
 // KafkaConsumer (group.protocol=classic, and assign() without a group) and Admin, in one JVM.
 //   java -cp <classes>:<kafka-libs>/* JavaClientDriver <bootstrap> <prefix>
 // Prints one JSON line per scenario on stdout (see compat/README.md); logs go to stderr.
@@ -25,7 +25,12 @@ public class JavaClientDriver {
   static String bootstrap, prefix;
   static final ObjectMapper JSON = new ObjectMapper();
   static Admin admin;
-  static final long BASE_TS = 1_700_000_000_000L; // explicit record timestamps: deterministic offsetsForTimes
+  // Explicit record timestamps (one second apart), so offsetsForTimes is deterministic. They start
+  // ten minutes ago, on a whole second: a fixed date in the past (it was 2023-11-14) lies beyond
+  // the default retention.ms of 7 days, and Kafka deletes such records, active segment included,
+  // at its first retention check (30 s after start, then every 5 min), which made
+  // offsets-for-times depend on when the driver ran.
+  static final long BASE_TS = (System.currentTimeMillis() / 1000 - 600) * 1000;
 
   // ------------------------------------------------------------------------------------------
   // harness

@@ -1,0 +1,70 @@
+// ApiVersions feature levels (KIP-584), as `kafka-features describe` and the clients read them:
+// the Kafka 4.4 features this broker behaves as, and none of the group protocols it does not
+// serve. Compared with a fresh Kafka 4.4.0 in compat/ (java-tools `features-describe`).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ApiVersions } from '../../protocol/apis/api-versions.js'
+import { startTestBroker, type TestBroker } from '../helpers/broker.js'
+import { TestClient } from '../helpers/client.js'
+
+let broker: TestBroker
+let client: TestClient
+
+beforeAll(async () => {
+  broker = await startTestBroker()
+  client = await TestClient.connect(broker.port)
+})
+afterAll(async () => {
+  await client?.close()
+  await broker?.cleanup()
+})
+
+const ask = (v: number) => client.send(ApiVersions, v, { clientSoftwareName: 'rivulet-test', clientSoftwareVersion: '1.0' })
+const levels = (res: Awaited<ReturnType<typeof ask>>) =>
+  Object.fromEntries(res.finalizedFeatures.map((f) => [f.name, [f.minVersionLevel, f.maxVersionLevel]]))
+const ranges = (res: Awaited<ReturnType<typeof ask>>) =>
+  Object.fromEntries(res.supportedFeatures.map((f) => [f.name, [f.minVersion, f.maxVersion]]))
+
+describe('ApiVersions features', () => {
+  it('v4 finalizes metadata.version 4.4-IV2, transaction.version 2 and eligible.leader.replicas.version 1, as Kafka 4.4.0', async () => {
+    const res = await ask(4)
+    expect(res.errorCode).toBe(0)
+    // metadata.version levels: 7 is 3.3-IV3 (the lowest Kafka 4 supports), 33 is 4.4-IV2
+    expect(levels(res)).toEqual({
+      'metadata.version': [33, 33],
+      'transaction.version': [2, 2],
+      'eligible.leader.replicas.version': [1, 1],
+    })
+    expect(ranges(res)).toEqual({
+      'metadata.version': [7, 33],
+      'transaction.version': [0, 2],
+      'eligible.leader.replicas.version': [0, 1],
+    })
+    expect(res.finalizedFeaturesEpoch).toBeGreaterThan(0n)
+  })
+
+  it('does not advertise the group protocols it does not serve (group, share, streams) nor a KRaft quorum', async () => {
+    const res = await ask(4)
+    const names = [...res.supportedFeatures.map((f) => f.name), ...res.finalizedFeatures.map((f) => f.name)]
+    for (const n of ['group.version', 'share.version', 'streams.version', 'kraft.version']) expect(names).not.toContain(n)
+    // and the APIs those features would enable are not served either
+    const keys = new Set(res.apiKeys.map((k) => k.apiKey))
+    for (const k of [68 /* ConsumerGroupHeartbeat */, 76 /* ShareGroupHeartbeat */, 88 /* StreamsGroupHeartbeat */, 55 /* DescribeQuorum */]) expect(keys.has(k)).toBe(false)
+  })
+
+  // KAFKA-17011: clients before ApiVersions v4 reject a supported range starting at 0, so Kafka
+  // leaves those out of a v3 answer but still sends every finalized level.
+  it('v3 leaves out supported ranges that start at 0 but keeps every finalized level', async () => {
+    const res = await ask(3)
+    expect(ranges(res)).toEqual({ 'metadata.version': [7, 33] })
+    expect(Object.keys(levels(res)).sort()).toEqual(['eligible.leader.replicas.version', 'metadata.version', 'transaction.version'])
+  })
+
+  it('v0-v2 carry no features', async () => {
+    for (const v of [0, 1, 2]) {
+      const res = await ask(v)
+      expect(res.errorCode).toBe(0)
+      expect(res.supportedFeatures).toEqual([])
+      expect(res.finalizedFeatures).toEqual([])
+    }
+  })
+})
