@@ -152,15 +152,15 @@ export class Broker {
     for (const t of this.cluster.topics.values()) this.openTopicLogs(t)
     this.groups.load()
     this.txns.load()
-    this.scheduleRetention()
+    // Kafka's LogManager runs its first retention check log.initial.task.delay.ms after start-up.
+    this.scheduleRetention(Math.max(0, this.config.int('log.initial.task.delay.ms')))
     this.scheduleOffsetExpiry()
     this.cleaner.start()
     return { clean, topics: this.cluster.topics.size }
   }
 
-  private scheduleRetention(): void {
-    const every = Math.max(1000, this.config.int('log.retention.check.interval.ms'))
-    this.retentionTimer = this.clock.schedule(every, () => {
+  private scheduleRetention(delayMs = Math.max(1000, this.config.int('log.retention.check.interval.ms'))): void {
+    this.retentionTimer = this.clock.schedule(delayMs, () => {
       if (this.stopped) return
       try {
         const n = this.logs.applyRetention()
@@ -173,9 +173,9 @@ export class Broker {
     })
   }
 
-  // Kafka's offsets.retention.check.interval.ms default.
+  // offsets.retention.check.interval.ms (Kafka's default: 10 minutes).
   private scheduleOffsetExpiry(): void {
-    this.offsetExpiryTimer = this.clock.schedule(600_000, () => {
+    this.offsetExpiryTimer = this.clock.schedule(Math.max(1, this.config.int('offsets.retention.check.interval.ms')), () => {
       if (this.stopped) return
       try {
         const n = expireOffsets(this.groups)
