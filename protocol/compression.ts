@@ -228,6 +228,16 @@ export function xxh32(buf: Uint8Array, start: number, end: number, seed = 0): nu
   return (h ^ (h >>> 16)) >>> 0
 }
 
+// Both frame formats allow skippable frames (magic 0x184D2A50 to 0x184D2A5F in both, then a
+// 4-byte length): the position after one at `pos`, or 0 when `magic` is not one.
+function skipSkippable(data: Buffer, pos: number, magic: number, skippable: number, fail: (msg: string) => CompressionError): number {
+  if ((magic & LZ4_SKIPPABLE_MASK) >>> 0 !== skippable) return 0
+  if (pos + 8 > data.length) throw fail('truncated skippable frame')
+  const next = pos + 8 + data.readUInt32LE(pos + 4)
+  if (next > data.length) throw fail('truncated skippable frame')
+  return next
+}
+
 interface Lz4Scan {
   bound: number // upper bound of the decompressed size
   maxBlock: number // the largest block size any frame declares
@@ -247,10 +257,9 @@ function lz4Scan(data: Buffer): Lz4Scan {
   while (pos < data.length) {
     if (pos + 4 > data.length) throw fail(`truncated frame magic at ${pos}`)
     const magic = data.readUInt32LE(pos)
-    if ((magic & LZ4_SKIPPABLE_MASK) >>> 0 === LZ4_SKIPPABLE) {
-      if (pos + 8 > data.length) throw fail('truncated skippable frame')
-      pos += 8 + data.readUInt32LE(pos + 4)
-      if (pos > data.length) throw fail('truncated skippable frame')
+    const skipped = skipSkippable(data, pos, magic, LZ4_SKIPPABLE, fail)
+    if (skipped > 0) {
+      pos = skipped
       continue
     }
     if (magic !== LZ4_MAGIC) throw fail(`bad frame magic 0x${magic.toString(16)} at ${pos}`)
@@ -366,10 +375,9 @@ function zstdScan(data: Buffer): ZstdScan {
   while (pos < data.length) {
     if (pos + 4 > data.length) throw fail(`truncated frame magic at ${pos}`)
     const magic = data.readUInt32LE(pos)
-    if ((magic & LZ4_SKIPPABLE_MASK) >>> 0 === ZSTD_SKIPPABLE) {
-      if (pos + 8 > data.length) throw fail('truncated skippable frame')
-      pos += 8 + data.readUInt32LE(pos + 4)
-      if (pos > data.length) throw fail('truncated skippable frame')
+    const skipped = skipSkippable(data, pos, magic, ZSTD_SKIPPABLE, fail)
+    if (skipped > 0) {
+      pos = skipped
       continue
     }
     if (magic !== ZSTD_MAGIC) throw fail(`bad frame magic 0x${magic.toString(16)} at ${pos}`)

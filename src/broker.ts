@@ -7,6 +7,7 @@ import { KafkaError } from '../protocol/errors.js'
 import { BrokerConfig } from './cluster/broker-config.js'
 import { Cluster, type TopicInfo } from './cluster/cluster.js'
 import type { Clock, Timer } from './clock.js'
+import { LogCleaner } from './log/cleaner/cleaner.js'
 import { InternalTopic } from './log/internal-topic.js'
 import { LogManager } from './log/log-manager.js'
 import type { PartitionStore } from './log/partition-store.js'
@@ -17,8 +18,6 @@ import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
 
-// Kafka's internal topic configs (GroupCoordinatorConfig / TransactionLogConfig): compacted, 100 MiB segments.
-const INTERNAL_SEGMENT_BYTES = String(100 * 1024 * 1024)
 
 export interface BrokerOptions {
   config: BrokerConfig
@@ -36,6 +35,7 @@ export class Broker {
   readonly storage: Storage
   readonly groups: GroupCoordinator
   readonly txns: TransactionCoordinator
+  readonly cleaner: LogCleaner
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
   private retentionTimer: Timer | null = null
@@ -64,7 +64,7 @@ export class Broker {
         get initialRebalanceDelayMs() { return config.int('group.initial.rebalance.delay.ms') },
         get offsetsRetentionMs() { return config.int('offsets.retention.minutes') * 60_000 },
       },
-      offsetsTopic: this.internalTopic(OFFSETS_TOPIC, 'offsets.topic.num.partitions', { 'compression.type': 'producer' }),
+      offsetsTopic: this.internalTopic(OFFSETS_TOPIC, 'offsets.topic', { 'compression.type': 'producer' }),
       get legacyLayout() { return cluster.groupLayout === 'legacy' },
       onLayoutMigrated: () => {
         cluster.groupLayout = 'kafka'
@@ -80,7 +80,7 @@ export class Broker {
         get abortCheckIntervalMs() { return config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms') },
         get expiryCheckIntervalMs() { return config.int('transaction.remove.expired.transaction.cleanup.interval.ms') },
       },
-      stateTopic: this.internalTopic(TRANSACTION_STATE_TOPIC, 'transaction.state.log.num.partitions', { 'compression.type': 'uncompressed' }),
+      stateTopic: this.internalTopic(TRANSACTION_STATE_TOPIC, 'transaction.state.log', { 'compression.type': 'uncompressed' }),
       partition: (topic, p) => this.partition(topic, p),
       allocateProducerId: () => cluster.allocateProducerId(),
       onMarker: (topic, p, producerId, commit) => {
@@ -95,17 +95,40 @@ export class Broker {
         return ids
       },
     })
+    this.cleaner = this.newCleaner(o)
   }
 
-  // An internal topic created on first write with `partitionsConfig` partitions, compacted.
-  private internalTopic(name: string, partitionsConfig: string, configs: Record<string, string>): InternalTopic {
+  private newCleaner(o: BrokerOptions): LogCleaner {
+    const config = o.config
+    const logs = this.logs
+    return new LogCleaner({
+      clock: o.clock,
+      logger: o.logger,
+      config: {
+        get enabled() { return config.bool('log.cleaner.enable') },
+        get threads() { return config.int('log.cleaner.threads') },
+        get dedupeBufferBytes() { return config.int('log.cleaner.dedupe.buffer.size') },
+        get loadFactor() { return Number(config.get('log.cleaner.io.buffer.load.factor') ?? 0.9) },
+        get backoffMs() { return config.int('log.cleaner.backoff.ms') },
+      },
+      logs: () => logs.all(),
+      firstDirtyOffset: (key) => logs.firstDirtyOffset(key),
+      setFirstDirtyOffset: (key, offset) => logs.setFirstDirtyOffset(key, offset),
+    })
+  }
+
+  // An internal topic created on first write, compacted, with its partitions and segment size from
+  // the broker configs `<prefix>.num.partitions` and `<prefix>.segment.bytes` (Kafka's
+  // GroupCoordinatorConfig / TransactionLogConfig: offsets.topic.*, transaction.state.log.*).
+  private internalTopic(name: string, prefix: string, configs: Record<string, string>): InternalTopic {
     return new InternalTopic({
       name,
       partitions: (create) => {
         const existing = this.cluster.topic(name)
         if (existing || !create) return existing?.partitions ?? 0
-        const n = Math.max(1, this.config.int(partitionsConfig))
-        const t = this.cluster.createTopic(name, n, 1, { 'cleanup.policy': 'compact', 'segment.bytes': INTERNAL_SEGMENT_BYTES, ...configs }, false, true)
+        const n = Math.max(1, this.config.int(`${prefix}.num.partitions`))
+        const segmentBytes = String(this.config.int(`${prefix}.segment.bytes`))
+        const t = this.cluster.createTopic(name, n, 1, { 'cleanup.policy': 'compact', 'segment.bytes': segmentBytes, ...configs }, false, true)
         this.openTopicLogs(t)
         return t.partitions
       },
@@ -127,6 +150,7 @@ export class Broker {
     this.txns.load()
     this.scheduleRetention()
     this.scheduleOffsetExpiry()
+    this.cleaner.start()
     return { clean, topics: this.cluster.topics.size }
   }
 
@@ -244,6 +268,7 @@ export class Broker {
     this.stopped = true
     this.retentionTimer?.cancel()
     this.offsetExpiryTimer?.cancel()
+    this.cleaner.stop()
     this.groups.stop()
     this.txns.stop()
     this.logs.close()

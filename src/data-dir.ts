@@ -20,8 +20,9 @@ const CLUSTER_FILE = 'cluster.json'
 // Entries that do not make a directory someone else's: our own lock, and the directory a
 // filesystem root has when a dedicated volume is mounted as the data dir.
 const IGNORABLE = new Set([LOCK_FILE, 'lost+found'])
-// Files and directories only Kafka writes into a log dir (Rivulet writes none of them).
-const KAFKA_ONLY = ['__cluster_metadata-0', 'bootstrap.checkpoint', '.lock', 'recovery-point-offset-checkpoint', 'replication-offset-checkpoint', 'cleaner-offset-checkpoint']
+// Files and directories only Kafka writes into a log dir (Rivulet writes none of them; both write
+// cleaner-offset-checkpoint, so it tells nothing).
+const KAFKA_ONLY = ['__cluster_metadata-0', 'bootstrap.checkpoint', '.lock', 'recovery-point-offset-checkpoint', 'replication-offset-checkpoint']
 
 export class DataDirError extends Error {
   constructor(

@@ -3,6 +3,7 @@
 //   node bench/clients/ckjs.js '<job json>'   (jobs as in kafkajs.js)
 // librdkafka's defaults apply (linger.ms=5, batch.size=1000000, fetch.wait.max.ms=500), except
 // linger.ms=0 for the latency runs (same as the Java and kafkajs latency runs).
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,16 @@ if (job.op === 'version') {
   emit({ ok: true, version: createRequire(path.join(CKJS_DIR, 'package.json'))('@confluentinc/kafka-javascript/package.json').version, librdkafka: ckjs.librdkafkaVersion, features: ckjs.features });
   process.exit(0);
 }
-const kafka = new Kafka({ kafkaJS: { clientId: 'rivulet-bench-ckjs', brokers: [job.bootstrap], logLevel: logLevel.NOTHING } });
+// job.debugLog (bench/consume-ab.js --ckjs-debug): librdkafka's fetch debug lines, timestamped, into a file.
+const debugLogger = (file) => {
+  const out = fs.openSync(file, 'w');
+  const line = (m) => fs.writeSync(out, `${performance.now().toFixed(3)} ${m}\n`);
+  const l = { info: line, error: line, warn: line, debug: line, namespace: () => l, setLogLevel: () => {} };
+  return l;
+};
+const kafka = new Kafka(job.debugLog
+  ? { debug: 'fetch', kafkaJS: { clientId: 'rivulet-bench-ckjs', brokers: [job.bootstrap], logger: debugLogger(job.debugLog) } }
+  : { kafkaJS: { clientId: 'rivulet-bench-ckjs', brokers: [job.bootstrap], logLevel: logLevel.NOTHING } });
 const acksOf = (a) => (a === 'all' || a === '-1' || a === -1 ? -1 : Number(a ?? 1));
 
 async function produce() {
@@ -37,7 +47,8 @@ async function produce() {
 }
 
 async function consume() {
-  const consumer = kafka.consumer({ kafkaJS: { groupId: job.group, fromBeginning: true } });
+  // job.config: librdkafka properties on top of the defaults (bench/consume-ab.js --ckjs-config)
+  const consumer = kafka.consumer({ ...(job.config ?? {}), kafkaJS: { groupId: job.group, fromBeginning: true } });
   await consumer.connect();
   await consumer.subscribe({ topics: [job.topic] });
   let count = 0;

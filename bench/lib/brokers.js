@@ -58,10 +58,10 @@ export function duBytes(dir) {
 
 /**
  * Spawn the Rivulet CLI (default config) and wait for its "ready" line.
- * @param {{dataDir?: string, memory?: boolean, extraArgs?: string[], logFile?: string}} o
+ * @param {{dataDir?: string, memory?: boolean, extraArgs?: string[], logFile?: string, cli?: string, nodeArgs?: string[]}} o
  */
 export async function spawnRivulet(o = {}) {
-  const args = [cliPath(), '--port', '0'];
+  const args = [...(o.nodeArgs ?? []), o.cli ?? cliPath(), '--port', '0'];
   if (o.memory) args.push('--memory');
   else args.push('--data-dir', o.dataDir);
   if (o.extraArgs) args.push(...o.extraArgs);

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { compare, median, summarize } from './stats.js';
 
+const KEPT_SECTIONS = '<!-- sections below are kept by report.js -->'
+
 const THROUGHPUT_WORKLOADS = ['produce', 'produce-size', 'compression', 'consume'];
 const METRICS = {
   produce: ['mibPerSec', 'recordsPerSec'],
@@ -411,7 +413,11 @@ export function writeReport(data, { benchDir, resultsDir }) {
     '- Every topic is created before its run (CreateTopics, replication factor 1); the run starts once every partition has a leader and has accepted one 16-byte warm-up record.',
     `- Each broker session begins with an unrecorded warm-up (kafka-producer-perf-test${data.profile?.warmup ? `, ${data.profile.warmup.records.toLocaleString('en-US')} × 1 KiB to a 4-partition topic` : ''}, then kafka-consumer-perf-test reading it back), so the first measured workload does not pay for a cold JVM or V8 in the broker.`,
   ].join('\n') + '\n');
-  fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), md.join('\n'));
+  // Sections written by other bench scripts (bench/compaction.js) follow this marker: kept.
+  const resultsFile = path.join(benchDir, 'RESULTS.md');
+  const previous = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8') : '';
+  const kept = previous.indexOf(KEPT_SECTIONS);
+  fs.writeFileSync(resultsFile, md.join('\n') + (kept >= 0 ? `\n${previous.slice(kept)}` : ''));
   return { svgFile, png };
 }
 

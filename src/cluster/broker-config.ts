@@ -111,6 +111,10 @@ export class BrokerConfig {
     return {
       compact: policy.includes('compact'),
       delete: policy.includes('delete'),
+      minCleanableDirtyRatio: num(v('min.cleanable.dirty.ratio'), DEFAULT_LOG_CONFIG.minCleanableDirtyRatio),
+      minCompactionLagMs: num(v('min.compaction.lag.ms'), DEFAULT_LOG_CONFIG.minCompactionLagMs),
+      maxCompactionLagMs: num(v('max.compaction.lag.ms'), DEFAULT_LOG_CONFIG.maxCompactionLagMs),
+      deleteRetentionMs: num(v('delete.retention.ms'), DEFAULT_LOG_CONFIG.deleteRetentionMs),
       segmentBytes: num(v('segment.bytes'), DEFAULT_LOG_CONFIG.segmentBytes),
       segmentMs: num(v('segment.ms'), DEFAULT_LOG_CONFIG.segmentMs),
       retentionMs: num(v('retention.ms'), DEFAULT_LOG_CONFIG.retentionMs),

@@ -64,7 +64,7 @@ interface RivuletTopicConfig {
 const TIERED_STORAGE_DISABLED = 'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.'
 
 const RIVULET_TOPIC_CONFIGS: readonly RivuletTopicConfig[] = [
-  { name: 'cleanup.policy', doc: 'Retention policy: delete (compact is not supported yet).', synonyms: ['log.cleanup.policy'] },
+  { name: 'cleanup.policy', doc: 'delete: old segments go by retention.ms and retention.bytes; compact: the cleaner keeps the latest record of each key; both: both.', synonyms: ['log.cleanup.policy'] },
   { name: 'compression.gzip.level', doc: 'gzip level when compression.type recompresses (only producer is applied).', synonyms: ['compression.gzip.level'] },
   { name: 'compression.lz4.level', doc: 'lz4 level when compression.type recompresses (only producer is applied).', synonyms: ['compression.lz4.level'] },
   { name: 'compression.type', doc: 'Final compression type; only producer (keep batches as produced) is applied.', synonyms: ['compression.type'] },
@@ -181,6 +181,17 @@ const RIVULET_BROKER_CONFIGS: readonly RivuletBrokerConfig[] = [
   { name: 'log.flush.interval.messages', doc: 'Default flush.messages: fsync after this many messages.' },
   { name: 'log.flush.interval.ms', doc: 'Default flush.ms: fsync after this many milliseconds.' },
   { name: 'log.segment.delete.delay.ms', doc: 'Default file.delete.delay.ms.' },
+  { name: 'offsets.topic.segment.bytes', doc: 'segment.bytes of __consumer_offsets when it is created.' },
+  { name: 'transaction.state.log.segment.bytes', doc: 'segment.bytes of __transaction_state when it is created.' },
+  { name: 'log.cleaner.enable', doc: 'Run the log cleaner (compaction of cleanup.policy=compact topics, including __consumer_offsets and __transaction_state).' },
+  { name: 'log.cleaner.threads', doc: 'How many logs are cleaned at once (the cleaner works in slices on the event loop; 0 turns it off).' },
+  { name: 'log.cleaner.dedupe.buffer.size', doc: 'Memory bound of the cleaner\'s key map across its threads (24 bytes a key).' },
+  { name: 'log.cleaner.io.buffer.load.factor', doc: 'Load factor of the key map.' },
+  { name: 'log.cleaner.backoff.ms', doc: 'How long the cleaner waits when no log needs cleaning.' },
+  { name: 'log.cleaner.min.cleanable.ratio', doc: 'Default min.cleanable.dirty.ratio.' },
+  { name: 'log.cleaner.min.compaction.lag.ms', doc: 'Default min.compaction.lag.ms.' },
+  { name: 'log.cleaner.max.compaction.lag.ms', doc: 'Default max.compaction.lag.ms.' },
+  { name: 'log.cleaner.delete.retention.ms', doc: 'Default delete.retention.ms.' },
 ]
 
 function brokerConfigs(): ConfigDef[] {

@@ -19,13 +19,14 @@ function readWindow(file: ByteFile, pos: number, size: number): Buffer {
 }
 
 // Visits every batch from `from`; stops at the end of the file or at the first batch that is torn
-// or (with validate) fails its CRC. Returns where the valid data ends and why it stopped there.
+// or (with validate) fails its CRC, or at the first batch boundary `limit` bytes past `from` (so a
+// long scan can be done in slices). Returns where it stopped and why (null: the end or the limit).
 // `buf` is valid only during the visit.
-export function scanFile(file: ByteFile, from: number, validate: boolean, visit: (m: BatchMeta, buf: Buffer, at: number) => void): { end: number; reason: string | null } {
+export function scanFile(file: ByteFile, from: number, validate: boolean, visit: (m: BatchMeta, buf: Buffer, at: number) => void, limit = Infinity): { end: number; reason: string | null } {
   let pos = from
   let window: Buffer = Buffer.alloc(0)
   let windowStart = pos
-  while (pos < file.size) {
+  while (pos < file.size && pos - from < limit) {
     if (pos + HEADER_SIZE > windowStart + window.length) {
       if (file.size - pos < HEADER_SIZE) return { end: pos, reason: 'incomplete batch header' }
       window = readWindow(file, pos, WINDOW)

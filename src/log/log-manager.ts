@@ -11,6 +11,7 @@ import type { LogConfig } from './types.js'
 // Kafka's names, so the directory reads like a Kafka log dir.
 const CLEAN_SHUTDOWN = '.kafka_cleanshutdown'
 const LOG_START_CHECKPOINT = 'log-start-offset-checkpoint'
+const CLEANER_CHECKPOINT = 'cleaner-offset-checkpoint'
 
 export interface LogManagerOptions {
   storage: Storage
@@ -33,6 +34,8 @@ export class LogManager {
   private readonly waiters = new Map<string, Set<() => void>>()
   private clean = true
   private startOffsets = new Map<string, number>()
+  // Where each compacted log's dirty part begins (Kafka's cleaner-offset-checkpoint).
+  private cleanerOffsets = new Map<string, number>()
 
   constructor(private readonly o: LogManagerOptions) {}
 
@@ -44,10 +47,12 @@ export class LogManager {
   start(): { clean: boolean } {
     const s = this.o.storage
     const marker = path.join(s.root, CLEAN_SHUTDOWN)
-    const hasData = s.list(s.root).some((f) => f !== CLEAN_SHUTDOWN)
+    // Data: a partition directory or the cluster file (not the lock a new start takes first).
+    const hasData = s.list(s.root).some((f) => f === 'cluster.json' || /-\d+$/.test(f))
     this.clean = !hasData || s.exists(marker)
     if (s.exists(marker)) s.remove(marker)
-    this.startOffsets = this.readCheckpoint()
+    this.startOffsets = this.readCheckpoint(LOG_START_CHECKPOINT)
+    this.cleanerOffsets = this.readCheckpoint(CLEANER_CHECKPOINT)
     return { clean: this.clean }
   }
 
@@ -124,12 +129,22 @@ export class LogManager {
     else this.o.storage.remove(path.join(this.o.storage.root, key))
     this.logs.delete(key)
     this.startOffsets.delete(key)
+    this.cleanerOffsets.delete(key)
+  }
+
+  firstDirtyOffset(key: string): number {
+    return this.cleanerOffsets.get(key) ?? 0
+  }
+
+  setFirstDirtyOffset(key: string, offset: number): void {
+    this.cleanerOffsets.set(key, offset)
+    this.writeCheckpoint(CLEANER_CHECKPOINT, [...this.cleanerOffsets].filter(([k]) => this.logs.has(k)))
   }
 
   // Kafka's checkpoint text format: version, count, then "topic partition offset" lines.
-  private readCheckpoint(): Map<string, number> {
+  private readCheckpoint(name: string): Map<string, number> {
     const out = new Map<string, number>()
-    const text = this.o.storage.readText(path.join(this.o.storage.root, LOG_START_CHECKPOINT))
+    const text = this.o.storage.readText(path.join(this.o.storage.root, name))
     if (!text) return out
     const lines = text.split('\n').filter((l) => l.trim() !== '')
     for (const line of lines.slice(2)) {
@@ -141,13 +156,15 @@ export class LogManager {
   }
 
   checkpointLogStartOffsets(): void {
-    const lines: string[] = []
-    for (const [key, log] of this.logs) {
-      if (log.logStartOffset === 0) continue
+    this.writeCheckpoint(LOG_START_CHECKPOINT, [...this.logs].filter(([, log]) => log.logStartOffset > 0).map(([key, log]) => [key, log.logStartOffset]))
+  }
+
+  private writeCheckpoint(name: string, entries: [string, number][]): void {
+    const lines = entries.map(([key, offset]) => {
       const cut = key.lastIndexOf('-')
-      lines.push(`${key.slice(0, cut)} ${key.slice(cut + 1)} ${log.logStartOffset}`)
-    }
-    this.o.storage.writeAtomic(path.join(this.o.storage.root, LOG_START_CHECKPOINT), `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`)
+      return `${key.slice(0, cut)} ${key.slice(cut + 1)} ${offset}`
+    })
+    this.o.storage.writeAtomic(path.join(this.o.storage.root, name), `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`)
   }
 
   applyRetention(): number {

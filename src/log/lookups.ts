@@ -5,6 +5,7 @@
 
 import { RecordDecodeError, RecordSpans, decodeBatchRecords, getPartitionLeaderEpoch, lastOffsetAt, type BatchHeader } from '../../protocol/records/index.js'
 import { ReadLease } from './read-pool.js'
+import type { Segment } from './segment.js'
 import type { TimestampHit } from './partition-store.js'
 import { LogError } from './types.js'
 
@@ -12,10 +13,56 @@ import { LogError } from './types.js'
 export interface LookupSource {
   readonly logStartOffset: number
   readonly logEndOffset: number
-  batchesForTimestamp(timestamp: number): Iterable<{ meta: BatchHeader; buf: Buffer }>
-  maxTimestamp(): { timestamp: number; batchLastOffset: number }
-  batchAt(offset: number): { meta: BatchHeader; buf: Buffer } | null
+  segmentList(): readonly Segment[] // oldest first; the last is the active segment
   readRange(offset: number, maxBytes: number, minOneBatch: boolean, endOffset: number, lease?: ReadLease): Buffer | null
+}
+
+type Found = { meta: BatchHeader; buf: Buffer }
+
+// Candidate batches for the first record with timestamp >= target (ListOffsets by time): the
+// first segment whose largest timestamp reaches it, from its time index entry on.
+export function* batchesForTimestamp(log: LookupSource, timestamp: number): Generator<Found> {
+  for (const seg of log.segmentList()) {
+    if (seg.maxTimestamp < timestamp) continue
+    const from = Math.max(seg.offsetForTimestampLookup(timestamp), log.logStartOffset)
+    for (const b of seg.batchesFrom(from)) {
+      if (b.meta.maxTimestamp >= timestamp && b.meta.lastOffset >= log.logStartOffset) yield b
+    }
+  }
+}
+
+// The segment holding the largest timestamp, and that timestamp (ListOffsets MAX_TIMESTAMP).
+export function maxTimestamp(log: LookupSource): { timestamp: number; batchLastOffset: number } {
+  let best = { timestamp: -1, batchLastOffset: -1 }
+  for (const seg of log.segmentList()) {
+    if (seg.maxTimestamp > best.timestamp) best = { timestamp: seg.maxTimestamp, batchLastOffset: seg.offsetOfMaxTimestamp }
+  }
+  return best
+}
+
+// The batch holding `offset`. The sparse index may point at an earlier batch: skip to it.
+export function batchAt(log: LookupSource, offset: number): Found | null {
+  const segments = log.segmentList()
+  let seg = segments[0]!
+  for (const s of segments) {
+    if (s.baseOffset > offset) break
+    seg = s
+  }
+  for (const b of seg.batchesFrom(offset)) {
+    if (b.meta.baseOffset > offset) return null
+    if (b.meta.lastOffset >= offset) return b
+  }
+  return null
+}
+
+// Kafka 3.x's legacyFetchOffsetsBefore (ListOffsets v0): each segment's first offset with the
+// time it was last written (here: its largest record timestamp, or its creation time when
+// empty), then the log end offset at `nowMs` when the active segment holds data.
+export function segmentOffsetTimes(log: LookupSource, nowMs: number): { offset: number; time: number }[] {
+  const segments = log.segmentList()
+  const out = segments.map((s) => ({ offset: Math.max(s.baseOffset, log.logStartOffset), time: s.maxTimestamp >= 0 ? s.maxTimestamp : s.createdMs }))
+  if (segments[segments.length - 1]!.size > 0) out.push({ offset: log.logEndOffset, time: nowMs })
+  return out
 }
 
 // How much of an internal topic's log keyedRecords() reads at a time (a larger batch is read whole).
@@ -37,7 +84,7 @@ const epochOf = (batch: Buffer): number => Math.max(-1, getPartitionLeaderEpoch(
 // candidate batches, whose records are decoded.
 export function offsetForTimestamp(log: LookupSource, target: number): TimestampHit | null {
   return decoded(() => {
-    for (const batch of log.batchesForTimestamp(target)) {
+    for (const batch of batchesForTimestamp(log, target)) {
       for (const rec of decodeBatchRecords(batch.buf, NO_CRC)) {
         if (rec.timestamp >= target && rec.offset >= log.logStartOffset) return { timestamp: rec.timestamp, offset: rec.offset, leaderEpoch: epochOf(batch.buf) }
       }
@@ -49,9 +96,9 @@ export function offsetForTimestamp(log: LookupSource, target: number): Timestamp
 // Kafka's RecordBatch.offsetOfMaxTimestamp: the first record whose timestamp is the largest
 // (every record of a LogAppendTime batch reports the batch's MaxTimestamp).
 export function offsetOfMaxTimestamp(log: LookupSource): TimestampHit | null {
-  const max = log.maxTimestamp()
+  const max = maxTimestamp(log)
   if (max.timestamp < 0) return null
-  const batch = log.batchAt(max.batchLastOffset)
+  const batch = batchAt(log, max.batchLastOffset)
   if (!batch) return null
   return decoded(() => {
     for (const rec of decodeBatchRecords(batch.buf, NO_CRC)) {

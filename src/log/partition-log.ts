@@ -10,25 +10,18 @@ import { Segment, segmentName } from './segment.js'
 import type { ReadLease } from './read-pool.js'
 import type { Storage } from './storage.js'
 import { LogError, type BatchMeta, type LogConfig } from './types.js'
-import { TxnIndex, type AbortedTxn } from './txn-index.js'
+import { TxnIndex, encodeAbortedTxn, type AbortedTxn } from './txn-index.js'
+import { CLEANED, commitSwap, discardCleaned, type SwapStep } from './cleaner/swap.js'
+import { loadProducerSnapshot, loadSegments, replayProducerState, saveProducerSnapshot, type OpenOptions } from './log-loader.js'
 import { ProducerStateTable, type ProducerCheck } from './producer-state.js'
-import { keyedRecords, lastOffsetsByKey, offsetForTimestamp, offsetOfMaxTimestamp } from './lookups.js'
+import { batchAt, batchesForTimestamp, keyedRecords, lastOffsetsByKey, maxTimestamp, offsetForTimestamp, offsetOfMaxTimestamp, segmentOffsetTimes } from './lookups.js'
 import type { AppendOptions, AppendResult, Isolation, LogMark, PartitionStore, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from './partition-store.js'
-import { buildControlBatch, ControlRecordType, decodeBatchRecords, endOffsetOf, readControlRecord, readHeaders, stampForAppend, validateRecordContents, type RecordSpans } from '../../protocol/records/index.js'
+import { buildControlBatch, endOffsetOf, readHeaders, stampForAppend, validateRecordContents, type RecordSpans } from '../../protocol/records/index.js'
 
 const INT32_MAX = 2147483647
-const PRODUCER_STATE_FILE = 'producer-state.json'
 const NO_RECORDS: AbortedTxn[] = []
 
-export interface OpenOptions {
-  storage: Storage
-  dir: string
-  config: LogConfig
-  clean: boolean
-  logStartOffset: number
-  nowMs: number
-  warn?: (msg: string, details: object) => void
-}
+export type { OpenOptions } from './log-loader.js'
 
 export class PartitionLog implements PartitionStore {
   private segments: Segment[] = []
@@ -41,49 +34,71 @@ export class PartitionLog implements PartitionStore {
   readonly aborted: TxnIndex
   private unflushedMessages = 0
   private lastFlushMs: number
+  closed = false
 
-  private constructor(private readonly storage: Storage, readonly dir: string, public config: LogConfig, nowMs: number) {
+  private constructor(readonly storage: Storage, readonly dir: string, public config: LogConfig, nowMs: number) {
     this.lastFlushMs = nowMs
     this.aborted = new TxnIndex(storage, (base) => `${path.join(dir, segmentName(base))}.txnindex`)
   }
 
   static open(o: OpenOptions): PartitionLog {
     const log = new PartitionLog(o.storage, o.dir, o.config, o.nowMs)
-    o.storage.mkdirp(o.dir)
-    const files = o.storage.list(o.dir)
-    const bases = files
-      .filter((f) => /^\d{20}\.log$/.test(f))
-      .map((f) => Number(f.slice(0, 20)))
-      .sort((a, b) => a - b)
-    for (const f of files) if (f.endsWith('.tmp')) o.storage.remove(path.join(o.dir, f))
-    log.aborted.load(bases, new Set(files.filter((f) => f.endsWith('.txnindex')).map((f) => path.join(o.dir, f))))
-    for (let i = 0; i < bases.length; i++) {
-      const seg = log.openSegment(bases[i]!, o.nowMs)
-      const last = i === bases.length - 1
-      // After an unclean stop only the active segment can hold a torn write; older segments
-      // (sealed and flushed when they rolled) open lazily, and are recovered when their files
-      // do not look sealed.
-      if (last && !o.clean) {
-        const r = seg.recover(o.config.indexIntervalBytes)
-        if (r.truncated > 0) o.warn?.('truncated torn log tail', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
-        log.aborted.truncateTo(seg.nextOffset, seg.baseOffset)
-      } else if (!(last ? seg.loadIndexes() : seg.openSealed(bases[i + 1]!))) {
-        const r = seg.recover(o.config.indexIntervalBytes)
-        if (r.truncated > 0) o.warn?.('truncated corrupt segment', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
-      }
-      log.segments.push(seg)
-    }
-    if (log.segments.length === 0) log.segments.push(log.openSegment(o.logStartOffset, o.nowMs))
+    log.segments = loadSegments(o, log.aborted, (base) => log.openSegment(base, o.nowMs))
     log.logStartOffset = Math.max(o.logStartOffset, log.segments[0]!.baseOffset)
     if (log.logStartOffset > log.logEndOffset) log.logStartOffset = log.logEndOffset
     log.loadProducerState()
     return log
   }
 
-  private openSegment(base: number, nowMs: number): Segment {
+  private openSegment(base: number, nowMs: number, suffix = ''): Segment {
     const name = path.join(this.dir, segmentName(base))
     const s = this.storage
-    return new Segment(base, s.open(`${name}.log`), s.open(`${name}.index`), s.open(`${name}.timeindex`), nowMs)
+    return new Segment(base, s.open(`${name}.log${suffix}`), s.open(`${name}.index${suffix}`), s.open(`${name}.timeindex${suffix}`), nowMs)
+  }
+
+  // ---- what the cleaner needs (CleanableLog) ----
+
+  segmentList(): readonly Segment[] {
+    return this.segments
+  }
+
+  abortedTxns(): AbortedTxn[] {
+    return this.aborted.overlapping(0, Number.MAX_SAFE_INTEGER).sort((a, b) => a.firstOffset - b.firstOffset)
+  }
+
+  lastDataOffsetOf(producerId: number): number {
+    const e = this.producers.entry(producerId)
+    return e && e.batches.length > 0 ? e.batches[e.batches.length - 1]!.lastOffset : -1
+  }
+
+  openCleanedSegment(baseOffset: number, nowMs: number): Segment {
+    discardCleaned(this.storage, this.dir, baseOffset)
+    return this.openSegment(baseOffset, nowMs, CLEANED)
+  }
+
+  discardCleaned(cleaned: Segment): void {
+    cleaned.close()
+    discardCleaned(this.storage, this.dir, cleaned.baseOffset)
+  }
+
+  // Swaps a cleaned segment in for the consecutive sealed segments it replaces (cleaner/swap.ts
+  // orders the file moves so that a crash at any point loses nothing). False when the log changed
+  // since the cleaning began (a segment went, or the log closed).
+  replaceSegments(old: readonly Segment[], cleaned: Segment, cleanedAborts: readonly AbortedTxn[], step?: (s: SwapStep) => void): boolean {
+    const at = this.segments.indexOf(old[0]!)
+    if (this.closed || at < 0 || at + old.length >= this.segments.length || old.some((s, i) => this.segments[at + i] !== s)) return false
+    if (cleanedAborts.length > 0) {
+      const txn = this.storage.open(`${path.join(this.dir, segmentName(cleaned.baseOffset))}.txnindex${CLEANED}`)
+      txn.append(cleanedAborts.map(encodeAbortedTxn))
+      if (this.storage.persistent) txn.flush()
+      txn.close()
+    }
+    commitSwap(this.storage, this.dir, old.map((s) => s.baseOffset), cleaned.baseOffset, step)
+    for (const s of old) s.close()
+    cleaned.nextOffset = Math.max(cleaned.nextOffset, this.segments[at + old.length]!.baseOffset)
+    this.aborted.replaceRange(cleaned.baseOffset, cleaned.nextOffset, cleanedAborts)
+    this.segments.splice(at, old.length, cleaned)
+    return true
   }
 
   private get active(): Segment {
@@ -203,7 +218,10 @@ export class PartitionLog implements PartitionStore {
   private maybeRoll(incoming: number, lastOffset: number, nowMs: number): void {
     const a = this.active
     if (a.size === 0) return
-    if (a.size + incoming > this.config.segmentBytes || nowMs - a.createdMs > this.config.segmentMs || lastOffset - a.baseOffset > INT32_MAX) {
+    // KIP-354: a compacted log also rolls once its active segment is max.compaction.lag.ms old, so
+    // that it can be cleaned within that time.
+    const maxAge = this.config.compact ? Math.min(this.config.segmentMs, this.config.maxCompactionLagMs) : this.config.segmentMs
+    if (a.size + incoming > this.config.segmentBytes || nowMs - a.createdMs > maxAge || lastOffset - a.baseOffset > INT32_MAX) {
       this.roll(nowMs)
     }
   }
@@ -316,44 +334,21 @@ export class PartitionLog implements PartitionStore {
     return found
   }
 
-  // Candidate batches for the first record with timestamp >= target (ListOffsets by time): the
-  // first segment whose largest timestamp reaches it, from its time index entry on.
-  *batchesForTimestamp(timestamp: number): Generator<{ meta: BatchMeta; buf: Buffer }> {
-    for (const seg of this.segments) {
-      if (seg.maxTimestamp < timestamp) continue
-      const from = Math.max(seg.offsetForTimestampLookup(timestamp), this.logStartOffset)
-      for (const b of seg.batchesFrom(from)) {
-        if (b.meta.maxTimestamp >= timestamp && b.meta.lastOffset >= this.logStartOffset) yield b
-      }
-    }
+  // Time lookups over the segments (lookups.ts).
+  batchesForTimestamp(timestamp: number): Generator<{ meta: BatchMeta; buf: Buffer }> {
+    return batchesForTimestamp(this, timestamp)
   }
 
-  // The segment holding the largest timestamp, and that timestamp (ListOffsets MAX_TIMESTAMP).
   maxTimestamp(): { timestamp: number; batchLastOffset: number } {
-    let best = { timestamp: -1, batchLastOffset: -1 }
-    for (const seg of this.segments) {
-      if (seg.maxTimestamp > best.timestamp) best = { timestamp: seg.maxTimestamp, batchLastOffset: seg.offsetOfMaxTimestamp }
-    }
-    return best
+    return maxTimestamp(this)
   }
 
-  // The batch holding `offset`. The sparse index may point at an earlier batch: skip to it.
   batchAt(offset: number): { meta: BatchMeta; buf: Buffer } | null {
-    const seg = this.segments[this.segmentIndexFor(offset)]!
-    for (const b of seg.batchesFrom(offset)) {
-      if (b.meta.baseOffset > offset) return null
-      if (b.meta.lastOffset >= offset) return b
-    }
-    return null
+    return batchAt(this, offset)
   }
 
-  // Kafka 3.x's legacyFetchOffsetsBefore (ListOffsets v0): each segment's first offset with the
-  // time it was last written (here: its largest record timestamp, or its creation time when
-  // empty), then the log end offset at `nowMs` when the active segment holds data.
   segmentOffsetTimes(nowMs: number): { offset: number; time: number }[] {
-    const out = this.segments.map((s) => ({ offset: Math.max(s.baseOffset, this.logStartOffset), time: s.maxTimestamp >= 0 ? s.maxTimestamp : s.createdMs }))
-    if (this.active.size > 0) out.push({ offset: this.logEndOffset, time: nowMs })
-    return out
+    return segmentOffsetTimes(this, nowMs)
   }
 
   // DeleteRecords: moves the log start offset (never past the high watermark) and drops the
@@ -392,7 +387,7 @@ export class PartitionLog implements PartitionStore {
     if (retentionMs >= 0) {
       while (this.segments.length > 0) {
         const oldest = this.segments[0]!
-        if (oldest.size === 0 || oldest.maxTimestamp < 0 || nowMs - oldest.maxTimestamp <= retentionMs) break
+        if (oldest.size === 0 ? oldest === this.active : oldest.maxTimestamp < 0 || nowMs - oldest.maxTimestamp <= retentionMs) break
         if (this.segments.length === 1) this.roll(nowMs)
         this.dropOldest()
         deleted++
@@ -418,38 +413,18 @@ export class PartitionLog implements PartitionStore {
     this.lastFlushMs = nowMs
   }
 
-  // Written even when no producer is known (unless the log is empty): the snapshot's offset is
-  // what spares the next start a replay of the whole log.
   private saveProducerState(): void {
-    const file = path.join(this.dir, PRODUCER_STATE_FILE)
-    if (this.producers.size === 0 && this.logEndOffset === this.logStartOffset && !this.storage.exists(file)) return
-    this.storage.writeAtomic(file, this.producers.toJSON(this.logEndOffset))
+    saveProducerSnapshot(this.storage, this.dir, this.producers, this.logStartOffset, this.logEndOffset)
   }
 
-  // Loads the last snapshot and replays batch headers after it; without a usable snapshot the
-  // whole log is replayed (Kafka's ProducerStateManager does the same from its snapshots).
   private loadProducerState(): void {
-    const text = this.storage.readText(path.join(this.dir, PRODUCER_STATE_FILE))
-    let from = text === null ? -1 : this.producers.load(text)
-    if (from < 0 || from > this.logEndOffset) {
-      this.producers.clear()
-      from = this.logStartOffset
-    }
+    const from = loadProducerSnapshot(this.storage, this.dir, this.producers, this.logStartOffset, this.logEndOffset)
     if (from >= this.logEndOffset) return
-    for (let i = this.segmentIndexFor(from); i < this.segments.length; i++) {
-      this.segments[i]!.forEachBatch(from, (m, buf, at) => {
-        if (!m.control) return this.producers.update(m)
-        const marker = readControlRecord(decodeBatchRecords(buf.subarray(at, at + m.size))[0]!)
-        if (marker && (marker.type === ControlRecordType.commit || marker.type === ControlRecordType.abort)) {
-          this.completeTxn(m, marker.type === ControlRecordType.commit, true)
-        } else {
-          this.producers.update(m)
-        }
-      })
-    }
+    replayProducerState(this.segments.slice(this.segmentIndexFor(from)), from, this.producers, (m, commit) => this.completeTxn(m, commit, true))
   }
 
   close(): void {
+    this.closed = true
     for (const s of this.segments) s.seal()
     this.saveProducerState()
     if (this.storage.persistent) this.aborted.flush()
@@ -461,6 +436,7 @@ export class PartitionLog implements PartitionStore {
   }
 
   remove(): void {
+    this.closed = true
     this.aborted.release()
     for (const s of this.segments) s.close()
     this.storage.remove(this.dir)

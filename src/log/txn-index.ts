@@ -108,6 +108,15 @@ export class TxnIndex {
     if (i > 0) this.entries.splice(0, i)
   }
 
+  // The cleaner swapped in a segment for the markers in [from, to): the entries it kept replace the
+  // ones there, in memory as in its file. An entry left behind for a marker the cleaner removed
+  // would open an aborted transaction nothing closes: read_committed consumers (and the next pass)
+  // would then drop the producer's later committed batches.
+  replaceRange(from: number, to: number, kept: readonly AbortedTxn[]): void {
+    const start = this.firstAtOrAfter(from)
+    this.entries.splice(start, this.firstAtOrAfter(to) - start, ...kept)
+  }
+
   // Kafka's collectAbortedTransactions: the transactions a read of [from, to) may contain records
   // of — aborted at or after `from` and begun before `to`. Past an entry whose last stable offset
   // reaches `to`, no later transaction can have begun before `to`.

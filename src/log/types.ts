@@ -5,6 +5,10 @@ export interface LogConfig {
   // per key (the cleaner); Kafka never time- or size-deletes a compact-only log.
   compact: boolean
   delete: boolean
+  minCleanableDirtyRatio: number // min.cleanable.dirty.ratio
+  minCompactionLagMs: number // min.compaction.lag.ms
+  maxCompactionLagMs: number // max.compaction.lag.ms
+  deleteRetentionMs: number // delete.retention.ms: how long tombstones and markers outlive a clean
   segmentBytes: number
   segmentMs: number
   retentionMs: number // -1: keep forever
@@ -22,6 +26,10 @@ export interface LogConfig {
 export const DEFAULT_LOG_CONFIG: LogConfig = {
   compact: false,
   delete: true,
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
+  deleteRetentionMs: 86_400_000,
   segmentBytes: 1024 * 1024 * 1024,
   segmentMs: 7 * 24 * 3600 * 1000,
   retentionMs: 7 * 24 * 3600 * 1000,

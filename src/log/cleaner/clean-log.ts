@@ -1,0 +1,246 @@
+// One cleaning pass over one log (Kafka's Cleaner.doClean): build the key → latest offset map of
+// the dirty section, then rewrite every cleanable segment from the log start, group by group,
+// keeping per key only its latest record, and swap each group's new segment in. The rules are
+// Kafka's, as clients observe them:
+// - a record survives when it is its key's latest (offsets never change); keyless records go;
+// - a tombstone (null value) survives delete.retention.ms after the pass that first saw it, which
+//   stamps its batch with a delete horizon (KIP-534);
+// - records of aborted transactions go; a marker goes once no batch of its transaction is left
+//   and its own delete horizon has passed;
+// - the last batch of each producer stays (emptied if need be), so an idempotent producer's next
+//   sequence number stays valid;
+// - the active segment, segments past the last stable offset and segments younger than
+//   min.compaction.lag.ms are not touched.
+// Work is done in slices of the log that yield to the event loop between them, so produce and
+// fetch are never held up for long; memory is the offset map (bounded) plus one batch at a time.
+
+import {
+  ControlRecordType, RecordSpans, decodeBatchRecords, deleteHorizonOf, emptyBatchOf, filterBatch, readControlRecord, readHeader, type BatchHeader,
+} from '../../../protocol/records/index.js'
+import { scanFile } from '../batches.js'
+import type { Segment } from '../segment.js'
+import type { AbortedTxn } from '../txn-index.js'
+import type { LogConfig } from '../types.js'
+import type { Storage } from '../storage.js'
+import type { OffsetMap } from './offset-map.js'
+import type { SwapStep } from './swap.js'
+import { CleaningTxnState } from './txn-state.js'
+
+const INT32_MAX = 2147483647
+// Bytes of the log a slice reads before yielding to the event loop.
+const SLICE_BYTES = 1024 * 1024
+const NO_CRC = { verifyCrc: false } as const
+
+// What the cleaner needs of a log (PartitionLog implements it).
+export interface CleanableLog {
+  readonly dir: string
+  readonly storage: Storage
+  readonly config: LogConfig
+  readonly logStartOffset: number
+  readonly lastStableOffset: number
+  readonly closed: boolean
+  segmentList(): readonly Segment[] // oldest first; the last is the active segment
+  abortedTxns(): AbortedTxn[] // sorted by first offset
+  lastDataOffsetOf(producerId: number): number // -1 when the producer is unknown
+  openCleanedSegment(baseOffset: number, nowMs: number): Segment
+  // Swaps `cleaned` in for `old` (crash-safe); false when the log changed meanwhile.
+  replaceSegments(old: readonly Segment[], cleaned: Segment, cleanedAborts: readonly AbortedTxn[], step?: (s: SwapStep) => void): boolean
+  discardCleaned(cleaned: Segment): void
+}
+
+export interface CleanPass {
+  nowMs: number
+  firstDirtyOffset: number
+  map: OffsetMap
+  pause(): Promise<void> // yields to the event loop between slices
+  stopped(): boolean // the broker is stopping: abandon the pass
+  step?: (s: SwapStep) => void
+}
+
+export interface CleanStats {
+  endOffset: number // the next pass's first dirty offset
+  bytesRead: number
+  bytesWritten: number
+  segmentsCleaned: number
+}
+
+export class CleanAborted extends Error {}
+
+// The part of the log a pass may clean: sealed segments wholly below the first uncleanable offset.
+export function cleanableSegments(log: CleanableLog, nowMs: number): { segments: Segment[]; firstUncleanable: number } {
+  const all = log.segmentList()
+  let firstUncleanable = Math.min(all[all.length - 1]!.baseOffset, log.lastStableOffset)
+  // LogCleanerManager.cleanableOffsets: with min.compaction.lag.ms set, the first segment holding
+  // a record younger than the lag is not cleaned (nor anything after it). Without it, timestamps
+  // do not matter (a producer's clock may run ahead of the broker's).
+  const lagBound = log.config.minCompactionLagMs > 0 ? nowMs - log.config.minCompactionLagMs : Infinity
+  for (const s of all) {
+    if (s.baseOffset >= firstUncleanable) break
+    if (s.maxTimestamp > lagBound) {
+      firstUncleanable = s.baseOffset
+      break
+    }
+  }
+  const segments: Segment[] = []
+  for (let i = 0; i + 1 < all.length && all[i + 1]!.baseOffset <= firstUncleanable; i++) segments.push(all[i]!)
+  return { segments, firstUncleanable }
+}
+
+// Visits the batches of a segment from `from` in slices, yielding between them.
+async function forEachBatch(log: CleanableLog, seg: Segment, p: CleanPass, visit: (h: BatchHeader, buf: Buffer, at: number) => boolean | void): Promise<number> {
+  let pos = 0
+  let read = 0
+  let stop = false
+  while (pos < seg.log.size && !stop) {
+    if (p.stopped() || log.closed || !log.segmentList().includes(seg)) throw new CleanAborted()
+    const r = scanFile(seg.log, pos, false, (h, buf, at) => {
+      if (!stop && visit(h, buf, at) === false) stop = true
+    }, SLICE_BYTES)
+    read += r.end - pos
+    pos = r.end
+    if (r.reason !== null) break
+    if (pos < seg.log.size && !stop) await p.pause()
+  }
+  return read
+}
+
+// The type of a transaction marker batch: commit, abort, or null for another control record.
+function markerType(batch: Buffer): 'commit' | 'abort' | null {
+  const marker = readControlRecord(decodeBatchRecords(batch, NO_CRC)[0] ?? { key: null, value: null })
+  if (marker?.type === ControlRecordType.commit) return 'commit'
+  return marker?.type === ControlRecordType.abort ? 'abort' : null
+}
+
+// Maps each key of the dirty section to its latest offset, leaving out aborted transactions'
+// records; returns where the mapped part ends.
+async function buildMap(log: CleanableLog, dirty: readonly Segment[], p: CleanPass): Promise<number> {
+  const spans = new RecordSpans()
+  const txn = new CleaningTxnState(log.abortedTxns().filter((a) => a.lastOffset >= p.firstDirtyOffset))
+  let end = p.firstDirtyOffset
+  for (const seg of dirty) {
+    let full = false
+    await forEachBatch(log, seg, p, (h, buf, at) => {
+      if (h.lastOffset < p.firstDirtyOffset) return
+      if (h.control) {
+        const type = markerType(buf.subarray(at, at + h.size))
+        if (type !== null) txn.onMarker(h.producerId, h.baseOffset, type === 'commit')
+      } else if (!(h.transactional && txn.onDataBatch(h.producerId, h.lastOffset))) {
+        if (p.map.full) {
+          full = true
+          return false
+        }
+        spans.reset(buf, at, NO_CRC)
+        while (spans.next()) if (spans.keyLength >= 0 && spans.offset >= p.firstDirtyOffset) p.map.put(spans.key()!, spans.offset)
+      }
+      end = h.lastOffset + 1
+    })
+    if (full) return end
+    end = Math.max(end, seg.nextOffset)
+  }
+  return end
+}
+
+interface Retain {
+  map: OffsetMap
+  txn: CleaningTxnState
+  nowMs: number
+  deleteRetentionMs: number
+  lastDataOffsetOf(producerId: number): number
+}
+
+// What of one batch survives: the batch itself, a rewritten one, an empty one, or nothing.
+function retainBatch(batch: Buffer, h: BatchHeader, c: Retain, spans: RecordSpans): Buffer | null {
+  const horizon = deleteHorizonOf(batch, 0)
+  const newHorizon = { deleteHorizonMs: c.nowMs + c.deleteRetentionMs }
+  if (h.control) {
+    const type = markerType(batch)
+    if (type === null || !c.txn.onMarker(h.producerId, h.baseOffset, type === 'commit')) return batch
+    if (horizon < 0) return filterBatch(batch, () => true, newHorizon)
+    return horizon <= c.nowMs ? null : batch
+  }
+  const lastOfProducer = h.producerId >= 0 && c.lastDataOffsetOf(h.producerId) === h.lastOffset
+  if (h.transactional && c.txn.onDataBatch(h.producerId, h.lastOffset)) return lastOfProducer ? emptyBatchOf(batch) : null
+  const keep: boolean[] = []
+  let all = true
+  let any = false
+  let tombstones = false
+  spans.reset(batch, 0, NO_CRC)
+  while (spans.next()) {
+    let retain = false
+    if (spans.keyLength >= 0 && spans.offset >= c.map.get(spans.key()!)) {
+      const tombstone = spans.valueLength < 0
+      retain = !tombstone || horizon < 0 || c.nowMs < horizon
+      if (retain && tombstone) tombstones = true
+    }
+    keep.push(retain)
+    all &&= retain
+    any ||= retain
+  }
+  const stampHorizon = tombstones && horizon < 0
+  if (all && !stampHorizon && keep.length > 0) return batch
+  if (any) return filterBatch(batch, (i) => keep[i]!, stampHorizon ? newHorizon : {})
+  return lastOfProducer ? emptyBatchOf(batch) : null
+}
+
+// Groups of consecutive segments whose cleaned data fits one segment (Kafka's groupSegmentsBySize).
+function groupSegments(segments: readonly Segment[], all: readonly Segment[], maxBytes: number): Segment[][] {
+  const groups: Segment[][] = []
+  let group: Segment[] = []
+  let bytes = 0
+  for (const s of segments) {
+    const next = all[all.indexOf(s) + 1]!.baseOffset
+    if (group.length > 0 && (bytes + s.size > maxBytes || next - group[0]!.baseOffset > INT32_MAX)) {
+      groups.push(group)
+      group = []
+      bytes = 0
+    }
+    group.push(s)
+    bytes += s.size
+  }
+  if (group.length > 0) groups.push(group)
+  return groups
+}
+
+// One pass; null when there is nothing dirty to clean.
+export async function cleanLog(log: CleanableLog, p: CleanPass): Promise<CleanStats | null> {
+  const { segments } = cleanableSegments(log, p.nowMs)
+  const all = log.segmentList()
+  const firstDirty = Math.max(p.firstDirtyOffset, log.logStartOffset)
+  const dirty = segments.filter((s) => all[all.indexOf(s) + 1]!.baseOffset > firstDirty)
+  if (dirty.length === 0) return null
+  const endOffset = await buildMap(log, dirty, { ...p, firstDirtyOffset: firstDirty })
+  const toClean = segments.filter((s) => s.baseOffset < endOffset)
+  const stats: CleanStats = { endOffset, bytesRead: 0, bytesWritten: 0, segmentsCleaned: 0 }
+  const retain: Retain = {
+    map: p.map, txn: new CleaningTxnState(log.abortedTxns()), nowMs: p.nowMs, deleteRetentionMs: log.config.deleteRetentionMs,
+    lastDataOffsetOf: (id) => log.lastDataOffsetOf(id),
+  }
+  const spans = new RecordSpans()
+  for (const group of groupSegments(toClean, all, log.config.segmentBytes)) {
+    const cleaned = log.openCleanedSegment(group[0]!.baseOffset, p.nowMs)
+    const abortsBefore = retain.txn.observedAborts.length
+    try {
+      for (const seg of group) {
+        stats.bytesRead += await forEachBatch(log, seg, p, (h, buf, at) => {
+          const out = retainBatch(buf.subarray(at, at + h.size), h, retain, spans)
+          if (out === null) return
+          cleaned.append([out], [readHeader(out, 0, 0)], log.config.indexIntervalBytes)
+        })
+      }
+      cleaned.seal()
+      if (log.storage.persistent) cleaned.flush()
+    } catch (err) {
+      log.discardCleaned(cleaned)
+      throw err
+    }
+    if (p.stopped() || !log.replaceSegments(group, cleaned, retain.txn.observedAborts.slice(abortsBefore), p.step)) {
+      log.discardCleaned(cleaned)
+      throw new CleanAborted()
+    }
+    stats.bytesWritten += cleaned.size
+    stats.segmentsCleaned += group.length
+    await p.pause()
+  }
+  return stats
+}
+

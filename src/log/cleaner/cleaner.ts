@@ -1,0 +1,143 @@
+// The log cleaner (Kafka's LogCleaner and LogCleanerManager): every log.cleaner.backoff.ms it
+// looks for compacted logs whose dirty part is large enough (min.cleanable.dirty.ratio) or old
+// enough (max.compaction.lag.ms), cleans the dirtiest first, up to log.cleaner.threads at once,
+// and records where each clean ended in `cleaner-offset-checkpoint`. A pass runs in slices on the
+// event loop (clean-log.ts), so the broker keeps serving while it works.
+
+import type { Clock, Timer } from '../../clock.js'
+import type { Logger } from '../../logger.js'
+import { CleanAborted, cleanableSegments, cleanLog, type CleanableLog, type CleanStats } from './clean-log.js'
+import { OffsetMap } from './offset-map.js'
+import type { SwapStep } from './swap.js'
+
+// The broker settings, read live.
+export interface CleanerConfig {
+  readonly enabled: boolean // log.cleaner.enable
+  readonly threads: number // log.cleaner.threads
+  readonly dedupeBufferBytes: number // log.cleaner.dedupe.buffer.size
+  readonly loadFactor: number // log.cleaner.io.buffer.load.factor
+  readonly backoffMs: number // log.cleaner.backoff.ms
+}
+
+export interface CleanerDeps {
+  clock: Clock
+  logger: Logger
+  config: CleanerConfig
+  logs(): Iterable<[string, CleanableLog]>
+  firstDirtyOffset(key: string): number
+  setFirstDirtyOffset(key: string, offset: number): void
+  // Tests observe (and crash at) the points of a segment swap.
+  step?: (s: SwapStep) => void
+}
+
+export interface CleanResult extends CleanStats {
+  key: string
+  ms: number
+}
+
+const setImmediateP = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+// How much of a log a pass would clean, and whether it should (LogCleanerManager.cleanableOffsets).
+export function dirtiness(log: CleanableLog, firstDirtyOffset: number, nowMs: number): { ratio: number; due: boolean } {
+  const { segments } = cleanableSegments(log, nowMs)
+  const firstDirty = Math.max(firstDirtyOffset, log.logStartOffset)
+  let total = 0
+  let dirty = 0
+  let oldestDirty = Infinity
+  const all = log.segmentList()
+  for (const s of segments) {
+    total += s.size
+    if (all[all.indexOf(s) + 1]!.baseOffset > firstDirty) {
+      dirty += s.size
+      if (s.maxTimestamp >= 0) oldestDirty = Math.min(oldestDirty, s.maxTimestamp)
+    }
+  }
+  const ratio = total === 0 ? 0 : dirty / total
+  const due = dirty > 0 && (ratio >= log.config.minCleanableDirtyRatio || nowMs - oldestDirty > log.config.maxCompactionLagMs)
+  return { ratio, due }
+}
+
+export class LogCleaner {
+  private timer: Timer | null = null
+  private running: Promise<CleanResult[]> | null = null
+  private stopped = false
+
+  constructor(private readonly d: CleanerDeps) {}
+
+  start(): void {
+    this.stopped = false
+    this.schedule()
+  }
+
+  // Kafka's cleaner threads look for work again at once after cleaning something, and wait
+  // log.cleaner.backoff.ms only when nothing needed cleaning.
+  private schedule(delayMs = Math.max(1, this.d.config.backoffMs)): void {
+    if (this.stopped) return
+    this.timer = this.d.clock.schedule(delayMs, () => {
+      void this.runOnce().then(
+        (cleaned) => this.schedule(cleaned.length > 0 ? 0 : undefined),
+        () => this.schedule(),
+      )
+    })
+  }
+
+  // Cleans every log that is due, dirtiest first, log.cleaner.threads at a time.
+  runOnce(): Promise<CleanResult[]> {
+    this.running ??= this.cleanDue().finally(() => (this.running = null))
+    return this.running
+  }
+
+  private async cleanDue(): Promise<CleanResult[]> {
+    const c = this.d.config
+    if (!c.enabled || c.threads <= 0 || this.stopped) return []
+    const now = this.d.clock.now()
+    const due: { key: string; log: CleanableLog; ratio: number }[] = []
+    for (const [key, log] of this.d.logs()) {
+      if (!log.config.compact || log.closed) continue
+      const d = dirtiness(log, this.d.firstDirtyOffset(key), now)
+      if (d.due) due.push({ key, log, ratio: d.ratio })
+    }
+    due.sort((a, b) => b.ratio - a.ratio)
+    const results: CleanResult[] = []
+    const worker = async () => {
+      for (let next = due.shift(); next && !this.stopped; next = due.shift()) {
+        const r = await this.clean(next.key, next.log)
+        if (r) results.push(r)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(c.threads, due.length) }, worker))
+    return results
+  }
+
+  private async clean(key: string, log: CleanableLog): Promise<CleanResult | null> {
+    const c = this.d.config
+    const started = Date.now()
+    const map = new OffsetMap(Math.floor(c.dedupeBufferBytes / Math.max(1, c.threads)), c.loadFactor)
+    try {
+      const stats = await cleanLog(log, {
+        nowMs: this.d.clock.now(), firstDirtyOffset: this.d.firstDirtyOffset(key), map,
+        pause: setImmediateP, stopped: () => this.stopped, step: this.d.step,
+      })
+      if (!stats) return null
+      this.d.setFirstDirtyOffset(key, stats.endOffset)
+      const ms = Date.now() - started
+      this.d.logger.info({ log: key, segments: stats.segmentsCleaned, readBytes: stats.bytesRead, writtenBytes: stats.bytesWritten, ms, mbPerSec: Math.round((stats.bytesRead / 1048576 / Math.max(ms, 1)) * 1000 * 10) / 10 }, 'cleaned log')
+      return { key, ms, ...stats }
+    } catch (err) {
+      if (err instanceof CleanAborted) return null
+      this.d.logger.error({ err, log: key }, 'log cleaning failed')
+      return null
+    }
+  }
+
+  // Stops scheduling; a pass under way abandons its work at its next slice (its files are removed).
+  stop(): void {
+    this.stopped = true
+    this.timer?.cancel()
+  }
+
+  // Resolves once no pass is running.
+  async idle(): Promise<void> {
+    await this.running
+  }
+}

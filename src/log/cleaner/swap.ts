@@ -1,0 +1,84 @@
+// Replacing cleaned segments so that a crash at any moment loses nothing (Kafka's .cleaned /
+// .swap / .deleted suffixes and the recovery rules of LogLoader). The cleaner writes a group of
+// segments into one new segment under `<base>.*.cleaned`, flushed. Then:
+//   1. each old segment's `.log` is renamed to `.log.deleted`
+//   2. the new `<base>.log.cleaned` is renamed to `<base>.log.swap`: the commit point
+//   3. the old segments' files (`.log.deleted`, indexes) are removed
+//   4. the new index files drop `.cleaned`, and `.log.swap` becomes `.log`
+// Recovery at open (recoverSwaps): a `.log.swap` means the replacement committed: finish it (its
+// indexes are rebuilt from the log); without one, `.log.deleted` files are put back and
+// `.cleaned` files removed, leaving the segments as they were before the cleaning.
+
+import path from 'node:path'
+import { segmentName } from '../segment.js'
+import type { Storage } from '../storage.js'
+
+export const CLEANED = '.cleaned'
+export const SWAP = '.swap'
+export const DELETED = '.deleted'
+const INDEX_EXTS = ['.index', '.timeindex', '.txnindex'] as const
+
+export type SwapStep = 'renamed-old' | 'committed' | 'removed-old' | 'done'
+
+const file = (dir: string, base: number, ext: string) => path.join(dir, `${segmentName(base)}${ext}`)
+
+// The file moves of a replacement, in crash-safe order; `step` observes each point (tests crash there).
+export function commitSwap(storage: Storage, dir: string, oldBases: readonly number[], newBase: number, step?: (s: SwapStep) => void): void {
+  for (const base of oldBases) storage.rename(file(dir, base, '.log'), file(dir, base, `.log${DELETED}`))
+  step?.('renamed-old')
+  storage.rename(file(dir, newBase, `.log${CLEANED}`), file(dir, newBase, `.log${SWAP}`))
+  step?.('committed')
+  for (const base of oldBases) {
+    storage.remove(file(dir, base, `.log${DELETED}`))
+    for (const ext of INDEX_EXTS) storage.remove(file(dir, base, ext))
+  }
+  step?.('removed-old')
+  for (const ext of INDEX_EXTS) {
+    const cleaned = file(dir, newBase, `${ext}${CLEANED}`)
+    if (storage.exists(cleaned)) storage.rename(cleaned, file(dir, newBase, ext))
+  }
+  storage.rename(file(dir, newBase, `.log${SWAP}`), file(dir, newBase, '.log'))
+  step?.('done')
+}
+
+// Removes the files of a cleaning that did not commit.
+export function discardCleaned(storage: Storage, dir: string, newBase: number): void {
+  for (const ext of ['.log', ...INDEX_EXTS]) storage.remove(file(dir, newBase, `${ext}${CLEANED}`))
+}
+
+// Finishes or undoes an interrupted replacement, before the segments are listed at open.
+// Returns what it did, for the log.
+export function recoverSwaps(storage: Storage, dir: string): string[] {
+  const names = storage.list(dir)
+  const done: string[] = []
+  const swaps = names.filter((f) => f.endsWith(`.log${SWAP}`))
+  const deleted = names.filter((f) => f.endsWith(`.log${DELETED}`))
+  if (swaps.length > 0) {
+    for (const f of deleted) {
+      const base = f.slice(0, 20)
+      storage.remove(path.join(dir, f))
+      for (const ext of INDEX_EXTS) storage.remove(path.join(dir, `${base}${ext}`))
+    }
+    for (const f of swaps) {
+      const base = f.slice(0, 20)
+      // Its indexes may be the new ones or missing: rebuilt from the log when it opens.
+      for (const ext of INDEX_EXTS) {
+        if (ext !== '.txnindex') storage.remove(path.join(dir, `${base}${ext}`))
+        const cleaned = path.join(dir, `${base}${ext}${CLEANED}`)
+        if (storage.exists(cleaned)) {
+          if (ext === '.txnindex') storage.rename(cleaned, path.join(dir, `${base}${ext}`))
+          else storage.remove(cleaned)
+        }
+      }
+      storage.rename(path.join(dir, f), path.join(dir, `${base}.log`))
+      done.push(`completed the replacement of cleaned segment ${base}`)
+    }
+  } else {
+    for (const f of deleted) {
+      storage.rename(path.join(dir, f), path.join(dir, f.slice(0, -DELETED.length)))
+      done.push(`restored segment ${f.slice(0, 20)} of an interrupted cleaning`)
+    }
+  }
+  for (const f of storage.list(dir)) if (f.endsWith(CLEANED)) storage.remove(path.join(dir, f))
+  return done
+}
