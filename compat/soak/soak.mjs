@@ -12,6 +12,8 @@
 //   --messages N     messages per group (default 6000)
 //   --scenario LIST  eager,cooperative (default both, run at the same time on two topics)
 //   --eager STRATEGY range | roundrobin (default range): the eager group's shared protocol
+//   --value-bytes N  size of each message value (default 100)
+//   --kill RATIO     share of members that die by SIGKILL mid-life instead of leaving (default 0)
 //   --no-stress      do not saturate the CPU
 //
 // Groups: "eager" = 3 librdkafka + 2 kafkajs members sharing the eager protocol (kafkajs's
@@ -37,7 +39,7 @@ const rand = (lo, hi) => lo + Math.random() * (hi - lo);
 const say = (msg) => process.stderr.write(`[soak] ${msg}\n`);
 
 function parseArgs(argv) {
-  const o = { duration: Number(process.env.SOAK_DURATION ?? 40), messages: 6000, partitions: 6, scenarios: ['eager', 'cooperative'], eager: 'range', stress: true, target: null, positional: [] };
+  const o = { duration: Number(process.env.SOAK_DURATION ?? 40), messages: 6000, partitions: 6, scenarios: ['eager', 'cooperative'], eager: 'range', stress: true, kill: 0, valueBytes: 100, target: null, positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i] ?? usage(`${a} needs a value`);
@@ -47,19 +49,23 @@ function parseArgs(argv) {
     else if (a === '--scenario') o.scenarios = next().split(',').map((s) => s.replace(/^soak-/, ''));
     else if (a === '--eager') o.eager = next();
     else if (a === '--no-stress') o.stress = false;
+    else if (a === '--kill') o.kill = Number(next());
+    else if (a === '--value-bytes') o.valueBytes = Number(next());
     else if (a === '--target') o.target = next();
     else if (a.startsWith('--')) usage(`unknown option ${a}`);
     else o.positional.push(a);
   }
   if (!o.target && o.positional.length < 1) usage('a bootstrap address or --target is needed');
   if (!(o.duration > 0) || !(o.messages > 0) || !(o.partitions > 0)) usage('--duration, --messages and --partitions must be positive');
+  if (!(o.valueBytes >= 0)) usage('--value-bytes must be a size');
+  if (!(o.kill >= 0 && o.kill <= 1)) usage('--kill must be between 0 and 1');
   if (!['range', 'roundrobin'].includes(o.eager)) usage('--eager must be range or roundrobin');
   if (o.target && !['rivulet', 'kafka'].includes(o.target)) usage('--target must be rivulet or kafka');
   for (const s of o.scenarios) if (!['eager', 'cooperative'].includes(s)) usage(`unknown scenario ${s}`);
   return o;
 }
 function usage(msg) {
-  process.stderr.write(`soak: ${msg}\nusage: soak.mjs <bootstrap> <prefix> | --target rivulet|kafka [--duration S] [--messages N] [--scenario eager,cooperative] [--eager range|roundrobin] [--no-stress]\n`);
+  process.stderr.write(`soak: ${msg}\nusage: soak.mjs <bootstrap> <prefix> | --target rivulet|kafka [--duration S] [--messages N] [--scenario eager,cooperative] [--eager range|roundrobin] [--kill RATIO] [--no-stress]\n`);
   process.exit(2);
 }
 
@@ -96,8 +102,11 @@ async function churnSlot(ctx, slot, spec, until, all) {
     const life = rand(3, 10);
     const m = spawnMember(ctx.bootstrap, ctx.topic, ctx.group, spec, life, `${ctx.id}-s${slot}-${spec[0]}-${n++}`);
     all.push(m);
+    // a crash instead of a LeaveGroup: the group waits out the session timeout
+    const killer = Math.random() < opts.kill ? setTimeout(() => { m.killed = true; m.child.kill('SIGKILL'); }, rand(1, life) * 1000) : null;
     const { code, signal } = await m.exited;
-    if (code !== 0) ctx.memberFailures.push(`${m.name} exited with ${signal ?? code} (see ${path.relative(process.cwd(), `${m.logFile}.stderr`)})`);
+    clearTimeout(killer);
+    if (code !== 0 && !m.killed) ctx.memberFailures.push(`${m.name} exited with ${signal ?? code} (see ${path.relative(process.cwd(), `${m.logFile}.stderr`)})`);
     await sleep(rand(0, 2500));
   }
 }
@@ -106,15 +115,34 @@ async function produce(kafka, topic, messages, partitions, overMs) {
   const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true });
   await producer.connect();
   const batch = 20;
+  const pad = 'x'.repeat(opts.valueBytes);
   const started = Date.now();
   for (let i = 0; i < messages; i += batch) {
     const msgs = [];
-    for (let j = i; j < Math.min(i + batch, messages); j++) msgs.push({ partition: j % partitions, key: `k${j}`, value: `message ${j}` });
+    for (let j = i; j < Math.min(i + batch, messages); j++) msgs.push({ partition: j % partitions, key: `k${j}`, value: `message ${j} ${pad}`.slice(0, Math.max(opts.valueBytes, 12)) });
     await producer.send({ topic, acks: -1, messages: msgs });
     const due = started + ((i + batch) / messages) * overMs;
     if (due > Date.now()) await sleep(due - Date.now());
   }
   await producer.disconnect();
+}
+
+// kafkajs's waitForLeaders gives up on Kafka's UNKNOWN_TOPIC_OR_PARTITION while the new topic's
+// metadata propagates (more so under CPU load): wait for every partition's leader here instead.
+async function createTopic(admin, topic) {
+  await admin.createTopics({ topics: [{ topic, numPartitions: opts.partitions, replicationFactor: 1 }], waitForLeaders: false });
+  const until = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const md = await admin.fetchTopicMetadata({ topics: [topic] });
+      const parts = md.topics[0]?.partitions ?? [];
+      if (parts.length === opts.partitions && parts.every((p) => p.leader >= 0)) return;
+    } catch (e) {
+      if (Date.now() > until) throw e;
+    }
+    if (Date.now() > until) throw new Error(`topic ${topic} has no leaders after 60 s`);
+    await sleep(200);
+  }
 }
 
 async function committed(admin, group, topic) {
@@ -133,7 +161,7 @@ async function runGroup(kafka, bootstrap, id) {
   await admin.connect();
   const t0 = Date.now();
   try {
-    await admin.createTopics({ topics: [{ topic: ctx.topic, numPartitions: opts.partitions, replicationFactor: 1 }], waitForLeaders: true });
+    await createTopic(admin, ctx.topic);
     const members = [];
     const until = Date.now() + opts.duration * 1000;
     // production spans most of the churn, so members come and go while there is data to read
@@ -169,7 +197,7 @@ async function runGroup(kafka, bootstrap, id) {
 }
 
 function report(results, info) {
-  const L = [`# Consumer-group soak ${prefix}`, '', `- Target: ${info.target}; ${opts.messages} messages per group over ${opts.partitions} partitions; churn ${opts.duration} s; CPU stress: ${info.stress}`, ''];
+  const L = [`# Consumer-group soak ${prefix}`, '', `- Target: ${info.target}; ${opts.messages} messages of ${opts.valueBytes} bytes per group over ${opts.partitions} partitions; churn ${opts.duration} s; SIGKILL share ${opts.kill}; eager protocol ${opts.eager}; CPU stress: ${info.stress}`, ''];
   for (const r of results) {
     L.push(`## ${r.id}: ${r.ok ? 'pass' : 'FAIL'}`, '');
     L.push(`- members started: ${r.members}; rebalances seen by members: ${r.stats.rebalances}; messages received: ${r.stats.received} (${r.stats.duplicates} duplicates); commits: ${r.stats.commits}; commit errors: ${JSON.stringify(r.stats.commitErrors)}`);
