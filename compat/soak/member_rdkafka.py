@@ -13,6 +13,7 @@ It logs, one JSON object a line, everything the soak checker needs: each message
 revocations. The checker compares them (compat/soak/check.mjs).
 """
 import json
+import os
 import random
 import signal
 import sys
@@ -22,7 +23,10 @@ from confluent_kafka import Consumer, KafkaError, KafkaException
 
 bootstrap, topic, group, strategy, lifetime, log_path, name = sys.argv[1:8]
 lifetime = float(lifetime)
-out = open(log_path, "a", buffering=1)  # line-buffered: a member that aborts keeps its log
+# SOAK_NAIVE=1 reproduces a naive member, to show what it does to the verdict: a block-buffered log
+# (a member that aborts loses up to 8 KiB of lines) and a close whenever its life ends.
+NAIVE = os.environ.get("SOAK_NAIVE") == "1"
+out = open(log_path, "a", buffering=-1 if NAIVE else 1)  # line-buffered: a member that aborts keeps its log
 
 
 def log(ev, **kw):
@@ -102,7 +106,7 @@ since = 0
 
 def done():
     now = time.time()
-    return now > started + lifetime + 60 or (assigned and now > started + lifetime)
+    return now > started + lifetime + 60 or ((assigned or NAIVE) and now > started + lifetime)
 
 
 try:
