@@ -227,7 +227,8 @@ async function main() {
       const message = r.ok
         ? `${s.messages} messages, ${r.members} members, ${s.rebalances} assignments, ${s.commits} commits, ${s.duplicates} duplicates; none lost, no commit past delivered`
         : r.problems.slice(0, 6).join('; ');
-      console.log(JSON.stringify({ scenario: `soak-${r.id}`, status: r.ok ? 'pass' : 'fail', message, expected: r.ok ? undefined : { lost: 0, commitsPastDelivered: 0 }, got: r.ok ? undefined : { lost: s.lost, commitsPastDelivered: s.commitsPastDelivered, jumps: s.jumps }, observed: { lost: s.lost, commitsPastDelivered: s.commitsPastDelivered } }));
+      const where = `report: ${path.relative(path.join(here, '..', '..'), path.join(outDir, 'report.md'))}`;
+      console.log(JSON.stringify({ scenario: `soak-${r.id}`, status: r.ok ? 'pass' : 'fail', message: `${message} (${where})`, expected: r.ok ? undefined : { lost: 0, commitsPastDelivered: 0 }, got: r.ok ? undefined : { lost: s.lost, commitsPastDelivered: s.commitsPastDelivered, jumps: s.jumps }, observed: { lost: s.lost, commitsPastDelivered: s.commitsPastDelivered } }));
     }
     say(`report: ${path.relative(process.cwd(), path.join(outDir, 'report.md'))}`);
     // under compat/run.mjs the JSON lines carry the verdict; by hand, the exit code does too
