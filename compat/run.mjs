@@ -193,13 +193,15 @@ async function startKafkaTarget(logFile) {
 
 async function loadClients() {
   const dir = path.join(here, 'clients');
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort() : [];
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.mjs')).sort().map((f) => `clients/${f}`) : [];
+  // suites that drive several clients at once, with the same contract
+  files.push('soak/client.mjs');
   const clients = [];
   for (const file of files) {
-    const base = file.replace(/\.mjs$/, '');
-    const entry = { file: `compat/clients/${file}`, name: base, def: null, loadError: null };
+    const base = path.basename(file).replace(/\.mjs$/, '');
+    const entry = { file: `compat/${file}`, name: base, def: null, loadError: null };
     try {
-      const mod = await import(pathToFileURL(path.join(dir, file)).href);
+      const mod = await import(pathToFileURL(path.join(here, file)).href);
       const def = mod.default;
       if (!def || typeof def !== 'object') throw new Error('no default export object');
       for (const k of ['setup', 'version', 'command']) if (typeof def[k] !== 'function') throw new Error(`default export has no ${k}() function`);
