@@ -169,7 +169,9 @@ export class PartitionLog implements PartitionStore {
       next += delta + 1
       count += m.recordCount
     }
-    this.maybeRoll(records.length, metas[metas.length - 1]!.lastOffset, nowMs)
+    let maxTimestamp = -1
+    for (const m of metas) if (m.maxTimestamp > maxTimestamp) maxTimestamp = m.maxTimestamp
+    this.maybeRoll(records.length, metas[metas.length - 1]!.lastOffset, nowMs, maxTimestamp)
     this.active.append([records], metas, this.config.indexIntervalBytes)
     for (const m of metas) this.producers.update(m)
     this.afterAppend(count, nowMs)
@@ -200,7 +202,7 @@ export class PartitionLog implements PartitionStore {
     const offset = this.logEndOffset
     stampForAppend(batch, 0, offset, this.leaderEpoch, this.config.logAppendTime ? nowMs : -1)
     const [m] = readHeaders(batch)
-    this.maybeRoll(batch.length, offset, nowMs)
+    this.maybeRoll(batch.length, offset, nowMs, nowMs)
     this.active.append([batch], [m!], this.config.indexIntervalBytes)
     this.completeTxn(m!, commit)
     this.afterAppend(1, nowMs)
@@ -215,13 +217,13 @@ export class PartitionLog implements PartitionStore {
   }
 
   // Kafka's LogSegment.shouldRoll: size, age, or offsets that no longer fit the 32-bit index.
-  private maybeRoll(incoming: number, lastOffset: number, nowMs: number): void {
+  private maybeRoll(incoming: number, lastOffset: number, nowMs: number, maxTimestamp: number): void {
     const a = this.active
     if (a.size === 0) return
     // KIP-354: a compacted log also rolls once its active segment is max.compaction.lag.ms old, so
     // that it can be cleaned within that time.
     const maxAge = this.config.compact ? Math.min(this.config.segmentMs, this.config.maxCompactionLagMs) : this.config.segmentMs
-    if (a.size + incoming > this.config.segmentBytes || nowMs - a.createdMs > maxAge || lastOffset - a.baseOffset > INT32_MAX) {
+    if (a.size + incoming > this.config.segmentBytes || a.timeWaitedForRoll(nowMs, maxTimestamp) > maxAge || lastOffset - a.baseOffset > INT32_MAX) {
       this.roll(nowMs)
     }
   }

@@ -142,6 +142,9 @@ export class Segment {
   maxTimestamp = -1
   offsetOfMaxTimestamp = -1
   createdMs: number
+  // Kafka's rollingBasedTimestamp: the first batch's MaxTimestamp, what segment.ms is measured
+  // from (-1: not known yet; read from the file on first use).
+  private firstBatchTimestamp = -1
   private readonly offsets: SparseIndex // key: relative last offset, value: position
   private readonly times: SparseIndex // key: timestamp, value: relative offset
   private bytesSinceIndex = 0
@@ -169,6 +172,7 @@ export class Segment {
   // relative to the start of `chunks`.
   append(chunks: readonly Buffer[], batches: readonly BatchMeta[], indexInterval: number): void {
     const start = this.log.size
+    if (start === 0 && batches.length > 0) this.firstBatchTimestamp = batches[0]!.maxTimestamp
     this.log.append(chunks)
     const offsetEntries: Buffer[] = []
     const timeEntries: Buffer[] = []
@@ -188,6 +192,14 @@ export class Segment {
     }
     if (offsetEntries.length > 0) this.index.append(offsetEntries)
     if (timeEntries.length > 0) this.timeIndex.append(timeEntries)
+  }
+
+  // Kafka's LogSegment.timeWaitedForRoll: how old the segment is for segment.ms, measured in
+  // record time (the incoming batch's largest timestamp against the first batch's) when the
+  // segment has a timestamp, else in broker time since it was created.
+  timeWaitedForRoll(nowMs: number, incomingMaxTimestamp: number): number {
+    if (this.firstBatchTimestamp < 0 && this.log.size >= HEADER_SIZE) this.firstBatchTimestamp = readHeader(this.log.read(0, HEADER_SIZE), 0).maxTimestamp
+    return this.firstBatchTimestamp >= 0 ? incomingMaxTimestamp - this.firstBatchTimestamp : nowMs - this.createdMs
   }
 
   private addOffsetEntry(lastOffset: number, position: number): Buffer {

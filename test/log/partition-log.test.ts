@@ -174,6 +174,23 @@ describe('PartitionLog append: LogValidator stamping', () => {
   })
 })
 
+describe('PartitionLog segment.ms', () => {
+  it('rolls by record time, as Kafka\'s LogSegment.timeWaitedForRoll measures it', () => {
+    const log = open(memoryStorage(), { segmentMs: 1000 })
+    log.append(batch(1, 0, NOW), { nowMs: NOW })
+    log.append(batch(1, 1, NOW + 500), { nowMs: NOW + 5000 }) // the broker's clock moved; record time did not reach 1 s
+    expect(log.segmentCount).toBe(1)
+    log.append(batch(1, 2, NOW + 1500), { nowMs: NOW }) // record time is past segment.ms
+    expect(log.segmentCount).toBe(2)
+    // Reopened, the active segment's first timestamp is read back from its file.
+    const reopened = open(log.storage, { segmentMs: 1000 })
+    reopened.append(batch(1, 3, NOW + 2000), { nowMs: NOW })
+    expect(reopened.segmentCount).toBe(2)
+    reopened.append(batch(1, 4, NOW + 2600), { nowMs: NOW })
+    expect(reopened.segmentCount).toBe(3)
+  })
+})
+
 describe('PartitionLog retention and cleanup.policy', () => {
   const policies: [string, Partial<LogConfig>, boolean][] = [
     ['delete', { compact: false, delete: true }, true],
