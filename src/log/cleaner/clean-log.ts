@@ -27,8 +27,10 @@ import type { SwapStep } from './swap.js'
 import { CleaningTxnState } from './txn-state.js'
 
 const INT32_MAX = 2147483647
-// Bytes of the log a slice reads before yielding to the event loop.
-const SLICE_BYTES = 1024 * 1024
+// A slice of cleaning work runs for about this long before it yields to the event loop, so a
+// produce or fetch waits at most that much behind the cleaner; it reads the log in chunks.
+const SLICE_MS = 4
+const CHUNK_BYTES = 64 * 1024
 const NO_CRC = { verifyCrc: false } as const
 
 // What the cleaner needs of a log (PartitionLog implements it).
@@ -86,20 +88,24 @@ export function cleanableSegments(log: CleanableLog, nowMs: number): { segments:
   return { segments, firstUncleanable }
 }
 
-// Visits the batches of a segment from `from` in slices, yielding between them.
+// Visits the batches of a segment in slices of about SLICE_MS, yielding between them.
 async function forEachBatch(log: CleanableLog, seg: Segment, p: CleanPass, visit: (h: BatchHeader, buf: Buffer, at: number) => boolean | void): Promise<number> {
   let pos = 0
   let read = 0
   let stop = false
+  let sliceStart = performance.now()
   while (pos < seg.log.size && !stop) {
     if (p.stopped() || log.closed || !log.segmentList().includes(seg)) throw new CleanAborted()
     const r = scanFile(seg.log, pos, false, (h, buf, at) => {
       if (!stop && visit(h, buf, at) === false) stop = true
-    }, SLICE_BYTES)
+    }, CHUNK_BYTES)
     read += r.end - pos
     pos = r.end
     if (r.reason !== null) break
-    if (pos < seg.log.size && !stop) await p.pause()
+    if (pos < seg.log.size && !stop && performance.now() - sliceStart >= SLICE_MS) {
+      await p.pause()
+      sliceStart = performance.now()
+    }
   }
   return read
 }
