@@ -68,8 +68,15 @@ export interface CleanStats {
 
 export class CleanAborted extends Error {}
 
-// The part of the log a pass may clean: sealed segments wholly below the first uncleanable offset.
-export function cleanableSegments(log: CleanableLog, nowMs: number): { segments: Segment[]; firstUncleanable: number } {
+// A sealed segment and the offset where the next one begins (where this one's offsets end).
+export interface Span {
+  segment: Segment
+  end: number
+}
+
+// The part of the log a pass may clean: sealed segments wholly below the first uncleanable offset,
+// oldest first (a prefix of the log's segments).
+export function cleanableSegments(log: CleanableLog, nowMs: number): { segments: Span[]; firstUncleanable: number } {
   const all = log.segmentList()
   let firstUncleanable = Math.min(all[all.length - 1]!.baseOffset, log.lastStableOffset)
   // LogCleanerManager.cleanableOffsets: with min.compaction.lag.ms set, the first segment holding
@@ -83,8 +90,8 @@ export function cleanableSegments(log: CleanableLog, nowMs: number): { segments:
       break
     }
   }
-  const segments: Segment[] = []
-  for (let i = 0; i + 1 < all.length && all[i + 1]!.baseOffset <= firstUncleanable; i++) segments.push(all[i]!)
+  const segments: Span[] = []
+  for (let i = 0; i + 1 < all.length && all[i + 1]!.baseOffset <= firstUncleanable; i++) segments.push({ segment: all[i]!, end: all[i + 1]!.baseOffset })
   return { segments, firstUncleanable }
 }
 
@@ -119,11 +126,11 @@ function markerType(batch: Buffer): 'commit' | 'abort' | null {
 
 // Maps each key of the dirty section to its latest offset, leaving out aborted transactions'
 // records; returns where the mapped part ends.
-async function buildMap(log: CleanableLog, dirty: readonly Segment[], p: CleanPass): Promise<number> {
+async function buildMap(log: CleanableLog, dirty: readonly Span[], p: CleanPass): Promise<number> {
   const spans = new RecordSpans()
   const txn = new CleaningTxnState(log.abortedTxns().filter((a) => a.lastOffset >= p.firstDirtyOffset))
   let end = p.firstDirtyOffset
-  for (const seg of dirty) {
+  for (const { segment: seg, end: segEnd } of dirty) {
     let full = false
     await forEachBatch(log, seg, p, (h, buf, at) => {
       if (h.lastOffset < p.firstDirtyOffset) return
@@ -141,7 +148,7 @@ async function buildMap(log: CleanableLog, dirty: readonly Segment[], p: CleanPa
       end = h.lastOffset + 1
     })
     if (full) return end
-    end = Math.max(end, seg.nextOffset)
+    end = Math.max(end, segEnd)
   }
   return end
 }
@@ -189,13 +196,12 @@ function retainBatch(batch: Buffer, h: BatchHeader, c: Retain, spans: RecordSpan
 }
 
 // Groups of consecutive segments whose cleaned data fits one segment (Kafka's groupSegmentsBySize).
-function groupSegments(segments: readonly Segment[], all: readonly Segment[], maxBytes: number): Segment[][] {
+function groupSegments(spans: readonly Span[], maxBytes: number): Segment[][] {
   const groups: Segment[][] = []
   let group: Segment[] = []
   let bytes = 0
-  for (const s of segments) {
-    const next = all[all.indexOf(s) + 1]!.baseOffset
-    if (group.length > 0 && (bytes + s.size > maxBytes || next - group[0]!.baseOffset > INT32_MAX)) {
+  for (const { segment: s, end } of spans) {
+    if (group.length > 0 && (bytes + s.size > maxBytes || end - group[0]!.baseOffset > INT32_MAX)) {
       groups.push(group)
       group = []
       bytes = 0
@@ -210,19 +216,18 @@ function groupSegments(segments: readonly Segment[], all: readonly Segment[], ma
 // One pass; null when there is nothing dirty to clean.
 export async function cleanLog(log: CleanableLog, p: CleanPass): Promise<CleanStats | null> {
   const { segments } = cleanableSegments(log, p.nowMs)
-  const all = log.segmentList()
   const firstDirty = Math.max(p.firstDirtyOffset, log.logStartOffset)
-  const dirty = segments.filter((s) => all[all.indexOf(s) + 1]!.baseOffset > firstDirty)
+  const dirty = segments.filter((s) => s.end > firstDirty)
   if (dirty.length === 0) return null
   const endOffset = await buildMap(log, dirty, { ...p, firstDirtyOffset: firstDirty })
-  const toClean = segments.filter((s) => s.baseOffset < endOffset)
+  const toClean = segments.filter((s) => s.segment.baseOffset < endOffset)
   const stats: CleanStats = { endOffset, bytesRead: 0, bytesWritten: 0, segmentsCleaned: 0 }
   const retain: Retain = {
     map: p.map, txn: new CleaningTxnState(log.abortedTxns()), nowMs: p.nowMs, deleteRetentionMs: log.config.deleteRetentionMs,
     lastDataOffsetOf: (id) => log.lastDataOffsetOf(id),
   }
   const spans = new RecordSpans()
-  for (const group of groupSegments(toClean, all, log.config.segmentBytes)) {
+  for (const group of groupSegments(toClean, log.config.segmentBytes)) {
     const cleaned = log.openCleanedSegment(group[0]!.baseOffset, p.nowMs)
     const abortsBefore = retain.txn.observedAborts.length
     try {

@@ -44,10 +44,9 @@ export function dirtiness(log: CleanableLog, firstDirtyOffset: number, nowMs: nu
   let total = 0
   let dirty = 0
   let oldestDirty = Infinity
-  const all = log.segmentList()
-  for (const s of segments) {
+  for (const { segment: s, end } of segments) {
     total += s.size
-    if (all[all.indexOf(s) + 1]!.baseOffset > firstDirty) {
+    if (end > firstDirty) {
       dirty += s.size
       if (s.maxTimestamp >= 0) oldestDirty = Math.min(oldestDirty, s.maxTimestamp)
     }
