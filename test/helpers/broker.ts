@@ -2,6 +2,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { afterEach } from 'vitest'
 import { startBroker, type RunningBroker, type StartOptions } from '../../src/index.js'
 
 export interface TestBroker extends RunningBroker {
@@ -11,6 +12,19 @@ export interface TestBroker extends RunningBroker {
 
 export function tempDir(prefix = 'rivulet-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+// For a test file: a maker of temp dirs that are all removed after each test.
+export function scratchDirs(prefix: string): () => string {
+  const dirs: string[] = []
+  afterEach(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+  })
+  return () => {
+    const d = tempDir(prefix)
+    dirs.push(d)
+    return d
+  }
 }
 
 export async function startTestBroker(o: StartOptions & { disk?: boolean } = {}): Promise<TestBroker> {

@@ -5,19 +5,11 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { tempDir } from '../helpers/broker.js'
+import { describe, expect, it } from 'vitest'
+import { scratchDirs } from '../helpers/broker.js'
 import { CLI, runCli } from '../helpers/process.js'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
-function scratch(): string {
-  const d = tempDir('rivulet-cli-')
-  dirs.push(d)
-  return d
-}
+const scratch = scratchDirs('rivulet-cli-')
 
 describe('rivulet --help and --version', () => {
   it('prints the package version', async () => {

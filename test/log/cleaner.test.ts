@@ -5,7 +5,7 @@
 // of the segment swap, and appends while a pass runs.
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Compression } from '../../protocol/compression.js'
 import { batchSizeAt, buildBatch, decodeBatchRecords, deleteHorizonOf, getCompression, getRecordCount, readHeader, type BuildRecord } from '../../protocol/records/index.js'
 import { ManualClock } from '../../src/clock.js'
@@ -17,17 +17,12 @@ import type { SwapStep } from '../../src/log/cleaner/swap.js'
 import { PartitionLog } from '../../src/log/partition-log.js'
 import { diskStorage, memoryStorage, type Storage } from '../../src/log/storage.js'
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../src/log/types.js'
-import { tempDir } from '../helpers/broker.js'
+import { scratchDirs } from '../helpers/broker.js'
 
 const NOW = 1_700_000_000_000
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const scratch = scratchDirs('rivulet-cleaner-')
 function disk(): Storage {
-  const d = tempDir('rivulet-cleaner-')
-  dirs.push(d)
-  return diskStorage(d)
+  return diskStorage(scratch())
 }
 
 const COMPACT: Partial<LogConfig> = { compact: true, delete: false, segmentBytes: 4096, deleteRetentionMs: 1000 }

@@ -1,21 +1,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { TimestampType, buildBatch, computeCrc, decodeBatchRecords, endOffsetOf, getCrc, getMaxTimestamp, getTimestampType } from '../../protocol/records/index.js'
 import { PartitionLog } from '../../src/log/partition-log.js'
 import { diskStorage, memoryStorage, type Storage } from '../../src/log/storage.js'
 import { DEFAULT_LOG_CONFIG, LogError, type LogConfig } from '../../src/log/types.js'
-import { tempDir } from '../helpers/broker.js'
+import { scratchDirs } from '../helpers/broker.js'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
-
+const scratch = scratchDirs('rivulet-log-')
 function disk(): Storage {
-  const d = tempDir('rivulet-log-')
-  dirs.push(d)
-  return diskStorage(d)
+  return diskStorage(scratch())
 }
 
 const NOW = 1_700_000_000_000

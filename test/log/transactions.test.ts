@@ -4,23 +4,17 @@
 
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { buildBatch, decodeBatchRecords, readControlRecord } from '../../protocol/records/index.js'
 import { PartitionLog } from '../../src/log/partition-log.js'
 import { diskStorage, memoryStorage, type Storage } from '../../src/log/storage.js'
 import { decodeAbortedTxns } from '../../src/log/txn-index.js'
 import { DEFAULT_LOG_CONFIG, LogError, type LogConfig } from '../../src/log/types.js'
-import { tempDir } from '../helpers/broker.js'
+import { scratchDirs } from '../helpers/broker.js'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
-
+const scratch = scratchDirs('rivulet-txnlog-')
 function disk(): Storage {
-  const d = tempDir('rivulet-txnlog-')
-  dirs.push(d)
-  return diskStorage(d)
+  return diskStorage(scratch())
 }
 
 const NOW = 1_700_000_000_000
