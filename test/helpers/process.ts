@@ -51,12 +51,25 @@ export interface Ran {
   stderr: string
 }
 
-// Runs the CLI to completion, for invocations that exit by themselves (--help, refused starts).
-export function runCli(args: string[]): Promise<Ran> {
-  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+// Runs a program to completion with `input` on its stdin (asynchronously: an in-process broker must
+// keep serving meanwhile); killed after `timeoutMs` so a hung client cannot hang the test.
+export function runProgram(cmd: string, args: string[], o: { input?: string; timeoutMs?: number } = {}): Promise<Ran> {
+  const proc = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
-  proc.stdout!.on('data', (c: Buffer) => (stdout += c.toString()))
-  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()))
-  return new Promise((resolve) => proc.once('close', (code) => resolve({ code, stdout, stderr })))
+  const timer = setTimeout(() => proc.kill('SIGKILL'), o.timeoutMs ?? 30_000)
+  proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  proc.stdin.end(o.input ?? '')
+  return new Promise((resolve) =>
+    proc.once('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr })
+    }),
+  )
+}
+
+// Runs the CLI to completion, for invocations that exit by themselves (--help, refused starts).
+export function runCli(args: string[]): Promise<Ran> {
+  return runProgram(process.execPath, [CLI, ...args])
 }

@@ -2,7 +2,8 @@
 // with alterUserScramCredentials and lists it, describeAcls reports SecurityDisabledException,
 // the new user produces with SCRAM-SHA-256, alice consumes with PLAIN in a group, and a wrong
 // password fails with Kafka's message. Skipped when java or the kafka-clients jars are missing.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
+import { runProgram } from '../helpers/process.js'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -39,18 +40,7 @@ afterAll(async () => {
 })
 
 function runJava(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn('java', ['-cp', jars.join(path.delimiter), source, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    const timer = setTimeout(() => p.kill('SIGKILL'), 90_000)
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()))
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()))
-    p.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, out, err })
-    })
-  })
+  return runProgram('java', ['-cp', jars.join(path.delimiter), source, ...args], { timeoutMs: 90_000 }).then((r) => ({ code: r.code, out: r.stdout, err: r.stderr }))
 }
 
 describe.skipIf(!usable)('Java client 4.4 over SASL_SSL', () => {

@@ -1,7 +1,8 @@
 // kcat (librdkafka) as a balanced consumer (-G): JoinGroup/SyncGroup/OffsetCommit/OffsetFetch as
 // librdkafka speaks them. A second run of the same group resumes at the committed offsets, and
 // metadata listings that include the internal __consumer_offsets topic still parse.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
+import { runProgram } from '../helpers/process.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 
@@ -9,19 +10,9 @@ const hasKcat = spawnSync('kcat', ['-V']).status === 0
 let broker: TestBroker
 
 function kcat(args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('kcat', ['-b', broker.bootstrap, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    const timer = setTimeout(() => p.kill('SIGKILL'), 30_000)
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()))
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()))
-    p.on('close', (code) => {
-      clearTimeout(timer)
-      if (code === 0) resolve(out)
-      else reject(new Error(`kcat ${args.join(' ')} exited ${code}: ${err}`))
-    })
-    p.stdin.end(input ?? '')
+  return runProgram('kcat', ['-b', broker.bootstrap, ...args], { input }).then((r) => {
+    if (r.code !== 0) throw new Error(`kcat ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+    return r.stdout
   })
 }
 

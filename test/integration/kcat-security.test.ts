@@ -1,7 +1,8 @@
 // kcat (librdkafka) against secured listeners: SASL_SSL with PLAIN, SCRAM-SHA-256 and
 // SCRAM-SHA-512, SASL_PLAINTEXT, and SSL with a client certificate (ssl.client.auth=required).
 // A wrong password fails with the broker's message.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
+import { runProgram } from '../helpers/process.js'
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeDevCerts, type DevCerts } from '../../src/security/dev-certs.js'
@@ -19,19 +20,7 @@ let certs: DevCerts
 const port = (name: string) => broker.listeners.find((l) => l.name === name)!.port
 
 function kcat(listener: string, args: string[], input?: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn('kcat', ['-b', `localhost:${port(listener)}`, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    const timer = setTimeout(() => p.kill('SIGKILL'), 30_000)
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()))
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()))
-    p.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, out, err })
-    })
-    p.stdin.end(input ?? '')
-  })
+  return runProgram('kcat', ['-b', `localhost:${port(listener)}`, ...args], { input }).then((r) => ({ code: r.code, out: r.stdout, err: r.stderr }))
 }
 
 beforeAll(async () => {

@@ -1,6 +1,7 @@
 // kcat (librdkafka) round-trips keyed messages with headers under every codec, lists metadata,
 // and looks offsets up by timestamp. kcat is installed by .ci/run (Debian package).
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
+import { runProgram } from '../helpers/process.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 
@@ -9,19 +10,9 @@ let broker: TestBroker
 
 // Asynchronous: the broker runs in this process and must keep serving while kcat runs.
 function kcat(args: string[], input?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('kcat', ['-b', broker.bootstrap, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    const timer = setTimeout(() => p.kill('SIGKILL'), 30_000)
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()))
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()))
-    p.on('close', (code) => {
-      clearTimeout(timer)
-      if (code === 0) resolve(out)
-      else reject(new Error(`kcat ${args.join(' ')} exited ${code}: ${err}`))
-    })
-    p.stdin.end(input ?? '')
+  return runProgram('kcat', ['-b', broker.bootstrap, ...args], { input }).then((r) => {
+    if (r.code !== 0) throw new Error(`kcat ${args.join(' ')} exited ${r.code}: ${r.stderr}`)
+    return r.stdout
   })
 }
 
