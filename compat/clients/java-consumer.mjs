@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { javaDriverCommand } from './drivers/setup-util.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const source = path.join(here, 'drivers', 'java-consumer', 'JavaClientDriver.java');
@@ -56,18 +57,7 @@ export function javaClient({ name, libs }) {
       return clientsVersion(libsDir);
     },
     command(ctx, { bootstrap, prefix }) {
-      const log4j = path.join(classesDir, 'log4j2.properties');
-      if (!fs.existsSync(log4j)) {
-        fs.writeFileSync(log4j, ['status = error', 'appender.err.type = Console', 'appender.err.name = err', 'appender.err.target = SYSTEM_ERR',
-          'appender.err.layout.type = PatternLayout', 'appender.err.layout.pattern = [%d] %p %m (%c)%n', 'rootLogger.level = WARN',
-          'rootLogger.appenderRef.err.ref = err', ''].join('\n'));
-      }
-      return {
-        cmd: 'java',
-        args: ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx512m', '-Xlog:disable', '-Xlog:all=error:stderr', `-Dlog4j2.configurationFile=${log4j}`,
-          '-cp', `${classesDir}:${libsDir}/*`, 'JavaClientDriver', bootstrap, prefix],
-        env: {},
-      };
+      return javaDriverCommand({ classesDir, libsDir, mainClass: 'JavaClientDriver', xmx: '512m', args: [bootstrap, prefix] });
     },
   };
 }

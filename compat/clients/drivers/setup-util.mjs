@@ -1,6 +1,8 @@
 // Small helpers shared by the compat client modules (kcat, confluent-python, confluent-js,
 // kafka-python): Debian package installs and running a command to completion. Plain ESM.
 import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 
 /** True when every Debian package in `pkgs` is installed. */
 export function aptInstalled(pkgs) {
@@ -89,4 +91,23 @@ export async function withLock(lockDir, fn, { timeoutMs = 1_500_000, log = () =>
   } finally {
     fs.rmSync(lockDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The command that runs a compiled Java driver: a quiet, quick-starting JVM (C1 only, serial GC,
+ * log4j at WARN on stderr) with the driver's classes and jars on the class path.
+ */
+export function javaDriverCommand({ classesDir, libsDir, mainClass, xmx, args }) {
+  const log4j = path.join(classesDir, 'log4j2.properties');
+  if (!fs.existsSync(log4j)) {
+    fs.writeFileSync(log4j, ['status = error', 'appender.err.type = Console', 'appender.err.name = err', 'appender.err.target = SYSTEM_ERR',
+      'appender.err.layout.type = PatternLayout', 'appender.err.layout.pattern = [%d] %p %m (%c)%n', 'rootLogger.level = WARN',
+      'rootLogger.appenderRef.err.ref = err', ''].join('\n'));
+  }
+  return {
+    cmd: 'java',
+    args: ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', `-Xmx${xmx}`, '-Xlog:disable', '-Xlog:all=error:stderr', `-Dlog4j2.configurationFile=${log4j}`,
+      '-cp', `${classesDir}:${libsDir}/*`, mainClass, ...args],
+    env: {},
+  };
 }

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { run, withLock } from '../setup-util.mjs';
+import { javaDriverCommand, run, withLock } from '../setup-util.mjs';
 
 export const KAFKA_VERSION = '4.4.0';
 
@@ -61,18 +61,7 @@ export function jvmApp({ name, dir, mainClass, timeoutMs, xmx = '384m' }) {
       return KAFKA_VERSION;
     },
     command(ctx, { bootstrap, prefix }) {
-      const log4j = path.join(classesDir, 'log4j2.properties');
-      if (!fs.existsSync(log4j)) {
-        fs.writeFileSync(log4j, ['status = error', 'appender.err.type = Console', 'appender.err.name = err', 'appender.err.target = SYSTEM_ERR',
-          'appender.err.layout.type = PatternLayout', 'appender.err.layout.pattern = [%d] %p %m (%c)%n', 'rootLogger.level = WARN',
-          'rootLogger.appenderRef.err.ref = err', ''].join('\n'));
-      }
-      return {
-        cmd: 'java',
-        args: ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', `-Xmx${xmx}`, '-Xlog:disable', '-Xlog:all=error:stderr', `-Dlog4j2.configurationFile=${log4j}`,
-          '-cp', `${classesDir}:${libsDir}/*`, mainClass, bootstrap, prefix],
-        env: {},
-      };
+      return javaDriverCommand({ classesDir, libsDir, mainClass, xmx, args: [bootstrap, prefix] });
     },
   };
 }
