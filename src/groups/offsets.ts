@@ -3,7 +3,7 @@
 
 import { ErrorCode } from '../../protocol/errors.js'
 import { decodeSubscription } from '../../protocol/consumer-protocol.js'
-import type { GroupValue } from '../../protocol/group-records.js'
+import type { GroupValue, OffsetValue } from '../../protocol/group-records.js'
 import { LogError } from '../log/types.js'
 import type { GroupContext } from './context.js'
 import { Group, Member, offsetKey, splitOffsetKey, type CommittedOffset, type GroupState } from './group.js'
@@ -91,14 +91,16 @@ function acceptOffsets<O extends OffsetIn>(offsets: O[], times: (o: O) => { comm
   return { results, accepted }
 }
 
+// A committed offset as its OffsetCommit record value.
+function offsetValue(v: CommittedOffset): OffsetValue {
+  return { offset: BigInt(v.offset), leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: BigInt(v.commitTimestamp), expireTimestamp: BigInt(v.expireTimestamp) }
+}
+
 // Appends commits to __consumer_offsets: the first record's offset, or null when the batch does
 // not fit (Kafka's CoordinatorOperationExceptionHelper maps MESSAGE_TOO_LARGE to UNKNOWN_SERVER_ERROR).
 function writeCommitted(c: GroupContext, group: Group, accepted: { key: string; value: CommittedOffset }[], txn?: { producerId: number; epoch: number }): number | null {
   try {
-    return c.store.writeOffsets(group.groupId, accepted.map(({ key, value: v }) => ({
-      ...splitOffsetKey(key),
-      value: { offset: BigInt(v.offset), leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: BigInt(v.commitTimestamp), expireTimestamp: BigInt(v.expireTimestamp) },
-    })), txn)
+    return c.store.writeOffsets(group.groupId, accepted.map(({ key, value }) => ({ ...splitOffsetKey(key), value: offsetValue(value) })), txn)
   } catch (err) {
     if (err instanceof LogError) return null
     throw err
@@ -413,10 +415,7 @@ export function migrateLegacyLayout(c: GroupContext): number {
     if (old < 0) continue
     const to = c.store.partitionFor(g.groupId)
     c.store.writeGroupState(g, to)
-    const offsets = [...g.offsets].map(([key, v]) => ({
-      ...splitOffsetKey(key),
-      value: { offset: BigInt(v.offset), leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: BigInt(v.commitTimestamp), expireTimestamp: BigInt(v.expireTimestamp) },
-    }))
+    const offsets = [...g.offsets].map(([key, v]) => ({ ...splitOffsetKey(key), value: offsetValue(v) }))
     const base = c.store.writeOffsets(g.groupId, offsets, undefined, to)
     offsets.forEach((o, i) => {
       const cur = g.offsets.get(offsetKey(o.topic, o.partition))

@@ -19,6 +19,23 @@ export interface LookupSource {
 
 type Found = { meta: BatchHeader; buf: Buffer }
 
+// The index of the segment holding `offset`: the last one whose base offset is at or below it.
+export function segmentIndexFor(segments: readonly Segment[], offset: number): number {
+  let lo = 0
+  let hi = segments.length - 1
+  let found = 0
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1
+    if (segments[mid]!.baseOffset <= offset) {
+      found = mid
+      lo = mid + 1
+    } else {
+      hi = mid - 1
+    }
+  }
+  return found
+}
+
 // Candidate batches for the first record with timestamp >= target (ListOffsets by time): the
 // first segment whose largest timestamp reaches it, from its time index entry on.
 export function* batchesForTimestamp(log: LookupSource, timestamp: number): Generator<Found> {
@@ -43,11 +60,7 @@ export function maxTimestamp(log: LookupSource): { timestamp: number; batchLastO
 // The batch holding `offset`. The sparse index may point at an earlier batch: skip to it.
 export function batchAt(log: LookupSource, offset: number): Found | null {
   const segments = log.segmentList()
-  let seg = segments[0]!
-  for (const s of segments) {
-    if (s.baseOffset > offset) break
-    seg = s
-  }
+  const seg = segments[segmentIndexFor(segments, offset)]!
   for (const b of seg.batchesFrom(offset)) {
     if (b.meta.baseOffset > offset) return null
     if (b.meta.lastOffset >= offset) return b

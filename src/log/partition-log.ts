@@ -14,7 +14,7 @@ import { TxnIndex, encodeAbortedTxn, type AbortedTxn } from './txn-index.js'
 import { CLEANED, commitSwap, discardCleaned, type SwapStep } from './cleaner/swap.js'
 import { loadProducerSnapshot, loadSegments, replayProducerState, saveProducerSnapshot, type OpenOptions } from './log-loader.js'
 import { ProducerStateTable, type ProducerCheck } from './producer-state.js'
-import { batchAt, batchesForTimestamp, keyedRecords, lastOffsetsByKey, maxTimestamp, offsetForTimestamp, offsetOfMaxTimestamp, segmentOffsetTimes } from './lookups.js'
+import { batchAt, batchesForTimestamp, segmentIndexFor, keyedRecords, lastOffsetsByKey, maxTimestamp, offsetForTimestamp, offsetOfMaxTimestamp, segmentOffsetTimes } from './lookups.js'
 import type { AppendOptions, AppendResult, Isolation, LogMark, PartitionStore, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from './partition-store.js'
 import { buildControlBatch, endOffsetOf, readHeaders, stampForAppend, validateRecordContents, type RecordSpans } from '../../protocol/records/index.js'
 
@@ -321,19 +321,7 @@ export class PartitionLog implements PartitionStore {
   }
 
   private segmentIndexFor(offset: number): number {
-    let lo = 0
-    let hi = this.segments.length - 1
-    let found = 0
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1
-      if (this.segments[mid]!.baseOffset <= offset) {
-        found = mid
-        lo = mid + 1
-      } else {
-        hi = mid - 1
-      }
-    }
-    return found
+    return segmentIndexFor(this.segments, offset)
   }
 
   // Time lookups over the segments (lookups.ts).
