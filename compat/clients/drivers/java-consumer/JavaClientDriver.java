@@ -313,6 +313,19 @@ public class JavaClientDriver {
     return m;
   }
 
+  /** committed() polled until it equals `want` or 10 s pass: a transaction's offsets become visible
+   *  to OffsetFetch once the coordinator has written the commit marker to __consumer_offsets, which
+   *  Kafka does after EndTxn has answered (the admin client does not ask for require_stable). */
+  static Map<String, Long> committedEventually(Map<String, Long> want, String group) throws Exception {
+    long deadline = System.currentTimeMillis() + 10_000;
+    Map<String, Long> got = committed(group);
+    while (!got.equals(want) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(200);
+      got = committed(group);
+    }
+    return got;
+  }
+
   /** configs() polled until it equals `want` (Kafka applies config changes through the controller:
    *  a describe right after an alter may still see the old values for a moment) or 10 s pass. */
   static Map<String, String> configsEventually(Map<String, String> want, String topic, String... names) throws Exception {
@@ -478,7 +491,7 @@ public class JavaClientDriver {
           }
         }
       }
-      checkEq("the group's committed offsets after the committed run (= what was consumed)", inEnds, committed(group));
+      checkEq("the group's committed offsets after the committed run (= what was consumed)", inEnds, committedEventually(inEnds, group));
       Map<String, Object> layout = verify(output, readToEnd(out, "read_committed"), "read_committed output after the committed run");
       obs.put("committed", committed(group));
       obs.put("outputLayout", layout);

@@ -2156,6 +2156,15 @@ func scConsumeTransformProduce(s *sc) error {
 		if after[run], err = committed(adm, s.group, s.topic, 3); err != nil {
 			return err
 		}
+		// The transaction's offsets become visible to OffsetFetch once the coordinator has
+		// written the commit marker to __consumer_offsets, which Kafka does after EndTxn has
+		// answered: ask again for a while.
+		for i := 0; run == "committed" && i < 50 && !mapsEqual(inEnds, after[run]); i++ {
+			time.Sleep(200 * time.Millisecond)
+			if after[run], err = committed(adm, s.group, s.topic, 3); err != nil {
+				return err
+			}
+		}
 		if run == "committed" {
 			produced = res
 		}
