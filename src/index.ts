@@ -11,6 +11,7 @@ import { inspectDataDir, lockDataDir } from './data-dir.js'
 import { diskStorage, memoryStorage } from './log/storage.js'
 import { createLogger, silentLogger, type Logger } from './logger.js'
 import { listenerSecurity } from './security/listener-security.js'
+import { closeTokenValidators, startTokenValidators } from './security/oauth/config.js'
 import { credentialFromPassword, SCRAM_MECHANISMS } from './security/scram-credentials.js'
 import { Server } from './server/server.js'
 
@@ -72,7 +73,9 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   if (o.dataDir) values.set('log.dirs', o.dataDir)
   const memory = o.memory ?? !(values.has('log.dirs') || values.has('log.dir'))
   values.set('listeners', firstListenerOverridden(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:0', o.host, o.port))
-  const security = listenerSecurity(values, { users: o.users })
+  const clock = o.clock ?? systemClock
+  const security = listenerSecurity(values, { users: o.users, now: () => clock.now(), warn: (msg) => logger.warn(msg) })
+  const validators = security.map((s) => s.sasl?.oauth)
   const config = new BrokerConfig(values)
   const dir = config.get('log.dirs') ?? config.get('log.dir') ?? './data'
   // Order matters: every check that can fail runs before the first byte is written, so a refused
@@ -81,20 +84,28 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   // directory named after the whole list.
   if (!memory && dir.includes(',')) throw new Error(`log.dirs lists several directories (${dir}): Rivulet keeps its data in one directory; set one with --data-dir or log.dirs`)
   const kind = memory ? 'memory' : inspectDataDir(dir, { adopt: o.adoptDataDir })
+  await startTokenValidators(validators)
   const server = new Server(logger, security, o.tlsHandshakeTimeoutMs)
-  const bound = await server.listen()
+  let bound
+  try {
+    bound = await server.listen()
+  } catch (err) {
+    closeTokenValidators(validators)
+    throw err
+  }
   let unlock: (() => void) | null = null
   let broker: Broker
   let started: { clean: boolean; topics: number }
   try {
     if (!memory) unlock = lockDataDir(dir)
     if (kind === 'adopted') logger.warn({ dataDir: dir }, 'adopting a directory that is not a Rivulet data directory (adoptDataDir)')
-    broker = new Broker({ config, storage: memory ? memoryStorage() : diskStorage(dir), clock: o.clock ?? systemClock, logger })
+    broker = new Broker({ config, storage: memory ? memoryStorage() : diskStorage(dir), clock, logger })
     // A failed start is not stopped: stop() would mark the directory clean and rewrite its
     // checkpoints from a half-loaded state.
     started = broker.start()
   } catch (err) {
     await server.close()
+    closeTokenValidators(validators)
     unlock?.()
     throw err
   }
@@ -116,6 +127,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     stop: () =>
       (stopping ??= (async () => {
         await server.close()
+        closeTokenValidators(validators)
         try {
           broker.stop()
         } finally {

@@ -29,7 +29,10 @@ beforeAll(async () => {
   broker = await startTestBroker({
     users: { alice: 'alice-secret' },
     config: {
-      listeners: 'PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0,SSL://127.0.0.1:0',
+      listeners: 'PLAINTEXT://127.0.0.1:0,SASL_PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0,SSL://127.0.0.1:0,OAUTH://127.0.0.1:0',
+      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL,OAUTH:SASL_PLAINTEXT',
+      'listener.name.oauth.sasl.enabled.mechanisms': 'OAUTHBEARER',
+      'listener.name.oauth.oauthbearer.sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredValidatorRequiredScope="kafka";',
       'ssl.keystore.type': 'PKCS12',
       'ssl.keystore.location': certs.brokerP12,
       'ssl.keystore.password': 'rivulet',
@@ -80,5 +83,18 @@ describe.skipIf(!hasKcat)('kcat over secured listeners', () => {
     const r = await kcat('SASL_PLAINTEXT', ['-L', '-m', '3', '-X', 'security.protocol=SASL_PLAINTEXT', ...saslArgs('PLAIN', 'wrong')])
     expect(r.code).not.toBe(0)
     expect(r.err).toContain('Authentication failed: Invalid username or password')
+  })
+
+  // librdkafka's unsecured JWT (enable.sasl.oauthbearer.unsecure.jwt) against Kafka's unsecured
+  // validator requiring the scope `kafka`.
+  it('OAUTHBEARER with an unsecured token: admitted with the required scope, refused without', async () => {
+    const oauth = (scope: string) => ['-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=OAUTHBEARER', '-X', 'enable.sasl.oauthbearer.unsecure.jwt=true', '-X', `sasl.oauthbearer.config=principal=alice scope=${scope}`]
+    const p = await kcat('OAUTH', ['-P', '-t', 'kcat-oauth', ...oauth('kafka')], 'tok\n')
+    expect(p.code, p.err).toBe(0)
+    const c = await kcat('OAUTH', ['-C', '-t', 'kcat-oauth', '-o', 'beginning', '-e', '-q', ...oauth('kafka')])
+    expect(c.out.trim()).toBe('tok')
+    const refused = await kcat('OAUTH', ['-L', '-m', '3', ...oauth('other')])
+    expect(refused.code).not.toBe(0)
+    expect(refused.err).toContain('insufficient_scope')
   })
 })

@@ -72,6 +72,20 @@ describe('JAAS and SASL settings', () => {
     expect(sasl!.sasl!.reauthMs('PLAIN')).toBe(1000)
     expect(() => listenerSecurity(m({ listeners: 'SASL_PLAINTEXT://a:0', 'sasl.enabled.mechanisms': 'GSSAPI' }))).toThrow('Rivulet serves PLAIN, SCRAM-SHA-256, SCRAM-SHA-512')
   })
+
+  it('enables OAUTHBEARER only when named, with the unsecured validator or JWKS as the callback handler says', () => {
+    const [dflt] = listenerSecurity(m({ listeners: 'SASL_PLAINTEXT://a:0' }), { users: { a: 'b' } })
+    expect(dflt!.sasl!.mechanisms).toEqual(['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'])
+    expect(dflt!.sasl!.oauth).toBeNull()
+    const [unsecured] = listenerSecurity(m({ listeners: 'SASL_PLAINTEXT://a:0', 'sasl.enabled.mechanisms': 'OAUTHBEARER' }))
+    expect(unsecured!.sasl!.oauth?.constructor.name).toBe('UnsecuredValidator')
+    const jwks = { listeners: 'SASL_PLAINTEXT://a:0', 'sasl.enabled.mechanisms': 'OAUTHBEARER', 'listener.name.sasl_plaintext.oauthbearer.sasl.server.callback.handler.class': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler' }
+    expect(() => listenerSecurity(m(jwks))).toThrow('sasl.oauthbearer.jwks.endpoint.url is not set')
+    expect(listenerSecurity(m({ ...jwks, 'sasl.oauthbearer.jwks.endpoint.url': 'https://idp.example/jwks' }))[0]!.sasl!.oauth?.constructor.name).toBe('JwksValidator')
+    expect(() => listenerSecurity(m({ ...jwks, 'sasl.oauthbearer.jwks.endpoint.url': 'not a url' }))).toThrow('Invalid value not a url for configuration sasl.oauthbearer.jwks.endpoint.url')
+    expect(() => listenerSecurity(m({ ...jwks, 'listener.name.sasl_plaintext.oauthbearer.sasl.server.callback.handler.class': 'com.example.Custom' }))).toThrow('com.example.Custom')
+    expect(() => listenerSecurity(m({ listeners: 'SASL_PLAINTEXT://a:0', 'sasl.enabled.mechanisms': 'OAUTHBEARER', 'sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredValidatorAllowableClockSkewMs="-5";' }))).toThrow('must not be negative')
+  })
 })
 
 describe('TLS settings', () => {

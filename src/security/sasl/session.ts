@@ -7,6 +7,8 @@ import { ErrorCode } from '../../../protocol/errors.js'
 import type { ScramCredentials } from '../scram-credentials.js'
 import { scramMechanism } from '../scram-credentials.js'
 import { AuthenticationFailed, type SaslServer } from './mechanism.js'
+import type { TokenValidator } from '../oauth/jws.js'
+import { OAuthBearerServer } from './oauthbearer.js'
 import { PlainServer } from './plain.js'
 import { ScramServer } from './scram.js'
 
@@ -18,6 +20,8 @@ export interface SaslListenerConfig {
   reauthMs: (mechanism: string) => number
   // sasl.server.max.receive.size: the largest frame before and during authentication.
   maxReceiveBytes: number
+  // OAUTHBEARER's token validator (unsecured or JWKS), when the listener enables the mechanism.
+  oauth?: TokenValidator | null
 }
 
 const API_VERSIONS = 18
@@ -161,11 +165,11 @@ export class SaslSession {
     }
     this.principal = principal
     this.previous = null
-    this.server = null
     this.state = 'complete'
-    const reauthMs = this.config.reauthMs(this.mechanism!)
-    this.expiresAt = reauthMs > 0 ? this.now() + reauthMs : null
-    return reauthMs > 0 ? reauthMs : 0
+    const lifetime = sessionLifetimeMs(this.config.reauthMs(this.mechanism!), credentialExpiry(this.server), this.now())
+    this.server = null
+    this.expiresAt = lifetime === null ? null : this.now() + lifetime
+    return lifetime ?? 0
   }
 
   private fail<T>(result: T): T {
@@ -177,8 +181,22 @@ export class SaslSession {
     if (mechanism === 'PLAIN') return new PlainServer(this.config.plainUsers)
     const scram = scramMechanism(mechanism)
     if (scram) return new ScramServer(scram, this.credentials)
+    if (mechanism === 'OAUTHBEARER' && this.config.oauth) return new OAuthBearerServer(this.config.oauth)
     throw new Error(`no SASL server for ${mechanism}`)
   }
+}
+
+function credentialExpiry(server: SaslServer | null): number | null {
+  return server instanceof OAuthBearerServer ? server.credentialExpiresAt : null
+}
+
+// KIP-368 as SaslServerAuthenticator computes it: the session ends at connections.max.reauth.ms or
+// when the credential (an OAUTHBEARER token) expires, whichever comes first; null: it never ends.
+export function sessionLifetimeMs(reauthMs: number, credentialExpiresAt: number | null, now: number): number | null {
+  const reauthSet = reauthMs > 0
+  if (credentialExpiresAt === null && !reauthSet) return null
+  const untilExpiry = credentialExpiresAt === null ? Infinity : credentialExpiresAt - now
+  return Math.max(0, Math.min(untilExpiry, reauthSet ? reauthMs : Infinity))
 }
 
 function splitPrincipal(p: string): [string, string] {
@@ -186,4 +204,4 @@ function splitPrincipal(p: string): [string, string] {
   return [p.slice(0, at), p.slice(at + 1)]
 }
 
-export const SASL_MECHANISMS_SERVED = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const
+export const SASL_MECHANISMS_SERVED = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'] as const
