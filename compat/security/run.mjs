@@ -7,6 +7,9 @@
 //   - kcat (librdkafka): PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 produce + consume, a wrong password
 //     (librdkafka < 2.6.1 fails SCRAM on Kafka 4.x: it repeats the client nonce)
 //   - kafkajs: SCRAM-SHA-512, PLAIN, a wrong password
+//   listener OAUTH (SASL_PLAINTEXT, OAUTHBEARER with Kafka's unsecured validator requiring scope
+//   `kafka`): the Java client's unsecured login module (test/integration/java/OAuthClient.java)
+//   and kcat's unsecured JWT, each with and without the scope
 //
 //   npm run build && KAFKA_VERSION=4.4.0 node compat/security/run.mjs
 // Exit code 0 when every line matches (ports and the broker's address aside).
@@ -29,6 +32,11 @@ const jaas = {
   'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
   'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
 };
+// Kafka's broker logs in with the mechanism too, so its JAAS entry needs a principal claim.
+const oauth = {
+  'listener.name.oauth.sasl.enabled.mechanisms': 'OAUTHBEARER',
+  'listener.name.oauth.oauthbearer.sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="broker" unsecuredValidatorRequiredScope="kafka";',
+};
 const security = {
   'ssl.keystore.type': 'PEM',
   'ssl.keystore.location': certs.brokerPem,
@@ -50,6 +58,20 @@ function run(cmd, args, input) {
     });
     p.stdin.end(input ?? '');
   });
+}
+
+async function oauthScenario(oauthPort) {
+  const lines = [];
+  for (const scope of ['kafka', 'other']) {
+    const java = await run('java', ['-cp', `${kafkaLibsDir()}/*`, path.join(root, 'test/integration/java/OAuthClient.java'), `localhost:${oauthPort}`, 'alice', scope]);
+    const result = java.out.split('\n').find((l) => /^(produced|failed) /.test(l)) ?? `exit ${java.code}`;
+    lines.push(`java oauth scope=${scope}: ${result.replace(/@\d+$/, '@N')}`);
+    const args = ['-b', `localhost:${oauthPort}`, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=OAUTHBEARER', '-X', 'enable.sasl.oauthbearer.unsecure.jwt=true', '-X', `sasl.oauthbearer.config=principal=alice scope=${scope}`];
+    const p = await run('kcat', [...args, '-P', '-t', `kcat-oauth-${scope}`], 'tok\n');
+    const msg = /SASL authentication error: (.*?) \(after/.exec(p.err)?.[1];
+    lines.push(`kcat oauth scope=${scope}: produce ${p.code === 0 ? 'ok' : msg ?? p.err.trim().split('\n')[0]}`);
+  }
+  return lines;
 }
 
 async function scenario(plainPort, saslPort) {
@@ -90,24 +112,25 @@ const normal = (line) => line.replace(/^java: \S+Z /, 'java: ').replace(/\|\d+\.
 let kafka;
 let rivulet;
 try {
-  const [plain, sasl, controller] = await freePorts(3);
+  const [plain, sasl, oauthPort, controller] = await freePorts(4);
   kafka = await startKafka({
     port: plain,
     props: {
-      listeners: `PLAINTEXT://127.0.0.1:${plain},SASL_SSL://127.0.0.1:${sasl},CONTROLLER://127.0.0.1:${controller}`,
-      'advertised.listeners': `PLAINTEXT://127.0.0.1:${plain},SASL_SSL://127.0.0.1:${sasl}`,
+      listeners: `PLAINTEXT://127.0.0.1:${plain},SASL_SSL://127.0.0.1:${sasl},OAUTH://127.0.0.1:${oauthPort},CONTROLLER://127.0.0.1:${controller}`,
+      'advertised.listeners': `PLAINTEXT://127.0.0.1:${plain},SASL_SSL://127.0.0.1:${sasl},OAUTH://127.0.0.1:${oauthPort}`,
       'controller.quorum.bootstrap.servers': `127.0.0.1:${controller}`,
-      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT',
+      'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,OAUTH:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
       ...security,
+      ...oauth,
     },
   });
-  const onKafka = await scenario(plain, sasl);
+  const onKafka = [...await scenario(plain, sasl), ...await oauthScenario(oauthPort)];
   await kafka.stop();
   kafka = null;
-  rivulet = await startBroker({ config: { listeners: 'PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0', ...security } });
-  const onRivulet = await scenario(rivulet.listeners[0].port, rivulet.listeners[1].port);
+  rivulet = await startBroker({ config: { listeners: 'PLAINTEXT://127.0.0.1:0,SASL_SSL://127.0.0.1:0,OAUTH://127.0.0.1:0', 'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,OAUTH:SASL_PLAINTEXT', ...security, ...oauth } });
+  const onRivulet = [...await scenario(rivulet.listeners[0].port, rivulet.listeners[1].port), ...await oauthScenario(rivulet.listeners[2].port)];
   let same = true;
-  console.log(`Kafka ${kafkaVersion()} vs Rivulet, same setup (PLAINTEXT + SASL_SSL, PEM keystore, PLAIN via JAAS, SCRAM via AlterUserScramCredentials):`);
+  console.log(`Kafka ${kafkaVersion()} vs Rivulet, same setup (PLAINTEXT + SASL_SSL, PEM keystore, PLAIN via JAAS, SCRAM via AlterUserScramCredentials; SASL_PLAINTEXT OAUTHBEARER unsecured):`);
   for (let i = 0; i < Math.max(onKafka.length, onRivulet.length); i++) {
     const k = onKafka[i] ?? '(none)';
     const r = onRivulet[i] ?? '(none)';

@@ -71,6 +71,6 @@ describe.skipIf(!usable)('Java client 4.4 over SASL_SSL', () => {
     const ok = await runJava([oauth, 'alice', 'kafka'], path.join(path.dirname(source), 'OAuthClient.java'), jackson)
     expect(ok.out.trim(), ok.err).toBe('produced oauth-java-0@0')
     const refused = await runJava([oauth, 'alice', 'other'], path.join(path.dirname(source), 'OAuthClient.java'), jackson)
-    expect(refused.out.trim(), refused.err).toBe('failed SaslAuthenticationException: {"status":"insufficient_scope", "scope":"kafka"}')
+    expect(refused.out.trim(), refused.err).toBe('failed SaslAuthenticationException: {"status":"insufficient_scope", "scope":"[kafka]"}')
   }, 120_000)
 })

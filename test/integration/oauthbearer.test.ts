@@ -95,7 +95,7 @@ describe('OAUTHBEARER', () => {
 
   it('answers a refused token with Kafka\'s JSON status, then fails the exchange with it', async () => {
     const cases: [string, string, string][] = [
-      ['DEV', unsecured({ sub: 'alice', exp: nowS() + 600 }), '{"status":"insufficient_scope", "scope":"kafka"}'],
+      ['DEV', unsecured({ sub: 'alice', exp: nowS() + 600 }), '{"status":"insufficient_scope", "scope":"[kafka]"}'],
       ['DEV', unsecured({ sub: 'alice', exp: nowS() - 600, scope: 'kafka' }), '{"status":"invalid_token"}'],
       ['IDP', unsecured({ sub: 'alice', exp: nowS() + 600 }), '{"status":"invalid_token"}'],
       ['IDP', signed({ sub: 'svc', aud: 'other', iat: nowS(), exp: nowS() + 600 }), '{"status":"invalid_token"}'],

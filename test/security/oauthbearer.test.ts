@@ -57,7 +57,7 @@ describe('the unsecured validator', () => {
     const v = unsecured({ unsecuredValidatorRequiredScope: 'LOGIN_TO_KAFKA' })
     const err = (() => { try { v.validate(unsecuredToken({ sub: 'a', exp, scope: ['other'] })) } catch (e) { return e } })()
     expect(err).toBeInstanceOf(IllegalToken)
-    expect((err as IllegalToken).failureScope).toBe('LOGIN_TO_KAFKA')
+    expect((err as IllegalToken).failureScope).toBe('[LOGIN_TO_KAFKA]')
     expect(v.validate(unsecuredToken({ sub: 'a', exp, scope: ['LOGIN_TO_KAFKA'] })).principal).toBe('a')
   })
   it('refuses a negative clock skew option at configuration', () => {
@@ -83,7 +83,7 @@ describe('the OAUTHBEARER SASL server', () => {
   })
   it('says insufficient_scope and which scope for a missing required scope', () => {
     const s = new OAuthBearerServer(unsecured({ unsecuredValidatorRequiredScope: 'kafka' }))
-    expect(s.evaluate(firstMessage(unsecuredToken({ sub: 'a', exp }))).toString()).toBe('{"status":"insufficient_scope", "scope":"kafka"}')
+    expect(s.evaluate(firstMessage(unsecuredToken({ sub: 'a', exp }))).toString()).toBe('{"status":"insufficient_scope", "scope":"[kafka]"}')
   })
   it('refuses an authorization id other than the token\'s principal', () => {
     const s = new OAuthBearerServer(unsecured())

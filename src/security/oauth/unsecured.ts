@@ -56,8 +56,10 @@ export class UnsecuredValidator implements TokenValidator {
     if (iatMs !== null && iatMs > now + skew) throw new IllegalToken(`The Issued At value (${iat} seconds) was after the indicated time (${now} ms) plus allowable clock skew (${skew} ms)`)
     if (now - skew >= expMs) throw new IllegalToken(`The indicated time (${now} ms) minus allowable clock skew (${skew} ms) was on or after the Expiration Time value (${exp} seconds)`)
     if (iatMs !== null && expMs <= iatMs) throw new IllegalToken(`The Expiration Time time (${exp} seconds) was not after the Issued At time (${iat} seconds)`)
-    for (const required of this.o.requiredScope) {
-      if (!scope.has(required)) throw new IllegalToken(`The provided scope (${[...scope].join(', ')}) was missing a required scope (${required}).  All required scope elements: ${this.o.requiredScope.join(', ')}`, required)
+    // The failure names the whole required list as Java prints a List: `[a, b]`.
+    const required = `[${this.o.requiredScope.join(', ')}]`
+    for (const element of this.o.requiredScope) {
+      if (!scope.has(element)) throw new IllegalToken(`The provided scope (${[...scope].join(', ')}) was missing a required scope (${element}).  All required scope elements: ${required}`, required)
     }
     return { principal, lifetimeMs: expMs, scope }
   }
