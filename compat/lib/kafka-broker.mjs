@@ -151,6 +151,11 @@ async function probe(port) {
  * @param {number} [opts.timeoutMs] start timeout (default 90 s)
  * @param {string} [opts.logLevel] broker log level (default WARN; the log is <dir>/kafka.log)
  * @param {string} [opts.heap] JVM max heap (default 1g)
+ * @param {number} [opts.nodeId] node.id (default 1)
+ * @param {number} [opts.controllerPort] this node's controller listener port (default: a free port)
+ * @param {string} [opts.voters] controller.quorum.voters (`1@host:port,2@...`) for a node of a
+ *   multi-node quorum (see kafka-cluster.mjs); the storage is then formatted for that static quorum
+ *   instead of --standalone, and only once: a restart with the same `dir` keeps its data
  * @returns {Promise<{bootstrap:string, port:number, advertisedPort:number, controllerPort:number,
  *   dir:string, clusterId:string, version:string, startMs:number, pid:number, stop:()=>Promise<void>}>}
  */
@@ -174,7 +179,7 @@ export async function startKafka(opts = {}) {
 
   const [freeA, freeB, freeC] = await freePorts(3);
   const port = opts.port ?? freeA;
-  const controllerPort = freeB;
+  const controllerPort = opts.controllerPort ?? freeB;
   const advertisedPort = opts.advertisedPort ?? port;
   const proxied = advertisedPort !== port;
   const internalPort = proxied ? freeC : undefined;
@@ -187,8 +192,8 @@ export async function startKafka(opts = {}) {
   }
   const props = {
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.bootstrap.servers': `${HOST}:${controllerPort}`,
+    'node.id': opts.nodeId ?? 1,
+    ...(opts.voters ? { 'controller.quorum.voters': opts.voters } : { 'controller.quorum.bootstrap.servers': `${HOST}:${controllerPort}` }),
     'controller.listener.names': 'CONTROLLER',
     listeners: listeners.join(','),
     'advertised.listeners': advertised.join(','),
@@ -220,12 +225,13 @@ export async function startKafka(opts = {}) {
     `-Djava.io.tmpdir=${dir}`,
   ];
 
-  const clusterId = randomClusterId();
+  const clusterId = opts.clusterId ?? randomClusterId();
   const tFormat = performance.now();
-  try {
+  const formatted = fs.existsSync(path.join(dataDir, 'meta.properties'));
+  if (!formatted) try {
     // a short-lived JVM: C1 only and the serial GC start faster
     const toolJvm = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx256m', ...jvm.filter((o) => !/^-X(mx|ms)|G1|GCPause/.test(o))];
-    execFileSync('java', [...toolJvm, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, '--standalone',
+    execFileSync('java', [...toolJvm, '-cp', cp, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, ...(opts.voters ? [] : ['--standalone']),
       ...Object.entries(opts.features ?? {}).flatMap(([k, v]) => ['--feature', `${k}=${v}`])],
       { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
   } catch (e) {
@@ -253,6 +259,14 @@ wait $j
 
   let stopping;
   const stop = () => (stopping ??= doStop()); // every caller awaits the same shutdown
+  // A crash, as a failover test wants it: the JVM is SIGKILLed and its data stays (when `dir` was given).
+  const kill = async () => {
+    if (!exited) {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      await Promise.race([exitPromise, idleSleep(5000)]);
+    }
+    process.off('exit', onExit);
+  };
   const doStop = async () => {
     if (!exited) {
       try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
@@ -304,6 +318,7 @@ wait $j
     formatMs: Math.round(formatMs),
     pid: child.pid,
     stop,
+    kill,
   };
 }
 
