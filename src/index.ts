@@ -5,7 +5,7 @@
 
 import { Broker } from './broker.js'
 import { BrokerConfig } from './cluster/broker-config.js'
-import { systemClock, type Clock } from './clock.js'
+import { ManualClock, systemClock, type Clock } from './clock.js'
 import { reportConfig, validateStartupConfig } from './config.js'
 import { inspectDataDir, lockDataDir } from './data-dir.js'
 import { diskStorage, memoryStorage } from './log/storage.js'
@@ -13,6 +13,7 @@ import { createLogger, silentLogger, type Logger } from './logger.js'
 import { listenerSecurity } from './security/listener-security.js'
 import { credentialFromPassword, SCRAM_MECHANISMS } from './security/scram-credentials.js'
 import { Server } from './server/server.js'
+import { TestKit, type RequestLogLimits } from './testkit/kit.js'
 
 // Embedded defaults suit a test: a free port and memory. The CLI passes its own (9092, ./data).
 export interface StartOptions {
@@ -31,7 +32,12 @@ export interface StartOptions {
   config?: Record<string, string | number | boolean>
   logger?: Logger
   logLevel?: string
-  clock?: Clock
+  // 'manual': a ManualClock that moves only with kit.advance(ms) (session timeouts, retention,
+  // transaction timeouts and offset expiry in milliseconds of test time).
+  clock?: Clock | 'manual'
+  // The test kit's request recording (default: the last 10,000 requests or 64 MiB of frames;
+  // { maxRequests: 0 } records nothing).
+  kit?: RequestLogLimits
   // Users for SASL listeners, name ─▶ password: PLAIN accepts them (besides the JAAS
   // user_<name> entries) and each gets SCRAM-SHA-256 and SCRAM-SHA-512 credentials (4096
   // iterations, stored salted as AlterUserScramCredentials stores them).
@@ -55,13 +61,17 @@ export interface RunningBroker {
   port: number
   // Every listener, in the order of `listeners`; bootstrap/host/port are the first one's.
   listeners: RunningListener[]
-  broker: Broker
+  // The current broker (reset() replaces it with an empty one on the same port).
+  readonly broker: Broker
+  // Faults, request inspection, await helpers and the clock: see docs/TESTKIT.md.
+  readonly kit: TestKit
   stop(): Promise<void>
 }
 
 export { Broker } from './broker.js'
 export { DataDirError } from './data-dir.js'
 export { ManualClock, systemClock, type Clock } from './clock.js'
+export { TestKit, type FaultSpec, type FaultInfo, type RecordedRequest, type KitRecord } from './testkit/kit.js'
 
 export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> {
   const logger = o.logger ?? (o.logLevel ? createLogger({ level: o.logLevel }) : silentLogger())
@@ -81,6 +91,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   // directory named after the whole list.
   if (!memory && dir.includes(',')) throw new Error(`log.dirs lists several directories (${dir}): Rivulet keeps its data in one directory; set one with --data-dir or log.dirs`)
   const kind = memory ? 'memory' : inspectDataDir(dir, { adopt: o.adoptDataDir })
+  const clock = o.clock === 'manual' ? new ManualClock() : (o.clock ?? systemClock)
   const server = new Server(logger, security, o.tlsHandshakeTimeoutMs)
   const bound = await server.listen()
   let unlock: (() => void) | null = null
@@ -89,7 +100,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   try {
     if (!memory) unlock = lockDataDir(dir)
     if (kind === 'adopted') logger.warn({ dataDir: dir }, 'adopting a directory that is not a Rivulet data directory (adoptDataDir)')
-    broker = new Broker({ config, storage: memory ? memoryStorage() : diskStorage(dir), clock: o.clock ?? systemClock, logger })
+    broker = new Broker({ config, storage: memory ? memoryStorage() : diskStorage(dir), clock, logger })
     // A failed start is not stopped: stop() would mark the directory clean and rewrite its
     // checkpoints from a half-loaded state.
     started = broker.start()
@@ -107,14 +118,39 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   const named = listeners.length > 1 || listeners[0]!.securityProtocol !== 'PLAINTEXT' ? { listeners: listeners.map((l) => `${l.name}://${l.bootstrap}`) } : {}
   logger.info({ bootstrap, ...named, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
   let stopping: Promise<void> | null = null
+  const kit = new TestKit(
+    {
+      broker: () => broker,
+      clock,
+      reset: async () => {
+        if (!memory) throw new Error(`reset() empties an in-memory broker; this one keeps its data in ${dir}`)
+        const old = broker
+        broker = new Broker({ config: new BrokerConfig(values), storage: memoryStorage(), clock, logger })
+        broker.start()
+        addUsers(broker, o.users)
+        broker.advertisedHost = old.advertisedHost
+        broker.advertisedPort = old.advertisedPort
+        kit.attach(broker)
+        server.replaceBroker(broker)
+        old.wakeAll()
+        old.stop()
+        logger.info('reset: the broker is empty')
+      },
+    },
+    o.kit,
+  )
   return {
     bootstrap,
     host: broker.advertisedHost,
     port: broker.advertisedPort,
     listeners,
-    broker,
+    get broker() {
+      return broker
+    },
+    kit,
     stop: () =>
       (stopping ??= (async () => {
+        kit.close()
         await server.close()
         try {
           broker.stop()
