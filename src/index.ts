@@ -91,7 +91,9 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   // directory named after the whole list.
   if (!memory && dir.includes(',')) throw new Error(`log.dirs lists several directories (${dir}): Rivulet keeps its data in one directory; set one with --data-dir or log.dirs`)
   const kind = memory ? 'memory' : inspectDataDir(dir, { adopt: o.adoptDataDir })
-  const clock = o.clock === 'manual' ? new ManualClock() : (o.clock ?? systemClock)
+  // A manual clock starts at the real time: clients stamp records with theirs, and Kafka refuses
+  // timestamps more than log.message.timestamp.after.max.ms (1 h) ahead of the broker's.
+  const clock = o.clock === 'manual' ? new ManualClock(Date.now()) : (o.clock ?? systemClock)
   const server = new Server(logger, security, o.tlsHandshakeTimeoutMs)
   const bound = await server.listen()
   let unlock: (() => void) | null = null
