@@ -200,7 +200,9 @@ async function main(): Promise<void> {
     logger.info({ reason }, 'npx/npm asked to stop')
     shutdown('npm')
   })
-  running = await startBroker({ port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger, users: args.users })
+  // The CLI records no requests (the test kit's recorder is for embedded tests), so a served
+  // broker's dispatch has no request hook until a fault is added.
+  running = await startBroker({ port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger, users: args.users, kit: { maxRequests: 0 } })
   if (requested !== null) {
     const signal: string = requested
     requested = null
