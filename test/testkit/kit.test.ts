@@ -58,6 +58,28 @@ describe('manual clock', () => {
     expect(b.broker.groups.group('lone')?.offsets.size ?? 0).toBe(0)
   })
 
+  it('answers long-polling fetches in real time, so kafkajs consumes on a clock that stands still', async () => {
+    const { b } = await start({ clock: 'manual' })
+    b.kit.createTopic('idle', { partitions: 1 })
+    const kafka = new Kafka({ clientId: 'manual', brokers: [b.bootstrap], logLevel: logLevel.NOTHING })
+    const consumer = kafka.consumer({ groupId: 'manual-group', maxWaitTimeInMs: 200 })
+    const producer = kafka.producer()
+    try {
+      await consumer.connect()
+      await producer.connect()
+      await consumer.subscribe({ topics: ['idle'] })
+      const got = new Promise<string>((resolve) => void consumer.run({ eachMessage: async ({ message }) => resolve(message.value!.toString()) }))
+      await b.kit.until.groupStable('manual-group')
+      // Idle long polls end by max_wait_ms on real time; the message produced later arrives.
+      await b.kit.until.condition('two empty fetches', () => b.kit.requests.list('Fetch').length >= 2)
+      await producer.send({ topic: 'idle', messages: [{ value: 'late' }] })
+      expect(await got).toBe('late')
+    } finally {
+      await consumer.disconnect()
+      await producer.disconnect()
+    }
+  })
+
   it('refuses advance() on the system clock with a clear message', async () => {
     const { b } = await start()
     expect(() => b.kit.advance(1)).toThrow(/clock: "manual"/)
