@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js'
 import { servedRange, type AnyHandler, type ApiVersionRange, type ConnectionInfo, type ListenerEndpoint, type RequestContext } from '../handlers/handler.js'
 import type { SaslSession } from '../security/sasl/session.js'
 import { AuthGate } from './auth-gate.js'
-import { interceptRequest } from './request-hooks.js'
+import { interceptRequest, type RequestControl } from './request-hooks.js'
 
 export interface ConnectionOptions {
   broker: Broker
@@ -173,12 +173,13 @@ export class Connection implements ConnectionInfo {
     const hooks = this.o.broker.requestHooks
     if (hooks.length !== 0) {
       const hooked = { apiKey: peek.apiKey, apiName: handler.api.name, version: peek.apiVersion, header, body: req, connection: this, bytes: frame.length }
-      const control = {
+      // Built only when a hook takes the request over (observing hooks need none of it).
+      const control = (): RequestControl => ({
         handle: (body: unknown = req) => new Promise<unknown>((resolve) => this.invoke(handler, body, ctx, resolve)),
         respond,
         errorResponse: (code: number) => handler.errorResponse(req, code, ctx),
         destroy: () => this.destroy(),
-      }
+      })
       if (interceptRequest(hooks, hooked, control)) return
     }
     this.invoke(handler, req, ctx, respond)

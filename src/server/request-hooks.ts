@@ -45,13 +45,17 @@ export interface RequestHook {
 }
 
 // Runs the hooks for one request; false means no hook took it over and dispatch goes on as usual.
-export function interceptRequest(hooks: readonly RequestHook[], req: HookedRequest, control: RequestControl): boolean {
+// `control` is called only if some hook may take the request over.
+export function interceptRequest(hooks: readonly RequestHook[], req: HookedRequest, control: () => RequestControl): boolean {
   let watched = false
+  let intercepting = false
   for (const h of hooks) {
     h.observe?.(req)
     if (h.settled) watched = true
+    if (h.intercept) intercepting = true
   }
-  const c = watched ? settling(hooks, req, control) : control
+  if (!watched && !intercepting) return false
+  const c = watched ? settling(hooks, req, control()) : control()
   for (const h of hooks) if (h.intercept?.(req, c)) return true
   if (!watched) return false
   void c.handle().then((res) => c.respond(res))
