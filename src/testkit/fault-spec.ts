@@ -74,6 +74,8 @@ export function checkSpec(id: number, input: unknown): Rule {
     return { ...base, kind: 'not-leader', apiKeys: LEADER_APIS, code: ErrorCode.NOT_LEADER_OR_FOLLOWER }
   }
   const apiKeys = spec.api === undefined ? null : new Set([apiKey(spec.api)])
+  // A topic filter reads the partitions a request names; other APIs would never match.
+  if (spec.topic !== undefined && apiKeys !== null && ![...apiKeys].some((k) => LEADER_APIS.has(k))) throw new FaultSpecError('topic and partition filters apply to Produce, Fetch and ListOffsets only')
   switch (action) {
     case 'error':
       return { ...base, kind: 'error', apiKeys, code: errorCode(spec.error!) }

@@ -136,6 +136,7 @@ describe('request faults', () => {
     expect(() => b.kit.faults.add({ api: 'Produce', versions: 'x', delayMs: 1 })).toThrow(/versions must/)
     expect(() => b.kit.faults.add({ partition: 1, notLeader: true } as never)).toThrow(/needs a topic/)
     expect(() => b.kit.faults.add({ api: 'Produce', error: 1, bogus: 1 } as never)).toThrow(/unknown fault field "bogus"/)
+    expect(() => b.kit.faults.add({ api: 'Metadata', topic: 't', error: 3 })).toThrow(/apply to Produce, Fetch and ListOffsets only/)
     expect(b.kit.faults.list()).toEqual([])
   })
 

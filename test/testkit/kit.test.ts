@@ -151,7 +151,23 @@ describe('await helpers, records, reset, isolation', () => {
     expect(b.kit.records('o').map((r) => [r.offset, r.value!.toString()])).toEqual([[0, 'a'], [1, 'b'], [2, 'c']])
   })
 
-  it('createTopic applies configs; records() leaves out transaction markers', async () => {
+  it('records() leaves out transaction markers', async () => {
+    const { b } = await start()
+    b.kit.createTopic('txn', { partitions: 1 })
+    const p = new Kafka({ clientId: 'txn', brokers: [b.bootstrap], logLevel: logLevel.NOTHING }).producer({ transactionalId: 'kit-txn', idempotent: true, maxInFlightRequests: 1 })
+    await p.connect()
+    try {
+      const t = await p.transaction()
+      await t.send({ topic: 'txn', messages: [{ key: 'k', value: 'committed', headers: { h: 'v' } }] })
+      await t.commit()
+    } finally {
+      await p.disconnect()
+    }
+    await b.kit.until.offset('txn', 0, 2) // the record and the commit marker
+    expect(b.kit.records('txn').map((r) => [r.offset, r.key!.toString(), r.value!.toString(), r.headers.map((h) => `${h.key}=${h.value}`)])).toEqual([[0, 'k', 'committed', ['h=v']]])
+  })
+
+  it('createTopic applies configs', async () => {
     const { b } = await start()
     const t = b.kit.createTopic('cfg', { partitions: 2, config: { 'cleanup.policy': 'compact' } })
     expect(t.partitions).toBe(2)
