@@ -172,7 +172,7 @@ export class Connection implements ConnectionInfo {
     }
     const hooks = this.o.broker.requestHooks
     if (hooks.length !== 0) {
-      const hooked = { apiKey: peek.apiKey, apiName: handler.api.name, version: peek.apiVersion, header, body: req, connection: this, bytes: frame.length }
+      const hooked = { apiKey: peek.apiKey, apiName: handler.api.name, version: peek.apiVersion, header, body: req, connection: this, bytes: frame.length, frame }
       // Built only when a hook takes the request over (observing hooks need none of it).
       const control = (): RequestControl => ({
         handle: (body: unknown = req) => new Promise<unknown>((resolve) => this.invoke(handler, body, ctx, resolve)),

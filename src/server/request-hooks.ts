@@ -16,8 +16,11 @@ export interface HookedRequest {
   readonly header: RequestHeader
   readonly body: unknown
   readonly connection: ConnectionInfo
-  // The frame's size in bytes (request header and body), for bounded recording.
+  // The frame's size in bytes (request header and body).
   readonly bytes: number
+  // The frame itself; `body` may point into it (Produce records), and it may be a view into a
+  // larger socket chunk, which is what keeping the request really holds in memory.
+  readonly frame: Buffer
 }
 
 // What a hook that takes a request over can do with it. Exactly one of respond/destroy should

@@ -28,7 +28,7 @@ export interface RecordedRequest {
 export interface RequestLogLimits {
   // Most requests kept (default 10,000); 0 records nothing.
   maxRequests?: number
-  // Most frame bytes kept (default 64 MiB); the oldest requests go first.
+  // Most bytes kept (default 64 MiB), counting the buffer each frame lives in; oldest go first.
   maxBytes?: number
 }
 
@@ -36,7 +36,10 @@ export type RequestFilter = (r: RecordedRequest) => boolean
 
 export class RequestLog {
   private ring: RecordedRequest[] = []
-  private head = 0 // index of the oldest kept entry in `ring`
+  // Memory each kept request holds: its frame's backing buffer (a body points into its frame,
+  // and a frame may be a view into a larger socket chunk), counted in full to stay bounded.
+  private held: number[] = []
+  private head = 0 // index of the oldest kept entry in `ring` and `held`
   private keptBytes = 0
   private seq = 0
   private readonly listeners = new Set<(r: RecordedRequest) => void>()
@@ -70,15 +73,18 @@ export class RequestLog {
     }
     for (const l of this.listeners) l(r)
     if (this.maxRequests === 0) return
+    const held = Math.max(r.bytes, req.frame.buffer.byteLength)
     this.ring.push(r)
-    this.keptBytes += r.bytes
+    this.held.push(held)
+    this.keptBytes += held
     while (this.ring.length - this.head > this.maxRequests || (this.keptBytes > this.maxBytes && this.ring.length - this.head > 1)) {
-      this.keptBytes -= this.ring[this.head]!.bytes
+      this.keptBytes -= this.held[this.head]!
       this.ring[this.head++] = undefined as unknown as RecordedRequest
     }
     // Compact now and then instead of shifting on every request.
     if (this.head > 1024 && this.head * 2 > this.ring.length) {
       this.ring = this.ring.slice(this.head)
+      this.held = this.held.slice(this.head)
       this.head = 0
     }
   }
@@ -92,6 +98,7 @@ export class RequestLog {
 
   clear(): void {
     this.ring = []
+    this.held = []
     this.head = 0
     this.keptBytes = 0
   }

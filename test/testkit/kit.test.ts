@@ -136,6 +136,14 @@ describe('inspection', () => {
     const bytes = await start({ kit: { maxBytes: 1 } })
     for (let i = 0; i < 3; i++) await bytes.c.send(Metadata, 9, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
     expect(bytes.b.kit.requests.list().map((r) => r.seq)).toEqual([3])
+    // 30 produces of 100 KB under a 1 MiB cap: at most 10 kept, the newest.
+    const big = await start({ kit: { maxBytes: 1 << 20 } })
+    big.b.kit.createTopic('big', { partitions: 1 })
+    for (let i = 0; i < 30; i++) await produce(big.c, 'big', ['x'.repeat(100_000)])
+    const kept = big.b.kit.requests.list('Produce')
+    expect(kept.length).toBeGreaterThan(0)
+    expect(kept.length).toBeLessThanOrEqual(10)
+    expect(kept.at(-1)!.seq).toBe(30)
   })
 })
 
