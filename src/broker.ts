@@ -18,6 +18,7 @@ import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
 import { ScramCredentials } from './security/scram-credentials.js'
+import type { RequestHook } from './server/request-hooks.js'
 
 export interface BrokerOptions {
   config: BrokerConfig
@@ -38,6 +39,9 @@ export class Broker {
   readonly cleaner: LogCleaner
   // SCRAM users (AlterUserScramCredentials), in scram-credentials.json beside cluster.json.
   readonly scramCredentials: ScramCredentials
+  // Seen by every connection of this broker (the test kit's recorder and faults); empty costs
+  // one length check per request.
+  readonly requestHooks: RequestHook[] = []
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
   private retentionTimer: Timer | null = null

@@ -24,6 +24,9 @@ Options:
                            non-empty directory that is not a Rivulet data directory
   --adopt-data-dir         use a non-empty --data-dir that is not Rivulet's anyway
   --memory                 keep everything in memory (nothing is written, nothing survives a stop)
+  --manual-clock           the broker's time moves only when told to (the test kit's
+                           POST /clock/advance on the admin port): session timeouts, retention,
+                           transaction timeouts and offset expiry without waiting
   --config FILE            a Kafka server.properties file (listeners, log.dirs, num.partitions, ...)
   --override key=value     set one config on top of --config (repeatable),
                            e.g. --override num.partitions=3
@@ -64,6 +67,7 @@ interface Args {
   dataDir?: string
   adoptDataDir?: boolean
   memory?: boolean
+  manualClock?: boolean
   configFile?: string
   overrides: [string, string][]
   logLevel?: string
@@ -88,6 +92,7 @@ function parseArgs(argv: string[]): Args {
       case '--data-dir': o.dataDir = value(); break
       case '--adopt-data-dir': o.adoptDataDir = true; break
       case '--memory': o.memory = true; break
+      case '--manual-clock': o.manualClock = true; break
       case '--config': o.configFile = value(); break
       case '--listeners': o.overrides.push(['listeners', value()]); break
       case '--tls-dir': o.tlsDir = value(); break
@@ -200,7 +205,9 @@ async function main(): Promise<void> {
     logger.info({ reason }, 'npx/npm asked to stop')
     shutdown('npm')
   })
-  running = await startBroker({ port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger, users: args.users })
+  // The CLI records no requests (the test kit's recorder is for embedded tests), so a served
+  // broker's dispatch has no request hook until a fault is added.
+  running = await startBroker({ port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger, users: args.users, kit: { maxRequests: 0 }, clock: args.manualClock ? 'manual' : undefined })
   if (requested !== null) {
     const signal: string = requested
     requested = null

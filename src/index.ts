@@ -5,7 +5,7 @@
 
 import { Broker } from './broker.js'
 import { BrokerConfig } from './cluster/broker-config.js'
-import { systemClock, type Clock } from './clock.js'
+import { ManualClock, systemClock, type Clock } from './clock.js'
 import { reportConfig, validateStartupConfig } from './config.js'
 import { inspectDataDir, lockDataDir } from './data-dir.js'
 import { diskStorage, memoryStorage } from './log/storage.js'
@@ -14,6 +14,7 @@ import { listenerSecurity } from './security/listener-security.js'
 import { closeTokenValidators, startTokenValidators } from './security/oauth/config.js'
 import { credentialFromPassword, SCRAM_MECHANISMS } from './security/scram-credentials.js'
 import { Server } from './server/server.js'
+import { TestKit, type RequestLogLimits } from './testkit/kit.js'
 
 // Embedded defaults suit a test: a free port and memory. The CLI passes its own (9092, ./data).
 export interface StartOptions {
@@ -32,7 +33,12 @@ export interface StartOptions {
   config?: Record<string, string | number | boolean>
   logger?: Logger
   logLevel?: string
-  clock?: Clock
+  // 'manual': a ManualClock that moves only with kit.advance(ms) (session timeouts, retention,
+  // transaction timeouts and offset expiry in milliseconds of test time).
+  clock?: Clock | 'manual'
+  // The test kit's request recording (default: the last 10,000 requests or 64 MiB of frames;
+  // { maxRequests: 0 } records nothing).
+  kit?: RequestLogLimits
   // Users for SASL listeners, name ─▶ password: PLAIN accepts them (besides the JAAS
   // user_<name> entries) and each gets SCRAM-SHA-256 and SCRAM-SHA-512 credentials (4096
   // iterations, stored salted as AlterUserScramCredentials stores them).
@@ -56,13 +62,17 @@ export interface RunningBroker {
   port: number
   // Every listener, in the order of `listeners`; bootstrap/host/port are the first one's.
   listeners: RunningListener[]
-  broker: Broker
+  // The current broker (reset() replaces it with an empty one on the same port).
+  readonly broker: Broker
+  // Faults, request inspection, await helpers and the clock: see docs/TESTKIT.md.
+  readonly kit: TestKit
   stop(): Promise<void>
 }
 
 export { Broker } from './broker.js'
 export { DataDirError } from './data-dir.js'
 export { ManualClock, systemClock, type Clock } from './clock.js'
+export { TestKit, type FaultSpec, type FaultInfo, type RecordedRequest, type KitRecord } from './testkit/kit.js'
 
 export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> {
   const logger = o.logger ?? (o.logLevel ? createLogger({ level: o.logLevel }) : silentLogger())
@@ -73,7 +83,9 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   if (o.dataDir) values.set('log.dirs', o.dataDir)
   const memory = o.memory ?? !(values.has('log.dirs') || values.has('log.dir'))
   values.set('listeners', firstListenerOverridden(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:0', o.host, o.port))
-  const clock = o.clock ?? systemClock
+  // A manual clock starts at the real time: clients stamp records with theirs, and Kafka refuses
+  // timestamps more than log.message.timestamp.after.max.ms (1 h) ahead of the broker's.
+  const clock = o.clock === 'manual' ? new ManualClock(Date.now()) : (o.clock ?? systemClock)
   const security = listenerSecurity(values, { users: o.users, now: () => clock.now(), warn: (msg) => logger.warn(msg) })
   const validators = security.map((s) => s.sasl?.oauth)
   const config = new BrokerConfig(values)
@@ -118,14 +130,39 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   const named = listeners.length > 1 || listeners[0]!.securityProtocol !== 'PLAINTEXT' ? { listeners: listeners.map((l) => `${l.name}://${l.bootstrap}`) } : {}
   logger.info({ bootstrap, ...named, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
   let stopping: Promise<void> | null = null
+  const kit = new TestKit(
+    {
+      broker: () => broker,
+      clock,
+      reset: async () => {
+        if (!memory) throw new Error(`reset() empties an in-memory broker; this one keeps its data in ${dir}`)
+        const old = broker
+        broker = new Broker({ config: new BrokerConfig(values), storage: memoryStorage(), clock, logger })
+        broker.start()
+        addUsers(broker, o.users)
+        broker.advertisedHost = old.advertisedHost
+        broker.advertisedPort = old.advertisedPort
+        kit.attach(broker)
+        server.replaceBroker(broker)
+        old.wakeAll()
+        old.stop()
+        logger.info('reset: the broker is empty')
+      },
+    },
+    o.kit,
+  )
   return {
     bootstrap,
     host: broker.advertisedHost,
     port: broker.advertisedPort,
     listeners,
-    broker,
+    get broker() {
+      return broker
+    },
+    kit,
     stop: () =>
       (stopping ??= (async () => {
+        kit.close()
         await server.close()
         closeTokenValidators(validators)
         try {

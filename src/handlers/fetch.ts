@@ -8,6 +8,7 @@
 // LSO is reported at either level, as Kafka does). Not implemented: fetch sessions (answered
 // sessionless), follower fetching (replicaId >= 0 is served like a consumer).
 
+import { systemClock } from '../clock.js'
 import { Fetch, type FetchRequest, type FetchResponse } from '../../protocol/apis/fetch.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
@@ -110,7 +111,9 @@ function waitForData(ctx: RequestContext, req: FetchRequest, watched: Watched[],
     const unsubscribe = broker.logs.onAppend(watched.map((w) => w.key), () => {
       if (enough()) finish()
     })
-    const timer = broker.clock.schedule(req.maxWaitMs, finish)
+    // Real time even under the test kit's manual clock: max_wait_ms is the client's network view
+    // (Kafka's DelayedFetch), and an idle consumer must not hang until the test advances time.
+    const timer = systemClock.schedule(req.maxWaitMs, finish)
     void ctx.connection.closed.then(finish)
   })
 }

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js'
 import { servedRange, type AnyHandler, type ApiVersionRange, type ConnectionInfo, type ListenerEndpoint, type RequestContext } from '../handlers/handler.js'
 import type { SaslSession } from '../security/sasl/session.js'
 import { AuthGate } from './auth-gate.js'
+import { interceptRequest, type RequestControl } from './request-hooks.js'
 
 export interface ConnectionOptions {
   broker: Broker
@@ -169,12 +170,30 @@ export class Connection implements ConnectionInfo {
       slot.ready = true
       this.flush()
     }
+    const hooks = this.o.broker.requestHooks
+    if (hooks.length !== 0) {
+      const hooked = { apiKey: peek.apiKey, apiName: handler.api.name, version: peek.apiVersion, header, body: req, connection: this, bytes: frame.length, frame }
+      // Built only when a hook takes the request over (observing hooks need none of it).
+      const control = (): RequestControl => ({
+        handle: (body: unknown = req) => new Promise<unknown>((resolve) => this.invoke(handler, body, ctx, resolve)),
+        respond,
+        errorResponse: (code: number) => handler.errorResponse(req, code, ctx),
+        destroy: () => this.destroy(),
+      })
+      if (interceptRequest(hooks, hooked, control)) return
+    }
+    this.invoke(handler, req, ctx, respond)
+  }
+
+  // Runs the handler; a thrown or rejected error becomes the API's error response.
+  private invoke(handler: AnyHandler, req: unknown, ctx: RequestContext, respond: (res: unknown) => void): void {
     const onError = (err: unknown) => {
       const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR
+      const { apiKey, apiVersion, correlationId, clientId } = ctx.header
       if (code === ErrorCode.UNKNOWN_SERVER_ERROR) {
-        this.log.error({ err, apiKey: peek.apiKey, apiVersion: peek.apiVersion, correlationId: peek.correlationId, clientId: header.clientId }, `${handler.api.name} failed`)
+        this.log.error({ err, apiKey, apiVersion, correlationId, clientId }, `${handler.api.name} failed`)
       } else {
-        this.log.debug({ apiKey: peek.apiKey, apiVersion: peek.apiVersion, correlationId: peek.correlationId, error: errorName(code), message: (err as Error).message }, `${handler.api.name} error`)
+        this.log.debug({ apiKey, apiVersion, correlationId, error: errorName(code), message: (err as Error).message }, `${handler.api.name} error`)
       }
       try {
         respond(handler.errorResponse(req, code, ctx))

@@ -105,6 +105,13 @@ export class Server {
     this.waiting = []
   }
 
+  // The test kit's reset(): new connections go to `broker`; the current ones are closed, so their
+  // clients reconnect (as after a broker restart) and see only the new broker.
+  replaceBroker(broker: Broker): void {
+    this.broker = broker
+    for (const c of [...this.connections]) c.destroy()
+  }
+
   private accept(socket: net.Socket, l: Listening, principal: string, broker: Broker): void {
     if (principal !== 'User:ANONYMOUS') this.logger.debug({ listener: l.security.spec.name, remote: `${socket.remoteAddress}:${socket.remotePort}`, principal }, 'TLS client certificate accepted')
     const sasl = l.security.sasl ? new SaslSession(l.security.sasl, broker.scramCredentials, () => broker.clock.now()) : null

@@ -5,9 +5,8 @@
 // committed offsets. Every wait is on kafkajs events (GROUP_JOIN, COMMIT_OFFSETS, messages); the
 // timers below only bound a wait so a failure does not hang.
 import fs from 'node:fs'
-import net from 'node:net'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Consumer, ISocketFactory } from 'kafkajs'
+import type { Consumer } from 'kafkajs'
 import { Metadata } from '../../protocol/apis/metadata.js'
 import { startTestBroker, tempDir, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
@@ -50,13 +49,13 @@ const consumers = new Map<string, Consumer>()
 
 // A consumer on a custom socket factory gets short request timeouts: once its sockets are killed,
 // kafkajs otherwise waits requestTimeout (30 s) on requests that were in flight.
-function kafka(name: string, socketFactory?: ISocketFactory) {
-  const timeouts = socketFactory ? { requestTimeout: 1000, connectionTimeout: 500 } : {}
-  return new Kafka({ clientId: name, brokers: [b.bootstrap], logLevel: logLevel.NOTHING, socketFactory, retry: { retries: 3, initialRetryTime: 50 }, ...timeouts })
+function kafka(name: string, fragile = false) {
+  const timeouts = fragile ? { requestTimeout: 1000, connectionTimeout: 500 } : {}
+  return new Kafka({ clientId: name, brokers: [b.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 3, initialRetryTime: 50 }, ...timeouts })
 }
 
-async function startConsumer(name: string, socketFactory?: ISocketFactory): Promise<Consumer> {
-  const c = kafka(name, socketFactory).consumer({
+async function startConsumer(name: string, fragile = false): Promise<Consumer> {
+  const c = kafka(name, fragile).consumer({
     groupId: GROUP,
     sessionTimeout: 3000,
     rebalanceTimeout: 6000,
@@ -142,24 +141,12 @@ describe('kafkajs consumer groups', () => {
     await until('3 consumers again after c4 left', () => balanced(['c1', 'c2', 'c3']))
     expect(b.broker.groups.group(GROUP)!.generationId).toBeGreaterThan(generation4)
 
-    // c5's connections die without a LeaveGroup: the broker evicts it after its session timeout.
-    const sockets = new Set<net.Socket>()
-    let killed = false
-    const fragile: ISocketFactory = ({ host, port, onConnect }) => {
-      if (killed) {
-        const dead = new net.Socket()
-        process.nextTick(() => dead.destroy(new Error('killed')))
-        return dead
-      }
-      const s = net.connect({ host, port }, onConnect)
-      sockets.add(s)
-      return s
-    }
-    await startConsumer('c5', fragile)
+    // c5's connections die without a LeaveGroup (the kit drops every request c5 sends from now
+    // on, reconnections included): the broker evicts it after its session timeout.
+    await startConsumer('c5', true)
     await until('4 consumers with c5', () => balanced(['c1', 'c2', 'c3', 'c5']))
     const c5Member = assignments.get('c5')!.memberId
-    killed = true
-    for (const s of sockets) s.destroy()
+    b.kit.faults.add({ clientId: 'c5', drop: 'before' })
     await until('c5 to be evicted and the rest to rebalance', () => balanced(['c1', 'c2', 'c3']), 20_000)
     expect(b.broker.groups.group(GROUP)!.members.has(c5Member)).toBe(false)
 

@@ -2,7 +2,6 @@
 // log.initial.task.delay.ms (30 s) after start-up, then every log.retention.check.interval.ms.
 import { afterEach, expect, it } from 'vitest'
 import { buildBatch } from '../../protocol/records/index.js'
-import { ManualClock } from '../../src/clock.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 
 let b: TestBroker
@@ -11,21 +10,21 @@ afterEach(async () => {
 })
 
 it('deletes expired segments 30 s after start-up, then every check interval', async () => {
-  const clock = new ManualClock()
-  b = await startTestBroker({ clock })
-  b.broker.createTopic('old', 1, 1, { 'retention.ms': '60000', 'segment.bytes': '1024' })
+  b = await startTestBroker({ clock: 'manual' })
+  const clock = b.kit.clock
+  b.kit.createTopic('old', { partitions: 1, config: { 'retention.ms': 60000, 'segment.bytes': 1024 } })
   const log = b.broker.partition('old', 0)!
   const append = (ts: number) => log.append(buildBatch({ records: [{ key: 'k', value: 'x'.repeat(300), timestamp: ts }] }), { nowMs: clock.now() })
   for (let i = 0; i < 10; i++) append(clock.now() - 3_600_000)
   expect(log.logStartOffset).toBe(0)
-  clock.advance(29_999)
+  b.kit.advance(29_999)
   expect(log.logStartOffset).toBe(0)
-  clock.advance(1)
+  b.kit.advance(1)
   const start = log.logStartOffset
   expect(start).toBeGreaterThan(0)
   for (let i = 0; i < 10; i++) append(clock.now())
-  clock.advance(120_000) // the new records expire: the next check is 300 s after the first
+  b.kit.advance(120_000) // the new records expire: the next check is 300 s after the first
   expect(log.logStartOffset).toBe(start)
-  clock.advance(180_000)
+  b.kit.advance(180_000)
   expect(log.logStartOffset).toBeGreaterThan(start)
 })
