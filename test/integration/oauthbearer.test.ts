@@ -57,7 +57,7 @@ function kafka(listener: string, token: string) {
   })
 }
 
-async function produceAndCount(k: Kafka, topic: string): Promise<string> {
+async function produceAndCount(k: InstanceType<typeof Kafka>, topic: string): Promise<string> {
   const admin = k.admin()
   await admin.connect()
   try {
