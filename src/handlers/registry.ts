@@ -19,6 +19,7 @@ import describeLogDirs from './describe-log-dirs.js'
 import describeConfigs from './describe-configs.js'
 import alterConfigs from './alter-configs.js'
 import incrementalAlterConfigs from './incremental-alter-configs.js'
+import listConfigResources from './list-config-resources.js'
 import listOffsets from './list-offsets.js'
 import offsetForLeaderEpoch from './offset-for-leader-epoch.js'
 import initProducerId from './init-producer-id.js'
@@ -54,7 +55,7 @@ export const handlers: readonly AnyHandler[] = [
   createTopics, deleteTopics, createPartitions, deleteRecords,
   describeCluster, describeTopicPartitions, listPartitionReassignments, describeLogDirs,
   // configs, offsets, producers
-  describeConfigs, alterConfigs, incrementalAlterConfigs, listOffsets, offsetForLeaderEpoch, initProducerId,
+  describeConfigs, alterConfigs, incrementalAlterConfigs, listConfigResources, listOffsets, offsetForLeaderEpoch, initProducerId,
   // transactions
   addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, describeProducers, describeTransactions, listTransactions,
   // groups
