@@ -48,6 +48,7 @@ import saslHandshake from './sasl-handshake.js'
 import saslAuthenticate from './sasl-authenticate.js'
 import { createAcls, deleteAcls, describeAcls } from './acls.js'
 import { alterUserScramCredentials, describeUserScramCredentials } from './user-scram-credentials.js'
+import { createDelegationToken, describeDelegationToken, expireDelegationToken, renewDelegationToken } from './delegation-tokens.js'
 
 export const handlers: readonly AnyHandler[] = [
   apiVersions, metadata, produce, fetch,
@@ -63,6 +64,7 @@ export const handlers: readonly AnyHandler[] = [
   describeGroups, listGroups, deleteGroups, offsetDelete,
   // security
   saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials,
+  createDelegationToken, renewDelegationToken, expireDelegationToken, describeDelegationToken,
 ]
 
 export const handlerMap: ReadonlyMap<number, AnyHandler> = new Map(handlers.map((h) => [h.api.key, h]))
