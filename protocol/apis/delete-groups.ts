@@ -1,10 +1,10 @@
 import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
-// DeleteGroups (42). The same fields in every version; v2+ is flexible.
+// DeleteGroups (42). v2+ is flexible; v3 adds a per-group errorMessage (null when none).
 export const DeleteGroups = defineApi({
   key: 42,
   name: 'DeleteGroups',
-  valid: '0-2',
+  valid: '0-3',
   flexible: '2+',
   request: {
     groupsNames: t.array(t.string()),
@@ -14,6 +14,7 @@ export const DeleteGroups = defineApi({
     results: t.array({
       groupId: t.string(),
       errorCode: t.errorCode(),
+      errorMessage: t.nullableString({ versions: '3+', nullable: '3+', default: null }),
     }),
   },
 })

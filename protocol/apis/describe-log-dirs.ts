@@ -1,11 +1,11 @@
 import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
 // DescribeLogDirs (35). Null topics means every partition. v3+ top-level errorCode; v4+ per-dir
-// totalBytes/usableBytes (-1 when unknown).
+// totalBytes/usableBytes (-1 when unknown); v5+ isCordoned (KIP-1066: no new partitions there).
 export const DescribeLogDirs = defineApi({
   key: 35,
   name: 'DescribeLogDirs',
-  valid: '0-4',
+  valid: '0-5',
   flexible: '2+',
   request: {
     topics: t.nullableArray(
@@ -33,6 +33,7 @@ export const DescribeLogDirs = defineApi({
       }),
       totalBytes: t.int64({ versions: '4+', default: -1n }),
       usableBytes: t.int64({ versions: '4+', default: -1n }),
+      isCordoned: t.bool({ versions: '5+' }),
     }),
   },
 })

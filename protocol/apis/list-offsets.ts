@@ -2,11 +2,12 @@ import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
 // ListOffsets (2). v0 asks for up to maxNumOffsets offsets and gets oldStyleOffsets back; v1+ one
 // (timestamp, offset) per partition. v2+ isolation level; v4+ leader epochs; special timestamps:
-// -1 latest, -2 earliest, -3 max timestamp (v7+), -4 local log start (v8+), -5 last tiered (v9+).
+// -1 latest, -2 earliest, -3 max timestamp (v7+), -4 local log start (v8+), -5 last tiered (v9+),
+// -6 earliest pending upload (v11+, KIP-1023). v10+ timeoutMs (KIP-1075).
 export const ListOffsets = defineApi({
   key: 2,
   name: 'ListOffsets',
-  valid: '0-10',
+  valid: '0-11',
   flexible: '6+',
   request: {
     replicaId: t.int32(),

@@ -2,11 +2,12 @@ import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
 // OffsetCommit (8). v0 has no generation/member (a simple commit); v1 only: per-partition
 // commitTimestamp; v2–4: request-wide retentionTimeMs (-1 = broker default), dropped in v5+;
-// v6+: committedLeaderEpoch; v7+: groupInstanceId. (Kafka 4.x adds v10 with topic ids: not served.)
+// v6+: committedLeaderEpoch; v7+: groupInstanceId; v10+ (KIP-848): topics by id instead of name,
+// in the request and the response.
 export const OffsetCommit = defineApi({
   key: 8,
   name: 'OffsetCommit',
-  valid: '0-9',
+  valid: '0-10',
   flexible: '8+',
   request: {
     groupId: t.string(),
@@ -15,7 +16,8 @@ export const OffsetCommit = defineApi({
     groupInstanceId: t.nullableString({ versions: '7+', nullable: '7+', default: null }),
     retentionTimeMs: t.int64({ versions: '2-4', default: -1n }),
     topics: t.array({
-      name: t.string(),
+      name: t.string({ versions: '0-9' }),
+      topicId: t.uuid({ versions: '10+' }),
       partitions: t.array({
         partitionIndex: t.int32(),
         committedOffset: t.int64(),
@@ -28,7 +30,8 @@ export const OffsetCommit = defineApi({
   response: {
     throttleTimeMs: t.int32({ versions: '3+' }),
     topics: t.array({
-      name: t.string(),
+      name: t.string({ versions: '0-9' }),
+      topicId: t.uuid({ versions: '10+' }),
       partitions: t.array({
         partitionIndex: t.int32(),
         errorCode: t.errorCode(),

@@ -2,11 +2,12 @@ import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
 // OffsetFetch (9). v0–7: one group; topics null (v2+) means all committed offsets; request-wide
 // errorCode v2–7; committedLeaderEpoch v5+. v7+: requireStable. v8+: several groups, each with
-// its own topics (null = all) and errorCode; v9+: memberId/memberEpoch (KIP-848 consumers).
+// its own topics (null = all) and errorCode; v9+: memberId/memberEpoch (KIP-848 consumers);
+// v10+: the v8+ topics by id instead of name, in the request and the response.
 export const OffsetFetch = defineApi({
   key: 9,
   name: 'OffsetFetch',
-  valid: '0-9',
+  valid: '0-10',
   flexible: '6+',
   request: {
     groupId: t.string({ versions: '0-7' }),
@@ -24,7 +25,8 @@ export const OffsetFetch = defineApi({
         memberEpoch: t.int32({ versions: '9+', default: -1 }),
         topics: t.nullableArray(
           {
-            name: t.string(),
+            name: t.string({ versions: '8-9' }),
+            topicId: t.uuid({ versions: '10+' }),
             partitionIndexes: t.array(t.int32()),
           },
           { nullable: '8+', default: [] },
@@ -54,7 +56,8 @@ export const OffsetFetch = defineApi({
       {
         groupId: t.string(),
         topics: t.array({
-          name: t.string(),
+          name: t.string({ versions: '8-9' }),
+          topicId: t.uuid({ versions: '10+' }),
           partitions: t.array({
             partitionIndex: t.int32(),
             committedOffset: t.int64(),

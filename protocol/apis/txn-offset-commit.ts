@@ -2,11 +2,12 @@ import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
 // TxnOffsetCommit (28). v2+: committedLeaderEpoch; v3+: generationId, memberId and
 // groupInstanceId so the coordinator can fence zombie consumers (KIP-447); v5 (KIP-890) only
-// changes how the producer is verified.
+// changes how the producer is verified; v6+ (KIP-1319) names topics by id, in the request and
+// the response.
 export const TxnOffsetCommit = defineApi({
   key: 28,
   name: 'TxnOffsetCommit',
-  valid: '0-5',
+  valid: '0-6',
   flexible: '3+',
   request: {
     transactionalId: t.string(),
@@ -17,7 +18,8 @@ export const TxnOffsetCommit = defineApi({
     memberId: t.string({ versions: '3+' }),
     groupInstanceId: t.nullableString({ versions: '3+', nullable: '3+', default: null }),
     topics: t.array({
-      name: t.string(),
+      name: t.string({ versions: '0-5' }),
+      topicId: t.uuid({ versions: '6+' }),
       partitions: t.array({
         partitionIndex: t.int32(),
         committedOffset: t.int64(),
@@ -29,7 +31,8 @@ export const TxnOffsetCommit = defineApi({
   response: {
     throttleTimeMs: t.int32(),
     topics: t.array({
-      name: t.string(),
+      name: t.string({ versions: '0-5' }),
+      topicId: t.uuid({ versions: '6+' }),
       partitions: t.array({
         partitionIndex: t.int32(),
         errorCode: t.errorCode(),

@@ -1,8 +1,11 @@
-// ApiVersions 0–4. The advertised table is derived from the registered handlers (registry.ts,
+// ApiVersions 0–5. The advertised table is derived from the registered handlers (registry.ts,
 // through the request context), so it lists exactly what is served. v3+ validates the client
 // software name and version (KIP-511) and records them for the connection's log lines, and
 // reports the feature levels (KIP-584) of the Kafka 4.4 features this broker behaves as (see
-// FEATURES). Too-new versions never reach here: the connection answers them with a v0
+// FEATURES). v5 (KIP-1242) may name the cluster and node the client means to reach: both or neither
+// (one alone is INVALID_REQUEST), and a broker that is not that node answers REBOOTSTRAP_REQUIRED so
+// the client rebootstraps instead of trusting stale metadata. Kafka 4.4 answers both errors, and a
+// bad software name (any version), with no API list (ApiVersionsRequest.getErrorResponse). Too-new versions never reach here: the connection answers them with a v0
 // UNSUPPORTED_VERSION body (KIP-511).
 
 import { ApiVersions } from '../../protocol/apis/api-versions.js'
@@ -39,13 +42,22 @@ const FINALIZED_FEATURES_EPOCH = 1n
 // ApiVersionsRequest.isValid's pattern for software names and versions.
 const SOFTWARE = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/
 
+// KIP-1242: the client's idea of which broker it is talking to, checked only when it has one.
+function targetError(clusterId: string | null, nodeId: number, ourClusterId: string, ourNodeId: number): number {
+  if ((clusterId === null) !== (nodeId === -1)) return ErrorCode.INVALID_REQUEST
+  if (clusterId === null) return 0
+  return clusterId === ourClusterId && nodeId === ourNodeId ? 0 : ErrorCode.REBOOTSTRAP_REQUIRED
+}
+
 export default defineHandler({
   api: ApiVersions,
   handle(req, ctx) {
     if (ctx.version >= 3) {
       if (!SOFTWARE.test(req.clientSoftwareName) || !SOFTWARE.test(req.clientSoftwareVersion)) {
-        return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: ctx.apiVersions }
+        return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] }
       }
+      const target = ctx.version >= 5 ? targetError(req.clusterId, req.nodeId, ctx.broker.cluster.clusterId, ctx.broker.nodeId) : 0
+      if (target !== 0) return { errorCode: target, apiKeys: [] }
       const first = ctx.connection.clientSoftwareName === null
       ctx.connection.clientSoftwareName = req.clientSoftwareName
       ctx.connection.clientSoftwareVersion = req.clientSoftwareVersion

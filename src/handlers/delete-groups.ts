@@ -1,8 +1,9 @@
-// DeleteGroups 0–2 (KafkaApis.handleDeleteGroupsRequest, GroupCoordinatorShard.deleteGroups,
+// DeleteGroups 0–3 (KafkaApis.handleDeleteGroupsRequest, GroupCoordinatorShard.deleteGroups,
 // ClassicGroup.validateDeleteGroup). Each distinct group is answered once: GROUP_ID_NOT_FOUND if
 // unknown, NON_EMPTY_GROUP while it has members, else its committed offsets and the group itself
-// are deleted (tombstones in __consumer_offsets). The versions differ only in encoding (v2
-// flexible).
+// are deleted (tombstones in __consumer_offsets). v2 is flexible; v3's errorMessage stays null,
+// as Kafka 4.4.0 leaves it for classic groups (GroupCoordinatorService sets it only when the
+// coordinator call itself fails or a streams topology is involved).
 
 import { DeleteGroups } from '../../protocol/apis/delete-groups.js'
 import { deleteGroup } from '../groups/offsets.js'

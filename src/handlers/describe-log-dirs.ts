@@ -1,10 +1,11 @@
-// DescribeLogDirs 0–4 (KafkaApis.handleDescribeLogDirsRequest, ReplicaManager.describeLogDirs).
+// DescribeLogDirs 0–5 (KafkaApis.handleDescribeLogDirsRequest, ReplicaManager.describeLogDirs).
 // One log dir: the data directory as an absolute path (the storage root for the in-memory store).
 // Null topics means every partition; otherwise only the named partitions that exist, and topics
 // with none of them are left out, as Kafka does. Each partition reports its size in bytes, an
 // offset lag of 0 (a single replica is never behind its high watermark) and isFutureKey false (no
 // replica moves between dirs). v3+ top-level errorCode; v4+ totalBytes/usableBytes of the file
-// system holding the data dir (-1 for the in-memory store). If the file system cannot be queried
+// system holding the data dir (-1 for the in-memory store); v5+ isCordoned, always false (Kafka's
+// log.dirs.cordoned, KIP-1066, has no counterpart here). If the file system cannot be queried
 // the dir is answered KAFKA_STORAGE_ERROR, as Kafka does for an offline dir.
 
 import { DescribeLogDirs, type DescribeLogDirsResponse } from '../../protocol/apis/describe-log-dirs.js'

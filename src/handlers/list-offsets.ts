@@ -1,8 +1,9 @@
-// ListOffsets 0–10. Special timestamps: -1 latest (the high watermark; for a consumer with
+// ListOffsets 0–11. Special timestamps: -1 latest (the high watermark; for a consumer with
 // READ_COMMITTED, v2+, the last stable offset), -2 earliest (log start offset),
 // -3 max timestamp (v7+: the first record carrying the largest timestamp, found by decoding its
 // batch, as Kafka 4 does), -4 earliest local (v8+: the log start, no tiered storage), -5 latest
-// tiered (v9+: offset -1, nothing is tiered). A real timestamp finds the first record at or after
+// tiered (v9+: offset -1, nothing is tiered), -6 earliest pending upload (v11+, KIP-1023: offset -1
+// with no error, as Kafka answers for a topic without remote storage). A real timestamp finds the first record at or after
 // it, decoding only the candidate batches the time index points at; none: offset and timestamp -1
 // (also when what it finds lies at or past the offset latest would answer, as Kafka's Partition.fetchOffsetForTimestamp).
 // A negative timestamp the version cannot carry gets UNSUPPORTED_VERSION on its partition. v0
@@ -26,11 +27,12 @@ const EARLIEST = -2
 const MAX_TIMESTAMP = -3
 const EARLIEST_LOCAL = -4
 const LATEST_TIERED = -5
+const EARLIEST_PENDING_UPLOAD = -6
 const LEADER_EPOCH = 0
 const UNKNOWN_EPOCH = -1
 
 // ReplicaManager.timestampMinSupportedVersion.
-const MIN_VERSION: ReadonlyMap<number, number> = new Map([[LATEST, 1], [EARLIEST, 1], [MAX_TIMESTAMP, 7], [EARLIEST_LOCAL, 8], [LATEST_TIERED, 9]])
+const MIN_VERSION: ReadonlyMap<number, number> = new Map([[LATEST, 1], [EARLIEST, 1], [MAX_TIMESTAMP, 7], [EARLIEST_LOCAL, 8], [LATEST_TIERED, 9], [EARLIEST_PENDING_UPLOAD, 11]])
 
 interface Found {
   timestamp: number
@@ -73,6 +75,7 @@ function lookup(broker: Broker, topic: string, p: PartitionIn, version: number, 
       case EARLIEST_LOCAL:
         return answer(p.partitionIndex, { timestamp: -1, offset: log.logStartOffset, leaderEpoch: LEADER_EPOCH })
       case LATEST_TIERED:
+      case EARLIEST_PENDING_UPLOAD:
         return answer(p.partitionIndex, NOT_FOUND)
       case MAX_TIMESTAMP:
         return answer(p.partitionIndex, fetchable(log.offsetOfMaxTimestamp() ?? NOT_FOUND))

@@ -1,4 +1,4 @@
-// OffsetCommit 0–9 (KafkaApis.handleOffsetCommitRequest, OffsetMetadataManager.commitOffset,
+// OffsetCommit 0–10 (KafkaApis.handleOffsetCommitRequest, OffsetMetadataManager.commitOffset,
 // ClassicGroup.validateOffsetCommit). Unknown topics and partitions answer
 // UNKNOWN_TOPIC_OR_PARTITION before the group is consulted; the other partitions share the group's
 // verdict. v0 has no generation or member: a simple commit, accepted only while the group is
@@ -8,7 +8,9 @@
 // groupInstanceId. For a group that does not exist and a generation >= 0: GROUP_ID_NOT_FOUND from
 // v9, older versions ILLEGAL_GENERATION (OffsetMetadataManager.validateOffsetCommit). A
 // generation < 0 creates a simple group. Metadata longer than offset.metadata.max.bytes (4096)
-// answers OFFSET_METADATA_TOO_LARGE for that partition. Not implemented: v10 (topic ids).
+// answers OFFSET_METADATA_TOO_LARGE for that partition. v10 (KIP-848) names topics by id: an id
+// no topic has (the zero id too) answers UNKNOWN_TOPIC_ID for its partitions, before the group is
+// consulted, and the response echoes the ids (KafkaApis.handleOffsetCommitRequest).
 
 import { OffsetCommit, type OffsetCommitResponse } from '../../protocol/apis/offset-commit.js'
 import { ErrorCode } from '../../protocol/errors.js'
@@ -26,12 +28,13 @@ export default defineHandler({
     const offsets: OffsetCommitRequest['offsets'] = []
     const slots: { partitionIndex: number; errorCode: number; at: number }[][] = []
     for (const t of req.topics) {
-      const topic = broker.cluster.topic(t.name)
+      const topic = version >= 10 ? broker.cluster.topicById(t.topicId) : broker.cluster.topic(t.name)
       slots.push(
         t.partitions.map((p) => {
+          if (!topic && version >= 10) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, at: -1 }
           if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, at: -1 }
           offsets.push({
-            topic: t.name,
+            topic: topic.name,
             partition: p.partitionIndex,
             offset: Number(p.committedOffset),
             leaderEpoch: version >= 6 ? p.committedLeaderEpoch : -1,
@@ -58,12 +61,13 @@ export default defineHandler({
           })
     const topics: TopicOut[] = req.topics.map((t, i) => ({
       name: t.name,
+      topicId: t.topicId,
       partitions: slots[i]!.map((s) => ({ partitionIndex: s.partitionIndex, errorCode: s.at < 0 ? s.errorCode : codes[s.at]! })),
     }))
     return { throttleTimeMs: 0, topics }
   },
   errorResponse: (req, errorCode) => ({
-    topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
+    topics: req.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) })),
   }),
 })
 

@@ -19,6 +19,7 @@ import describeLogDirs from './describe-log-dirs.js'
 import describeConfigs from './describe-configs.js'
 import alterConfigs from './alter-configs.js'
 import incrementalAlterConfigs from './incremental-alter-configs.js'
+import listConfigResources from './list-config-resources.js'
 import listOffsets from './list-offsets.js'
 import offsetForLeaderEpoch from './offset-for-leader-epoch.js'
 import initProducerId from './init-producer-id.js'
@@ -47,6 +48,7 @@ import saslHandshake from './sasl-handshake.js'
 import saslAuthenticate from './sasl-authenticate.js'
 import { createAcls, deleteAcls, describeAcls } from './acls.js'
 import { alterUserScramCredentials, describeUserScramCredentials } from './user-scram-credentials.js'
+import { createDelegationToken, describeDelegationToken, expireDelegationToken, renewDelegationToken } from './delegation-tokens.js'
 
 export const handlers: readonly AnyHandler[] = [
   apiVersions, metadata, produce, fetch,
@@ -54,7 +56,7 @@ export const handlers: readonly AnyHandler[] = [
   createTopics, deleteTopics, createPartitions, deleteRecords,
   describeCluster, describeTopicPartitions, listPartitionReassignments, describeLogDirs,
   // configs, offsets, producers
-  describeConfigs, alterConfigs, incrementalAlterConfigs, listOffsets, offsetForLeaderEpoch, initProducerId,
+  describeConfigs, alterConfigs, incrementalAlterConfigs, listConfigResources, listOffsets, offsetForLeaderEpoch, initProducerId,
   // transactions
   addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, describeProducers, describeTransactions, listTransactions,
   // groups
@@ -62,6 +64,7 @@ export const handlers: readonly AnyHandler[] = [
   describeGroups, listGroups, deleteGroups, offsetDelete,
   // security
   saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials,
+  createDelegationToken, renewDelegationToken, expireDelegationToken, describeDelegationToken,
 ]
 
 export const handlerMap: ReadonlyMap<number, AnyHandler> = new Map(handlers.map((h) => [h.api.key, h]))

@@ -1,11 +1,12 @@
-// TxnOffsetCommit 0–5 (KafkaApis.handleTxnOffsetCommitRequest, OffsetMetadataManager
+// TxnOffsetCommit 0–6 (KafkaApis.handleTxnOffsetCommitRequest, OffsetMetadataManager
 // .commitTransactionalOffset): offsets committed inside the producer's transaction, pending
 // (OffsetFetch with requireStable answers UNSTABLE_OFFSET_COMMIT for them) until its marker
 // settles them. Unknown topics and partitions answer UNKNOWN_TOPIC_OR_PARTITION alone; the group's
 // __consumer_offsets partition is verified as part of the transaction first (v0–3:
 // INVALID_TXN_STATE when it was not added, v4: TRANSACTION_ABORTABLE; v5, transactions v2: it is
 // added here), then the group checks apply: a commit naming a member (v3+) is fenced like a member
-// commit, an anonymous one is accepted whatever the group's state.
+// commit, an anonymous one is accepted whatever the group's state. v6 (KIP-1319) names topics by
+// id: an unknown id answers UNKNOWN_TOPIC_ID for its partitions, and the response echoes the ids.
 
 import { TxnOffsetCommit, type TxnOffsetCommitRequest as Req } from '../../protocol/apis/txn-offset-commit.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
@@ -14,7 +15,7 @@ import { commitTxnOffsets, type TxnOffsetCommitRequest } from '../groups/offsets
 import { defineHandler } from './handler.js'
 
 const allPartitions = (req: Req, errorCode: number) =>
-  req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) }))
+  req.topics.map((t) => ({ name: t.name, topicId: t.topicId, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) }))
 
 export default defineHandler({
   api: TxnOffsetCommit,
@@ -27,10 +28,11 @@ export default defineHandler({
     const mode = version >= 5 ? 'add' : version === 4 ? 'generic' : 'default'
     const offsets: TxnOffsetCommitRequest['offsets'] = []
     const slots = req.topics.map((t) => {
-      const topic = broker.cluster.topic(t.name)
+      const topic = version >= 6 ? broker.cluster.topicById(t.topicId) : broker.cluster.topic(t.name)
       return t.partitions.map((p) => {
+        if (!topic && version >= 6) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, at: -1 }
         if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, at: -1 }
-        offsets.push({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset), leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })
+        offsets.push({ topic: topic.name, partition: p.partitionIndex, offset: Number(p.committedOffset), leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })
         return { partitionIndex: p.partitionIndex, errorCode: 0, at: offsets.length - 1 }
       })
     })
@@ -48,6 +50,7 @@ export default defineHandler({
       throttleTimeMs: 0,
       topics: req.topics.map((t, i) => ({
         name: t.name,
+        topicId: t.topicId,
         partitions: slots[i]!.map((s) => ({ partitionIndex: s.partitionIndex, errorCode: s.at >= 0 ? codes[s.at]! : s.errorCode })),
       })),
     }

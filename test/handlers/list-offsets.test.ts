@@ -1,4 +1,5 @@
-// ListOffsets 0–10 over TCP: latest, earliest, max timestamp, earliest local, latest tiered and
+// ListOffsets 0–11 over TCP: latest, earliest, max timestamp, earliest local, latest tiered,
+// earliest pending upload (v11) and
 // real timestamps (including a compressed batch and a moved log start), v0's old-style offsets,
 // the per-partition errors (unknown, duplicated, unsupported timestamp, leader epoch fencing);
 // kafkajs admin.fetchTopicOffsets and fetchTopicOffsetsByTimestamp.
@@ -53,8 +54,8 @@ async function list(version: number, timestamp: number | bigint, o: { topic?: st
 const at = (offset: number, timestamp: number, version: number) => ({ errorCode: 0, offset: BigInt(offset), timestamp: BigInt(timestamp), leaderEpoch: version >= 4 && offset >= 0 ? 0 : -1 })
 
 describe('ListOffsets', () => {
-  for (let v = 1; v <= 10; v++) {
-    it(`v${v} answers latest, earliest and timestamps${v >= 7 ? ', max timestamp' : ''}${v >= 8 ? ', earliest local' : ''}${v >= 9 ? ', latest tiered' : ''}`, async () => {
+  for (let v = 1; v <= 11; v++) {
+    it(`v${v} answers latest, earliest and timestamps${v >= 7 ? ', max timestamp' : ''}${v >= 8 ? ', earliest local' : ''}${v >= 9 ? ', latest tiered' : ''}${v >= 11 ? ', earliest pending upload' : ''}`, async () => {
       expect(await list(v, -1)).toMatchObject(at(7, -1, v))
       expect(await list(v, -2)).toMatchObject(at(0, -1, v))
       expect(await list(v, base + 15)).toMatchObject(at(2, base + 20, v))
@@ -65,7 +66,9 @@ describe('ListOffsets', () => {
       expect(await list(v, -3)).toMatchObject(v >= 7 ? at(3, base + 50, v) : { errorCode: ErrorCode.UNSUPPORTED_VERSION, offset: -1n })
       expect(await list(v, -4)).toMatchObject(v >= 8 ? at(0, -1, v) : { errorCode: ErrorCode.UNSUPPORTED_VERSION })
       expect(await list(v, -5)).toMatchObject(v >= 9 ? { errorCode: 0, offset: -1n, timestamp: -1n, leaderEpoch: -1 } : { errorCode: ErrorCode.UNSUPPORTED_VERSION })
-      expect(await list(v, -6)).toMatchObject({ errorCode: ErrorCode.UNSUPPORTED_VERSION })
+      // -6 earliest pending upload (KIP-1023): Kafka 4.4.0 answers -1, no error, for a topic without remote storage
+      expect(await list(v, -6)).toMatchObject(v >= 11 ? { errorCode: 0, offset: -1n, timestamp: -1n, leaderEpoch: -1 } : { errorCode: ErrorCode.UNSUPPORTED_VERSION })
+      expect(await list(v, -7)).toMatchObject({ errorCode: ErrorCode.UNSUPPORTED_VERSION })
       if (v >= 2) expect(await list(v, -1, { isolationLevel: 1 })).toMatchObject(at(7, -1, v))
     })
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OffsetCommit } from '../../protocol/apis/offset-commit.js'
 import { ErrorCode } from '../../protocol/errors.js'
+import { ZERO_UUID } from '../../protocol/primitives.js' // v10 answers by id; older versions decode the zero id
 import { offsetKey } from '../../src/groups/group.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
@@ -34,7 +35,7 @@ describe('OffsetCommit', () => {
       { partitionIndex: 0, committedOffset: 10n, committedLeaderEpoch: 4, commitTimestamp: 1234n, committedMetadata: 'meta' },
       { partitionIndex: 2, committedOffset: 20n, committedMetadata: null },
     ], { retentionTimeMs: 60_000n }))
-    expect(res).toEqual({ throttleTimeMs: 0, topics: [{ name: 'oc', partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 2, errorCode: 0 }] }] })
+    expect(res).toEqual({ throttleTimeMs: 0, topics: [{ name: 'oc', topicId: ZERO_UUID, partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 2, errorCode: 0 }] }] })
     const p0 = stored(groupId, 0)!
     expect(p0).toMatchObject({ offset: 10, metadata: 'meta', leaderEpoch: v >= 6 ? 4 : -1 })
     expect(stored(groupId, 2)).toMatchObject({ offset: 20, metadata: '' })
@@ -72,8 +73,8 @@ describe('OffsetCommit', () => {
       ],
     })
     expect(res.topics).toEqual([
-      { name: 'oc', partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 3, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }] },
-      { name: 'oc-no-such-topic', partitions: [{ partitionIndex: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }] },
+      { name: 'oc', topicId: ZERO_UUID, partitions: [{ partitionIndex: 0, errorCode: 0 }, { partitionIndex: 3, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }] },
+      { name: 'oc-no-such-topic', topicId: ZERO_UUID, partitions: [{ partitionIndex: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }] },
     ])
   })
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OffsetCommit } from '../../protocol/apis/offset-commit.js'
 import { OffsetFetch } from '../../protocol/apis/offset-fetch.js'
+import { ZERO_UUID } from '../../protocol/primitives.js' // v10 answers by id; v8-9 decode the zero id
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
 
@@ -61,8 +62,8 @@ describe('OffsetFetch', () => {
       requireStable: v === 9,
     })
     expect(res.groups).toEqual([
-      { groupId: 'of-group', errorCode: 0, topics: [{ name: 'of-a', partitions: [part(0, -1n, -1, ''), part(1, 11n, 2, 'a1')] }] },
-      { groupId: 'of-other', errorCode: 0, topics: [{ name: 'of-a', partitions: [part(1, 11n, 2, 'a1')] }, { name: 'of-b', partitions: [part(0, 7n, 1, '')] }] },
+      { groupId: 'of-group', errorCode: 0, topics: [{ name: 'of-a', topicId: ZERO_UUID, partitions: [part(0, -1n, -1, ''), part(1, 11n, 2, 'a1')] }] },
+      { groupId: 'of-other', errorCode: 0, topics: [{ name: 'of-a', topicId: ZERO_UUID, partitions: [part(1, 11n, 2, 'a1')] }, { name: 'of-b', topicId: ZERO_UUID, partitions: [part(0, 7n, 1, '')] }] },
       { groupId: 'of-nobody', errorCode: 0, topics: [] },
     ])
   })

@@ -95,7 +95,7 @@ describe('bad input', () => {
     expect(r.int32()).toBe(77)
     const body = ApiVersions.response(0).read(r)
     expect(body.errorCode).toBe(ErrorCode.UNSUPPORTED_VERSION)
-    expect(body.apiKeys).toEqual([{ apiKey: 18, minVersion: 0, maxVersion: 4 }])
+    expect(body.apiKeys).toEqual([{ apiKey: 18, minVersion: 0, maxVersion: 5 }])
     // The connection stays usable, as for a Java client that retries with v4.
     expect((await c.send(ApiVersions, 4, { clientSoftwareName: 'x', clientSoftwareVersion: '1' })).errorCode).toBe(0)
     await c.close()

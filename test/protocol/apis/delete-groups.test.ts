@@ -13,20 +13,28 @@ describe('DeleteGroups', () => {
         throttleTimeMs: 1,
         results: [
           { groupId: 'orders', errorCode: 0 },
-          { groupId: 'payments', errorCode: 68 },
+          { groupId: 'payments', errorCode: 68, errorMessage: 'The group is not empty.' },
           { groupId: '', errorCode: 24 },
         ],
       },
     )
     expect(request.groupsNames).toEqual(['orders', 'payments', ''])
     expect(response.throttleTimeMs).toBe(1)
-    expect(response.results[1]).toEqual({ groupId: 'payments', errorCode: 68 })
+    // v3 carries the error message; older versions decode the default, null.
+    expect(response.results[1]).toEqual({ groupId: 'payments', errorCode: 68, errorMessage: v >= 3 ? 'The group is not empty.' : null })
+    expect(response.results[0]!.errorMessage).toBeNull()
   })
 
   it.each(versionsOf(DeleteGroups))('v%i round-trips empty lists', (v) => {
     const { request, response } = checkRoundTrip(DeleteGroups, v, { groupsNames: [] }, { results: [] })
     expect(request.groupsNames).toEqual([])
     expect(response.results).toEqual([])
+  })
+
+  it('v3 writes errorMessage as a compact nullable string after the error code', () => {
+    const res = (errorMessage: string | null) => encode(DeleteGroups.response(3), { throttleTimeMs: 0, results: [{ groupId: 'g', errorCode: 69, errorMessage }] }).toString('hex')
+    expect(res(null)).toBe('00000000' + '02' + '0267' + '0045' + '00' + '00' + '00')
+    expect(res('x')).toBe('00000000' + '02' + '0267' + '0045' + '0278' + '00' + '00')
   })
 
   it('uses compact arrays only in v2', () => {

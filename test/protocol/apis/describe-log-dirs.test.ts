@@ -32,6 +32,7 @@ describe('DescribeLogDirs', () => {
             ],
             totalBytes: 1000000000n,
             usableBytes: 250000000n,
+            isCordoned: true,
           },
           { errorCode: 57, logDir: '/broken', topics: [] },
         ],
@@ -48,6 +49,9 @@ describe('DescribeLogDirs', () => {
     expect(dir.totalBytes).toBe(v >= 4 ? 1000000000n : -1n)
     expect(dir.usableBytes).toBe(v >= 4 ? 250000000n : -1n)
     expect(response.results[1]!.totalBytes).toBe(-1n)
+    // v5 (KIP-1066): whether the dir is cordoned; older versions decode the default, false.
+    expect(dir.isCordoned).toBe(v >= 5)
+    expect(response.results[1]!.isCordoned).toBe(false)
   })
 
   it.each(versionsOf(DescribeLogDirs))('v%i keeps null topics (all partitions) distinct from none', (v) => {

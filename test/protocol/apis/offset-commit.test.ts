@@ -80,6 +80,37 @@ describe('OffsetCommit', () => {
   })
 })
 
+// v10 (KIP-848) swaps the topic name for its id, in the request and the response.
+describe('OffsetCommit topic ids', () => {
+  const ID = 'kT3DnzY6Rf6wO6y3Lw5b2A'
+  const req = { groupId: 'g', generationIdOrMemberEpoch: 1, memberId: 'm', topics: [{ name: 'orders', topicId: ID, partitions: [{ partitionIndex: 2, committedOffset: 3n, committedMetadata: '' }] }] }
+  const res = { topics: [{ name: 'orders', topicId: ID, partitions: [{ partitionIndex: 2, errorCode: 100 }] }] }
+
+  it.each([9, 10])('v%i carries the name before v10 and the id from v10', (v) => {
+    const { request, response } = checkRoundTrip(OffsetCommit, v, req, res)
+    for (const t of [request.topics[0]!, response.topics[0]!]) {
+      expect([t.name, t.topicId]).toEqual(v >= 10 ? ['', ID] : ['orders', 'AAAAAAAAAAAAAAAAAAAAAA'])
+    }
+  })
+
+  it('v10 writes the 16 id bytes where v9 wrote the name', () => {
+    const hex = encode(OffsetCommit.request(10), req).toString('hex')
+    expect(hex).toContain('02' + Buffer.from(ID, 'base64url').toString('hex') + '02' + '00000002')
+    expect(hex).not.toContain(Buffer.from('orders').toString('hex'))
+  })
+
+  it('the Java 4.4 and franz-go v10 golden frames name a real topic id both ways', () => {
+    const frames = goldenFrames('offset-commit').filter((f) => f.apiVersion === 10)
+    expect(frames.map((f) => f.client).sort()).toEqual(['franz-go-1.22.2', 'java-4.4.0'])
+    for (const f of frames) {
+      const { request, response } = checkGolden(OffsetCommit, f)
+      expect(request.topics.length).toBeGreaterThan(0)
+      for (const t of request.topics) expect([t.name, t.topicId === 'AAAAAAAAAAAAAAAAAAAAAA']).toEqual(['', false])
+      expect(response!.topics.map((t) => t.topicId)).toEqual(request.topics.map((t) => t.topicId))
+    }
+  })
+})
+
 describe('OffsetCommit golden frames', () => {
   it.each(goldenFrames('offset-commit').map((f) => [f.file, f] as const))('%s', (_file, f) => {
     const { request, response } = checkGolden(OffsetCommit, f)

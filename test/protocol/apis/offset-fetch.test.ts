@@ -86,6 +86,34 @@ describe('OffsetFetch', () => {
   })
 })
 
+// v10 (KIP-848) swaps the topic name for its id inside each group, in the request and the response.
+describe('OffsetFetch topic ids', () => {
+  const ID = 'kT3DnzY6Rf6wO6y3Lw5b2A'
+  const req = { groups: [{ groupId: 'g', memberId: null, memberEpoch: -1, topics: [{ name: 'orders', topicId: ID, partitionIndexes: [2] }] }], requireStable: true }
+  const res = { groups: [{ groupId: 'g', topics: [{ name: 'orders', topicId: ID, partitions: [{ partitionIndex: 2, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: 100 }] }], errorCode: 0 }] }
+
+  it.each([9, 10])('v%i carries the name before v10 and the id from v10', (v) => {
+    const { request, response } = checkRoundTrip(OffsetFetch, v, req, res)
+    for (const t of [request.groups[0]!.topics![0]!, response.groups[0]!.topics[0]!]) {
+      expect([t.name, t.topicId]).toEqual(v >= 10 ? ['', ID] : ['orders', 'AAAAAAAAAAAAAAAAAAAAAA'])
+    }
+  })
+
+  it('v10 keeps null topics (every committed offset)', () => {
+    const { request } = checkRoundTrip(OffsetFetch, 10, { groups: [{ groupId: 'g', topics: null }] }, { groups: [] })
+    expect(request.groups[0]!.topics).toBeNull()
+  })
+
+  it('the Java 4.4 and franz-go v10 golden frames decode, and answers name topics by id', () => {
+    const frames = goldenFrames('offset-fetch').filter((f) => f.apiVersion === 10)
+    expect(frames.map((f) => f.client).sort()).toEqual(['franz-go-1.22.2', 'java-4.4.0'])
+    for (const f of frames) {
+      const { response } = checkGolden(OffsetFetch, f)
+      for (const t of response!.groups.flatMap((g) => g.topics)) expect([t.name, t.topicId === 'AAAAAAAAAAAAAAAAAAAAAA']).toEqual(['', false])
+    }
+  })
+})
+
 describe('OffsetFetch golden frames', () => {
   it.each(goldenFrames('offset-fetch').map((f) => [f.file, f] as const))('%s', (_file, f) => {
     const { request, response } = checkGolden(OffsetFetch, f)

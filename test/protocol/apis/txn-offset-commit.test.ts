@@ -62,6 +62,31 @@ describe('TxnOffsetCommit', () => {
   })
 })
 
+// v6 (KIP-1319) swaps the topic name for its id, in the request and the response.
+describe('TxnOffsetCommit topic ids', () => {
+  const ID = 'kT3DnzY6Rf6wO6y3Lw5b2A'
+  const req = { transactionalId: 't', groupId: 'g', producerId: 1n, producerEpoch: 0, topics: [{ name: 'orders', topicId: ID, partitions: [{ partitionIndex: 2, committedOffset: 3n, committedMetadata: '' }] }] }
+  const res = { topics: [{ name: 'orders', topicId: ID, partitions: [{ partitionIndex: 2, errorCode: 100 }] }] }
+
+  it.each([5, 6])('v%i carries the name before v6 and the id from v6', (v) => {
+    const { request, response } = checkRoundTrip(TxnOffsetCommit, v, req, res)
+    for (const t of [request.topics[0]!, response.topics[0]!]) {
+      expect([t.name, t.topicId]).toEqual(v >= 6 ? ['', ID] : ['orders', 'AAAAAAAAAAAAAAAAAAAAAA'])
+    }
+  })
+
+  it('the Java 4.4 and franz-go v6 golden frames name a real topic id both ways', () => {
+    const frames = goldenFrames('txn-offset-commit').filter((f) => f.apiVersion === 6)
+    expect(frames.map((f) => f.client).sort()).toEqual(['franz-go-1.22.2', 'java-4.4.0'])
+    for (const f of frames) {
+      const { request, response } = checkGolden(TxnOffsetCommit, f)
+      expect(request.topics.length).toBeGreaterThan(0)
+      for (const t of request.topics) expect([t.name, t.topicId === 'AAAAAAAAAAAAAAAAAAAAAA']).toEqual(['', false])
+      expect(response!.topics.map((t) => t.topicId).sort()).toEqual(request.topics.map((t) => t.topicId).sort())
+    }
+  })
+})
+
 describe('TxnOffsetCommit golden frames', () => {
   it.each(goldenFrames('txn-offset-commit').map((f) => [f.file, f] as const))('%s', (_file, f) => {
     const { request } = checkGolden(TxnOffsetCommit, f)
