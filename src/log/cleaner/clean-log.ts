@@ -239,7 +239,11 @@ export async function cleanLog(log: CleanableLog, p: CleanPass): Promise<CleanSt
         })
       }
       cleaned.seal()
-      if (log.storage.persistent) cleaned.flush()
+      // Durable before the swap commits it (Kafka's Cleaner flushes the cleaned segment before
+      // replaceSegments), but in the thread pool: an fsync of megabytes of fresh pages takes tens
+      // of milliseconds, which on the event loop every produce and fetch would wait out (Kafka's
+      // cleaner fsyncs on its own thread). The log may change meanwhile: replaceSegments checks.
+      if (log.storage.persistent) await cleaned.flushAsync()
     } catch (err) {
       log.discardCleaned(cleaned)
       throw err
