@@ -10,6 +10,10 @@ const HASH = 16
 const ENTRY = HASH + 8
 const INITIAL_SLOTS = 1 << 14
 
+// The same MD5 as Kafka's SkimpyOffsetMap (so the same collision odds), through Node's one-shot
+// crypto.hash: no Hash object per key. The cleaner hashes every record twice (map, then retain).
+const md5 = (key: Buffer): Buffer => crypto.hash('md5', key, 'buffer')
+
 export class OffsetMap {
   private table: Buffer
   private slots: number
@@ -36,7 +40,7 @@ export class OffsetMap {
 
   put(key: Buffer, offset: number): void {
     if (this.used >= this.slots * this.loadFactor && this.slots < this.maxSlots) this.grow()
-    const hash = crypto.createHash('md5').update(key).digest()
+    const hash = md5(key)
     const at = this.find(this.table, this.slots, hash)
     if (this.isEmpty(this.table, at)) {
       hash.copy(this.table, at)
@@ -49,7 +53,7 @@ export class OffsetMap {
 
   // The latest offset of the key, or -1.
   get(key: Buffer): number {
-    const hash = crypto.createHash('md5').update(key).digest()
+    const hash = md5(key)
     const at = this.find(this.table, this.slots, hash)
     return this.isEmpty(this.table, at) ? -1 : this.table.readDoubleBE(at + HASH) - 1
   }
