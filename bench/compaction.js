@@ -136,13 +136,27 @@ const WARMUP_MS = 5_000;
 const WRITER_BATCH = 512 * 1024;
 const WRITER_EVERY_MS = 100; // 5 MB/s
 
+/** Produces one record until the partition accepts it (retriable errors while a leader is elected), ≤ 30 s. */
+async function awaitWritable(conn, topic) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const code = parseProduce(await conn.send(0, 3, produceBody([{ topic, partition: 0, batch: keyedBatch([[Buffer.from('warmup'), Buffer.alloc(1)]]) }], -1)))[0].errorCode;
+    if (code === 0) return;
+    if (Date.now() > deadline) throw new Error(`${topic}: produce error ${code} for 30 s after creating it`);
+    await sleep(100);
+  }
+}
+
 async function latencyCase(broker, cleaner) {
   const [host, port] = broker.bootstrap.split(':');
   const conn = await Conn.connect(host, Number(port));
   const probeConn = await Conn.connect(host, Number(port));
   await createTopic(conn, 'cleanme', 1, { 'cleanup.policy': 'compact', 'segment.bytes': 4194304, 'min.cleanable.dirty.ratio': 0.1 });
   await createTopic(conn, 'probe', 1);
-  await sleep(500); // Kafka: let the new partitions get their leader
+  // Kafka elects the new partitions' leader asynchronously (a fixed 500 ms wait was not enough
+  // under load: NOT_LEADER_OR_FOLLOWER on the first probe): produce until both topics accept
+  await awaitWritable(conn, 'cleanme');
+  await awaitWritable(conn, 'probe');
   const value = Buffer.alloc(200, 'v');
   let stop = false;
   let written = 0;
@@ -165,7 +179,8 @@ async function latencyCase(broker, cleaner) {
     const sent = performance.now();
     const measured = sent - start >= WARMUP_MS;
     probes.push(probeConn.send(0, 3, produceBody([{ topic: 'probe', partition: 0, batch: keyedBatch([[Buffer.from('p'), Buffer.alloc(100)]]) }], -1)).then((b) => {
-      if (parseProduce(b)[0].errorCode !== 0) throw new Error('probe error');
+      const code = parseProduce(b)[0].errorCode;
+      if (code !== 0) throw new Error(`probe: produce error ${code}`);
       if (measured) lat.push(performance.now() - sent);
     }));
     const wait = start + (i + 1) * 10 - performance.now();

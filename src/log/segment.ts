@@ -417,6 +417,11 @@ export class Segment {
     this.timeIndex.flush()
   }
 
+  // flush() without blocking the event loop (the cleaner's new segments).
+  async flushAsync(): Promise<void> {
+    await Promise.all([this.log.flushAsync(), this.index.flushAsync(), this.timeIndex.flushAsync()])
+  }
+
   close(): void {
     this.log.close()
     this.index.close()

@@ -28,8 +28,10 @@ import { CleaningTxnState } from './txn-state.js'
 
 const INT32_MAX = 2147483647
 // A slice of cleaning work runs for about this long before it yields to the event loop, so a
-// produce or fetch waits at most that much behind the cleaner; it reads the log in chunks.
-const SLICE_MS = 4
+// produce or fetch waits at most that much (plus one batch) behind the cleaner; it reads the log
+// in chunks. 1 ms, not more: a probe produce every 10 ms behind 4 ms slices had a p99 well above
+// 1.2x the cleaner-off one (bench/compaction.js, bench/RESULTS.md); a yield costs microseconds.
+const SLICE_MS = 1
 const CHUNK_BYTES = 64 * 1024
 const NO_CRC = { verifyCrc: false } as const
 
@@ -239,7 +241,11 @@ export async function cleanLog(log: CleanableLog, p: CleanPass): Promise<CleanSt
         })
       }
       cleaned.seal()
-      if (log.storage.persistent) cleaned.flush()
+      // Durable before the swap commits it (Kafka's Cleaner flushes the cleaned segment before
+      // replaceSegments), but in the thread pool: an fsync of megabytes of fresh pages takes tens
+      // of milliseconds, which on the event loop every produce and fetch would wait out (Kafka's
+      // cleaner fsyncs on its own thread). The log may change meanwhile: replaceSegments checks.
+      if (log.storage.persistent) await cleaned.flushAsync()
     } catch (err) {
       log.discardCleaned(cleaned)
       throw err

@@ -4,11 +4,17 @@
 // that bound (a broker that cleans small logs does not hold the whole buffer); once it is full the
 // cleaner cleans only the part of the log whose keys fit, as Kafka does.
 
-import crypto from 'node:crypto'
+import { md5Into } from './md5.js'
 
 const HASH = 16
 const ENTRY = HASH + 8
 const INITIAL_SLOTS = 1 << 14
+
+// The same MD5 as Kafka's SkimpyOffsetMap (so the same collision odds), computed in JavaScript
+// (md5.ts: several times cheaper per short key than a call into node:crypto). Into one scratch
+// buffer: put and get use the digest before they return, and nothing between them awaits.
+const digest = Buffer.alloc(HASH)
+const md5 = (key: Buffer): Buffer => md5Into(key, digest)
 
 export class OffsetMap {
   private table: Buffer
@@ -36,7 +42,7 @@ export class OffsetMap {
 
   put(key: Buffer, offset: number): void {
     if (this.used >= this.slots * this.loadFactor && this.slots < this.maxSlots) this.grow()
-    const hash = crypto.createHash('md5').update(key).digest()
+    const hash = md5(key)
     const at = this.find(this.table, this.slots, hash)
     if (this.isEmpty(this.table, at)) {
       hash.copy(this.table, at)
@@ -49,7 +55,7 @@ export class OffsetMap {
 
   // The latest offset of the key, or -1.
   get(key: Buffer): number {
-    const hash = crypto.createHash('md5').update(key).digest()
+    const hash = md5(key)
     const at = this.find(this.table, this.slots, hash)
     return this.isEmpty(this.table, at) ? -1 : this.table.readDoubleBE(at + HASH) - 1
   }
