@@ -1,9 +1,11 @@
-// The one file that knows the PostgreSQL driver: porsager's `postgres` (postgres.js), chosen by
-// measurement on this store's workload (bench/pg-drivers.js, bench/RESULTS.md, README
-// "Dependencies, and why"). The rest of the store speaks `Db`: parameterised statements that
-// return rows (bigint columns as text), and multi-statement scripts.
+// The one file that knows the PostgreSQL driver: `pg` (node-postgres), chosen by measurement on
+// this store's workload (bench/pg-drivers.js, bench/RESULTS.md, README "Dependencies, and why"):
+// it sends a Buffer parameter as binary bytea, where postgres.js hex-encodes it (twice the bytes
+// and a string as large on every append). The rest of the store speaks `Db`: parameterised
+// statements that return rows (bigint columns as text, Number() at the call site), and
+// multi-statement scripts run as one transaction.
 
-import postgres from 'postgres'
+import pg from 'pg'
 import { LogError } from '../../log/types.js'
 
 export interface Db {
@@ -16,25 +18,44 @@ export interface Db {
 export interface DbOptions {
   // Connections in the pool (default 4).
   max?: number
-  // Seconds to wait for a connection before the statement fails (default 5): a store that is
+  // How long a statement waits for a connection before it fails (default 5 s): a store that is
   // down must answer clients with an error soon, not hold their requests.
-  connectTimeoutSec?: number
+  connectTimeoutMs?: number
 }
 
+// Statements are prepared once per connection under a name; texts built per call (one VALUES row
+// per batch) stay few, and past this many distinct texts the rest run unnamed.
+const NAMED_STATEMENTS = 256
+
 export function connect(url: string, o: DbOptions = {}): Db {
-  const sql = postgres(url, {
-    max: o.max ?? 4,
-    connect_timeout: o.connectTimeoutSec ?? 5,
-    onnotice: () => {},
-    // Offsets and ids are bigint: text in, Number out at the call site (exact below 2^53).
-    types: {},
-  })
+  const pool = new pg.Pool({ connectionString: url, max: o.max ?? 4, connectionTimeoutMillis: o.connectTimeoutMs ?? 5000 })
+  // An idle connection the server dropped (restart, failover) is reported here; without a
+  // listener it would be an unhandled 'error' event and end the process. The pool replaces it.
+  pool.on('error', () => {})
+  const names = new Map<string, string>()
+  const nameOf = (text: string): string | undefined => {
+    let name = names.get(text)
+    if (name === undefined && names.size < NAMED_STATEMENTS) names.set(text, (name = `rivulet_${names.size}`))
+    return name
+  }
   return {
-    query: async <T>(text: string, values: unknown[] = []) => (await sql.unsafe(text, values as never[], { prepare: true })) as unknown as T[],
+    query: async <T>(text: string, values: unknown[] = []) => (await pool.query({ name: nameOf(text), text, values })).rows as T[],
     transaction: async (script) => {
-      await sql.begin((tx) => tx.unsafe(script).simple())
+      const client = await pool.connect()
+      let broken: Error | undefined
+      try {
+        await client.query('BEGIN')
+        await client.query(script)
+        await client.query('COMMIT')
+      } catch (err) {
+        broken = err as Error
+        await client.query('ROLLBACK').catch(() => undefined)
+        throw err
+      } finally {
+        client.release(broken)
+      }
     },
-    end: () => sql.end({ timeout: 5 }),
+    end: () => pool.end(),
   }
 }
 
