@@ -11,6 +11,8 @@ import type { LogConfig } from '../log/types.js'
 
 export type MaybePromise<T> = T | Promise<T>
 
+// Bad input (a batch over max.message.bytes, invalid timestamps) may be refused by a synchronous
+// throw, as the file log does, or by a rejected promise: callers `await` inside their try.
 export interface AsyncPartitionStore {
   config: LogConfig
   readonly logStartOffset: number

@@ -30,6 +30,9 @@ interface PartitionRow {
 
 const HEADER_COLUMNS = 'base_offset, last_offset, max_timestamp, producer_id, producer_epoch, base_sequence, is_transactional, is_control, leader_epoch, record_count, size'
 const NO_ABORTS: AbortedTxn[] = []
+// A read returns at most this many batches (fewer than maxBytes allows is fine: the consumer
+// fetches again), so its running byte count never scans the rest of a long partition.
+const READ_BATCHES = 1000
 
 function headerOf(r: BatchRow): BatchHeader {
   return {
@@ -145,6 +148,7 @@ export class PostgresPartition implements AsyncPartitionStore {
 
   append(records: Buffer, o: AppendOptions): Promise<AppendResult> {
     const metas = readHeaders(records)
+    if (metas.length === 0) throw new LogError('CORRUPT_MESSAGE', `no complete record batch in ${records.length} bytes`)
     for (const m of metas) {
       if (m.size > this.config.maxMessageBytes) throw new LogError('MESSAGE_TOO_LARGE', `batch of ${m.size} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`)
     }
@@ -244,9 +248,9 @@ export class PostgresPartition implements AsyncPartitionStore {
     const upper = committed ? this.lastStableOffset : this.end
     if (offset >= upper) return { records: null, aborted: NO_ABORTS }
     const rows = await this.run(() =>
-      this.db.query<{ bytes: Buffer; size: number; before: string }>(
-        `SELECT bytes, size, before FROM (SELECT bytes, size, sum(size) OVER (ORDER BY last_offset) - size AS before FROM rivulet_batches
-           WHERE topic_id = $1 AND partition = $2 AND last_offset >= $3 AND base_offset < $4 ORDER BY last_offset LIMIT 10000) s WHERE before < $5`,
+      this.db.query<{ bytes: Buffer; size: number }>(
+        `SELECT bytes, size FROM (SELECT bytes, size, sum(size) OVER (ORDER BY last_offset) - size AS before FROM (SELECT bytes, size, last_offset FROM rivulet_batches
+           WHERE topic_id = $1 AND partition = $2 AND last_offset >= $3 AND base_offset < $4 ORDER BY last_offset LIMIT ${READ_BATCHES}) c) s WHERE before < $5`,
         [this.ref.topicId, this.ref.partition, offset, upper, Math.max(maxBytes, 1)],
       ),
     )

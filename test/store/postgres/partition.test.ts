@@ -87,9 +87,10 @@ describePostgres('PostgreSQL partition store', (pg) => {
     await store.close()
   })
 
-  it('refuses batches over max.message.bytes', async () => {
+  it('refuses batches over max.message.bytes, and no batch at all', async () => {
     const { store, part } = await ledPartition(await pg.freshDatabase(), { maxMessageBytes: 500 })
     expect(() => part.append(batch(1, { valueBytes: 1000 }), { nowMs: NOW })).toThrow(/max.message.bytes/)
+    expect(() => part.append(Buffer.alloc(0), { nowMs: NOW })).toThrow(/no complete record batch/)
     expect(part.logEndOffset).toBe(0)
     await store.close()
   })
