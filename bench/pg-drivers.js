@@ -4,7 +4,7 @@
 // batches from an offset up to a byte budget. Drivers: `pg` (node-postgres) and `postgres`
 // (porsager/postgres.js), each with a pool of 4 connections and prepared statements.
 //
-//   npm run build && npm install --no-save pg postgres   # whichever is not a dependency
+//   npm run build && npm install --no-save postgres   # pg is a dependency; postgres.js is installed to compare
 //   node bench/pg-drivers.js [--reps 3] [--fsync on]
 //
 // Starts its own PostgreSQL (src/store/postgres/temp-server.ts; Debian's `postgresql` package).
