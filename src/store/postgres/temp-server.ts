@@ -27,11 +27,13 @@ export interface TempPostgres {
   log(): string
 }
 
-// Debian installs the server binaries outside PATH, in /usr/lib/postgresql/<major>/bin; PG_BIN
-// overrides. Returns the directory holding initdb and postgres, or null when there is none.
+// Debian installs the server binaries outside PATH, in /usr/lib/postgresql/<major>/bin. PG_BIN,
+// when set, is the only place looked at (an explicit choice is not second-guessed). Returns the
+// directory holding initdb and postgres, or null when there is none.
 export function findPostgresBin(): string | null {
   const candidates: string[] = []
-  if (process.env.PG_BIN) candidates.push(process.env.PG_BIN)
+  const has = (dir: string) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'postgres'))
+  if (process.env.PG_BIN) return has(process.env.PG_BIN) ? process.env.PG_BIN : null
   try {
     const majors = fs.readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))
     for (const v of majors) candidates.push(`/usr/lib/postgresql/${v}/bin`)
@@ -40,7 +42,7 @@ export function findPostgresBin(): string | null {
   }
   const onPath = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' })
   if (onPath.status === 0) candidates.push(onPath.stdout.trim())
-  return candidates.find((dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'postgres'))) ?? null
+  return candidates.find(has) ?? null
 }
 
 function freePort(): Promise<number> {
