@@ -6,6 +6,7 @@
 // stable offset) stay synchronous: a partition has one writer, its leader, which knows them after
 // each commit, as Kafka's leader does from its own log.
 
+import type { RecordSpans } from '../../protocol/records/index.js'
 import type { AppendOptions, AppendResult, Isolation, LogMark, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from '../log/partition-store.js'
 import type { LogConfig } from '../log/types.js'
 
@@ -31,6 +32,8 @@ export interface AsyncPartitionStore {
   segmentOffsetTimes(nowMs: number): MaybePromise<{ offset: number; time: number }[]>
   activeProducers(): ProducerInfo[]
   producerEpoch(producerId: number): { epoch: number; txnFirstOffset: number } | undefined
+  keyedRecords(visit: (record: RecordSpans) => void): MaybePromise<void>
+  lastOffsetsByKey(eligible?: (record: RecordSpans) => boolean): MaybePromise<Set<number>>
   deleteRecordsBefore(offset: number): MaybePromise<number>
   applyRetention(nowMs: number): MaybePromise<number>
   close(): MaybePromise<void>

@@ -6,14 +6,14 @@
 // NOT_LEADER_OR_FOLLOWER. Offsets are assigned inside the committing statement: the batch bytes
 // carry the offsets the conditional UPDATE checks, and an append is answered only after COMMIT.
 
-import { buildControlBatch, lastOffsetAt, readHeaders, stampForAppend, validateRecordContents, type BatchHeader } from '../../../protocol/records/index.js'
+import { buildControlBatch, lastOffsetAt, readHeaders, stampForAppend, validateRecordContents, type BatchHeader, type RecordSpans } from '../../../protocol/records/index.js'
 import type { AppendOptions, AppendResult, Isolation, LogMark, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from '../../log/partition-store.js'
 import { ProducerStateTable, type ProducerCheck } from '../../log/producer-state.js'
 import type { AbortedTxn } from '../../log/txn-index.js'
 import { LogError, type LogConfig } from '../../log/types.js'
 import type { AsyncPartitionStore } from '../async-partition-store.js'
 import { storageError, type Db } from './db.js'
-import { recordForTimestamp, recordWithTimestamp } from './records.js'
+import { keyedRecordsOf, recordForTimestamp, recordWithTimestamp } from './records.js'
 import { insertBatchesSql, retentionStartSql, type BatchRow } from './sql.js'
 
 export interface PartitionRef {
@@ -303,6 +303,20 @@ export class PostgresPartition implements AsyncPartitionStore {
   // ListOffsets v0: the store has no segments; the log start and, when not empty, the end now.
   segmentOffsetTimes(nowMs: number): { offset: number; time: number }[] {
     return this.end > this.start ? [{ offset: this.start, time: nowMs }, { offset: this.end, time: nowMs }] : [{ offset: this.start, time: nowMs }]
+  }
+
+  // Coordinator replay: every keyed record from the log start, then the last offset of each key
+  // among those `eligible` accepts (what a compaction would keep), as the file log's lookups.
+  keyedRecords(visit: (record: RecordSpans) => void): Promise<void> {
+    return keyedRecordsOf((offset, maxBytes, o) => this.read(offset, maxBytes, o), this.start, this.end, visit)
+  }
+
+  async lastOffsetsByKey(eligible: (record: RecordSpans) => boolean = () => true): Promise<Set<number>> {
+    const latest = new Map<string, number>()
+    await this.keyedRecords((r) => {
+      if (eligible(r)) latest.set(r.keyString(), r.offset)
+    })
+    return new Set(latest.values())
   }
 
   activeProducers(): ProducerInfo[] {

@@ -1,8 +1,9 @@
-// ListOffsets by timestamp over a stored batch (the store finds the batch by its max_timestamp
-// column; the record inside is found as the file log's lookups do, by decoding the batch).
+// Reads of the PostgreSQL store that look inside batches: ListOffsets by timestamp over a stored
+// batch (the store finds the batch by its max_timestamp column; the record inside is found as the
+// file log's lookups do, by decoding it), and the keyed-record walk coordinators replay from.
 
-import { RecordDecodeError, decodeBatchRecords, getMaxTimestamp, getPartitionLeaderEpoch } from '../../../protocol/records/index.js'
-import type { TimestampHit } from '../../log/partition-store.js'
+import { RecordDecodeError, RecordSpans, decodeBatchRecords, getMaxTimestamp, getPartitionLeaderEpoch, lastOffsetAt } from '../../../protocol/records/index.js'
+import type { ReadOptions, ReadResult, TimestampHit } from '../../log/partition-store.js'
 import { LogError } from '../../log/types.js'
 
 const NO_CRC = { verifyCrc: false } as const
@@ -36,4 +37,32 @@ export function recordWithTimestamp(batch: Buffer): TimestampHit | null {
     }
     return null
   })
+}
+
+// How much the keyed-record walk reads at a time (a larger batch is read whole).
+const REPLAY_CHUNK = 256 * 1024
+const REPLAY_READ: ReadOptions = { minOneBatch: true }
+
+// Every keyed record from `start` to `end`, oldest first (lookups.ts keyedRecords, over reads that
+// answer later): visit() gets one RecordSpans positioned on each record, valid during the call.
+export async function keyedRecordsOf(
+  read: (offset: number, maxBytes: number, o: ReadOptions) => Promise<ReadResult>,
+  start: number,
+  end: number,
+  visit: (record: RecordSpans) => void,
+): Promise<void> {
+  const spans = new RecordSpans()
+  let offset = start
+  while (offset < end) {
+    const { records } = await read(offset, REPLAY_CHUNK, REPLAY_READ)
+    if (!records) return
+    decoded(() => {
+      for (let at = 0; at + 12 <= records.length; ) {
+        const size = spans.reset(records, at, NO_CRC)
+        while (spans.next()) if (spans.offset >= offset && spans.keyLength >= 0) visit(spans)
+        offset = lastOffsetAt(records, at) + 1
+        at += size
+      }
+    })
+  }
 }

@@ -2,7 +2,7 @@
 // assigned in the committing statement, reads with KIP-74's first-batch rule, producer state,
 // transactions, ListOffsets by time, DeleteRecords, retention and the schema version guard.
 import { expect, it } from 'vitest'
-import { getBaseOffset, getPartitionLeaderEpoch, readHeaders } from '../../../protocol/records/index.js'
+import { buildBatch, getBaseOffset, getPartitionLeaderEpoch, readHeaders } from '../../../protocol/records/index.js'
 import { LogError } from '../../../src/log/types.js'
 import { connect } from '../../../src/store/postgres/db.js'
 import { SCHEMA_VERSION, SchemaError } from '../../../src/store/postgres/schema.js'
@@ -156,6 +156,21 @@ describePostgres('PostgreSQL partition store', (pg) => {
     expect(part.size).toBe(one)
     part.config = { ...part.config, delete: false, retentionBytes: 0 }
     expect(await part.applyRetention(NOW)).toBe(0)
+    await store.close()
+  })
+
+  it('walks every keyed record from the log start for coordinator replay, in chunks, and finds the last offset per key', async () => {
+    const { store, part } = await ledPartition(await pg.freshDatabase())
+    // 40 batches of 20 KiB: more than one 256 KiB replay chunk.
+    for (let i = 0; i < 40; i++) await part.append(buildBatch({ records: [{ key: `k${i % 3}`, value: Buffer.alloc(20_000, i), timestamp: NOW }, { key: null, value: 'unkeyed', timestamp: NOW }] }), { nowMs: NOW })
+    await part.deleteRecordsBefore(2)
+    const seen: string[] = []
+    await part.keyedRecords((r) => seen.push(`${r.offset}:${r.keyString()}`))
+    expect(seen.length).toBe(39)
+    expect(seen[0]).toBe('2:k1')
+    expect(seen.at(-1)).toBe('78:k0')
+    expect([...(await part.lastOffsetsByKey())].sort((a, b) => a - b)).toEqual([74, 76, 78])
+    expect([...(await part.lastOffsetsByKey((r) => r.keyString() !== 'k0'))].sort((a, b) => a - b)).toEqual([74, 76])
     await store.close()
   })
 })
