@@ -50,7 +50,7 @@ export type { BatchHeader as BatchMeta } from '../../protocol/records/index.js'
 
 export class LogError extends Error {
   constructor(
-    readonly code: 'OFFSET_OUT_OF_RANGE' | 'MESSAGE_TOO_LARGE' | 'KAFKA_STORAGE_ERROR' | 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'INVALID_TIMESTAMP' | 'UNSUPPORTED_COMPRESSION_TYPE' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_TXN_STATE',
+    readonly code: 'OFFSET_OUT_OF_RANGE' | 'MESSAGE_TOO_LARGE' | 'KAFKA_STORAGE_ERROR' | 'CORRUPT_MESSAGE' | 'INVALID_RECORD' | 'INVALID_TIMESTAMP' | 'UNSUPPORTED_COMPRESSION_TYPE' | 'INVALID_PRODUCER_EPOCH' | 'OUT_OF_ORDER_SEQUENCE_NUMBER' | 'INVALID_TXN_STATE' | 'NOT_LEADER_OR_FOLLOWER',
     message: string,
     options?: { cause?: unknown; recordErrors?: { batchIndex: number; message: string }[] },
   ) {

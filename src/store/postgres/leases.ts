@@ -1,0 +1,82 @@
+// Membership and leadership leases in the PostgreSQL store (DESIGN.md "The cluster"). A broker
+// registers with a lease it renews by heartbeat; a partition's leadership is a lease with an epoch:
+// taken when free or expired, each take bumping leader_epoch (Kafka's leader epoch, which clients
+// see), renewed only by its holder at that epoch. Expiry is judged by PostgreSQL's now(), one
+// clock for every broker. A broker that stops renewing (killed, paused) loses its leases; its
+// writes, conditioned on the epoch it held, are then refused (see partition.ts).
+
+import { randomUUID } from 'node:crypto'
+import type { Db } from './db.js'
+
+export interface LeaderLease {
+  leaderId: number
+  epoch: number
+}
+
+export class BrokerLeases {
+  // Distinguishes this process from an earlier one with the same node id.
+  readonly incarnation = randomUUID()
+
+  constructor(
+    private readonly db: Db,
+    readonly nodeId: number,
+    readonly leaseMs: number,
+  ) {}
+
+  // Registers this broker; refused while another live process holds the node id.
+  async register(endpoint: string): Promise<void> {
+    const rows = await this.db.query(
+      `INSERT INTO rivulet_brokers AS b (node_id, endpoint, incarnation, lease_expires_at) VALUES ($1, $2, $3, now() + $4::int * interval '1 millisecond')
+       ON CONFLICT (node_id) DO UPDATE SET endpoint = EXCLUDED.endpoint, incarnation = EXCLUDED.incarnation, lease_expires_at = EXCLUDED.lease_expires_at
+       WHERE b.lease_expires_at <= now() OR b.incarnation = EXCLUDED.incarnation RETURNING 1`,
+      [this.nodeId, endpoint, this.incarnation, this.leaseMs],
+    )
+    if (rows.length === 0) throw new Error(`node id ${this.nodeId} is held by another live broker (its lease has not expired)`)
+  }
+
+  // Renews the membership lease; false when it was lost (expired and taken by another process).
+  async heartbeat(): Promise<boolean> {
+    const rows = await this.db.query(`UPDATE rivulet_brokers SET lease_expires_at = now() + $3::int * interval '1 millisecond' WHERE node_id = $1 AND incarnation = $2 RETURNING 1`, [this.nodeId, this.incarnation, this.leaseMs])
+    return rows.length === 1
+  }
+
+  // Live brokers: those whose lease has not expired, by PostgreSQL's clock.
+  async liveBrokers(): Promise<{ nodeId: number; endpoint: string }[]> {
+    const rows = await this.db.query<{ node_id: number; endpoint: string }>('SELECT node_id, endpoint FROM rivulet_brokers WHERE lease_expires_at > now() ORDER BY node_id')
+    return rows.map((r) => ({ nodeId: r.node_id, endpoint: r.endpoint }))
+  }
+
+  // Takes leadership of a partition when nobody holds it or its lease expired, bumping the epoch.
+  // Returns the new epoch, or null while another broker's lease is live.
+  async acquireLeadership(topicId: string, partition: number): Promise<number | null> {
+    const rows = await this.db.query<{ leader_epoch: number }>(
+      `UPDATE rivulet_partitions SET leader_id = $3, leader_epoch = leader_epoch + 1, lease_expires_at = now() + $4::int * interval '1 millisecond'
+       WHERE topic_id = $1 AND partition = $2 AND (leader_id IS NULL OR lease_expires_at IS NULL OR lease_expires_at <= now()) RETURNING leader_epoch`,
+      [topicId, partition, this.nodeId, this.leaseMs],
+    )
+    return rows[0]?.leader_epoch ?? null
+  }
+
+  // Renews leadership held at `epoch`; false when it was lost.
+  async renewLeadership(topicId: string, partition: number, epoch: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE rivulet_partitions SET lease_expires_at = now() + $5::int * interval '1 millisecond' WHERE topic_id = $1 AND partition = $2 AND leader_id = $3 AND leader_epoch = $4 RETURNING 1`,
+      [topicId, partition, this.nodeId, epoch, this.leaseMs],
+    )
+    return rows.length === 1
+  }
+
+  // Gives leadership up (a clean shutdown or a moved leader): the lease ends now, the epoch stays
+  // until the next leader takes it.
+  async releaseLeadership(topicId: string, partition: number, epoch: number): Promise<void> {
+    await this.db.query(`UPDATE rivulet_partitions SET lease_expires_at = now() WHERE topic_id = $1 AND partition = $2 AND leader_id = $3 AND leader_epoch = $4`, [topicId, partition, this.nodeId, epoch])
+  }
+
+  async leader(topicId: string, partition: number): Promise<LeaderLease | null> {
+    const [row] = await this.db.query<{ leader_id: number | null; leader_epoch: number; live: boolean }>(
+      'SELECT leader_id, leader_epoch, lease_expires_at > now() AS live FROM rivulet_partitions WHERE topic_id = $1 AND partition = $2',
+      [topicId, partition],
+    )
+    return row && row.leader_id !== null && row.live ? { leaderId: row.leader_id, epoch: row.leader_epoch } : null
+  }
+}

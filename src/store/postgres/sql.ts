@@ -1,0 +1,69 @@
+// The PostgreSQL store's statements that are built per call (a VALUES row per batch).
+
+import type { BatchHeader } from '../../../protocol/records/index.js'
+import type { AbortedTxn } from '../../log/txn-index.js'
+
+// A batch row's header columns as the drivers return them (bigint as text).
+export interface BatchRow {
+  base_offset: string
+  last_offset: string
+  max_timestamp: string
+  producer_id: string
+  producer_epoch: number
+  base_sequence: number
+  is_transactional: boolean
+  is_control: boolean
+  leader_epoch: number
+  record_count: number
+  size: number
+}
+
+const BATCH_COLUMNS = 11
+
+// Advances the partition from `expected` to `next` if it is still at `epoch` and `expected`, and
+// in the same statement inserts one row per batch (and, for an abort marker, the aborted
+// transaction). Returns one row per batch inserted, none when the condition failed.
+export function insertBatchesSql(
+  ref: { topicId: string; partition: number },
+  epoch: number,
+  expected: number,
+  next: number,
+  records: Buffer,
+  metas: readonly BatchHeader[],
+  abort: AbortedTxn | null,
+): { text: string; values: unknown[] } {
+  const values: unknown[] = [ref.topicId, ref.partition, epoch, expected, next]
+  const rows: string[] = []
+  for (const m of metas) {
+    const at = values.length
+    values.push(m.baseOffset, m.lastOffset, m.maxTimestamp, m.producerId, m.producerEpoch, m.baseSequence, m.transactional, m.control, m.recordCount, m.size)
+    values.push(m.position === 0 && m.size === records.length ? records : records.subarray(m.position, m.position + m.size))
+    const p = Array.from({ length: BATCH_COLUMNS }, (_, i) => `$${at + i + 1}`)
+    rows.push(`(${p[0]}::bigint, ${p[1]}::bigint, ${p[2]}::bigint, ${p[3]}::bigint, ${p[4]}::smallint, ${p[5]}::int, ${p[6]}::boolean, ${p[7]}::boolean, ${p[8]}::int, ${p[9]}::int, ${p[10]}::bytea)`)
+  }
+  let aborted = ''
+  if (abort) {
+    const at = values.length
+    values.push(abort.producerId, abort.firstOffset, abort.lastOffset, abort.lastStableOffset)
+    aborted = `, a AS (INSERT INTO rivulet_aborted_txns SELECT $1, $2, $${at + 1}::bigint, $${at + 2}::bigint, $${at + 3}::bigint, $${at + 4}::bigint FROM p)`
+  }
+  const text = `WITH p AS (UPDATE rivulet_partitions SET next_offset = $5, high_watermark = $5
+    WHERE topic_id = $1 AND partition = $2 AND leader_epoch = $3 AND next_offset = $4 RETURNING 1)${aborted}
+  INSERT INTO rivulet_batches (topic_id, partition, base_offset, last_offset, max_timestamp, producer_id, producer_epoch, base_sequence,
+    is_transactional, is_control, record_count, size, bytes, leader_epoch)
+  SELECT $1, $2, v.*, $3 FROM p, (VALUES ${rows.join(', ')}) v
+  RETURNING 1`
+  return { text, values }
+}
+
+// The base offset of the first batch retention keeps, from the log start ($3): by time, the first
+// whose largest timestamp is not older than $4 (or unknown, which Kafka never deletes by time); by
+// size, the first after the oldest batches whose sizes add up to at most $4 (the excess bytes).
+export function retentionStartSql(by: 'time' | 'size'): string {
+  if (by === 'time') {
+    return `SELECT base_offset FROM rivulet_batches WHERE topic_id = $1 AND partition = $2 AND last_offset >= $3
+      AND (max_timestamp < 0 OR max_timestamp >= $4) ORDER BY last_offset LIMIT 1`
+  }
+  return `SELECT base_offset FROM (SELECT base_offset, last_offset, sum(size) OVER (ORDER BY last_offset) AS cum FROM rivulet_batches
+      WHERE topic_id = $1 AND partition = $2 AND last_offset >= $3) s WHERE cum > $4 ORDER BY last_offset LIMIT 1`
+}
