@@ -3,6 +3,8 @@
 //   ... new Kafka({ brokers: [broker.bootstrap] }) ...
 //   await broker.stop()
 
+import { openAdminPort, serveAdmin, type OpenAdmin } from './admin/start.js'
+import type { AdminHttpServer } from './admin/http-server.js'
 import { Broker } from './broker.js'
 import { BrokerConfig } from './cluster/broker-config.js'
 import { systemClock, type Clock } from './clock.js'
@@ -38,6 +40,10 @@ export interface StartOptions {
   users?: Record<string, string>
   // A TLS handshake not finished by then is dropped (default 10 s).
   tlsHandshakeTimeoutMs?: number
+  // The admin HTTP port (/metrics, the test kit's routes); off unless given. 0 picks a free port.
+  adminPort?: number
+  // Its bind address (default 127.0.0.1: loopback only). Anything else is logged as a warning.
+  adminHost?: string
 }
 
 // One bound listener: its name, security protocol and the address clients are told.
@@ -56,6 +62,11 @@ export interface RunningBroker {
   // Every listener, in the order of `listeners`; bootstrap/host/port are the first one's.
   listeners: RunningListener[]
   broker: Broker
+  // The admin port and its base URL (http://127.0.0.1:PORT), null when it is off; more route
+  // tables are registered with admin.addRoutes(table).
+  adminPort: number | null
+  adminUrl: string | null
+  admin: AdminHttpServer | null
   stop(): Promise<void>
 }
 
@@ -83,6 +94,13 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   const kind = memory ? 'memory' : inspectDataDir(dir, { adopt: o.adoptDataDir })
   const server = new Server(logger, security, o.tlsHandshakeTimeoutMs)
   const bound = await server.listen()
+  let admin: OpenAdmin | null = null
+  try {
+    if (o.adminPort !== undefined) admin = await openAdminPort(o.adminPort, o.adminHost, logger)
+  } catch (err) {
+    await server.close()
+    throw err
+  }
   let unlock: (() => void) | null = null
   let broker: Broker
   let started: { clean: boolean; topics: number }
@@ -94,18 +112,20 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     // checkpoints from a half-loaded state.
     started = broker.start()
   } catch (err) {
+    await admin?.server.close()
     await server.close()
     unlock?.()
     throw err
   }
   addUsers(broker, o.users)
+  if (admin) await serveAdmin(admin, broker, server)
   server.serve(broker)
   const listeners = bound.map((l) => ({ name: l.name, securityProtocol: l.securityProtocol, host: l.host, port: l.port, bootstrap: `${l.host}:${l.port}` }))
   broker.advertisedHost = listeners[0]!.host
   broker.advertisedPort = listeners[0]!.port
   const bootstrap = listeners[0]!.bootstrap
   const named = listeners.length > 1 || listeners[0]!.securityProtocol !== 'PLAINTEXT' ? { listeners: listeners.map((l) => `${l.name}://${l.bootstrap}`) } : {}
-  logger.info({ bootstrap, ...named, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
+  logger.info({ bootstrap, ...named, ...(admin ? { admin: admin.url } : {}), storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
   let stopping: Promise<void> | null = null
   return {
     bootstrap,
@@ -113,8 +133,12 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     port: broker.advertisedPort,
     listeners,
     broker,
+    adminPort: admin?.port ?? null,
+    adminUrl: admin?.url ?? null,
+    admin: admin?.server ?? null,
     stop: () =>
       (stopping ??= (async () => {
+        await admin?.server.close()
         await server.close()
         try {
           broker.stop()

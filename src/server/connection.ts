@@ -55,6 +55,7 @@ export class Connection implements ConnectionInfo {
   readonly listener: ListenerEndpoint | undefined
   readonly sasl: SaslSession | null
   private readonly gate: AuthGate | null
+  private readAt = 0 // performance.now() when the last chunk arrived (request queue time, /metrics)
 
   constructor(private readonly socket: Socket, private readonly o: ConnectionOptions) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`
@@ -71,6 +72,7 @@ export class Connection implements ConnectionInfo {
   }
 
   private onData(chunk: Buffer): void {
+    this.readAt = performance.now()
     this.pending.push(chunk)
     this.pendingBytes += chunk.length
     while (!this.isClosed) {
@@ -153,6 +155,7 @@ export class Connection implements ConnectionInfo {
       throw err
     }
     const slot: Slot = { ready: false, chunks: null, after: null }
+    const handledAt = performance.now(), queuedMs = handledAt - this.readAt
     this.queue.push(slot)
     if (this.queue.length >= MAX_IN_FLIGHT) this.socket.pause()
     const afterResponse = (fn: () => void) => {
@@ -167,6 +170,7 @@ export class Connection implements ConnectionInfo {
         slot.chunks = this.encode(handler, peek.apiVersion, header.correlationId, res, flexible)
       }
       slot.ready = true
+      this.o.broker.metrics?.request(peek.apiKey, peek.apiVersion, queuedMs, queuedMs + performance.now() - handledAt)
       this.flush()
     }
     const onError = (err: unknown) => {

@@ -1,0 +1,29 @@
+// Wiring of the admin port for startBroker (src/index.ts): bind it early, with the Kafka
+// listeners, so a port in use fails before anything is written; once the broker exists, turn on
+// its counters and serve /metrics. Further features add their tables with `admin.addRoutes`.
+
+import type { Broker } from '../broker.js'
+import type { Logger } from '../logger.js'
+import { BrokerMetrics } from '../metrics/broker-metrics.js'
+import type { Server } from '../server/server.js'
+import { AdminHttpServer } from './http-server.js'
+
+export interface OpenAdmin {
+  server: AdminHttpServer
+  port: number
+  url: string
+}
+
+export async function openAdminPort(port: number, host: string | undefined, logger: Logger): Promise<OpenAdmin> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`adminPort must be an integer 0-65535, got ${port}`)
+  const server = new AdminHttpServer({ logger, host })
+  const bound = await server.listen(port)
+  const h = bound.host.includes(':') ? `[${bound.host}]` : bound.host
+  return { server, port: bound.port, url: `http://${h}:${bound.port}` }
+}
+
+export async function serveAdmin(admin: OpenAdmin, broker: Broker, listeners: Server): Promise<void> {
+  const metrics = (broker.metrics = new BrokerMetrics())
+  const { metricsRoutes } = await import('./metrics/prometheus.js')
+  admin.server.addRoutes(await metricsRoutes({ broker, metrics, connections: () => listeners.connectionCounts() }))
+}
