@@ -77,7 +77,9 @@ export class AdminHttpServer {
   addRoutes(routes: readonly AdminRoute[]): void {
     for (const route of routes) {
       const segments = splitPath(route.path)
-      const taken = this.routes.find((c) => c.route.method === route.method && c.segments.join('/') === segments.join('/'))
+      // /faults/:id and /faults/:name are the same route: parameters compare by position only.
+      const shape = (segs: string[]) => segs.map((x) => (x.startsWith(':') ? ':' : x)).join('/')
+      const taken = this.routes.find((c) => c.route.method === route.method && shape(c.segments) === shape(segments))
       if (taken) throw new Error(`admin route ${route.method} ${route.path} is registered twice`)
       this.routes.push({ route, segments, params: segments.filter((s) => s.startsWith(':')).length })
     }
