@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// The cost of the admin port and /metrics (issue 14): in one run, on this machine,
+//   1. start-up (spawn to the ready line) and idle RSS of the CLI with the admin port off, on, and
+//      (with --baseline DIST) of another build, e.g. main before the admin port existed;
+//   2. produce and fetch throughput (Kafka's ProducerPerformance / ConsumerPerformance, 1 KiB
+//      records) with the admin port off and on, the "on" broker scraped once a second as
+//      Prometheus would. Brokers alternate off/on round by round so load drifts hit both alike.
+// Prints a Markdown section for bench/RESULTS.md ("Admin port and metrics") and writes the raw
+// numbers to bench/results/admin-metrics-latest.json.
+//
+//   node bench/admin-metrics.js [--rounds 5] [--records 300000] [--startups 10] [--baseline /work/main/dist]
+// KAFKA_LIBS=dir skips compat/lib/kafka-libs.sh (a directory of Kafka 4.x jars).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { kafkaLibsDir, toolsLog4jConfig } from '../compat/lib/kafka-broker.mjs';
+import { memOf, ROOT, spawnRivulet } from './lib/brokers.js';
+import { consumerPerf, initJava, producerPerf } from './lib/java.js';
+
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const ROUNDS = Number(opt('rounds', 5));
+const RECORDS = Number(opt('records', 300000));
+const STARTUPS = Number(opt('startups', 10));
+const BASELINE = opt('baseline', null);
+const SIZE = 1024;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const range = (xs) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
+const idle = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-admin-bench-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const variants = [
+  { name: 'admin port off', cli: path.join(ROOT, 'dist/bundle/cli.mjs'), args: [] },
+  { name: 'admin port on', cli: path.join(ROOT, 'dist/bundle/cli.mjs'), args: ['--admin-port', '0'] },
+];
+if (BASELINE) variants.push({ name: `baseline (${BASELINE})`, cli: path.join(BASELINE, 'bundle/cli.mjs'), args: [] });
+
+async function startups() {
+  const out = Object.fromEntries(variants.map((v) => [v.name, { readyMs: [], rssMiB: [] }]));
+  for (let i = 0; i < STARTUPS; i++) {
+    for (const v of variants) {
+      const b = await spawnRivulet({ memory: true, cli: v.cli, extraArgs: [...v.args, '--log-level', 'warn'] });
+      await idle(1500); // idle RSS: after start-up work and its garbage settle
+      out[v.name].readyMs.push(b.readyMs);
+      out[v.name].rssMiB.push(memOf(b.pid).rssMiB);
+      await b.stop();
+    }
+  }
+  return out;
+}
+
+// The TCP ports a process listens on (the broker's Kafka port and, when on, its admin port).
+function listeningPorts(pid) {
+  const inodes = new Set();
+  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]);
+    } catch { /* closed meanwhile */ }
+  }
+  const ports = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!fs.existsSync(table)) continue;
+    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && f[3] === '0A' && inodes.has(f[9])) ports.push(parseInt(f[1].split(':')[1], 16));
+    }
+  }
+  return ports;
+}
+
+// Scrapes /metrics every second, as a Prometheus with scrape_interval 1s would.
+function scraper(url) {
+  let n = 0;
+  let failures = 0;
+  const timer = setInterval(() => {
+    fetch(`${url}/metrics`).then((r) => r.text()).then(() => n++, () => failures++);
+  }, 1000);
+  return { stop: () => (clearInterval(timer), { scrapes: n, failures }) };
+}
+
+async function throughput() {
+  const libs = process.env.KAFKA_LIBS ?? kafkaLibsDir();
+  initJava({ libsDir: libs, log4jFile: toolsLog4jConfig(tmp) });
+  const runs = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? variants.slice(0, 2) : variants.slice(0, 2).reverse();
+    for (const v of order) {
+      const dataDir = fs.mkdtempSync(path.join(tmp, 'data-'));
+      const args = [...v.args, '--log-level', 'warn', '--override', 'num.partitions=1'];
+      const b = await spawnRivulet({ dataDir, cli: v.cli, extraArgs: args });
+      const adminPort = v.args.length ? listeningPorts(b.pid).find((p) => p !== b.port) : undefined;
+      const adminUrl = adminPort ? `http://127.0.0.1:${adminPort}` : null;
+      if (v.args.length && !adminUrl) throw new Error('no admin port found');
+      const s = adminUrl ? scraper(adminUrl) : null;
+      const topic = `bench-${round}`;
+      const p = await producerPerf({ bootstrap: b.bootstrap, topic, records: RECORDS, size: SIZE, acks: '1', timeoutMs: 300000 });
+      const c = await consumerPerf({ bootstrap: b.bootstrap, topic, messages: RECORDS, group: `g-${round}`, timeoutMs: 300000 });
+      const scrapes = s?.stop() ?? null;
+      await b.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!p.ok || !c.ok) throw new Error(`round ${round} ${v.name}: ${p.error ?? c.error}`);
+      runs.push({ round, variant: v.name, produceMiBs: p.mibPerSec, fetchMiBs: c.fetchMibPerSec, produceP99Ms: p.p99Ms, scrapes });
+      console.error(`round ${round + 1}/${ROUNDS} ${v.name}: produce ${p.mibPerSec} MiB/s, fetch ${c.fetchMibPerSec} MiB/s${scrapes ? `, ${scrapes.scrapes} scrapes` : ''}`);
+    }
+  }
+  return runs;
+}
+
+function report(start, runs, meta) {
+  const lines = [
+    '## Admin port and metrics',
+    '',
+    `Generated by \`${['node bench/admin-metrics.js', ...argv].join(' ')}\` at ${meta.finished} (${meta.cpus}; load average ${meta.loadBefore} → ${meta.loadAfter}; Node ${process.version}; other test runs shared the machine). Medians, ranges in parentheses.`,
+    '',
+    `Start-up (spawn to the ready line, \`--memory\`) and idle RSS 1.5 s later, ${STARTUPS} starts each, interleaved:`,
+    '',
+    '| Build | Start-up ms | Idle RSS MiB |',
+    '|---|---|---|',
+    ...Object.entries(start).map(([name, r]) => `| ${name} | ${median(r.readyMs).toFixed(1)} (${range(r.readyMs)}) | ${median(r.rssMiB).toFixed(1)} (${range(r.rssMiB)}) |`),
+    '',
+  ];
+  if (runs.length) {
+    const by = (name, k) => runs.filter((r) => r.variant === name).map((r) => r[k]);
+    const off = 'admin port off';
+    const on = 'admin port on';
+    const ratio = (k) => (median(by(on, k)) / median(by(off, k))).toFixed(3);
+    lines.push(
+      `Throughput, ${ROUNDS} rounds alternating off/on, each a fresh broker (\`--data-dir\`, 1 partition): ProducerPerformance ${RECORDS.toLocaleString('en')} × ${SIZE} B records, acks=1, then ConsumerPerformance reading them back (its fetch MiB/s); the "on" broker scraped every second during the run (${runs.filter((r) => r.scrapes).reduce((a, r) => a + r.scrapes.scrapes, 0)} scrapes, ${runs.filter((r) => r.scrapes).reduce((a, r) => a + r.scrapes.failures, 0)} failed):`,
+      '',
+      '| Broker | Produce MiB/s | Produce p99 ms | Fetch MiB/s |',
+      '|---|---|---|---|',
+      ...[off, on].map((n) => `| ${n} | ${median(by(n, 'produceMiBs')).toFixed(1)} (${range(by(n, 'produceMiBs'))}) | ${median(by(n, 'produceP99Ms'))} (${range(by(n, 'produceP99Ms'))}) | ${median(by(n, 'fetchMiBs')).toFixed(1)} (${range(by(n, 'fetchMiBs'))}) |`),
+      `| on / off | ${ratio('produceMiBs')} | | ${ratio('fetchMiBs')} |`,
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
+const loadBefore = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const start = await startups();
+const runs = argv.includes('--no-throughput') ? [] : await throughput();
+const meta = { finished: new Date().toISOString(), cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}`, loadBefore, loadAfter: os.loadavg().map((x) => x.toFixed(2)).join(' ') };
+fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
+fs.writeFileSync(path.join(ROOT, 'bench/results/admin-metrics-latest.json'), JSON.stringify({ meta, argv, start, runs }, null, 2));
+console.log(report(start, runs, meta));
