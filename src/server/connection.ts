@@ -72,7 +72,7 @@ export class Connection implements ConnectionInfo {
   }
 
   private onData(chunk: Buffer): void {
-    this.readAt = performance.now()
+    if (this.o.broker.metrics) this.readAt = performance.now()
     this.pending.push(chunk)
     this.pendingBytes += chunk.length
     while (!this.isClosed) {
@@ -155,7 +155,7 @@ export class Connection implements ConnectionInfo {
       throw err
     }
     const slot: Slot = { ready: false, chunks: null, after: null }
-    const handledAt = performance.now(), queuedMs = handledAt - this.readAt
+    const handledAt = this.o.broker.metrics ? performance.now() : 0, queuedMs = handledAt - this.readAt
     this.queue.push(slot)
     if (this.queue.length >= MAX_IN_FLIGHT) this.socket.pause()
     const afterResponse = (fn: () => void) => {
