@@ -8,6 +8,7 @@
 import { errorName } from '../../../protocol/errors.js'
 import type { Broker } from '../../broker.js'
 import { dirtiness } from '../../log/cleaner/cleaner.js'
+import type { PartitionStore } from '../../log/partition-store.js'
 import { handlerMap } from '../../handlers/registry.js'
 import { splitOffsetKey } from '../../groups/group.js'
 import { LATENCY_BUCKETS_MS, errorKeyParts, type BrokerMetrics, type LatencyHistograms, type TopicCounters } from '../../metrics/broker-metrics.js'
@@ -119,12 +120,12 @@ function gauge(name: string, help: string, values: () => Sample[]): MetricSpec {
   return { name, help, type: 'gauge', values }
 }
 
-// Every partition of every topic with its log, once per scrape.
-function partitions(broker: Broker): { topic: string; partition: number; log: NonNullable<ReturnType<Broker['partition']>> }[] {
+// Every partition of every topic with its log, once per scrape (logs.get: a scrape never opens one).
+function partitions(broker: Broker): { topic: string; partition: number; log: PartitionStore }[] {
   const out = []
   for (const t of broker.cluster.topics.values()) {
     for (let p = 0; p < t.partitions; p++) {
-      const log = broker.partition(t.name, p)
+      const log = broker.logs.get(t.name, p)
       if (log) out.push({ topic: t.name, partition: p, log })
     }
   }
@@ -133,7 +134,7 @@ function partitions(broker: Broker): { topic: string; partition: number; log: No
 
 function logMetrics({ broker }: MetricsSources): MetricSpec[] {
   const count = () => [...broker.cluster.topics.values()].reduce((n, t) => n + t.partitions, 0)
-  const perPartition = (name: string, help: string, read: (log: ReturnType<typeof partitions>[number]['log']) => number) =>
+  const perPartition = (name: string, help: string, read: (log: PartitionStore) => number) =>
     gauge(name, help, () => partitions(broker).map(({ topic, partition, log }) => ({ labels: { topic, partition }, value: read(log) })))
   return [
     gauge('kafka_server_replicamanager_partitioncount', 'Partitions on this broker (ReplicaManager PartitionCount)', () => [{ labels: {}, value: count() }]),
@@ -169,7 +170,7 @@ function committed(broker: Broker): { labels: Labels; offset: number; lag: numbe
   for (const g of broker.groups.groups.values()) {
     for (const [key, c] of g.offsets) {
       const { topic, partition } = splitOffsetKey(key)
-      const log = broker.partition(topic, partition)
+      const log = broker.cluster.topic(topic) ? broker.logs.get(topic, partition) : undefined
       if (!log) continue
       out.push({ labels: { consumergroup: g.groupId, topic, partition }, offset: c.offset, lag: Math.max(0, log.highWatermark - c.offset) })
     }
