@@ -139,6 +139,8 @@ export class AdminHttpServer {
   private async answer(req: http.IncomingMessage): Promise<AdminResponse> {
     if (this.loopbackOnly && !isLoopbackAddress(req.socket.remoteAddress)) throw new AdminError(403, 'the admin port serves loopback clients only (start with --admin-host to widen)')
     if (this.loopbackOnly && !loopbackHostHeader(req.headers.host)) throw new AdminError(403, `Host ${JSON.stringify(req.headers.host)} is not a loopback name: the admin port answers only requests addressed to localhost (start with --admin-host to widen)`)
+    // A declared size over the limit is refused before routing, whatever the path.
+    if (Number(req.headers['content-length'] ?? 0) > this.maxBodyBytes) throw tooLarge(this.maxBodyBytes)
     const url = new URL(req.url ?? '/', 'http://admin.invalid')
     const { route, params } = this.match(req.method ?? 'GET', url.pathname)
     const body = await this.readBody(req)
@@ -166,8 +168,6 @@ export class AdminHttpServer {
   }
 
   private readBody(req: http.IncomingMessage): Promise<unknown> {
-    const declared = Number(req.headers['content-length'] ?? 0)
-    if (declared > this.maxBodyBytes) return Promise.reject(tooLarge(this.maxBodyBytes))
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = []
       let size = 0
