@@ -5,8 +5,8 @@
 //   2. produce and fetch throughput (Kafka's ProducerPerformance / ConsumerPerformance, 1 KiB
 //      records) with the admin port off and on, the "on" broker scraped once a second as
 //      Prometheus would. Brokers alternate off/on round by round so load drifts hit both alike.
-// Prints a Markdown section for bench/RESULTS.md ("Admin port and metrics") and writes the raw
-// numbers to bench/results/admin-metrics-latest.json.
+// Writes its Markdown section into bench/RESULTS.md ("Admin port and metrics", replacing the last
+// one; --print-only just prints it) and the raw numbers to bench/results/admin-metrics-latest.json.
 //
 //   node bench/admin-metrics.js [--rounds 5] [--records 300000] [--startups 10] [--baseline /work/main/dist]
 // KAFKA_LIBS=dir skips compat/lib/kafka-libs.sh (a directory of Kafka 4.x jars).
@@ -79,6 +79,12 @@ function listeningPorts(pid) {
   return ports;
 }
 
+// user + system CPU seconds a process has used (/proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s).
+function cpuSecondsOf(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 // Scrapes /metrics every second, as a Prometheus with scrape_interval 1s would.
 function scraper(url) {
   let n = 0;
@@ -107,10 +113,13 @@ async function throughput() {
       const p = await producerPerf({ bootstrap: b.bootstrap, topic, records: RECORDS, size: SIZE, acks: '1', timeoutMs: 300000 });
       const c = await consumerPerf({ bootstrap: b.bootstrap, topic, messages: RECORDS, group: `g-${round}`, timeoutMs: 300000 });
       const scrapes = s?.stop() ?? null;
+      // Broker CPU per MiB moved: much less sensitive to other load than wall-clock throughput.
+      const cpuSec = cpuSecondsOf(b.pid);
       await b.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
       if (!p.ok || !c.ok) throw new Error(`round ${round} ${v.name}: ${p.error ?? c.error}`);
-      runs.push({ round, variant: v.name, produceMiBs: p.mibPerSec, fetchMiBs: c.fetchMibPerSec, produceP99Ms: p.p99Ms, scrapes });
+      const mib = (2 * RECORDS * SIZE) / 1048576; // produced once, fetched once
+      runs.push({ round, variant: v.name, produceMiBs: p.mibPerSec, fetchMiBs: c.fetchMibPerSec, produceP99Ms: p.p99Ms, cpuSec, cpuMsPerMiB: (cpuSec * 1000) / mib, scrapes });
       console.error(`round ${round + 1}/${ROUNDS} ${v.name}: produce ${p.mibPerSec} MiB/s, fetch ${c.fetchMibPerSec} MiB/s${scrapes ? `, ${scrapes.scrapes} scrapes` : ''}`);
     }
   }
@@ -138,10 +147,10 @@ function report(start, runs, meta) {
     lines.push(
       `Throughput, ${ROUNDS} rounds alternating off/on, each a fresh broker (\`--data-dir\`, 1 partition): ProducerPerformance ${RECORDS.toLocaleString('en')} × ${SIZE} B records, acks=1, then ConsumerPerformance reading them back (its fetch MiB/s); the "on" broker scraped every second during the run (${runs.filter((r) => r.scrapes).reduce((a, r) => a + r.scrapes.scrapes, 0)} scrapes, ${runs.filter((r) => r.scrapes).reduce((a, r) => a + r.scrapes.failures, 0)} failed):`,
       '',
-      '| Broker | Produce MiB/s | Produce p99 ms | Fetch MiB/s |',
-      '|---|---|---|---|',
-      ...[off, on].map((n) => `| ${n} | ${median(by(n, 'produceMiBs')).toFixed(1)} (${range(by(n, 'produceMiBs'))}) | ${median(by(n, 'produceP99Ms'))} (${range(by(n, 'produceP99Ms'))}) | ${median(by(n, 'fetchMiBs')).toFixed(1)} (${range(by(n, 'fetchMiBs'))}) |`),
-      `| on / off | ${ratio('produceMiBs')} | | ${ratio('fetchMiBs')} |`,
+      '| Broker | Produce MiB/s | Produce p99 ms | Fetch MiB/s | Broker CPU ms per MiB (produce + fetch) |',
+      '|---|---|---|---|---|',
+      ...[off, on].map((n) => `| ${n} | ${median(by(n, 'produceMiBs')).toFixed(1)} (${range(by(n, 'produceMiBs'))}) | ${median(by(n, 'produceP99Ms'))} (${range(by(n, 'produceP99Ms'))}) | ${median(by(n, 'fetchMiBs')).toFixed(1)} (${range(by(n, 'fetchMiBs'))}) | ${median(by(n, 'cpuMsPerMiB')).toFixed(2)} (${range(by(n, 'cpuMsPerMiB'))}) |`),
+      `| on / off | ${ratio('produceMiBs')} | | ${ratio('fetchMiBs')} | ${ratio('cpuMsPerMiB')} |`,
       '',
     );
   }
@@ -154,4 +163,15 @@ const runs = argv.includes('--no-throughput') ? [] : await throughput();
 const meta = { finished: new Date().toISOString(), cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}`, loadBefore, loadAfter: os.loadavg().map((x) => x.toFixed(2)).join(' ') };
 fs.mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
 fs.writeFileSync(path.join(ROOT, 'bench/results/admin-metrics-latest.json'), JSON.stringify({ meta, argv, start, runs }, null, 2));
-console.log(report(start, runs, meta));
+const section = report(start, runs, meta);
+console.log(section);
+// Into bench/RESULTS.md, among the sections report.js keeps (below its marker): this run's section
+// replaces the previous one.
+if (!argv.includes('--print-only')) {
+  const file = path.join(ROOT, 'bench/RESULTS.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const at = text.indexOf('## Admin port and metrics');
+  const next = at < 0 ? -1 : text.indexOf('\n## ', at + 1);
+  const updated = at < 0 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, at)}${section}${next < 0 ? '' : `\n${text.slice(next + 1)}`}`;
+  fs.writeFileSync(file, updated.endsWith('\n') ? updated : `${updated}\n`);
+}

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js'
 import { BrokerMetrics } from '../metrics/broker-metrics.js'
 import type { Server } from '../server/server.js'
 import { AdminHttpServer } from './http-server.js'
+import { metricsRoutes } from './metrics/prometheus.js'
 
 export interface OpenAdmin {
   server: AdminHttpServer
@@ -24,6 +25,5 @@ export async function openAdminPort(port: number, host: string | undefined, logg
 
 export async function serveAdmin(admin: OpenAdmin, broker: Broker, listeners: Server): Promise<void> {
   const metrics = (broker.metrics = new BrokerMetrics())
-  const { metricsRoutes } = await import('./metrics/prometheus.js')
   admin.server.addRoutes(await metricsRoutes({ broker, metrics, connections: () => listeners.connectionCounts() }))
 }
