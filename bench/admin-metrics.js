@@ -3,8 +3,8 @@
 //   1. start-up (spawn to the ready line) and idle RSS of the CLI with the admin port off, on, and
 //      (with --baseline DIST) of another build, e.g. main before the admin port existed;
 //   2. produce and fetch throughput (Kafka's ProducerPerformance / ConsumerPerformance, 1 KiB
-//      records) with the admin port off and on, the "on" broker scraped once a second as
-//      Prometheus would. Brokers alternate off/on round by round so load drifts hit both alike.
+//      records) and the broker's CPU per MiB, with the admin port off, on, and on while scraped
+//      every second as Prometheus would. The order flips every round so load drifts hit all alike.
 // Writes its Markdown section into bench/RESULTS.md ("Admin port and metrics", replacing the last
 // one; --print-only just prints it) and the raw numbers to bench/results/admin-metrics-latest.json.
 //
@@ -42,6 +42,12 @@ process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 const variants = [
   { name: 'admin port off', cli: path.join(ROOT, 'dist/bundle/cli.mjs'), args: [] },
   { name: 'admin port on', cli: path.join(ROOT, 'dist/bundle/cli.mjs'), args: ['--admin-port', '0'] },
+];
+// Throughput: counting alone, and counting plus a scrape every second.
+const loads = [
+  { name: 'admin port off', args: [], scrape: false },
+  { name: 'on, not scraped', args: ['--admin-port', '0'], scrape: false },
+  { name: 'on, scraped every 1 s', args: ['--admin-port', '0'], scrape: true },
 ];
 if (BASELINE) variants.push({ name: `baseline (${BASELINE})`, cli: path.join(BASELINE, 'bundle/cli.mjs'), args: [] });
 
@@ -100,21 +106,22 @@ async function throughput() {
   initJava({ libsDir: libs, log4jFile: toolsLog4jConfig(tmp) });
   const runs = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? variants.slice(0, 2) : variants.slice(0, 2).reverse();
+    const order = round % 2 === 0 ? loads : [...loads].reverse();
     for (const v of order) {
       const dataDir = fs.mkdtempSync(path.join(tmp, 'data-'));
       const args = [...v.args, '--log-level', 'warn', '--override', 'num.partitions=1'];
-      const b = await spawnRivulet({ dataDir, cli: v.cli, extraArgs: args });
-      const adminPort = v.args.length ? listeningPorts(b.pid).find((p) => p !== b.port) : undefined;
+      const b = await spawnRivulet({ dataDir, cli: path.join(ROOT, 'dist/bundle/cli.mjs'), extraArgs: args });
+      const adminPort = v.scrape ? listeningPorts(b.pid).find((p) => p !== b.port) : undefined;
       const adminUrl = adminPort ? `http://127.0.0.1:${adminPort}` : null;
-      if (v.args.length && !adminUrl) throw new Error('no admin port found');
-      const s = adminUrl ? scraper(adminUrl) : null;
+      if (v.scrape && !adminUrl) throw new Error('no admin port found');
+      const s = v.scrape ? scraper(adminUrl) : null;
+      const cpuBefore = cpuSecondsOf(b.pid);
       const topic = `bench-${round}`;
       const p = await producerPerf({ bootstrap: b.bootstrap, topic, records: RECORDS, size: SIZE, acks: '1', timeoutMs: 300000 });
       const c = await consumerPerf({ bootstrap: b.bootstrap, topic, messages: RECORDS, group: `g-${round}`, timeoutMs: 300000 });
       const scrapes = s?.stop() ?? null;
       // Broker CPU per MiB moved: much less sensitive to other load than wall-clock throughput.
-      const cpuSec = cpuSecondsOf(b.pid);
+      const cpuSec = cpuSecondsOf(b.pid) - cpuBefore;
       await b.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
       if (!p.ok || !c.ok) throw new Error(`round ${round} ${v.name}: ${p.error ?? c.error}`);
@@ -141,16 +148,15 @@ function report(start, runs, meta) {
   ];
   if (runs.length) {
     const by = (name, k) => runs.filter((r) => r.variant === name).map((r) => r[k]);
-    const off = 'admin port off';
-    const on = 'admin port on';
-    const ratio = (k) => (median(by(on, k)) / median(by(off, k))).toFixed(3);
+    const off = loads[0].name;
+    const ratio = (n, k) => (median(by(n, k)) / median(by(off, k))).toFixed(3);
     lines.push(
-      `Throughput, ${ROUNDS} rounds alternating off/on, each a fresh broker (\`--data-dir\`, 1 partition): ProducerPerformance ${RECORDS.toLocaleString('en')} × ${SIZE} B records, acks=1, then ConsumerPerformance reading them back (its fetch MiB/s); the "on" broker scraped every second during the run (${runs.filter((r) => r.scrapes).reduce((a, r) => a + r.scrapes.scrapes, 0)} scrapes, ${runs.filter((r) => r.scrapes).reduce((a, r) => a + r.scrapes.failures, 0)} failed):`,
+      `Throughput, ${ROUNDS} rounds, the three brokers in turn (order reversed every other round), each a fresh broker (\`--data-dir\`, 1 partition): ProducerPerformance ${RECORDS.toLocaleString('en')} × ${SIZE} B records, acks=1, then ConsumerPerformance reading them back (its fetch MiB/s). Broker CPU is the user + system time the broker process used from before the produce to after the fetch, per MiB produced plus fetched: it is far less sensitive to other load on the machine than wall-clock rates. The scraped broker answered ${runs.filter((r) => r.scrapes).reduce((a, r) => a + r.scrapes.scrapes, 0)} scrapes (${runs.filter((r) => r.scrapes).reduce((a, r) => a + r.scrapes.failures, 0)} failed):`,
       '',
       '| Broker | Produce MiB/s | Produce p99 ms | Fetch MiB/s | Broker CPU ms per MiB (produce + fetch) |',
       '|---|---|---|---|---|',
-      ...[off, on].map((n) => `| ${n} | ${median(by(n, 'produceMiBs')).toFixed(1)} (${range(by(n, 'produceMiBs'))}) | ${median(by(n, 'produceP99Ms'))} (${range(by(n, 'produceP99Ms'))}) | ${median(by(n, 'fetchMiBs')).toFixed(1)} (${range(by(n, 'fetchMiBs'))}) | ${median(by(n, 'cpuMsPerMiB')).toFixed(2)} (${range(by(n, 'cpuMsPerMiB'))}) |`),
-      `| on / off | ${ratio('produceMiBs')} | | ${ratio('fetchMiBs')} | ${ratio('cpuMsPerMiB')} |`,
+      ...loads.map((l) => l.name).map((n) => `| ${n} | ${median(by(n, 'produceMiBs')).toFixed(1)} (${range(by(n, 'produceMiBs'))}) | ${median(by(n, 'produceP99Ms'))} (${range(by(n, 'produceP99Ms'))}) | ${median(by(n, 'fetchMiBs')).toFixed(1)} (${range(by(n, 'fetchMiBs'))}) | ${median(by(n, 'cpuMsPerMiB')).toFixed(2)} (${range(by(n, 'cpuMsPerMiB'))}) |`),
+      ...loads.slice(1).map((l) => `| ${l.name} / off | ${ratio(l.name, 'produceMiBs')} | | ${ratio(l.name, 'fetchMiBs')} | ${ratio(l.name, 'cpuMsPerMiB')} |`),
       '',
     );
   }
