@@ -13,6 +13,7 @@ import { LogManager } from './log/log-manager.js'
 import type { PartitionStore } from './log/partition-store.js'
 import type { Storage } from './log/storage.js'
 import { changedKeys, type Logger } from './logger.js'
+import type { BrokerMetrics } from './metrics/broker-metrics.js'
 import { GroupCoordinator } from './groups/coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
@@ -42,6 +43,8 @@ export class Broker {
   // Seen by every connection of this broker (the test kit's recorder and faults); empty costs
   // one length check per request.
   readonly requestHooks: RequestHook[] = []
+  // Counters for /metrics, set only while the admin port is on (docs/METRICS.md).
+  metrics: BrokerMetrics | null = null
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
   private retentionTimer: Timer | null = null

@@ -36,6 +36,10 @@ Options:
                            and SCRAM-SHA-512 credentials
   --tls-dir DIR            TLS listeners use DIR/broker-keystore.pem and DIR/ca.pem (as written by
                            rivulet certs) unless ssl.keystore.* / ssl.truststore.* are set
+  --admin-port N           serve the admin HTTP port (/metrics for Prometheus) on N; 0 picks a
+                           free port. Off by default. Prints "Admin: http://HOST:PORT" on stdout
+  --admin-host H           the admin port's bind address (default 127.0.0.1, loopback only;
+                           anything else lets other machines in, and is logged as a warning)
   --log-level LEVEL        ${LOG_LEVELS.join(', ')} (default info; env RIVULET_LOG_LEVEL)
   -V, --version            print the version and exit
   -h, --help               print this text and exit
@@ -73,6 +77,8 @@ interface Args {
   logLevel?: string
   users: Record<string, string>
   tlsDir?: string
+  adminPort?: number
+  adminHost?: string
 }
 
 function parseArgs(argv: string[]): Args {
@@ -89,6 +95,14 @@ function parseArgs(argv: string[]): Args {
         break
       }
       case '--host': o.host = value(); break
+      case '--admin-port': {
+        const text = value()
+        const n = Number(text)
+        if (text.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) fail(`--admin-port must be 0-65535, got ${JSON.stringify(text)}`)
+        o.adminPort = n
+        break
+      }
+      case '--admin-host': o.adminHost = value(); break
       case '--data-dir': o.dataDir = value(); break
       case '--adopt-data-dir': o.adoptDataDir = true; break
       case '--memory': o.memory = true; break
@@ -134,6 +148,7 @@ function parseArgs(argv: string[]): Args {
   }
   if (o.memory && o.dataDir) fail('--memory and --data-dir exclude each other')
   if (o.memory && o.adoptDataDir) fail('--adopt-data-dir needs a data directory, not --memory')
+  if (o.adminHost !== undefined && o.adminPort === undefined) fail('--admin-host needs --admin-port')
   return o
 }
 
@@ -205,9 +220,10 @@ async function main(): Promise<void> {
     logger.info({ reason }, 'npx/npm asked to stop')
     shutdown('npm')
   })
-  // The CLI records no requests (the test kit's recorder is for embedded tests), so a served
-  // broker's dispatch has no request hook until a fault is added.
-  running = await startBroker({ port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger, users: args.users, kit: { maxRequests: 0 }, clock: args.manualClock ? 'manual' : undefined })
+  // The CLI records requests only when the admin port serves the test kit's routes (GET
+  // /requests); otherwise a served broker's dispatch has no request hook until a fault is added.
+  const kit = args.adminPort === undefined ? { maxRequests: 0 } : undefined
+  running = await startBroker({ port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger, users: args.users, kit, clock: args.manualClock ? 'manual' : undefined, adminPort: args.adminPort, adminHost: args.adminHost })
   if (requested !== null) {
     const signal: string = requested
     requested = null
@@ -215,6 +231,7 @@ async function main(): Promise<void> {
   }
   const ls = running.listeners
   if (ls.length > 1 || ls[0]!.securityProtocol !== 'PLAINTEXT') for (const l of ls) process.stdout.write(`Listener ${l.name} (${l.securityProtocol}): ${l.bootstrap}\n`)
+  if (running.adminUrl) process.stdout.write(`Admin: ${running.adminUrl}\n`)
   process.stdout.write(`Rivulet is ready. Bootstrap: ${running.bootstrap}\n`)
 }
 

@@ -3,6 +3,8 @@
 //   ... new Kafka({ brokers: [broker.bootstrap] }) ...
 //   await broker.stop()
 
+import { openAdminPort, serveAdmin, type OpenAdmin } from './admin/start.js'
+import type { AdminHttpServer } from './admin/http-server.js'
 import { Broker } from './broker.js'
 import { BrokerConfig } from './cluster/broker-config.js'
 import { ManualClock, systemClock, type Clock } from './clock.js'
@@ -45,6 +47,10 @@ export interface StartOptions {
   users?: Record<string, string>
   // A TLS handshake not finished by then is dropped (default 10 s).
   tlsHandshakeTimeoutMs?: number
+  // The admin HTTP port (/metrics, the test kit's routes); off unless given. 0 picks a free port.
+  adminPort?: number
+  // Its bind address (default 127.0.0.1: loopback only). Anything else is logged as a warning.
+  adminHost?: string
 }
 
 // One bound listener: its name, security protocol and the address clients are told.
@@ -66,6 +72,11 @@ export interface RunningBroker {
   readonly broker: Broker
   // Faults, request inspection, await helpers and the clock: see docs/TESTKIT.md.
   readonly kit: TestKit
+  // The admin port and its base URL (http://127.0.0.1:PORT), null when it is off; it serves
+  // /metrics and the test kit's routes, and more tables are registered with admin.addRoutes(table).
+  adminPort: number | null
+  adminUrl: string | null
+  admin: AdminHttpServer | null
   stop(): Promise<void>
 }
 
@@ -99,9 +110,12 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   await startTokenValidators(validators)
   const server = new Server(logger, security, o.tlsHandshakeTimeoutMs)
   let bound
+  let admin: OpenAdmin | null = null
   try {
     bound = await server.listen()
+    if (o.adminPort !== undefined) admin = await openAdminPort(o.adminPort, o.adminHost, logger)
   } catch (err) {
+    await server.close()
     closeTokenValidators(validators)
     throw err
   }
@@ -116,6 +130,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     // checkpoints from a half-loaded state.
     started = broker.start()
   } catch (err) {
+    await admin?.server.close()
     await server.close()
     closeTokenValidators(validators)
     unlock?.()
@@ -128,7 +143,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   broker.advertisedPort = listeners[0]!.port
   const bootstrap = listeners[0]!.bootstrap
   const named = listeners.length > 1 || listeners[0]!.securityProtocol !== 'PLAINTEXT' ? { listeners: listeners.map((l) => `${l.name}://${l.bootstrap}`) } : {}
-  logger.info({ bootstrap, ...named, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
+  logger.info({ bootstrap, ...named, ...(admin ? { admin: admin.url } : {}), storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
   let stopping: Promise<void> | null = null
   const kit = new TestKit(
     {
@@ -142,6 +157,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
         addUsers(broker, o.users)
         broker.advertisedHost = old.advertisedHost
         broker.advertisedPort = old.advertisedPort
+        broker.metrics = old.metrics
         kit.attach(broker)
         server.replaceBroker(broker)
         old.wakeAll()
@@ -151,6 +167,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     },
     o.kit,
   )
+  if (admin) await serveAdmin(admin, () => broker, server, kit)
   return {
     bootstrap,
     host: broker.advertisedHost,
@@ -160,9 +177,13 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
       return broker
     },
     kit,
+    adminPort: admin?.port ?? null,
+    adminUrl: admin?.url ?? null,
+    admin: admin?.server ?? null,
     stop: () =>
       (stopping ??= (async () => {
         kit.close()
+        await admin?.server.close()
         await server.close()
         closeTokenValidators(validators)
         try {

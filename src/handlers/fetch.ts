@@ -118,6 +118,16 @@ function waitForData(ctx: RequestContext, req: FetchRequest, watched: Watched[],
   })
 }
 
+// /metrics: each partition of the answer, once (a long poll reads twice), as Kafka's
+// ReplicaManager.readFromLog counts BytesOut and Total/FailedFetchRequests.
+function countFetch(broker: Broker, req: FetchRequest, version: number, topics: TopicOut[]): void {
+  for (let i = 0; i < topics.length; i++) {
+    const name = version >= 13 ? broker.cluster.topicById(req.topics[i]!.topicId)?.name : req.topics[i]!.topic
+    if (name === undefined || !broker.cluster.topic(name)) continue
+    for (const p of topics[i]!.partitions ?? []) broker.metrics!.fetched(name, p!.errorCode ?? 0, (p!.records as Buffer | null)?.length ?? 0)
+  }
+}
+
 export default defineHandler({
   api: Fetch,
   async handle(req, ctx) {
@@ -132,6 +142,7 @@ export default defineHandler({
       await waitForData(ctx, req, result.watched, result.bytes)
       result = read(broker, req, version, lease)
     }
+    if (broker.metrics) countFetch(broker, req, version, result.topics)
     ctx.afterResponse?.(() => lease.release())
     return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: result.topics }
   },

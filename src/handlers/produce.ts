@@ -53,6 +53,7 @@ function producePartition(broker: Broker, topic: TopicInfo, pd: PartitionIn, ver
   }
   try {
     const r = log.append(records, { nowMs: now })
+    broker.metrics?.produced(topic.name, 0, batch.recordCount, records.length)
     return { index: pd.index, errorCode: 0, baseOffset: BigInt(r.baseOffset), logAppendTimeMs: BigInt(r.logAppendTime), logStartOffset: BigInt(r.logStartOffset), errorMessage: null }
   } catch (err) {
     if (err instanceof LogError) return failed(pd.index, err.code, err.message, err.recordErrors)
@@ -71,7 +72,9 @@ export default defineHandler({
       const partitionResponses = td.partitionData.map((pd) => {
         if (!topic) return failed(pd.index, version >= 13 ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION')
         if (topic.internal) return failed(pd.index, 'INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topic.name}`)
-        return producePartition(broker, topic, pd, version, now, req.transactionalId)
+        const out = producePartition(broker, topic, pd, version, now, req.transactionalId)
+        if (out.errorCode !== 0) broker.metrics?.produced(topic.name, out.errorCode!, 0, 0)
+        return out
       })
       return { name: td.name, topicId: td.topicId, partitionResponses }
     })

@@ -56,6 +56,7 @@ export class Connection implements ConnectionInfo {
   readonly listener: ListenerEndpoint | undefined
   readonly sasl: SaslSession | null
   private readonly gate: AuthGate | null
+  private readAt = 0 // performance.now() when the last chunk arrived (request queue time, /metrics)
 
   constructor(private readonly socket: Socket, private readonly o: ConnectionOptions) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`
@@ -72,6 +73,7 @@ export class Connection implements ConnectionInfo {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.o.broker.metrics) this.readAt = performance.now()
     this.pending.push(chunk)
     this.pendingBytes += chunk.length
     while (!this.isClosed) {
@@ -154,6 +156,7 @@ export class Connection implements ConnectionInfo {
       throw err
     }
     const slot: Slot = { ready: false, chunks: null, after: null }
+    const handledAt = this.o.broker.metrics ? performance.now() : 0, queuedMs = handledAt - this.readAt
     this.queue.push(slot)
     if (this.queue.length >= MAX_IN_FLIGHT) this.socket.pause()
     const afterResponse = (fn: () => void) => {
@@ -168,6 +171,7 @@ export class Connection implements ConnectionInfo {
         slot.chunks = this.encode(handler, peek.apiVersion, header.correlationId, res, flexible)
       }
       slot.ready = true
+      this.o.broker.metrics?.request(peek.apiKey, peek.apiVersion, queuedMs, queuedMs + performance.now() - handledAt)
       this.flush()
     }
     const hooks = this.o.broker.requestHooks

@@ -129,6 +129,13 @@ export class Server {
     void conn.closed.then(() => this.connections.delete(conn))
   }
 
+  // Open client connections per listener name, for /metrics.
+  connectionCounts(): Map<string, number> {
+    const counts = new Map<string, number>(this.listening.map((l) => [l.security.spec.name, 0]))
+    for (const c of this.connections) if (c.listener) counts.set(c.listener.name, (counts.get(c.listener.name) ?? 0) + 1)
+    return counts
+  }
+
   // Binds every listener, in order; a failure closes those already bound.
   async listen(): Promise<BoundListener[]> {
     const out: BoundListener[] = []

@@ -35,6 +35,35 @@ export interface CleanResult extends CleanStats {
   ms: number
 }
 
+// What the cleaner has done, for /metrics (Kafka's LogCleaner gauges describe the last pass that
+// cleaned something: max-clean-time-secs, cleaner-recopy-percent; the totals are ours).
+export class CleanerStats {
+  logsCleaned = 0
+  bytesRead = 0
+  bytesWritten = 0
+  lastPassEndMs = -1 // clock time of the last pass that cleaned something
+  lastPassMaxCleanMs = 0
+  lastPassRecopyPercent = 0
+
+  record(results: readonly CleanResult[], nowMs: number): void {
+    if (results.length === 0) return
+    let read = 0
+    let written = 0
+    let maxMs = 0
+    for (const r of results) {
+      read += r.bytesRead
+      written += r.bytesWritten
+      maxMs = Math.max(maxMs, r.ms)
+    }
+    this.logsCleaned += results.length
+    this.bytesRead += read
+    this.bytesWritten += written
+    this.lastPassEndMs = nowMs
+    this.lastPassMaxCleanMs = maxMs
+    this.lastPassRecopyPercent = read === 0 ? 0 : (100 * written) / read
+  }
+}
+
 const setImmediateP = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 // How much of a log a pass would clean, and whether it should (LogCleanerManager.cleanableOffsets).
@@ -60,6 +89,7 @@ export class LogCleaner {
   private timer: Timer | null = null
   private running: Promise<CleanResult[]> | null = null
   private stopped = false
+  readonly stats = new CleanerStats()
 
   constructor(private readonly d: CleanerDeps) {}
 
@@ -105,6 +135,7 @@ export class LogCleaner {
       }
     }
     await Promise.all(Array.from({ length: Math.min(c.threads, due.length) }, worker))
+    this.stats.record(results, this.d.clock.now())
     return results
   }
 

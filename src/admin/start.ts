@@ -1,0 +1,42 @@
+// Wiring of the admin port for startBroker (src/index.ts): bind it early, with the Kafka
+// listeners, so a port in use fails before anything is written; once the broker exists, turn on
+// its counters and serve /metrics and the test kit's routes (docs/TESTKIT.md). Further features
+// add their tables with `admin.addRoutes`.
+
+import type { Broker } from '../broker.js'
+import type { Logger } from '../logger.js'
+import { BrokerMetrics } from '../metrics/broker-metrics.js'
+import type { Server } from '../server/server.js'
+import type { TestKit } from '../testkit/kit.js'
+import { AdminHttpServer } from './http-server.js'
+import { kitRoutes } from './kit-routes.js'
+import { metricsRoutes } from './metrics/prometheus.js'
+
+export interface OpenAdmin {
+  server: AdminHttpServer
+  port: number
+  url: string
+}
+
+export async function openAdminPort(port: number, host: string | undefined, logger: Logger): Promise<OpenAdmin> {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`adminPort must be an integer 0-65535, got ${port}`)
+  const server = new AdminHttpServer({ logger, host })
+  const bound = await server.listen(port)
+  const h = bound.host.includes(':') ? `[${bound.host}]` : bound.host
+  return { server, port: bound.port, url: `http://${h}:${bound.port}` }
+}
+
+// `current` is read at every request: the test kit's reset() replaces the broker (and hands the
+// counters to the new one), so /metrics and the kit routes follow it.
+export async function serveAdmin(admin: OpenAdmin, current: () => Broker, listeners: Server, kit: TestKit): Promise<void> {
+  const metrics = (current().metrics = new BrokerMetrics())
+  const sources = {
+    get broker() {
+      return current()
+    },
+    metrics,
+    connections: () => listeners.connectionCounts(),
+  }
+  admin.server.addRoutes(await metricsRoutes(sources))
+  admin.server.addRoutes(kitRoutes(kit))
+}
