@@ -18,6 +18,7 @@ import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
 import { ScramCredentials } from './security/scram-credentials.js'
+import { newAuthorizer, type StandardAuthorizer } from './security/authorizer/config.js'
 
 export interface BrokerOptions {
   config: BrokerConfig
@@ -38,6 +39,8 @@ export class Broker {
   readonly cleaner: LogCleaner
   // SCRAM users (AlterUserScramCredentials), in scram-credentials.json beside cluster.json.
   readonly scramCredentials: ScramCredentials
+  // authorizer.class.name = Kafka's StandardAuthorizer, else null (every check allows, at no cost).
+  readonly authorizer: StandardAuthorizer | null
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
   private retentionTimer: Timer | null = null
@@ -52,6 +55,7 @@ export class Broker {
     this.cluster = new Cluster(o.storage, o.config)
     const scramFile = `${o.storage.root}/scram-credentials.json`
     this.scramCredentials = new ScramCredentials({ readText: () => o.storage.readText(scramFile), writeAtomic: (text) => o.storage.writeAtomic(scramFile, text) })
+    this.authorizer = newAuthorizer(o.config, o.storage)
     this.logs = new LogManager({
       storage: o.storage,
       now: () => o.clock.now(),

@@ -7,6 +7,7 @@
 import fs from 'node:fs'
 import { BROKER_CONFIG_BY_NAME, brokerValueError } from './cluster/config-defs.js'
 import type { Logger } from './logger.js'
+import { AUTHORIZER_CONFIGS } from './security/authorizer/config.js'
 
 // java.util.Properties' line format: key=value, key:value or key value; # and ! comments;
 // a trailing backslash continues the line.
@@ -78,7 +79,9 @@ export function classifyKeys(values: ReadonlyMap<string, string>): KeyReport {
   const noEffect: string[] = []
   for (const key of values.keys()) {
     const def = defOf(key)
-    if (!def) unknown.push(key)
+    if (!def) {
+      if (!AUTHORIZER_CONFIGS.has(key)) unknown.push(key)
+    }
     else if (!def.applied) noEffect.push(key)
   }
   return { unknown, noEffect }
