@@ -70,3 +70,9 @@ export function authorizedOperations(ctx: RequestContext, resourceType: number, 
   const who = requestor(ctx)
   return toBitField(ops.filter((op) => a.authorize(who, op, resourceType, name)))
 }
+
+// A request-wide GROUP_AUTHORIZATION_FAILED (JoinGroup, SyncGroup, Heartbeat, LeaveGroup,
+// OffsetCommit: READ on the group).
+export function requireGroup(ctx: RequestContext, operation: number, groupId: string): void {
+  if (!authorize(ctx, operation, ResourceType.GROUP, groupId)) throw new KafkaError('GROUP_AUTHORIZATION_FAILED')
+}

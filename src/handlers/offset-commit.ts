@@ -8,13 +8,16 @@
 // groupInstanceId. For a group that does not exist and a generation >= 0: GROUP_ID_NOT_FOUND from
 // v9, older versions ILLEGAL_GENERATION (OffsetMetadataManager.validateOffsetCommit). A
 // generation < 0 creates a simple group. Metadata longer than offset.metadata.max.bytes (4096)
-// answers OFFSET_METADATA_TOO_LARGE for that partition. Not implemented: v10 (topic ids).
+// answers OFFSET_METADATA_TOO_LARGE for that partition. Not implemented: v10 (topic ids). With an
+// authorizer: READ on the group (else GROUP_AUTHORIZATION_FAILED everywhere) and on each topic
+// (else TOPIC_AUTHORIZATION_FAILED for its partitions).
 
 import { OffsetCommit, type OffsetCommitResponse } from '../../protocol/apis/offset-commit.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import { commitOffsets, fetchOffsets, type OffsetCommitRequest } from '../groups/offsets.js'
+import { allowed, authorizedNames, Op, requireGroup, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 type TopicOut = DeepPartial<OffsetCommitResponse['topics'][number]>
@@ -23,12 +26,15 @@ export default defineHandler({
   api: OffsetCommit,
   handle(req, ctx) {
     const { broker, version } = ctx
+    requireGroup(ctx, Op.READ, req.groupId)
+    const readable = authorizedNames(ctx, Op.READ, Res.TOPIC, req.topics.map((t) => t.name))
     const offsets: OffsetCommitRequest['offsets'] = []
     const slots: { partitionIndex: number; errorCode: number; at: number }[][] = []
     for (const t of req.topics) {
       const topic = broker.cluster.topic(t.name)
       slots.push(
         t.partitions.map((p) => {
+          if (!allowed(readable, t.name)) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, at: -1 }
           if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, at: -1 }
           offsets.push({
             topic: t.name,

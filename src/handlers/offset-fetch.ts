@@ -7,32 +7,50 @@
 // transactional commit still pending answers UNSTABLE_OFFSET_COMMIT on its partition); v8+: several groups, each
 // with its own topics (null = all) and errorCode; v9+: memberId/memberEpoch, which only KIP-848
 // consumer groups check (every group here is classic). An empty group id is served like any
-// other, as Kafka does for this API. Not implemented: v10 (topic ids).
+// other, as Kafka does for this API. Not implemented: v10 (topic ids). With an authorizer: DESCRIBE
+// on the group (GROUP_AUTHORIZATION_FAILED) and on each topic.
 
 import { OffsetFetch } from '../../protocol/apis/offset-fetch.js'
-import type { Broker } from '../broker.js'
+import { ErrorCode } from '../../protocol/errors.js'
 import { fetchOffsets } from '../groups/offsets.js'
-import { defineHandler } from './handler.js'
+import { allowed, authorize, authorizedNames, Op, requireGroup, Res } from './auth.js'
+import { defineHandler, type RequestContext } from './handler.js'
 
-function fetchGroup(broker: Broker, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable: boolean) {
-  return fetchOffsets(broker.groups, groupId, topics, requireStable).map((t) => ({
-    name: t.name,
-    partitions: t.partitions.map((p) => ({ ...p, committedOffset: BigInt(p.committedOffset) })),
-  }))
+// Topics the principal may not DESCRIBE: left out of an all-topics answer, else answered
+// TOPIC_AUTHORIZATION_FAILED after the others (KafkaApis.fetchOffsetsForGroup).
+function fetchGroup(ctx: RequestContext, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable: boolean) {
+  const describable = authorizedNames(ctx, Op.DESCRIBE, Res.TOPIC, topics ? topics.map((t) => t.name) : ctx.broker.cluster.topics.keys())
+  const asked = topics?.filter((t) => allowed(describable, t.name)) ?? null
+  const out = fetchOffsets(ctx.broker.groups, groupId, asked, requireStable)
+    .filter((t) => allowed(describable, t.name))
+    .map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ ...p, committedOffset: BigInt(p.committedOffset) })),
+    }))
+  for (const t of topics ?? []) {
+    if (allowed(describable, t.name)) continue
+    out.push({ name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) })
+  }
+  return out
 }
 
 export default defineHandler({
   api: OffsetFetch,
   handle(req, ctx) {
-    const { broker, version } = ctx
+    const { version } = ctx
     if (version >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: req.groups.map((g) => ({ groupId: g.groupId, topics: fetchGroup(broker, g.groupId, g.topics, req.requireStable), errorCode: 0 })),
+        groups: req.groups.map((g) =>
+          authorize(ctx, Op.DESCRIBE, Res.GROUP, g.groupId)
+            ? { groupId: g.groupId, topics: fetchGroup(ctx, g.groupId, g.topics, req.requireStable), errorCode: 0 }
+            : { groupId: g.groupId, topics: [], errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED },
+        ),
       }
     }
+    requireGroup(ctx, Op.DESCRIBE, req.groupId)
     const topics = version >= 2 ? req.topics : (req.topics ?? [])
-    return { throttleTimeMs: 0, topics: fetchGroup(broker, req.groupId, topics, version >= 7 && req.requireStable), errorCode: 0 }
+    return { throttleTimeMs: 0, topics: fetchGroup(ctx, req.groupId, topics, version >= 7 && req.requireStable), errorCode: 0 }
   },
   // OffsetFetchRequest.getErrorResponse: per partition before v2, top level v2–7, per group v8+.
   errorResponse: (req, errorCode, ctx) => {
