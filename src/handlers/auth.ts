@@ -3,7 +3,7 @@
 // `authorizer.forall`. Handlers call these thin helpers with Kafka's operation and resource type
 // and answer the error Kafka answers (AclEntry.authorizationError for the resource type).
 
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import { AclOperation, CLUSTER_NAME, ResourceType, supportedOperations, toBitField } from '../security/authorizer/acl.js'
 import type { Requestor } from '../security/authorizer/standard-authorizer.js'
 import type { ConnectionInfo, RequestContext } from './handler.js'
@@ -75,4 +75,24 @@ export function authorizedOperations(ctx: RequestContext, resourceType: number, 
 // OffsetCommit: READ on the group).
 export function requireGroup(ctx: RequestContext, operation: number, groupId: string): void {
   if (!authorize(ctx, operation, ResourceType.GROUP, groupId)) throw new KafkaError('GROUP_AUTHORIZATION_FAILED')
+}
+
+// ConfigResource.Type ids ─▶ the ACL resource whose operation guards them (ConfigHelper,
+// ControllerApis.authorizeAlterResource): broker-wide types are the cluster.
+const CONFIG_RESOURCE: Readonly<Record<number, { type: number; error: 'TOPIC' | 'GROUP' | 'CLUSTER' }>> = {
+  2: { type: ResourceType.TOPIC, error: 'TOPIC' },
+  4: { type: ResourceType.CLUSTER, error: 'CLUSTER' },
+  8: { type: ResourceType.CLUSTER, error: 'CLUSTER' },
+  16: { type: ResourceType.CLUSTER, error: 'CLUSTER' },
+  32: { type: ResourceType.GROUP, error: 'GROUP' },
+}
+const DENIED_MESSAGE = { TOPIC: 'Topic authorization failed.', GROUP: 'Group authorization failed.', CLUSTER: 'Cluster authorization failed.' } as const
+
+// Null when allowed (or the type is not a config resource: the handler refuses it itself), else
+// the error Kafka answers for that resource, with Errors.message() as its message.
+export function configResourceDenied(ctx: RequestContext, operation: number, configType: number, name: string): { errorCode: number; errorMessage: string } | null {
+  if (ctx.broker.authorizer === null) return null
+  const r = CONFIG_RESOURCE[configType]
+  if (!r || authorize(ctx, operation, r.type, r.type === ResourceType.CLUSTER ? CLUSTER_NAME : name)) return null
+  return { errorCode: ErrorCode[`${r.error}_AUTHORIZATION_FAILED`], errorMessage: DENIED_MESSAGE[r.error] }
 }
