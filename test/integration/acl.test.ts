@@ -187,7 +187,10 @@ describe('kafkajs over SASL_PLAINTEXT against the authorizer', () => {
     // kafkajs reports a failed FindCoordinator as KafkaJSGroupCoordinatorNotFound and logs the
     // broker's error at debug level: the log shows which error Kafka (here Rivulet) answered.
     const seen: string[] = []
-    const logCreator = () => ({ log }: { log: { error?: { type?: string } } }) => void (log.error?.type && seen.push(log.error.type))
+    const logCreator = () => (entry: { log: object }) => {
+      const type = (entry.log as { error?: { type?: string } }).error?.type
+      if (type) seen.push(type)
+    }
     const k = new Kafka({ brokers: [`127.0.0.1:${saslPort()}`], logLevel: logLevel.DEBUG, logCreator, retry: { retries: 0 }, sasl: { mechanism: 'plain', username: 'bob', password: USERS.bob } })
     const consumer = k.consumer({ groupId: 'no-read-group', retry: { retries: 0 } })
     await consumer.connect()
