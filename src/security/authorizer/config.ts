@@ -27,13 +27,19 @@ interface AclStorage {
   writeAtomic(file: string, data: string): void
 }
 
+// Checked with the other start-up configs, before anything is bound or written.
+export function authorizerClassError(value: string | null | undefined): string | null {
+  const className = (value ?? '').trim()
+  if (className === '' || className === STANDARD_AUTHORIZER) return null
+  const hint = className === ACL_AUTHORIZER ? ' (AclAuthorizer needs ZooKeeper, which Kafka 4 removed)' : ''
+  return `authorizer.class.name=${className} is not supported${hint}: Rivulet implements ${STANDARD_AUTHORIZER} only`
+}
+
 export function newAuthorizer(config: ConfigSource, storage: AclStorage): StandardAuthorizer | null {
   const className = (config.get('authorizer.class.name') ?? '').trim()
   if (className === '') return null
-  if (className !== STANDARD_AUTHORIZER) {
-    const hint = className === ACL_AUTHORIZER ? ' (AclAuthorizer needs ZooKeeper, which Kafka 4 removed)' : ''
-    throw new AuthorizerConfigError(`authorizer.class.name=${className} is not supported${hint}: Rivulet implements ${STANDARD_AUTHORIZER} only`)
-  }
+  const error = authorizerClassError(className)
+  if (error !== null) throw new AuthorizerConfigError(error)
   const file = `${storage.root}/acls.json`
   return new StandardAuthorizer(
     { superUsers: config.get('super.users') ?? '', allowEveryoneIfNoAclFound: (config.get('allow.everyone.if.no.acl.found') ?? 'false').trim().toLowerCase() === 'true' },
