@@ -17,7 +17,7 @@ import { endOffsetOf } from '../../protocol/records/index.js'
 import type { Isolation, PartitionStore } from '../log/partition-store.js'
 import { ReadLease } from '../log/read-pool.js'
 import { LogError } from '../log/types.js'
-import { allowed, authorizedNames, Op, Res } from './auth.js'
+import { allowed, authorizedNames, hasAuthorizer, Op, Res } from './auth.js'
 import { defineHandler, type RequestContext } from './handler.js'
 
 type TopicOut = DeepPartial<FetchResponse['responses'][number]>
@@ -127,7 +127,7 @@ export default defineHandler({
     if (version >= 7 && req.sessionEpoch > 0) throw new KafkaError('INVALID_FETCH_SESSION_EPOCH', `epoch ${req.sessionEpoch} without a session`)
     // The records in the response are views of the lease's buffers until the socket has them.
     const lease = new ReadLease()
-    const readable = authorizedNames(ctx, Op.READ, Res.TOPIC, req.topics.map((ft) => (version >= 13 ? broker.cluster.topicById(ft.topicId)?.name ?? '' : ft.topic)))
+    const readable = hasAuthorizer(ctx) ? authorizedNames(ctx, Op.READ, Res.TOPIC, req.topics.map((ft) => (version >= 13 ? broker.cluster.topicById(ft.topicId)?.name ?? '' : ft.topic))) : null
     let result = read(broker, req, version, lease, readable)
     if (req.maxWaitMs > 0 && result.bytes < req.minBytes && result.watched.length > 0) {
       lease.release()

@@ -78,10 +78,11 @@ export default defineHandler({
       if (req.transactionalId === null || !authorize(ctx, Op.WRITE, Res.TRANSACTIONAL_ID, req.transactionalId)) throw new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED')
     }
     const now = broker.clock.now()
-    const writable = authorizedNames(ctx, Op.WRITE, Res.TOPIC, req.topicData.map((td) => topicName(ctx, td)))
+    // Without an authorizer nothing is computed here: produce is the hot path.
+    const writable = hasAuthorizer(ctx) ? authorizedNames(ctx, Op.WRITE, Res.TOPIC, req.topicData.map((td) => topicName(ctx, td))) : null
     const responses = req.topicData.map((td) => {
       const topic = version >= 13 ? broker.cluster.topicById(td.topicId) : broker.cluster.topic(td.name)
-      const mayWrite = version >= 13 && !topic ? true : allowed(writable, topicName(ctx, td))
+      const mayWrite = writable === null || (version >= 13 && !topic) || allowed(writable, topic?.name ?? td.name)
       const partitionResponses = td.partitionData.map((pd) => {
         if (!mayWrite) return failed(pd.index, 'TOPIC_AUTHORIZATION_FAILED')
         if (!topic) return failed(pd.index, version >= 13 ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION')
