@@ -19,6 +19,7 @@ import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
 import { ScramCredentials } from './security/scram-credentials.js'
+import { newAuthorizer, type StandardAuthorizer } from './security/authorizer/config.js'
 import type { RequestHook } from './server/request-hooks.js'
 
 export interface BrokerOptions {
@@ -45,6 +46,8 @@ export class Broker {
   readonly requestHooks: RequestHook[] = []
   // Counters for /metrics, set only while the admin port is on (docs/METRICS.md).
   metrics: BrokerMetrics | null = null
+  // authorizer.class.name = Kafka's StandardAuthorizer, else null (every check allows, at no cost).
+  readonly authorizer: StandardAuthorizer | null
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
   private retentionTimer: Timer | null = null
@@ -59,6 +62,7 @@ export class Broker {
     this.cluster = new Cluster(o.storage, o.config)
     const scramFile = `${o.storage.root}/scram-credentials.json`
     this.scramCredentials = new ScramCredentials({ readText: () => o.storage.readText(scramFile), writeAtomic: (text) => o.storage.writeAtomic(scramFile, text) })
+    this.authorizer = newAuthorizer(o.config, o.storage)
     this.logs = new LogManager({
       storage: o.storage,
       now: () => o.clock.now(),

@@ -7,6 +7,7 @@
 import fs from 'node:fs'
 import { BROKER_CONFIG_BY_NAME, brokerValueError } from './cluster/config-defs.js'
 import type { Logger } from './logger.js'
+import { AUTHORIZER_CONFIGS, authorizerClassError } from './security/authorizer/config.js'
 
 // java.util.Properties' line format: key=value, key:value or key value; # and ! comments;
 // a trailing backslash continues the line.
@@ -64,6 +65,8 @@ export function validateStartupConfig(values: ReadonlyMap<string, string>): void
     const err = def ? brokerValueError(def, value) : null
     if (err) throw new ConfigError(err)
   }
+  const authorizer = authorizerClassError(values.get('authorizer.class.name'))
+  if (authorizer) throw new ConfigError(authorizer)
 }
 
 export interface KeyReport {
@@ -78,7 +81,9 @@ export function classifyKeys(values: ReadonlyMap<string, string>): KeyReport {
   const noEffect: string[] = []
   for (const key of values.keys()) {
     const def = defOf(key)
-    if (!def) unknown.push(key)
+    if (!def) {
+      if (!AUTHORIZER_CONFIGS.has(key)) unknown.push(key)
+    }
     else if (!def.applied) noEffect.push(key)
   }
   return { unknown, noEffect }

@@ -282,3 +282,9 @@ export function stampForAppend(buf: Buffer, at: number, baseOffset: number, lead
   if (logAppendTimeMs >= 0) setMaxTimestamp(buf, at, TimestampType.LogAppendTime, logAppendTimeMs)
   else setMaxTimestamp(buf, at, TimestampType.CreateTime, int64At(buf, at + MAX_TIMESTAMP_OFFSET))
 }
+
+// Kafka's RequestUtils.hasTransactionalRecords for one partition of a Produce: a magic-2 batch
+// leading `records` with the transactional flag (the check that runs before authorization).
+export function leadsWithTransactionalBatch(records: Buffer | null): boolean {
+  return records !== null && records.length >= RECORD_BATCH_OVERHEAD && records[MAGIC_OFFSET] === MAGIC_V2 && isTransactional(records, 0)
+}

@@ -161,6 +161,7 @@ const RIVULET_BROKER_CONFIGS: readonly RivuletBrokerConfig[] = [
   { name: 'ssl.client.auth', dynamic: false, doc: 'Client certificates: required, requested (checked when sent) or none. Not dynamic in Rivulet.' },
   { name: 'ssl.enabled.protocols', dynamic: false, doc: 'TLSv1.2 and/or TLSv1.3 (Rivulet serves no older protocol). Not dynamic in Rivulet.' },
   { name: 'ssl.principal.mapping.rules', doc: 'Maps the client certificate DN (RFC 2253, as Java writes it) to the principal name: RULE:pattern/replacement/[LU], DEFAULT.' },
+  { name: 'authorizer.class.name', doc: 'org.apache.kafka.metadata.authorizer.StandardAuthorizer turns on ACLs (CreateAcls, DescribeAcls, DeleteAcls; kept in acls.json in the data directory), with super.users and allow.everyone.if.no.acl.found; empty: no authorizer (ACL APIs answer SECURITY_DISABLED). Other classes are refused at start-up.' },
   { name: 'log.dirs', default: './data', doc: 'Data directory (the first one; Kafka: no default).' },
   { name: 'log.dir', default: './data', doc: 'Data directory when log.dirs is not set (Kafka: /tmp/kafka-logs).' },
   { name: 'num.partitions', doc: 'Partitions of auto-created topics and of CreateTopics with -1.' },

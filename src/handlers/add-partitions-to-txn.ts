@@ -6,10 +6,14 @@
 // to them all. v0–1 clients get INVALID_PRODUCER_EPOCH where newer ones get PRODUCER_FENCED.
 // v4+ (sent by brokers; KIP-890): a batch of transactions, each either added (transactions v2) or,
 // with verifyOnly, checked: a partition outside the open transaction answers TRANSACTION_ABORTABLE.
+// With an authorizer: v0–3 need WRITE on the transactional id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+// everywhere) and on each topic (TOPIC_AUTHORIZATION_FAILED, the rest OPERATION_NOT_ATTEMPTED);
+// v4+ come from brokers and need CLUSTER_ACTION.
 
 import { AddPartitionsToTxn } from '../../protocol/apis/add-partitions-to-txn.js'
-import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
+import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
 import type { Broker } from '../broker.js'
+import { allowed, authorize, authorizedNames, Op, requireCluster, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 interface TopicIn {
@@ -21,14 +25,14 @@ function perPartition(topics: TopicIn[], code: (topic: string, partition: number
   return topics.map((t) => ({ name: t.name, resultsByPartition: t.partitions.map((p) => ({ partitionIndex: p, partitionErrorCode: code(t.name, p) })) }))
 }
 
-function addToTransaction(broker: Broker, txn: { transactionalId: string; producerId: bigint; producerEpoch: number; verifyOnly: boolean; topics: TopicIn[] }, version: number) {
+function addToTransaction(broker: Broker, txn: { transactionalId: string; producerId: bigint; producerEpoch: number; verifyOnly: boolean; topics: TopicIn[] }, version: number, writable: ReadonlySet<string> | null = null) {
   const { topics } = txn
   if (txn.transactionalId === '') return perPartition(topics, () => ErrorCode.INVALID_REQUEST)
   const failures = new Map<string, number>()
   for (const t of topics) {
     const info = broker.cluster.topic(t.name)
     for (const p of t.partitions) {
-      if (info?.internal) failures.set(`${t.name}:${p}`, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+      if (info?.internal || !allowed(writable, t.name)) failures.set(`${t.name}:${p}`, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
       else if (!info || p < 0 || p >= info.partitions) failures.set(`${t.name}:${p}`, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
     }
   }
@@ -51,9 +55,12 @@ export default defineHandler({
   handle(req, ctx) {
     const { broker, version } = ctx
     if (version <= 3) {
+      if (!authorize(ctx, Op.WRITE, Res.TRANSACTIONAL_ID, req.v3AndBelowTransactionalId)) throw new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED')
+      const writable = authorizedNames(ctx, Op.WRITE, Res.TOPIC, req.v3AndBelowTopics.map((t) => t.name))
       const txn = { transactionalId: req.v3AndBelowTransactionalId, producerId: req.v3AndBelowProducerId, producerEpoch: req.v3AndBelowProducerEpoch, verifyOnly: false, topics: req.v3AndBelowTopics }
-      return { throttleTimeMs: 0, resultsByTopicV3AndBelow: addToTransaction(broker, txn, version) }
+      return { throttleTimeMs: 0, resultsByTopicV3AndBelow: addToTransaction(broker, txn, version, writable) }
     }
+    requireCluster(ctx, Op.CLUSTER_ACTION)
     return {
       throttleTimeMs: 0,
       errorCode: 0,

@@ -9,6 +9,8 @@
 // only in encoding (v2+ flexible). Not implemented: BROKER_LOGGER (Kafka rejects it on this API
 // too), CLIENT_METRICS and GROUP resources; alter-config policies; authorization.
 // The resource checks are shared with IncrementalAlterConfigs, which imports them from here.
+// With an authorizer: ALTER_CONFIGS on the topic or (broker types) the cluster, else
+// TOPIC_/CLUSTER_AUTHORIZATION_FAILED for that resource.
 
 import { AlterConfigs } from '../../protocol/apis/alter-configs.js'
 import { KafkaError } from '../../protocol/errors.js'
@@ -17,6 +19,7 @@ import { DEFAULT_BROKER_RESOURCE } from '../cluster/broker-config.js'
 import { MIN_INSYNC_REPLICAS, validateTopicConfigs, validateTopicName } from '../cluster/cluster.js'
 import { BROKER_CONFIG_BY_NAME, TOPIC_CONFIG_BY_NAME, brokerValueError, type ConfigDef } from '../cluster/config-defs.js'
 import { ResourceType, checkBrokerName, resourceTypeName } from './describe-configs.js'
+import { configResourceDenied, Op } from './auth.js'
 import { defineHandler } from './handler.js'
 
 export interface ResourceIn {
@@ -104,6 +107,8 @@ export interface AlterOptions<R> {
   next: NextConfigs<R>
   // Resource types Kafka's preprocessing calls unknown for this API.
   unknownTypes?: ReadonlySet<number>
+  // ALTER_CONFIGS on the resource (ControllerApis.authorizeAlterResource): its error, else null.
+  denied?: (r: R) => { errorCode: number; errorMessage: string } | null
 }
 
 // One response per requested resource, in request order.
@@ -122,6 +127,8 @@ export function alterResources<R extends ResourceIn>(broker: Broker, resources: 
       const nullNames = o.nulls(r)
       if (nullNames.length > 0) throw new KafkaError('INVALID_REQUEST', `Null value not supported for : ${nullNames.join(', ')}`)
       if (o.unknownTypes?.has(r.resourceType)) throw new KafkaError('INVALID_REQUEST', `Unknown resource type ${r.resourceType}`)
+      const denied = o.denied?.(r)
+      if (denied) return { ...out, ...denied }
       switch (r.resourceType) {
         case ResourceType.TOPIC:
           alterTopic(broker, r, validateOnly, next)
@@ -157,7 +164,7 @@ export default defineHandler({
   handle(req, ctx) {
     const nulls = (r: ResourceIn) => r.configs.filter((c) => c.value === null).map((c) => c.name)
     // The legacy API has no BROKER_LOGGER support: Kafka's preprocessing calls the type unknown.
-    const responses = alterResources(ctx.broker, req.resources, { validateOnly: req.validateOnly, nulls, next: replaceAll, unknownTypes: LEGACY_UNKNOWN })
+    const responses = alterResources(ctx.broker, req.resources, { validateOnly: req.validateOnly, nulls, next: replaceAll, unknownTypes: LEGACY_UNKNOWN, denied: (r) => configResourceDenied(ctx, Op.ALTER_CONFIGS, r.resourceType, r.resourceName) })
     return { throttleTimeMs: 0, responses }
   },
   errorResponse: (req, errorCode) => ({ responses: errorResponses(req.resources, errorCode) }),

@@ -6,12 +6,14 @@
 // validateOnly checks everything and changes nothing. Duplicate names get INVALID_REQUEST (first,
 // as Kafka lists them). More than Kafka's 10,000 new partitions in one request fail it as a whole
 // with POLICY_VIOLATION. Not implemented: timeoutMs, quotas.
+// With an authorizer each topic needs ALTER, else TOPIC_AUTHORIZATION_FAILED (ControllerApis).
 
 import { CreatePartitions, type CreatePartitionsRequest, type CreatePartitionsResponse } from '../../protocol/apis/create-partitions.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import { MAX_RECORDS_PER_USER_OP, TOO_LARGE_MESSAGE, validateManualAssignment } from './create-topics.js'
+import { allowed, authorizedNames, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 type TopicIn = CreatePartitionsRequest['topics'][number]
@@ -46,10 +48,15 @@ export default defineHandler({
       if (n > 1) results.push({ name, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Duplicate topic name.' })
     }
 
+    const alterable = authorizedNames(ctx, Op.ALTER, Res.TOPIC, counts.keys())
     const planned: { t: TopicIn; result: Result }[] = []
     let added = 0
     for (const t of req.topics) {
       if (counts.get(t.name)! > 1) continue
+      if (!allowed(alterable, t.name)) {
+        results.push({ name: t.name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: null })
+        continue
+      }
       try {
         added += check(broker, t)
         planned.push({ t, result: { name: t.name, errorCode: 0, errorMessage: null } })

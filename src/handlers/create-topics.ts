@@ -7,12 +7,16 @@
 // get INVALID_REQUEST once each, after the other results. A request that would write more than
 // Kafka's 10,000 metadata records fails as a whole with POLICY_VIOLATION. Not implemented:
 // timeoutMs (creation is synchronous), quotas (THROTTLING_QUOTA_EXCEEDED), create-topic policies.
+// With an authorizer (ControllerApis.createTopics): CREATE on the cluster or on each topic, else
+// TOPIC_AUTHORIZATION_FAILED "Authorization failed." after the other results; a created topic the
+// principal may not DESCRIBE_CONFIGS gets topicConfigErrorCode TOPIC_AUTHORIZATION_FAILED and no configs.
 
 import { CreateTopics, type CreateTopicsRequest, type CreateTopicsResponse } from '../../protocol/apis/create-topics.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import { validateTopicConfigs, validateTopicName } from '../cluster/cluster.js'
+import { allowed, authorizeCluster, authorizedNames, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 type TopicIn = CreateTopicsRequest['topics'][number]
@@ -115,11 +119,14 @@ export default defineHandler({
     const counts = new Map<string, number>()
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1)
 
+    const names = [...counts.keys()]
+    const creatable = authorizeCluster(ctx, Op.CREATE) ? null : authorizedNames(ctx, Op.CREATE, Res.TOPIC, names)
+    const describable = authorizedNames(ctx, Op.DESCRIBE_CONFIGS, Res.TOPIC, names)
     const results = new Map<TopicIn, TopicOut>()
     const plans = new Map<TopicIn, Plan>()
     let records = 0
     for (const t of req.topics) {
-      if (counts.get(t.name)! > 1 || t.name === CLUSTER_METADATA_TOPIC) continue
+      if (counts.get(t.name)! > 1 || t.name === CLUSTER_METADATA_TOPIC || !allowed(creatable, t.name)) continue
       try {
         const p = plan(broker, t)
         plans.set(t, p)
@@ -133,7 +140,7 @@ export default defineHandler({
     for (const [t, p] of plans) {
       try {
         const created = broker.createTopic(p.name, p.partitions, 1, p.configs, validateOnly)
-        results.set(t, success(broker, p, created.id))
+        results.set(t, allowed(describable, p.name) ? success(broker, p, created.id) : { ...success(broker, p, created.id), topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, configs: [] })
       } catch (err) {
         results.set(t, failure(t.name, err))
       }
@@ -150,6 +157,9 @@ export default defineHandler({
     }
     if (counts.get(CLUSTER_METADATA_TOPIC) === 1) {
       topics.push({ name: CLUSTER_METADATA_TOPIC, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Creation of internal topic ${CLUSTER_METADATA_TOPIC} is prohibited.` })
+    }
+    for (const name of names) {
+      if (counts.get(name) === 1 && name !== CLUSTER_METADATA_TOPIC && !allowed(creatable, name)) topics.push({ name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' })
     }
     return { throttleTimeMs: 0, topics }
   },

@@ -7,12 +7,14 @@
 // as in Kafka. A moved log start offset is checkpointed before the response leaves, so it
 // survives a restart. Partitions named twice are answered once (the last offset wins), grouped
 // by topic, as Kafka's map-based response does.
+// With an authorizer each topic needs DELETE, else TOPIC_AUTHORIZATION_FAILED (KafkaApis).
 
 import { DeleteRecords, type DeleteRecordsResponse } from '../../protocol/apis/delete-records.js'
 import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import { LogError } from '../log/types.js'
+import { allowed, authorizedNames, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 type PartitionOut = DeepPartial<DeleteRecordsResponse['topics'][number]['partitions'][number]>
@@ -55,9 +57,11 @@ export default defineHandler({
       for (const p of t.partitions) parts.set(p.partitionIndex, p.offset)
     }
     let moved = false
+    const deletable = authorizedNames(ctx, Op.DELETE, Res.TOPIC, wanted.keys())
     const topics = [...wanted].map(([name, parts]) => ({
       name,
       partitions: [...parts].map(([partition, offset]) => {
+        if (!allowed(deletable, name)) return failed(partition, 'TOPIC_AUTHORIZATION_FAILED')
         const [out, changed] = deletePartition(broker, name, partition, offset)
         moved ||= changed
         return out

@@ -8,17 +8,22 @@
 // Deliberate difference: Kafka's controller deletes internal topics when asked (only the
 // kafka-topics tool refuses, client-side); Rivulet's internal topics back its own coordinators, so
 // deleting one answers INVALID_TOPIC_EXCEPTION, as Produce and DeleteRecords do for them.
+// With an authorizer: DELETE on the cluster, or DESCRIBE and DELETE on each topic, else
+// TOPIC_AUTHORIZATION_FAILED (an id's name is told only to who may describe it).
 // Not implemented: timeoutMs (deletion is synchronous), quotas.
 
 import { DeleteTopics, type DeleteTopicsResponse } from '../../protocol/apis/delete-topics.js'
 import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
 import { ZERO_UUID } from '../../protocol/primitives.js'
 import type { DeepPartial } from '../../protocol/schema.js'
+import { allowed, authorizeCluster, authorizedNames, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 type Result = DeepPartial<DeleteTopicsResponse['responses'][number]>
 
 // The default messages Kafka's ApiError(Errors) carries.
+// Errors.TOPIC_AUTHORIZATION_FAILED.message(), what ApiError carries without a message.
+const DENIED = 'Topic authorization failed.'
 const UNKNOWN_TOPIC_MESSAGE = 'This server does not host this topic-partition.'
 const UNKNOWN_ID_MESSAGE = 'This server does not host this topic ID.'
 
@@ -58,24 +63,35 @@ export default defineHandler({
       }
     }
 
+    // DESCRIBE and DELETE per topic unless the cluster allows DELETE (ControllerApis.deleteTopics).
+    const all = [...names.keys(), ...[...ids.keys()].flatMap((id) => broker.cluster.topicById(id)?.name ?? [])]
+    const clusterDelete = authorizeCluster(ctx, Op.DELETE)
+    const describable = clusterDelete ? null : authorizedNames(ctx, Op.DESCRIBE, Res.TOPIC, all)
+    const deletable = clusterDelete ? null : authorizedNames(ctx, Op.DELETE, Res.TOPIC, all)
+
     // id → name of every topic to delete, as the controller resolves them.
     const toDelete = new Map<string, string>()
     for (const id of ids.keys()) {
       if (duplicateIds.has(id)) continue
       const t = broker.cluster.topicById(id)
       if (!t) out.push(result(null, id, 'UNKNOWN_TOPIC_ID', UNKNOWN_ID_MESSAGE))
+      else if (!allowed(deletable, t.name)) out.push(result(allowed(describable, t.name) ? t.name : null, id, 'TOPIC_AUTHORIZATION_FAILED', DENIED))
       else toDelete.set(id, t.name)
     }
     for (const [name, n] of names) {
       if (n > 1) continue
       const t = broker.cluster.topic(name)
-      if (!t) {
+      if (!allowed(describable, name)) {
+        out.push(result(name, ZERO_UUID, 'TOPIC_AUTHORIZATION_FAILED', DENIED))
+      } else if (!t) {
         out.push(result(name, ZERO_UUID, 'UNKNOWN_TOPIC_OR_PARTITION', UNKNOWN_TOPIC_MESSAGE))
       } else if (duplicateIds.has(t.id) || toDelete.has(t.id)) {
         // Kafka drops the id entry too and answers only this one.
         duplicateIds.add(t.id)
         toDelete.delete(t.id)
         out.push(result(name, t.id, 'INVALID_REQUEST', 'The provided topic name maps to an ID that was already supplied.'))
+      } else if (!allowed(deletable, name)) {
+        out.push(result(name, ZERO_UUID, 'TOPIC_AUTHORIZATION_FAILED', DENIED))
       } else {
         toDelete.set(t.id, name)
       }

@@ -5,18 +5,16 @@
 // other value UNSUPPORTED_ENDPOINT_TYPE (INVALID_REQUEST at v0, where the field cannot be sent).
 // v2+ includeFencedBrokers (KIP-1073): this broker is never fenced, so the list is the same.
 // clusterAuthorizedOperations: Int.MinValue unless asked for; when asked, every operation Kafka
-// supports on the cluster resource, as Kafka reports without an authorizer.
+// supports on the cluster resource without an authorizer; with one, 0 unless the principal may
+// DESCRIBE the cluster, else the operations it holds (AuthHelper.computeDescribeClusterResponse).
 
 import { DescribeCluster } from '../../protocol/apis/describe-cluster.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { advertisedEndpoint, defineHandler } from './handler.js'
+import { clusterOperations } from './metadata.js'
 
 const EndpointType = { BROKER: 1, CONTROLLER: 2 } as const
 const NOT_REQUESTED = -2147483648
-
-// AclEntry.supportedOperations(CLUSTER) as AclOperation codes: CREATE, ALTER, DESCRIBE,
-// CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE (Utils.to32BitField).
-export const CLUSTER_OPERATIONS = [5, 7, 8, 9, 10, 11, 12].reduce((bits, op) => bits | (1 << op), 0)
 
 export default defineHandler({
   api: DescribeCluster,
@@ -43,7 +41,7 @@ export default defineHandler({
       clusterId: broker.cluster.clusterId,
       controllerId: broker.nodeId,
       brokers: [{ brokerId: broker.nodeId, ...advertisedEndpoint(ctx), rack: null, isFenced: false }],
-      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? CLUSTER_OPERATIONS : NOT_REQUESTED,
+      clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? clusterOperations(ctx) : NOT_REQUESTED,
     }
   },
   errorResponse: (_req, errorCode) => ({ errorCode, errorMessage: null }),

@@ -8,6 +8,8 @@
 // (Kafka treats both alike).
 // Not implemented: BROKER_LOGGER, CLIENT_METRICS and GROUP resources, which get Kafka's answer for
 // a resource type it cannot serve (INVALID_REQUEST on that resource); authorization.
+// With an authorizer: DESCRIBE_CONFIGS on the topic, group or (broker types) the cluster, else
+// TOPIC_/GROUP_/CLUSTER_AUTHORIZATION_FAILED for that resource (ConfigHelper).
 
 import { DescribeConfigs, type DescribeConfigsRequest, type DescribeConfigsResponse } from '../../protocol/apis/describe-configs.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
@@ -16,6 +18,7 @@ import type { Broker } from '../broker.js'
 import type { ResolvedConfig } from '../cluster/broker-config.js'
 import { validateTopicName } from '../cluster/cluster.js'
 import { BROKER_CONFIG_BY_NAME, CONFIG_TYPE_CODE, ConfigSource } from '../cluster/config-defs.js'
+import { configResourceDenied, Op } from './auth.js'
 import { defineHandler } from './handler.js'
 
 type ResourceIn = DescribeConfigsRequest['resources'][number]
@@ -110,6 +113,8 @@ export default defineHandler({
     }
     const o: Options = { synonyms: req.includeSynonyms, documentation: req.includeDocumentation }
     const results = req.resources.map((r): ResultOut => {
+      const denied = configResourceDenied(ctx, Op.DESCRIBE_CONFIGS, r.resourceType, r.resourceName)
+      if (denied) return { ...denied, resourceType: r.resourceType, resourceName: r.resourceName, configs: [] }
       try {
         return describe(ctx.broker, r, o)
       } catch (err) {

@@ -4,12 +4,14 @@
 // included) is state "Dead" with no error before v6 and GROUP_ID_NOT_FOUND with the message
 // "Group <id> not found." from v6, as Kafka 4 answers. v3+: authorizedOperations is
 // Integer.MIN_VALUE unless includeAuthorizedOperations, then every operation Kafka supports on a
-// group (READ, DELETE, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS: no authorizer here) for each
-// group answered without error; v4+: member groupInstanceId; v5 flexible; v6 errorMessage.
+// group (READ, DELETE, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS) without an authorizer, the
+// principal's with one, for each group answered without error; a group the principal may not
+// DESCRIBE: GROUP_AUTHORIZATION_FAILED; v4+: member groupInstanceId; v5 flexible; v6 errorMessage.
 
 import { DescribeGroups } from '../../protocol/apis/describe-groups.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { describeGroup } from '../groups/offsets.js'
+import { authorize, authorizedOperations, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 const NOT_REQUESTED = -2147483648
@@ -18,12 +20,19 @@ const NOT_REQUESTED = -2147483648
 // DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11 (= 3400, what Kafka 4.1 answered in test/golden).
 export const GROUP_OPERATIONS = [3, 6, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0)
 
+// DescribeGroupsResponse.groupError: empty state, protocol type and protocol, no members.
+function groupError(groupId: string, errorCode: number) {
+  return { groupId, errorCode, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: NOT_REQUESTED }
+}
+
 export default defineHandler({
   api: DescribeGroups,
   handle(req, ctx) {
     const { broker, version } = ctx
-    const operations = version >= 3 && req.includeAuthorizedOperations ? GROUP_OPERATIONS : NOT_REQUESTED
+    const withOps = version >= 3 && req.includeAuthorizedOperations
     const groups = req.groups.map((groupId) => {
+      if (!authorize(ctx, Op.DESCRIBE, Res.GROUP, groupId)) return groupError(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED)
+      const operations = withOps ? authorizedOperations(ctx, Res.GROUP, groupId) : NOT_REQUESTED
       const g = describeGroup(broker.groups, groupId)
       if (!g) {
         if (version >= 6) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.`, groupState: 'Dead', authorizedOperations: NOT_REQUESTED }
@@ -49,8 +58,5 @@ export default defineHandler({
     })
     return { throttleTimeMs: 0, groups }
   },
-  // DescribeGroupsResponse.groupError: empty state, protocol type and protocol, no members.
-  errorResponse: (req, errorCode) => ({
-    groups: req.groups.map((groupId) => ({ groupId, errorCode, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: NOT_REQUESTED })),
-  }),
+  errorResponse: (req, errorCode) => ({ groups: req.groups.map((groupId) => groupError(groupId, errorCode)) }),
 })

@@ -7,11 +7,13 @@
 // system holding the data dir (-1 for the in-memory store); v5+ isCordoned, always false (Kafka's
 // log.dirs.cordoned, KIP-1066, has no counterpart here). If the file system cannot be queried
 // the dir is answered KAFKA_STORAGE_ERROR, as Kafka does for an offline dir.
+// With an authorizer: DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED with no results.
 
 import { DescribeLogDirs, type DescribeLogDirsResponse } from '../../protocol/apis/describe-log-dirs.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
+import { Op, requireCluster } from './auth.js'
 import { defineHandler } from './handler.js'
 
 type TopicOut = DeepPartial<DescribeLogDirsResponse['results'][number]['topics'][number]>
@@ -28,6 +30,7 @@ function describePartitions(broker: Broker, name: string, partitions: Iterable<n
 export default defineHandler({
   api: DescribeLogDirs,
   handle(req, ctx) {
+    requireCluster(ctx, Op.DESCRIBE)
     const { broker } = ctx
     const { logDir, usage, offline } = broker.logs.describeDir()
     if (offline) {

@@ -3,9 +3,11 @@
 // (-1 when only markers were seen), last timestamp, coordinator epoch (always 0 here) and the
 // first offset of its open transaction (-1 when none). Unknown topics and partitions answer
 // UNKNOWN_TOPIC_OR_PARTITION.
+// With an authorizer each topic needs READ, else TOPIC_AUTHORIZATION_FAILED.
 
 import { DescribeProducers } from '../../protocol/apis/describe-producers.js'
 import { ErrorCode } from '../../protocol/errors.js'
+import { authorize, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 export default defineHandler({
@@ -17,6 +19,7 @@ export default defineHandler({
       topics: req.topics.map((t) => ({
         name: t.name,
         partitions: t.partitionIndexes.map((p) => {
+          if (!authorize(ctx, Op.READ, Res.TOPIC, t.name)) return { partitionIndex: p, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Topic authorization failed.', activeProducers: [] }
           const log = broker.cluster.topic(t.name) ? broker.partition(t.name, p) : undefined
           if (!log) return { partitionIndex: p, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, activeProducers: [] }
           const activeProducers = log.activeProducers().map((e) => ({

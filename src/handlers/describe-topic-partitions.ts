@@ -7,8 +7,9 @@
 // answered UNKNOWN_TOPIC_OR_PARTITION (INVALID_TOPIC_EXCEPTION for illegal names) without using
 // the limit. With a topic list, the cursor's topic must be in it, and a cursor partition must not
 // be negative (INVALID_REQUEST for the whole request). Single node: leader this broker, epoch 0,
-// replicas and ISR [this broker], no ELR. topicAuthorizedOperations: all topic operations, as
-// Kafka without an authorizer.
+// replicas and ISR [this broker], no ELR. topicAuthorizedOperations: all topic operations without
+// an authorizer, as Kafka; with one, the principal's. Topics it may not DESCRIBE are left out of an
+// all-topics answer and answered TOPIC_AUTHORIZATION_FAILED when named.
 
 import { DescribeTopicPartitions, type DescribeTopicPartitionsResponse } from '../../protocol/apis/describe-topic-partitions.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
@@ -16,16 +17,16 @@ import { ZERO_UUID } from '../../protocol/primitives.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import { validateTopicName } from '../cluster/cluster.js'
+import { allowed, authorizedNames, authorizedOperations, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
+
+const NOT_REQUESTED = -2147483648
 
 type TopicOut = DeepPartial<DescribeTopicPartitionsResponse['topics'][number]>
 type PartitionOut = DeepPartial<DescribeTopicPartitionsResponse['topics'][number]['partitions'][number]>
 
 // Kafka's max.request.partition.size.limit default.
 const MAX_REQUEST_PARTITION_SIZE_LIMIT = 2000
-// AclEntry.supportedOperations(TOPIC): READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE,
-// DESCRIBE_CONFIGS, ALTER_CONFIGS, as a bit field of AclOperation codes.
-export const TOPIC_OPERATIONS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((bits, op) => bits | (1 << op), 0)
 // Topic.isInternal.
 const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state'])
 
@@ -45,7 +46,7 @@ function unknownTopic(name: string): TopicOut {
   } catch {
     errorCode = ErrorCode.INVALID_TOPIC_EXCEPTION
   }
-  return { errorCode, name, topicId: ZERO_UUID, isInternal: INTERNAL_TOPICS.has(name), partitions: [], topicAuthorizedOperations: TOPIC_OPERATIONS }
+  return { errorCode, name, topicId: ZERO_UUID, isInternal: INTERNAL_TOPICS.has(name), partitions: [] }
 }
 
 export default defineHandler({
@@ -64,6 +65,7 @@ export default defineHandler({
     }
     if (cursor && cursor.partitionIndex < 0) throw new KafkaError('INVALID_REQUEST', `DescribeTopicPartitionsRequest cursor partition must be valid: Cursor(topicName='${cursor.topicName}', partitionIndex=${cursor.partitionIndex})`)
 
+    const describable = authorizedNames(ctx, Op.DESCRIBE, Res.TOPIC, names)
     let remaining = Math.max(Math.min(MAX_REQUEST_PARTITION_SIZE_LIMIT, req.responsePartitionLimit), 1)
     const topics: TopicOut[] = []
     let nextCursor: { topicName: string; partitionIndex: number } | null = null
@@ -73,15 +75,19 @@ export default defineHandler({
         nextCursor = { topicName: name, partitionIndex: 0 }
         break
       }
+      if (!allowed(describable, name)) {
+        if (!all) topics.push({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: NOT_REQUESTED })
+        continue
+      }
       const t = broker.cluster.topic(name)
       if (!t) {
-        if (!all) topics.push(unknownTopic(name))
+        if (!all) topics.push({ ...unknownTopic(name), topicAuthorizedOperations: authorizedOperations(ctx, Res.TOPIC, name) })
         continue
       }
       const start = cursor && name === cursorTopic ? cursor.partitionIndex : 0
       const upper = Math.min(t.partitions, start + remaining)
       const partitions = partitionsOf(broker, start, upper)
-      topics.push({ errorCode: 0, name, topicId: t.id, isInternal: t.internal, partitions, topicAuthorizedOperations: TOPIC_OPERATIONS })
+      topics.push({ errorCode: 0, name, topicId: t.id, isInternal: t.internal, partitions, topicAuthorizedOperations: authorizedOperations(ctx, Res.TOPIC, name) })
       if (upper < t.partitions) {
         nextCursor = { topicName: name, partitionIndex: upper }
         break

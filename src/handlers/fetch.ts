@@ -6,7 +6,8 @@
 // fencing against our constant epoch 0; v13+ topics by id. read_committed (isolation level 1)
 // reads stop at the last stable offset and list the aborted transactions the data may hold (the
 // LSO is reported at either level, as Kafka does). Not implemented: fetch sessions (answered
-// sessionless), follower fetching (replicaId >= 0 is served like a consumer).
+// sessionless), follower fetching (replicaId >= 0 is served like a consumer). With an authorizer
+// each topic needs READ, else TOPIC_AUTHORIZATION_FAILED for its partitions (KafkaApis.handleFetchRequest).
 
 import { systemClock } from '../clock.js'
 import { Fetch, type FetchRequest, type FetchResponse } from '../../protocol/apis/fetch.js'
@@ -17,6 +18,7 @@ import { endOffsetOf } from '../../protocol/records/index.js'
 import type { Isolation, PartitionStore } from '../log/partition-store.js'
 import { ReadLease } from '../log/read-pool.js'
 import { LogError } from '../log/types.js'
+import { allowed, authorizedNames, hasAuthorizer, Op, Res } from './auth.js'
 import { defineHandler, type RequestContext } from './handler.js'
 
 type TopicOut = DeepPartial<FetchResponse['responses'][number]>
@@ -37,7 +39,7 @@ interface Watched {
   maxBytes: number
 }
 
-function read(broker: Broker, req: FetchRequest, version: number, lease: ReadLease): { topics: TopicOut[]; bytes: number; watched: Watched[] } {
+function read(broker: Broker, req: FetchRequest, version: number, lease: ReadLease, readable: ReadonlySet<string> | null): { topics: TopicOut[]; bytes: number; watched: Watched[] } {
   let bytes = 0
   const watched: Watched[] = []
   const responseMax = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff
@@ -45,7 +47,9 @@ function read(broker: Broker, req: FetchRequest, version: number, lease: ReadLea
   const topics = req.topics.map((ft) => {
     const topic = version >= 13 ? broker.cluster.topicById(ft.topicId) : broker.cluster.topic(ft.topic)
     const partitions = ft.partitions.map((fp): PartitionOut => {
-      if (!topic) return partitionError(fp.partition, version >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+      if (!topic && version >= 13) return partitionError(fp.partition, ErrorCode.UNKNOWN_TOPIC_ID)
+      if (!allowed(readable, topic?.name ?? ft.topic)) return partitionError(fp.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+      if (!topic) return partitionError(fp.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
       const log = broker.partition(topic.name, fp.partition)
       if (!log) return partitionError(fp.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
       const hw = log.highWatermark
@@ -136,11 +140,12 @@ export default defineHandler({
     if (version >= 7 && req.sessionEpoch > 0) throw new KafkaError('INVALID_FETCH_SESSION_EPOCH', `epoch ${req.sessionEpoch} without a session`)
     // The records in the response are views of the lease's buffers until the socket has them.
     const lease = new ReadLease()
-    let result = read(broker, req, version, lease)
+    const readable = hasAuthorizer(ctx) ? authorizedNames(ctx, Op.READ, Res.TOPIC, req.topics.map((ft) => (version >= 13 ? broker.cluster.topicById(ft.topicId)?.name ?? '' : ft.topic))) : null
+    let result = read(broker, req, version, lease, readable)
     if (req.maxWaitMs > 0 && result.bytes < req.minBytes && result.watched.length > 0) {
       lease.release()
       await waitForData(ctx, req, result.watched, result.bytes)
-      result = read(broker, req, version, lease)
+      result = read(broker, req, version, lease, readable)
     }
     if (broker.metrics) countFetch(broker, req, version, result.topics)
     ctx.afterResponse?.(() => lease.release())

@@ -9,12 +9,14 @@
 // coordinator, so INVALID_REQUEST (Kafka's answer before v6 too). Any other keyType fails the whole
 // request with INVALID_REQUEST (CoordinatorType.forId throws), answered as
 // FindCoordinatorRequest.getErrorResponse does: node -1, empty host, port -1 and the error's
-// standard message, per key from v4.
+// standard message, per key from v4. With an authorizer a key needs DESCRIBE on its group or
+// transactional id (GROUP_/TRANSACTIONAL_ID_AUTHORIZATION_FAILED).
 
 import { FindCoordinator } from '../../protocol/apis/find-coordinator.js'
 import { ErrorCode, KafkaError, errorName } from '../../protocol/errors.js'
 import type { Broker } from '../broker.js'
-import { advertisedEndpoint, defineHandler } from './handler.js'
+import { authorize, Op, Res } from './auth.js'
+import { advertisedEndpoint, defineHandler, type RequestContext } from './handler.js'
 
 const CoordinatorType = { GROUP: 0, TRANSACTION: 1, SHARE: 2 } as const
 
@@ -23,6 +25,8 @@ const MESSAGES: Record<number, string> = {
   [ErrorCode.NONE]: 'NONE',
   [ErrorCode.UNKNOWN_SERVER_ERROR]: 'The server experienced an unexpected error when processing the request.',
   [ErrorCode.COORDINATOR_NOT_AVAILABLE]: 'The coordinator is not available.',
+  [ErrorCode.GROUP_AUTHORIZATION_FAILED]: 'Group authorization failed.',
+  [ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED]: 'The transactional id authorization failed.',
   [ErrorCode.INVALID_REQUEST]:
     'This most likely occurs because of a request being malformed by the client library or the message was sent to an incompatible broker. See the broker logs for more details.',
 }
@@ -44,6 +48,13 @@ function coordinatorUnavailable(broker: Broker, keyType: number): boolean {
 }
 const NO_NODE = { nodeId: -1, host: '', port: -1 }
 
+// KafkaApis.getCoordinator: DESCRIBE on the group or transactional id the key names.
+function keyDenied(ctx: RequestContext, keyType: number, key: string): number | null {
+  if (keyType === CoordinatorType.GROUP && !authorize(ctx, Op.DESCRIBE, Res.GROUP, key)) return ErrorCode.GROUP_AUTHORIZATION_FAILED
+  if (keyType === CoordinatorType.TRANSACTION && !authorize(ctx, Op.DESCRIBE, Res.TRANSACTIONAL_ID, key)) return ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+  return null
+}
+
 export default defineHandler({
   api: FindCoordinator,
   handle(req, ctx) {
@@ -57,11 +68,16 @@ export default defineHandler({
     if (version >= 4) {
       return {
         throttleTimeMs: 0,
-        coordinators: req.coordinatorKeys.map((key) =>
-          node ? { key, ...node, errorCode: 0, errorMessage: '' } : { key, ...NO_NODE, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: '' },
-        ),
+        coordinators: req.coordinatorKeys.map((key) => {
+          const denied = keyDenied(ctx, keyType, key)
+          if (denied !== null) return { key, ...NO_NODE, errorCode: denied, errorMessage: '' }
+          return node ? { key, ...node, errorCode: 0, errorMessage: '' } : { key, ...NO_NODE, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: '' }
+        }),
       }
     }
+    const denied = keyDenied(ctx, keyType, req.key)
+    if (denied === ErrorCode.GROUP_AUTHORIZATION_FAILED) throw new KafkaError('GROUP_AUTHORIZATION_FAILED')
+    if (denied === ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED) throw new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED')
     if (!node) throw new KafkaError('INVALID_REQUEST', 'share coordinator keys are not served')
     return { throttleTimeMs: 0, errorCode: 0, errorMessage: message(ErrorCode.NONE), ...node }
   },

@@ -4,13 +4,16 @@
 // Kafka: INVALID_GROUP_ID for an empty group id, UNKNOWN_MEMBER_ID for an unknown group or member,
 // FENCED_INSTANCE_ID for a static member replaced by a newer instance, ILLEGAL_GENERATION for a
 // stale generation. v1+ throttleTimeMs; v3+ groupInstanceId; v4 flexible.
+// With an authorizer the group needs READ (else GROUP_AUTHORIZATION_FAILED), as KafkaApis.
 
 import { Heartbeat } from '../../protocol/apis/heartbeat.js'
+import { Op, requireGroup } from './auth.js'
 import { defineHandler } from './handler.js'
 
 export default defineHandler({
   api: Heartbeat,
   handle(req, ctx) {
+    requireGroup(ctx, Op.READ, req.groupId)
     const errorCode = ctx.broker.groups.heartbeat({
       groupId: req.groupId,
       generationId: req.generationId,

@@ -8,10 +8,12 @@
 // Errors are per resource, in request order. Versions differ only in encoding (v1+ flexible).
 // Not implemented: BROKER_LOGGER (no runtime loggers: INVALID_REQUEST), CLIENT_METRICS and GROUP
 // resources; alter-config policies; authorization.
+// With an authorizer: ALTER_CONFIGS as AlterConfigs (alter-configs.ts).
 
 import { IncrementalAlterConfigs, type IncrementalAlterConfigsRequest } from '../../protocol/apis/incremental-alter-configs.js'
 import { KafkaError } from '../../protocol/errors.js'
 import { alterResources, errorResponses, type NextConfigs } from './alter-configs.js'
+import { configResourceDenied, Op } from './auth.js'
 import { defineHandler } from './handler.js'
 
 type ResourceIn = IncrementalAlterConfigsRequest['resources'][number]
@@ -69,7 +71,7 @@ export default defineHandler({
   api: IncrementalAlterConfigs,
   handle(req, ctx) {
     const nulls = (r: ResourceIn) => r.configs.filter((c) => c.value === null && c.configOperation !== OpType.DELETE).map((c) => c.name)
-    const responses = alterResources(ctx.broker, req.resources, { validateOnly: req.validateOnly, nulls, next: applyOps })
+    const responses = alterResources(ctx.broker, req.resources, { validateOnly: req.validateOnly, nulls, next: applyOps, denied: (r) => configResourceDenied(ctx, Op.ALTER_CONFIGS, r.resourceType, r.resourceName) })
     return { throttleTimeMs: 0, responses }
   },
   errorResponse: (req, errorCode) => ({ responses: errorResponses(req.resources, errorCode) }),

@@ -7,9 +7,13 @@
 // passes its id and epoch is checked (KIP-360: a stale one gets PRODUCER_FENCED, which v0–3
 // clients read as INVALID_PRODUCER_EPOCH). The transaction timeout must lie in
 // (0, transaction.max.timeout.ms]. v2+ is flexible. Not implemented: two-phase commit (v6, KIP-939).
+// With an authorizer: WRITE on the transactional id (TRANSACTIONAL_ID_AUTHORIZATION_FAILED); an
+// idempotent producer needs IDEMPOTENT_WRITE on the cluster or WRITE on some topic (KIP-679), else
+// CLUSTER_AUTHORIZATION_FAILED.
 
 import { InitProducerId } from '../../protocol/apis/init-producer-id.js'
 import { KafkaError } from '../../protocol/errors.js'
+import { authorize, authorizeByResourceType, authorizeCluster, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 const NO_PRODUCER_ID = -1
@@ -27,6 +31,8 @@ export default defineHandler({
     }
     const expected = pid === NO_PRODUCER_ID ? null : { producerId: pid, epoch: givenEpoch }
     const txnId = req.transactionalId
+    if (txnId !== null && !authorize(ctx, Op.WRITE, Res.TRANSACTIONAL_ID, txnId)) throw new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED')
+    if (txnId === null && !authorizeCluster(ctx, Op.IDEMPOTENT_WRITE) && !authorizeByResourceType(ctx, Op.WRITE, Res.TOPIC)) throw new KafkaError('CLUSTER_AUTHORIZATION_FAILED')
     if (txnId === null) return { throttleTimeMs: 0, errorCode: 0, producerId: BigInt(cluster.allocateProducerId()), producerEpoch: 0 }
     if (txnId === '') throw new KafkaError('INVALID_REQUEST', 'transactionalId must not be empty')
     const maxTimeout = broker.config.int('transaction.max.timeout.ms')

@@ -9,8 +9,10 @@
 // InetAddress.toString() prints it. Member metadata has no size limit but the request's
 // (socket.request.max.bytes), as in Kafka; a group record too large for __consumer_offsets fails
 // the leader's SyncGroup instead (see sync-group.ts). Not implemented: group.max.size.
+// With an authorizer the group needs READ (else GROUP_AUTHORIZATION_FAILED), as KafkaApis.
 
 import { JoinGroup } from '../../protocol/apis/join-group.js'
+import { Op, requireGroup } from './auth.js'
 import { defineHandler } from './handler.js'
 
 // "127.0.0.1:5000" → "/127.0.0.1"; an IPv4-mapped IPv6 peer prints as IPv4, as Java's
@@ -24,6 +26,7 @@ export function clientHost(remote: string): string {
 export default defineHandler({
   api: JoinGroup,
   async handle(req, ctx) {
+    requireGroup(ctx, Op.READ, req.groupId)
     const { broker, version } = ctx
     const res = await broker.groups.join({
       groupId: req.groupId,

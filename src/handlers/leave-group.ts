@@ -4,13 +4,16 @@
 // an empty memberId (how the Admin client removes static members), each with its own error; an
 // unknown group answers UNKNOWN_MEMBER_ID per member with no top-level error. v5 reason: ignored.
 // An empty group id is INVALID_GROUP_ID at the top level.
+// With an authorizer the group needs READ (else GROUP_AUTHORIZATION_FAILED), as KafkaApis.
 
 import { LeaveGroup } from '../../protocol/apis/leave-group.js'
+import { Op, requireGroup } from './auth.js'
 import { defineHandler } from './handler.js'
 
 export default defineHandler({
   api: LeaveGroup,
   handle(req, ctx) {
+    requireGroup(ctx, Op.READ, req.groupId)
     const { version } = ctx
     const members = version >= 3 ? req.members.map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId })) : [{ memberId: req.memberId, groupInstanceId: null }]
     const res = ctx.broker.groups.leave(req.groupId, members)

@@ -6,10 +6,12 @@
 // every topic (internal ones too, as Kafka) and this broker. Not listed, with the reason:
 // BROKER_LOGGER (Kafka lists each broker once more; DescribeConfigs here cannot describe loggers,
 // so listing them would point tools at an error), CLIENT_METRICS (no subscriptions) and GROUP
-// (Kafka lists groups that have dynamic group configs; there are none here).
+// (Kafka lists groups that have dynamic group configs; there are none here). With an authorizer
+// the principal needs DESCRIBE_CONFIGS on the cluster, else CLUSTER_AUTHORIZATION_FAILED.
 
 import { ListConfigResources } from '../../protocol/apis/list-config-resources.js'
 import { KafkaError } from '../../protocol/errors.js'
+import { Op, requireCluster } from './auth.js'
 import { ResourceType } from './describe-configs.js'
 import { defineHandler } from './handler.js'
 
@@ -19,6 +21,7 @@ export default defineHandler({
   api: ListConfigResources,
   handle(req, ctx) {
     const { broker, version } = ctx
+    requireCluster(ctx, Op.DESCRIBE_CONFIGS)
     if (version === 0) return { throttleTimeMs: 0, errorCode: 0, configResources: [] }
     for (const type of req.resourceTypes) {
       if (!LISTABLE.has(type)) throw new KafkaError('UNSUPPORTED_VERSION', `Unsupported resource type ${type}`)

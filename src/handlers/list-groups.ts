@@ -3,16 +3,20 @@
 // v4+: statesFilter, matched case-insensitively after trimming, and groupState in the response
 // (KIP-518); v5+: typesFilter, matched case-insensitively against "classic", the only type here
 // (KIP-848), and groupType. Empty filters match everything.
+// With an authorizer: every group with DESCRIBE on the cluster, else only the groups the principal
+// may DESCRIBE (KafkaApis.handleListGroupsRequest).
 
 import { ListGroups } from '../../protocol/apis/list-groups.js'
 import { listGroups } from '../groups/offsets.js'
+import { authorize, authorizeCluster, hasAuthorizer, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 export default defineHandler({
   api: ListGroups,
   handle(req, ctx) {
     const { broker, version } = ctx
-    const groups = listGroups(broker.groups, version >= 4 ? req.statesFilter : [], version >= 5 ? req.typesFilter : [])
+    const all = listGroups(broker.groups, version >= 4 ? req.statesFilter : [], version >= 5 ? req.typesFilter : [])
+    const groups = !hasAuthorizer(ctx) || authorizeCluster(ctx, Op.DESCRIBE) ? all : all.filter((g) => authorize(ctx, Op.DESCRIBE, Res.GROUP, g.groupId))
     return {
       throttleTimeMs: 0,
       errorCode: 0,

@@ -11,12 +11,14 @@
 // from Kafka 4). v4+ leader epoch 0 and currentLeaderEpoch fencing (as Fetch); v1+ a partition
 // listed twice gets one INVALID_REQUEST answer and topics are merged by name, as Kafka's
 // ReplicaManager.fetchOffset does. v10's timeoutMs only matters for tiered storage: ignored.
+// With an authorizer each topic needs DESCRIBE, else TOPIC_AUTHORIZATION_FAILED.
 
 import { ListOffsets, type ListOffsetsRequest, type ListOffsetsResponse } from '../../protocol/apis/list-offsets.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import { LogError } from '../log/types.js'
+import { allowed, authorizedNames, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 type PartitionIn = ListOffsetsRequest['topics'][number]['partitions'][number]
@@ -114,8 +116,10 @@ export default defineHandler({
   api: ListOffsets,
   handle(req, ctx) {
     const { broker, version } = ctx
+    const describable = authorizedNames(ctx, Op.DESCRIBE, Res.TOPIC, req.topics.map((t) => t.name))
+    const denied = (p: PartitionIn) => failed(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
     if (version === 0) {
-      const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => legacyLookup(broker, t.name, p)) }))
+      const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => (allowed(describable, t.name) ? legacyLookup(broker, t.name, p) : denied(p))) }))
       return { topics }
     }
     // Kafka bounds answers by isolation level only for consumers (replicaId -1).
@@ -138,6 +142,10 @@ export default defineHandler({
         const key = `${p.partitionIndex}:${t.name}`
         if (answered.has(key)) continue
         answered.add(key)
+        if (!allowed(describable, t.name)) {
+          out.push(denied(p))
+          continue
+        }
         out.push(duplicates.has(key) ? failed(p.partitionIndex, ErrorCode.INVALID_REQUEST) : lookup(broker, t.name, p, version, committed))
       }
     }

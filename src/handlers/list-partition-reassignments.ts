@@ -2,14 +2,19 @@
 // ReplicationControlManager.listPartitionReassignments). A single-node cluster never has a
 // reassignment in progress, so the answer is always an empty list: for null topics (all), and
 // for named topics, where Kafka lists only partitions being reassigned and silently omits topics
-// and partitions that do not exist.
+// and partitions that do not exist. With an authorizer: DESCRIBE on the cluster, else
+// CLUSTER_AUTHORIZATION_FAILED.
 
 import { ListPartitionReassignments } from '../../protocol/apis/list-partition-reassignments.js'
+import { Op, requireCluster } from './auth.js'
 import { defineHandler } from './handler.js'
 
 export default defineHandler({
   api: ListPartitionReassignments,
-  handle: () => ({ throttleTimeMs: 0, errorCode: 0, errorMessage: null, topics: [] }),
+  handle: (_req, ctx) => {
+    requireCluster(ctx, Op.DESCRIBE)
+    return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, topics: [] }
+  },
   // ListPartitionReassignmentsRequest.getErrorResponse echoes the requested partitions.
   errorResponse: (req, errorCode) => ({
     errorCode,

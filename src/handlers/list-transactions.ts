@@ -3,10 +3,12 @@
 // unknownStateFilters and match nothing), producer ids, v1+ a minimum running time (now minus the
 // transaction's start), v2+ a regular expression the whole id must match (INVALID_REGULAR_EXPRESSION
 // when it does not compile). Empty filters match everything.
+// With an authorizer only transactional ids the principal may DESCRIBE are listed.
 
 import { ListTransactions } from '../../protocol/apis/list-transactions.js'
 import { KafkaError } from '../../protocol/errors.js'
 import { TxnStatus, type TxnStatusName } from '../../protocol/txn-records.js'
+import { authorize, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 const isState = (s: string): s is TxnStatusName => Object.prototype.hasOwnProperty.call(TxnStatus, s)
@@ -35,6 +37,7 @@ export default defineHandler({
       if (req.stateFilters.length > 0 && !states.has(m.state)) continue
       if (duration >= 0 && now - m.startTimestamp <= duration) continue
       if (pattern && !pattern.test(m.transactionalId)) continue
+      if (!authorize(ctx, Op.DESCRIBE, Res.TRANSACTIONAL_ID, m.transactionalId)) continue
       transactionStates.push({ transactionalId: m.transactionalId, producerId: BigInt(m.producerId), transactionState: m.state })
     }
     return { throttleTimeMs: 0, errorCode: 0, unknownStateFilters, transactionStates }

@@ -10,13 +10,16 @@
 // generation < 0 creates a simple group. Metadata longer than offset.metadata.max.bytes (4096)
 // answers OFFSET_METADATA_TOO_LARGE for that partition. v10 (KIP-848) names topics by id: an id
 // no topic has (the zero id too) answers UNKNOWN_TOPIC_ID for its partitions, before the group is
-// consulted, and the response echoes the ids (KafkaApis.handleOffsetCommitRequest).
+// consulted, and the response echoes the ids (KafkaApis.handleOffsetCommitRequest). With an
+// authorizer: READ on the group (else GROUP_AUTHORIZATION_FAILED everywhere) and on each topic
+// (else TOPIC_AUTHORIZATION_FAILED for its partitions).
 
 import { OffsetCommit, type OffsetCommitResponse } from '../../protocol/apis/offset-commit.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import { commitOffsets, fetchOffsets, type OffsetCommitRequest } from '../groups/offsets.js'
+import { allowed, authorizedNames, Op, requireGroup, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 type TopicOut = DeepPartial<OffsetCommitResponse['topics'][number]>
@@ -25,6 +28,8 @@ export default defineHandler({
   api: OffsetCommit,
   handle(req, ctx) {
     const { broker, version } = ctx
+    requireGroup(ctx, Op.READ, req.groupId)
+    const readable = authorizedNames(ctx, Op.READ, Res.TOPIC, req.topics.map((t) => (version >= 10 ? broker.cluster.topicById(t.topicId)?.name ?? '' : t.name)))
     const offsets: OffsetCommitRequest['offsets'] = []
     const slots: { partitionIndex: number; errorCode: number; at: number }[][] = []
     for (const t of req.topics) {
@@ -32,6 +37,7 @@ export default defineHandler({
       slots.push(
         t.partitions.map((p) => {
           if (!topic && version >= 10) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, at: -1 }
+          if (!allowed(readable, topic?.name ?? t.name)) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, at: -1 }
           if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, at: -1 }
           offsets.push({
             topic: topic.name,

@@ -9,27 +9,40 @@
 // consumer groups check (every group here is classic). An empty group id is served like any
 // other, as Kafka does for this API. v10 (KIP-848) names topics by id: an unknown id (the zero id
 // too) answers UNKNOWN_TOPIC_ID with offset -1 on its partitions; "all topics" lists only the
-// committed offsets whose topic still has an id (KafkaApis.fetchAllOffsetsForGroup).
+// committed offsets whose topic still has an id (KafkaApis.fetchAllOffsetsForGroup). With an
+// authorizer: DESCRIBE on the group (GROUP_AUTHORIZATION_FAILED) and on each topic.
 
 import { OffsetFetch, type OffsetFetchRequest } from '../../protocol/apis/offset-fetch.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import type { Broker } from '../broker.js'
 import { fetchOffsets } from '../groups/offsets.js'
-import { defineHandler } from './handler.js'
+import { allowed, authorize, authorizedNames, Op, requireGroup, Res } from './auth.js'
+import { defineHandler, type RequestContext } from './handler.js'
 
-function fetchGroup(broker: Broker, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable: boolean) {
-  return fetchOffsets(broker.groups, groupId, topics, requireStable).map((t) => ({
-    name: t.name,
-    partitions: t.partitions.map((p) => ({ ...p, committedOffset: BigInt(p.committedOffset) })),
-  }))
+// Topics the principal may not DESCRIBE: left out of an all-topics answer, else answered
+// TOPIC_AUTHORIZATION_FAILED after the others (KafkaApis.fetchOffsetsForGroup).
+function fetchGroup(ctx: RequestContext, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null, requireStable: boolean) {
+  const describable = authorizedNames(ctx, Op.DESCRIBE, Res.TOPIC, topics ? topics.map((t) => t.name) : ctx.broker.cluster.topics.keys())
+  const asked = topics?.filter((t) => allowed(describable, t.name)) ?? null
+  const out = fetchOffsets(ctx.broker.groups, groupId, asked, requireStable)
+    .filter((t) => allowed(describable, t.name))
+    .map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ ...p, committedOffset: BigInt(p.committedOffset) })),
+    }))
+  for (const t of topics ?? []) {
+    if (allowed(describable, t.name)) continue
+    out.push({ name: t.name, partitions: t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) })
+  }
+  return out
 }
 
 type GroupTopics = OffsetFetchRequest['groups'][number]['topics']
 
 // v10: resolve ids to names around fetchGroup, keeping the request's order.
-function fetchGroupByIds(broker: Broker, groupId: string, topics: GroupTopics, requireStable: boolean) {
+function fetchGroupByIds(ctx: RequestContext, groupId: string, topics: GroupTopics, requireStable: boolean) {
+  const { broker } = ctx
   if (topics === null) {
-    return fetchGroup(broker, groupId, null, requireStable).flatMap((t) => {
+    return fetchGroup(ctx, groupId, null, requireStable).flatMap((t) => {
       const id = broker.cluster.topic(t.name)?.id
       return id === undefined ? [] : [{ ...t, topicId: id }]
     })
@@ -40,26 +53,27 @@ function fetchGroupByIds(broker: Broker, groupId: string, topics: GroupTopics, r
       const partitions = t.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1n, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNKNOWN_TOPIC_ID }))
       return { name: '', topicId: t.topicId, partitions }
     }
-    return { ...fetchGroup(broker, groupId, [{ name: topic.name, partitionIndexes: t.partitionIndexes }], requireStable)[0]!, topicId: t.topicId }
+    return { ...fetchGroup(ctx, groupId, [{ name: topic.name, partitionIndexes: t.partitionIndexes }], requireStable)[0]!, topicId: t.topicId }
   })
 }
 
 export default defineHandler({
   api: OffsetFetch,
   handle(req, ctx) {
-    const { broker, version } = ctx
+    const { version } = ctx
     if (version >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: req.groups.map((g) => ({
-          groupId: g.groupId,
-          topics: version >= 10 ? fetchGroupByIds(broker, g.groupId, g.topics, req.requireStable) : fetchGroup(broker, g.groupId, g.topics, req.requireStable),
-          errorCode: 0,
-        })),
+        groups: req.groups.map((g) =>
+          authorize(ctx, Op.DESCRIBE, Res.GROUP, g.groupId)
+            ? { groupId: g.groupId, topics: version >= 10 ? fetchGroupByIds(ctx, g.groupId, g.topics, req.requireStable) : fetchGroup(ctx, g.groupId, g.topics, req.requireStable), errorCode: 0 }
+            : { groupId: g.groupId, topics: [], errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED },
+        ),
       }
     }
+    requireGroup(ctx, Op.DESCRIBE, req.groupId)
     const topics = version >= 2 ? req.topics : (req.topics ?? [])
-    return { throttleTimeMs: 0, topics: fetchGroup(broker, req.groupId, topics, version >= 7 && req.requireStable), errorCode: 0 }
+    return { throttleTimeMs: 0, topics: fetchGroup(ctx, req.groupId, topics, version >= 7 && req.requireStable), errorCode: 0 }
   },
   // OffsetFetchRequest.getErrorResponse: per partition before v2, top level v2–7, per group v8+.
   errorResponse: (req, errorCode, ctx) => {

@@ -6,10 +6,13 @@
 // (as Fetch: UNKNOWN_LEADER_EPOCH above 0, FENCED_LEADER_EPOCH below); v3+ carries a replicaId,
 // which changes nothing here (Kafka serves consumers and followers alike from the leader).
 // librdkafka sends v2 whenever it knows an epoch. Not implemented: authorization.
+// With an authorizer: CLUSTER_ACTION on the cluster (followers) or DESCRIBE on each topic, else
+// TOPIC_AUTHORIZATION_FAILED.
 
 import { OffsetForLeaderEpoch, type OffsetForLeaderEpochResponse } from '../../protocol/apis/offset-for-leader-epoch.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
+import { allowed, authorizeCluster, authorizedNames, hasAuthorizer, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 import { fenceLeaderEpoch } from './list-offsets.js'
 
@@ -25,9 +28,11 @@ export default defineHandler({
   api: OffsetForLeaderEpoch,
   handle(req, ctx) {
     const { broker } = ctx
+    const describable = !hasAuthorizer(ctx) || authorizeCluster(ctx, Op.CLUSTER_ACTION) ? null : authorizedNames(ctx, Op.DESCRIBE, Res.TOPIC, req.topics.map((t) => t.topic))
     const topics = req.topics.map((t) => ({
       topic: t.topic,
       partitions: t.partitions.map((p): PartitionOut => {
+        if (!allowed(describable, t.topic)) return failed(p.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
         const log = broker.partition(t.topic, p.partition)
         if (!log) return failed(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
         const fenced = fenceLeaderEpoch(p.currentLeaderEpoch)

@@ -9,17 +9,21 @@
 // partition that was not added, v11 TRANSACTION_ABORTABLE, and v12+ (transactions v2) add it.
 // The log runs LogValidator's record checks (protocol/records validateRecordContents): CreateTime
 // timestamps bounded by the batch's first and largest ones, and keys on compacted topics, whose
-// rejections come back as INVALID_RECORD with Kafka's recordErrors.
+// rejections come back as INVALID_RECORD with Kafka's recordErrors. With an authorizer: a request
+// carrying transactional batches needs WRITE on its transactional id (else the whole request is
+// TRANSACTIONAL_ID_AUTHORIZATION_FAILED), each topic WRITE (else TOPIC_AUTHORIZATION_FAILED), as
+// KafkaApis.handleProduceRequest.
 
 import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/produce.js'
 import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
 import { convertLegacyToBatch } from '../../protocol/records/index.js'
-import { validateRecordsForAppend } from '../../protocol/records/index.js'
+import { leadsWithTransactionalBatch, validateRecordsForAppend } from '../../protocol/records/index.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { TopicInfo } from '../cluster/cluster.js'
 import { LogError } from '../log/types.js'
-import { defineHandler } from './handler.js'
+import { allowed, authorize, authorizedNames, hasAuthorizer, Op, Res } from './auth.js'
+import { defineHandler, type RequestContext } from './handler.js'
 
 type PartitionOut = DeepPartial<ProduceResponse['responses'][number]['partitionResponses'][number]>
 type PartitionIn = ProduceRequest['topicData'][number]['partitionData'][number]
@@ -61,15 +65,27 @@ function producePartition(broker: Broker, topic: TopicInfo, pd: PartitionIn, ver
   }
 }
 
+// v13 names topics by id: the name authorized is the one the id resolves to.
+function topicName(ctx: RequestContext, td: { name: string; topicId: string }): string {
+  return ctx.version >= 13 ? (ctx.broker.cluster.topicById(td.topicId)?.name ?? '') : td.name
+}
+
 export default defineHandler({
   api: Produce,
   handle(req, ctx) {
     const { broker, version } = ctx
     if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError('INVALID_REQUIRED_ACKS', `acks=${req.acks}`)
+    if (hasAuthorizer(ctx) && req.topicData.some((td) => td.partitionData.some((pd) => leadsWithTransactionalBatch(pd.records)))) {
+      if (req.transactionalId === null || !authorize(ctx, Op.WRITE, Res.TRANSACTIONAL_ID, req.transactionalId)) throw new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED')
+    }
     const now = broker.clock.now()
+    // Without an authorizer nothing is computed here: produce is the hot path.
+    const writable = hasAuthorizer(ctx) ? authorizedNames(ctx, Op.WRITE, Res.TOPIC, req.topicData.map((td) => topicName(ctx, td))) : null
     const responses = req.topicData.map((td) => {
       const topic = version >= 13 ? broker.cluster.topicById(td.topicId) : broker.cluster.topic(td.name)
+      const mayWrite = writable === null || (version >= 13 && !topic) || allowed(writable, topic?.name ?? td.name)
       const partitionResponses = td.partitionData.map((pd) => {
+        if (!mayWrite) return failed(pd.index, 'TOPIC_AUTHORIZATION_FAILED')
         if (!topic) return failed(pd.index, version >= 13 ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION')
         if (topic.internal) return failed(pd.index, 'INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topic.name}`)
         const out = producePartition(broker, topic, pd, version, now, req.transactionalId)

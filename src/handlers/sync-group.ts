@@ -7,14 +7,17 @@
 // either is null) and must match the group's; the response carries the group's pair on success.
 // A group record too large for __consumer_offsets (max.message.bytes) fails every parked
 // SyncGroup with UNKNOWN_SERVER_ERROR and starts another rebalance, as Kafka's failed append does.
+// With an authorizer the group needs READ (else GROUP_AUTHORIZATION_FAILED), as KafkaApis.
 
 import { SyncGroup } from '../../protocol/apis/sync-group.js'
 import { KafkaError } from '../../protocol/errors.js'
+import { Op, requireGroup } from './auth.js'
 import { defineHandler } from './handler.js'
 
 export default defineHandler({
   api: SyncGroup,
   async handle(req, ctx) {
+    requireGroup(ctx, Op.READ, req.groupId)
     const { broker, version } = ctx
     if (version >= 5 && (req.protocolType === null || req.protocolName === null)) {
       throw new KafkaError('INCONSISTENT_GROUP_PROTOCOL', 'SyncGroup v5+ requires protocolType and protocolName')

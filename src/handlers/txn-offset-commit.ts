@@ -7,11 +7,14 @@
 // added here), then the group checks apply: a commit naming a member (v3+) is fenced like a member
 // commit, an anonymous one is accepted whatever the group's state. v6 (KIP-1319) names topics by
 // id: an unknown id answers UNKNOWN_TOPIC_ID for its partitions, and the response echoes the ids.
+// With an authorizer: WRITE on the transactional id, READ on the group (request-wide errors), READ
+// on each topic (TOPIC_AUTHORIZATION_FAILED for its partitions), as KafkaApis.
 
 import { TxnOffsetCommit, type TxnOffsetCommitRequest as Req } from '../../protocol/apis/txn-offset-commit.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import { OFFSETS_TOPIC } from '../groups/group-store.js'
 import { commitTxnOffsets, type TxnOffsetCommitRequest } from '../groups/offsets.js'
+import { allowed, authorize, authorizedNames, Op, requireGroup, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 const allPartitions = (req: Req, errorCode: number) =>
@@ -21,7 +24,10 @@ export default defineHandler({
   api: TxnOffsetCommit,
   handle(req, ctx) {
     const { broker, version } = ctx
+    if (!authorize(ctx, Op.WRITE, Res.TRANSACTIONAL_ID, req.transactionalId)) throw new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED')
+    requireGroup(ctx, Op.READ, req.groupId)
     if (req.groupId === '') throw new KafkaError('INVALID_GROUP_ID', 'the group id must not be empty')
+    const readable = authorizedNames(ctx, Op.READ, Res.TOPIC, req.topics.map((t) => (version >= 6 ? broker.cluster.topicById(t.topicId)?.name ?? '' : t.name)))
     const producerId = Number(req.producerId)
     const offsetsPartition = broker.groups.store.partitionFor(req.groupId)
     const log = broker.partition(OFFSETS_TOPIC, offsetsPartition)!
@@ -31,6 +37,7 @@ export default defineHandler({
       const topic = version >= 6 ? broker.cluster.topicById(t.topicId) : broker.cluster.topic(t.name)
       return t.partitions.map((p) => {
         if (!topic && version >= 6) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, at: -1 }
+        if (!allowed(readable, topic?.name ?? t.name)) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, at: -1 }
         if (!topic || p.partitionIndex < 0 || p.partitionIndex >= topic.partitions) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, at: -1 }
         offsets.push({ topic: topic.name, partition: p.partitionIndex, offset: Number(p.committedOffset), leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata })
         return { partitionIndex: p.partitionIndex, errorCode: 0, at: offsets.length - 1 }

@@ -3,16 +3,19 @@
 // user named twice, RESOURCE_NOT_FOUND for an unknown one, UNACCEPTABLE_CREDENTIAL for an empty
 // name or iterations outside 4096–16384, UNSUPPORTED_SASL_MECHANISM for an unknown mechanism. The
 // broker keeps salt, StoredKey, ServerKey and iterations (never the salted password).
+// With an authorizer: DESCRIBE (Describe...) and ALTER (Alter...) on the cluster, else CLUSTER_AUTHORIZATION_FAILED.
 
 import { AlterUserScramCredentials } from '../../protocol/apis/alter-user-scram-credentials.js'
 import { DescribeUserScramCredentials } from '../../protocol/apis/describe-user-scram-credentials.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { credentialFromSaltedPassword, MAX_ITERATIONS, MIN_ITERATIONS, scramMechanism, type ScramCredential, type ScramCredentials } from '../security/scram-credentials.js'
+import { Op, requireCluster } from './auth.js'
 import { defineHandler } from './handler.js'
 
 export const describeUserScramCredentials = defineHandler({
   api: DescribeUserScramCredentials,
   handle(req, ctx) {
+    requireCluster(ctx, Op.DESCRIBE)
     const all = ctx.broker.scramCredentials.users()
     const wanted = new Map<string, boolean>() // name ─▶ named more than once
     if (req.users === null || req.users.length === 0) for (const u of all.keys()) wanted.set(u, false)
@@ -44,6 +47,7 @@ function validateNameAndMechanism(name: string, mechanism: number): ApiError | n
 export const alterUserScramCredentials = defineHandler({
   api: AlterUserScramCredentials,
   handle(req, ctx) {
+    requireCluster(ctx, Op.ALTER)
     const store: ScramCredentials = ctx.broker.scramCredentials
     const deletions = new Map<string, number>()
     const upserts = new Map<string, [number, ScramCredential]>()
