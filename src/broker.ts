@@ -14,6 +14,7 @@ import type { PartitionStore } from './log/partition-store.js'
 import type { Storage } from './log/storage.js'
 import { changedKeys, type Logger } from './logger.js'
 import { GroupCoordinator } from './groups/coordinator.js'
+import { ConsumerGroupCoordinator } from './groups/consumer-coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
@@ -34,6 +35,7 @@ export class Broker {
   readonly logger: Logger
   readonly storage: Storage
   readonly groups: GroupCoordinator
+  readonly consumerGroups: ConsumerGroupCoordinator // KIP-848 groups, beside the classic ones
   readonly txns: TransactionCoordinator
   readonly cleaner: LogCleaner
   // SCRAM users (AlterUserScramCredentials), in scram-credentials.json beside cluster.json.
@@ -75,6 +77,7 @@ export class Broker {
         cluster.save()
       },
     })
+    this.consumerGroups = this.newConsumerGroups(o)
     this.txns = new TransactionCoordinator({
       clock: o.clock,
       logger: o.logger,
@@ -100,6 +103,34 @@ export class Broker {
       },
     })
     this.cleaner = this.newCleaner(o)
+  }
+
+  private newConsumerGroups(o: BrokerOptions): ConsumerGroupCoordinator {
+    const config = o.config
+    const cluster = this.cluster
+    const asTopic = (t: TopicInfo) => ({ id: t.id, name: t.name, partitions: t.partitions })
+    return new ConsumerGroupCoordinator({
+      groups: this.groups,
+      clock: o.clock,
+      logger: o.logger,
+      config: {
+        sessionTimeoutMs: () => config.int('group.consumer.session.timeout.ms'),
+        heartbeatIntervalMs: () => config.int('group.consumer.heartbeat.interval.ms'),
+        get maxSize() { return config.int('group.consumer.max.size') },
+        get assignors() { return (config.get('group.consumer.assignors') ?? 'uniform,range').split(',').map((a) => a.trim()).filter((a) => a !== '') },
+      },
+      topics: {
+        byName: (name) => {
+          const t = cluster.topic(name)
+          return t ? asTopic(t) : undefined
+        },
+        byId: (id) => {
+          const t = cluster.topicById(id)
+          return t ? asTopic(t) : undefined
+        },
+        all: () => cluster.topicList().filter((t) => !t.internal).map(asTopic),
+      },
+    })
   }
 
   private newCleaner(o: BrokerOptions): LogCleaner {
@@ -274,6 +305,7 @@ export class Broker {
     this.offsetExpiryTimer?.cancel()
     this.cleaner.stop()
     this.groups.stop()
+    this.consumerGroups.stop()
     this.txns.stop()
     this.logs.close()
   }

@@ -211,6 +211,10 @@ export class Cluster {
     return this.topics.get(name)
   }
 
+  topicList(): TopicInfo[] {
+    return [...this.topics.values()]
+  }
+
   topicById(id: string): TopicInfo | undefined {
     return this.byId.get(id)
   }

@@ -6,11 +6,12 @@
 // the group, and a top-level errorCode; v5+: committedLeaderEpoch; v7+: requireStable (a
 // transactional commit still pending answers UNSTABLE_OFFSET_COMMIT on its partition); v8+: several groups, each
 // with its own topics (null = all) and errorCode; v9+: memberId/memberEpoch, which only KIP-848
-// consumer groups check (every group here is classic). An empty group id is served like any
+// consumer groups check. An empty group id is served like any
 // other, as Kafka does for this API. Not implemented: v10 (topic ids).
 
 import { OffsetFetch } from '../../protocol/apis/offset-fetch.js'
 import type { Broker } from '../broker.js'
+import { validateConsumerFetch } from '../groups/consumer-group.js'
 import { fetchOffsets } from '../groups/offsets.js'
 import { defineHandler } from './handler.js'
 
@@ -28,7 +29,13 @@ export default defineHandler({
     if (version >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: req.groups.map((g) => ({ groupId: g.groupId, topics: fetchGroup(broker, g.groupId, g.topics, req.requireStable), errorCode: 0 })),
+        groups: req.groups.map((g) => {
+          // v9+: a KIP-848 member fetches at its current epoch (STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID).
+          const consumer = broker.groups.group(g.groupId)?.consumer
+          const errorCode = consumer && version >= 9 ? validateConsumerFetch(consumer, g.memberId, g.memberEpoch) : 0
+          if (errorCode !== 0) return { groupId: g.groupId, topics: [], errorCode }
+          return { groupId: g.groupId, topics: fetchGroup(broker, g.groupId, g.topics, req.requireStable), errorCode: 0 }
+        }),
       }
     }
     const topics = version >= 2 ? req.topics : (req.topics ?? [])
