@@ -182,6 +182,7 @@ export class Broker {
     if (!this.cluster.topic(OFFSETS_TOPIC) && this.cluster.groupLayout === 'legacy') this.cluster.groupLayout = 'kafka'
     for (const t of this.cluster.topics.values()) this.openTopicLogs(t)
     this.groups.load()
+    this.consumerGroups.load()
     this.txns.load()
     // Kafka's LogManager runs its first retention check log.initial.task.delay.ms after start-up.
     this.scheduleRetention(Math.max(0, this.config.int('log.initial.task.delay.ms')))

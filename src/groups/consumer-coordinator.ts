@@ -20,8 +20,10 @@ import {
   ConsumerGroupData, LEAVE_GROUP_MEMBER_EPOCH, LEAVE_GROUP_STATIC_MEMBER_EPOCH, copyAssignment, isSubset, newMember, reconcile, sameAssignment,
   type Assignment, type ConsumerMember,
 } from './consumer-group.js'
+import { ConsumerGroupBatch } from './consumer-store.js'
 import type { Group } from './group.js'
 import { compileTopicRegex } from './topic-regex.js'
+import { HeartbeatError, fail, validateHeartbeat, type ConsumerHeartbeat, type OwnedPartitions } from './consumer-validate.js'
 
 export interface ConsumerGroupConfig {
   sessionTimeoutMs(groupId: string): number // consumer.session.timeout.ms / group.consumer.session.timeout.ms
@@ -44,23 +46,7 @@ export interface ConsumerDeps {
   topics: ConsumerTopics
 }
 
-export type OwnedPartitions = { topicId: string; partitions: number[] }[] | null
-
-export interface ConsumerHeartbeat {
-  groupId: string
-  memberId: string
-  memberEpoch: number
-  instanceId: string | null
-  rackId: string | null
-  rebalanceTimeoutMs: number
-  subscribedTopicNames: string[] | null
-  subscribedTopicRegex: string | null
-  serverAssignor: string | null
-  topicPartitions: OwnedPartitions
-  clientId: string
-  clientHost: string
-  version: number
-}
+export type { ConsumerHeartbeat, OwnedPartitions } from './consumer-validate.js'
 
 export interface ConsumerHeartbeatResult {
   errorCode: number
@@ -93,57 +79,38 @@ export interface ConsumerGroupDescription {
   }[]
 }
 
-class HeartbeatError extends Error {
-  constructor(readonly code: number, message: string) {
-    super(message)
-  }
-}
-
-const fail = (code: keyof typeof ErrorCode, message: string): never => {
-  throw new HeartbeatError(ErrorCode[code], message)
-}
-
 export class ConsumerGroupCoordinator {
+  // The records of the operation under way, appended once it succeeds.
+  private batch = new ConsumerGroupBatch('')
+
   constructor(private readonly deps: ConsumerDeps) {}
+
+  // After the classic coordinator replayed __consumer_offsets (which fills Group.consumer): the
+  // derived state is rebuilt and every member's session starts again, as Kafka's onLoaded does.
+  load(): void {
+    for (const g of this.deps.groups.groups.values()) {
+      const data = g.consumer
+      if (!data) continue
+      g.protocolType = 'consumer'
+      for (const m of [...data.members.values()]) {
+        data.putMember(m)
+        this.scheduleSessionTimeout(g.groupId, m)
+      }
+      data.subscriptionSignature = this.subscriptionSignature(data)
+      data.assignorName = this.preferredAssignor(data)
+    }
+  }
 
   heartbeat(req: ConsumerHeartbeat): ConsumerHeartbeatResult {
     try {
-      this.validate(req)
-      if (req.memberEpoch === LEAVE_GROUP_MEMBER_EPOCH || req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) return this.leave(req)
-      return this.regularHeartbeat(req)
+      validateHeartbeat(req, this.assignors())
+      this.batch = new ConsumerGroupBatch(req.groupId)
+      const res = req.memberEpoch === LEAVE_GROUP_MEMBER_EPOCH || req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH ? this.leave(req) : this.regularHeartbeat(req)
+      this.batch.flush(this.deps.groups.store)
+      return res
     } catch (err) {
       if (!(err instanceof HeartbeatError)) throw err
       return { errorCode: err.code, errorMessage: err.message, memberId: null, memberEpoch: 0, heartbeatIntervalMs: 0, assignment: null }
-    }
-  }
-
-  // GroupCoordinatorService.throwIfConsumerGroupHeartbeatRequestIsInvalid, then the regex check of
-  // GroupMetadataManager.maybeUpdateRegularExpressions.
-  private validate(req: ConsumerHeartbeat): void {
-    if (req.version >= 1 || req.memberEpoch > 0 || req.memberEpoch === LEAVE_GROUP_MEMBER_EPOCH) {
-      if (req.memberId === '') fail('INVALID_REQUEST', "MemberId can't be empty.")
-    }
-    if (req.groupId === '') fail('INVALID_REQUEST', "GroupId can't be empty.")
-    if (req.instanceId === '') fail('INVALID_REQUEST', "InstanceId can't be empty.")
-    if (req.rackId === '') fail('INVALID_REQUEST', "RackId can't be empty.")
-    if (req.memberEpoch === 0) {
-      if (req.rebalanceTimeoutMs === -1) fail('INVALID_REQUEST', 'RebalanceTimeoutMs must be provided in first request.')
-      if (req.topicPartitions === null || req.topicPartitions.length > 0) fail('INVALID_REQUEST', 'TopicPartitions must be empty when (re-)joining.')
-      if (req.subscribedTopicNames === null && req.subscribedTopicRegex === null) {
-        fail('INVALID_REQUEST', 'Either SubscribedTopicNames or SubscribedTopicRegex must be non-null when (re-)joining.')
-      }
-    } else if (req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
-      if (req.instanceId === null) fail('INVALID_REQUEST', "InstanceId can't be null.")
-    } else if (req.memberEpoch < LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
-      fail('INVALID_REQUEST', 'MemberEpoch is invalid.')
-    }
-    const assignors = this.assignors()
-    if (req.serverAssignor !== null && !assignors.includes(req.serverAssignor)) {
-      fail('UNSUPPORTED_ASSIGNOR', `ServerAssignor ${req.serverAssignor} is not supported. Supported assignors: ${assignors.join(', ')}.`)
-    }
-    if (req.subscribedTopicRegex !== null && req.subscribedTopicRegex !== '') {
-      const compiled = compileTopicRegex(req.subscribedTopicRegex)
-      if (typeof compiled === 'string') fail('INVALID_REGULAR_EXPRESSION', `SubscribedTopicRegex \`${req.subscribedTopicRegex}\` is not a valid regular expression: ${compiled}.`)
     }
   }
 
@@ -191,6 +158,7 @@ export class ConsumerGroupCoordinator {
       clientHost: req.clientHost,
     }
     const subscriptionChanged = !sameSubscription(member, updated)
+    if (!data.members.has(updated.memberId) || !sameMetadata(member, updated)) this.batch.member(updated)
     if (!data.members.has(updated.memberId)) this.deps.logger.info({ group: req.groupId, member: memberId }, 'member joined the consumer group')
     data.putMember(updated)
     this.maybeBumpEpoch(req.groupId, data, subscriptionChanged)
@@ -198,6 +166,7 @@ export class ConsumerGroupCoordinator {
     const target = data.targetAssignment.get(updated.memberId) ?? new Map()
     const reconciled = reconcile(data, updated, data.assignmentEpoch, target, req.topicPartitions)
     if (reconciled !== updated) data.putMember(reconciled)
+    if (!sameCurrent(member, reconciled) || !data.members.has(member.memberId)) this.batch.current(reconciled)
     this.scheduleRebalanceTimeout(req.groupId, data, updated, reconciled)
     this.scheduleSessionTimeout(req.groupId, reconciled)
     const full = joining || (req.rebalanceTimeoutMs !== -1 && req.subscribedTopicNames !== null && req.topicPartitions !== null)
@@ -239,7 +208,11 @@ export class ConsumerGroupCoordinator {
       }
       const target = data.targetAssignment.get(existing.memberId)
       data.removeMember(existing.memberId)
-      if (target) data.targetAssignment.set(memberId, target)
+      this.batch.removeMember(existing.memberId)
+      if (target) {
+        data.targetAssignment.set(memberId, target)
+        this.batch.target(data)
+      }
       this.deps.logger.info({ group: group.groupId, member: memberId, replaced: existing.memberId, instanceId }, 'static member rejoined the consumer group')
       return { ...existing, memberId, memberEpoch: 0, previousMemberEpoch: 0, sessionTimer: null, rebalanceTimer: null, assigned: copyAssignment(existing.assigned), pendingRevocation: new Map() }
     }
@@ -263,7 +236,9 @@ export class ConsumerGroupCoordinator {
       if (req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
         // The static member keeps its partitions and target until it comes back or its session ends.
         m!.rebalanceTimer?.cancel()
-        data.putMember({ ...m!, memberEpoch: LEAVE_GROUP_STATIC_MEMBER_EPOCH, pendingRevocation: new Map(), rebalanceTimer: null })
+        const left: ConsumerMember = { ...m!, memberEpoch: LEAVE_GROUP_STATIC_MEMBER_EPOCH, pendingRevocation: new Map(), rebalanceTimer: null }
+        data.putMember(left)
+        this.batch.current(left)
         this.deps.logger.info({ group: req.groupId, member: req.memberId, instanceId: req.instanceId }, 'static member temporarily left the consumer group')
         return { ...out, memberId: m!.memberId }
       }
@@ -277,6 +252,7 @@ export class ConsumerGroupCoordinator {
   // new target at their next heartbeat.
   fence(groupId: string, data: ConsumerGroupData, m: ConsumerMember): void {
     data.removeMember(m.memberId)
+    this.batch.removeMember(m.memberId)
     this.maybeBumpEpoch(groupId, data, true)
   }
 
@@ -285,6 +261,7 @@ export class ConsumerGroupCoordinator {
     if (!force && data.groupEpoch !== 0 && signature === data.subscriptionSignature) return
     data.subscriptionSignature = signature
     data.groupEpoch++
+    this.batch.epoch(data.groupEpoch)
     this.deps.logger.debug({ group: groupId, epoch: data.groupEpoch }, 'bumped the consumer group epoch')
   }
 
@@ -316,11 +293,7 @@ export class ConsumerGroupCoordinator {
   // updateTargetAssignment: the assignor the members ask for most (ties: the configured order),
   // else the first configured one, over every member's subscription.
   private computeTargetAssignment(data: ConsumerGroupData): void {
-    const assignors = this.assignors()
-    const votes = new Map<string, number>()
-    for (const m of data.members.values()) if (m.serverAssignor !== null) votes.set(m.serverAssignor, (votes.get(m.serverAssignor) ?? 0) + 1)
-    let name = assignors[0]!
-    for (const a of assignors) if ((votes.get(a) ?? 0) > (votes.get(name) ?? 0)) name = a
+    const name = this.preferredAssignor(data)
     const members: AssignorMember[] = [...data.members.values()].map((m) => ({
       memberId: m.memberId,
       topics: new Set(this.memberTopics(m).map((t) => t.id)),
@@ -331,6 +304,16 @@ export class ConsumerGroupCoordinator {
     for (const [id, a] of target) data.targetAssignment.set(id, a)
     data.assignmentEpoch = data.groupEpoch
     data.assignorName = name
+    this.batch.target(data)
+  }
+
+  private preferredAssignor(data: ConsumerGroupData): string {
+    const assignors = this.assignors()
+    const votes = new Map<string, number>()
+    for (const m of data.members.values()) if (m.serverAssignor !== null) votes.set(m.serverAssignor, (votes.get(m.serverAssignor) ?? 0) + 1)
+    let name = assignors[0]!
+    for (const a of assignors) if ((votes.get(a) ?? 0) > (votes.get(name) ?? 0)) name = a
+    return name
   }
 
   private scheduleSessionTimeout(groupId: string, m: ConsumerMember): void {
@@ -362,7 +345,9 @@ export class ConsumerGroupCoordinator {
     const m = data?.members.get(memberId)
     if (!data || !m) return
     this.deps.logger.info({ group: groupId, member: memberId }, `consumer group member removed: ${why}`)
+    this.batch = new ConsumerGroupBatch(groupId)
     this.fence(groupId, data, m)
+    this.batch.flush(this.deps.groups.store)
   }
 
   // ConsumerGroup.asDescribedGroup (ConsumerGroupDescribe); null with an error for a group that does
@@ -412,6 +397,14 @@ function checkEpoch(m: ConsumerMember, received: number, owned: OwnedPartitions)
   } else if (received < m.memberEpoch && (received !== m.previousMemberEpoch || !isSubset(owned, m.assigned))) {
     fail('FENCED_MEMBER_EPOCH', `The consumer group member has a smaller member epoch (${received}) than the one known by the group coordinator (${m.memberEpoch}). The member must abandon all its partitions and rejoin.`)
   }
+}
+
+function sameMetadata(a: ConsumerMember, b: ConsumerMember): boolean {
+  return sameSubscription(a, b) && a.instanceId === b.instanceId && a.rackId === b.rackId && a.clientId === b.clientId && a.clientHost === b.clientHost && a.rebalanceTimeoutMs === b.rebalanceTimeoutMs
+}
+
+function sameCurrent(a: ConsumerMember, b: ConsumerMember): boolean {
+  return a.memberEpoch === b.memberEpoch && a.previousMemberEpoch === b.previousMemberEpoch && a.state === b.state && sameAssignment(a.assigned, b.assigned) && sameAssignment(a.pendingRevocation, b.pendingRevocation)
 }
 
 function sameSubscription(a: ConsumerMember, b: ConsumerMember): boolean {

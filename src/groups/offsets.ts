@@ -7,6 +7,7 @@ import type { GroupValue, OffsetValue } from '../../protocol/group-records.js'
 import { LogError } from '../log/types.js'
 import type { GroupContext } from './context.js'
 import { validateConsumerCommit } from './consumer-group.js'
+import { ConsumerGroupBatch, replayConsumerRecord } from './consumer-store.js'
 import { Group, Member, offsetKey, splitOffsetKey, type CommittedOffset, type GroupState } from './group.js'
 
 export interface OffsetCommitRequest {
@@ -278,6 +279,11 @@ export function deleteGroup(c: GroupContext, groupId: string): number {
   if (!g || g.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND
   if (g.state !== 'Empty' || (g.consumer?.members.size ?? 0) > 0) return ErrorCode.NON_EMPTY_GROUP
   const tombstones = [...g.offsets.keys()].map(splitOffsetKey)
+  if (g.consumer) {
+    const batch = new ConsumerGroupBatch(groupId)
+    batch.deleteGroup()
+    batch.flush(c.store)
+  }
   c.store.writeGroup(groupId, null, tombstones)
   g.transition('Dead', c.clock.now())
   c.groups.delete(groupId)
@@ -386,6 +392,8 @@ export function loadGroups(c: GroupContext): void {
       } else {
         g.offsets.set(key, value)
       }
+    } else if (rec.kind === 'consumer') {
+      replayConsumerRecord(c, rec.record)
     } else {
       metadata.set(rec.group, rec.value)
       if (rec.value === null) {
