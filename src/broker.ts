@@ -114,8 +114,9 @@ export class Broker {
       clock: o.clock,
       logger: o.logger,
       config: {
-        sessionTimeoutMs: () => config.int('group.consumer.session.timeout.ms'),
-        heartbeatIntervalMs: () => config.int('group.consumer.heartbeat.interval.ms'),
+        // A group's own consumer.* config (IncrementalAlterConfigs on GROUP), else the broker's.
+        sessionTimeoutMs: (id) => Number(cluster.groupConfigs.get(id)?.['consumer.session.timeout.ms'] ?? config.int('group.consumer.session.timeout.ms')),
+        heartbeatIntervalMs: (id) => Number(cluster.groupConfigs.get(id)?.['consumer.heartbeat.interval.ms'] ?? config.int('group.consumer.heartbeat.interval.ms')),
         get maxSize() { return config.int('group.consumer.max.size') },
         get assignors() { return (config.get('group.consumer.assignors') ?? 'uniform,range').split(',').map((a) => a.trim()).filter((a) => a !== '') },
       },

@@ -145,6 +145,15 @@ describe('leaving and timeouts', () => {
     expect(hb({ memberId: 'a', memberEpoch: 1 }).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
   })
 
+  it("uses the group's own consumer.session.timeout.ms and consumer.heartbeat.interval.ms (GROUP configs)", () => {
+    b.broker.cluster.groupConfigs.set('g', { 'consumer.session.timeout.ms': '50000', 'consumer.heartbeat.interval.ms': '6000' })
+    expect(hb({ memberId: 'a' }).heartbeatIntervalMs).toBe(6000)
+    clock.advance(49_999)
+    expect(state()).toBe('Stable')
+    clock.advance(1)
+    expect(state()).toBe('Empty')
+  })
+
   it('fences a member that does not revoke within its rebalance timeout', () => {
     hb({ memberId: 'a' })
     hb({ memberId: 'b' })
