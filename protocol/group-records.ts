@@ -4,6 +4,7 @@
 
 import { ProtocolError, Reader, Writer } from './primitives.js'
 import { defineStruct, t } from './schema.js'
+import { decodeConsumerGroupRecord, type ConsumerGroupRecord } from './consumer-group-records.js'
 
 const offsetKey = defineStruct({ group: t.string(), topic: t.string(), partition: t.int32() }, '0-1')
 const offsetValue = defineStruct({
@@ -43,6 +44,7 @@ export type GroupMemberValue = GroupValue['members'][number]
 export type GroupRecord =
   | { kind: 'offset'; group: string; topic: string; partition: number; value: OffsetValue | null }
   | { kind: 'group'; group: string; value: GroupValue | null }
+  | { kind: 'consumer'; group: string; record: ConsumerGroupRecord } // KIP-848 records, key v3+
 
 function encodeWith(version: number, write: (w: Writer) => void): Buffer {
   const w = new Writer(64)
@@ -79,6 +81,10 @@ export function decodeGroupRecord(key: Buffer, value: Buffer | null): GroupRecor
     if (value === null) return { kind: 'group', group: k.group, value: null }
     const vr = new Reader(value)
     return { kind: 'group', group: k.group, value: groupValue(vr.int16()).read(vr) }
+  }
+  if (kv >= 3) {
+    const record = decodeConsumerGroupRecord(kv, r, value)
+    return { kind: 'consumer', group: record.group, record }
   }
   throw new ProtocolError(`unknown __consumer_offsets key version ${kv}`)
 }

@@ -15,6 +15,7 @@ import type { Storage } from './log/storage.js'
 import { changedKeys, type Logger } from './logger.js'
 import type { BrokerMetrics } from './metrics/broker-metrics.js'
 import { GroupCoordinator } from './groups/coordinator.js'
+import { ConsumerGroupCoordinator } from './groups/consumer-coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
@@ -37,6 +38,7 @@ export class Broker {
   readonly logger: Logger
   readonly storage: Storage
   readonly groups: GroupCoordinator
+  readonly consumerGroups: ConsumerGroupCoordinator // KIP-848 groups, beside the classic ones
   readonly txns: TransactionCoordinator
   readonly cleaner: LogCleaner
   // SCRAM users (AlterUserScramCredentials), in scram-credentials.json beside cluster.json.
@@ -86,6 +88,7 @@ export class Broker {
         cluster.save()
       },
     })
+    this.consumerGroups = this.newConsumerGroups(o)
     this.txns = new TransactionCoordinator({
       clock: o.clock,
       logger: o.logger,
@@ -111,6 +114,35 @@ export class Broker {
       },
     })
     this.cleaner = this.newCleaner(o)
+  }
+
+  private newConsumerGroups(o: BrokerOptions): ConsumerGroupCoordinator {
+    const config = o.config
+    const cluster = this.cluster
+    const asTopic = (t: TopicInfo) => ({ id: t.id, name: t.name, partitions: t.partitions })
+    return new ConsumerGroupCoordinator({
+      groups: this.groups,
+      clock: o.clock,
+      logger: o.logger,
+      config: {
+        // A group's own consumer.* config (IncrementalAlterConfigs on GROUP), else the broker's.
+        sessionTimeoutMs: (id) => Number(cluster.groupConfigs.get(id)?.['consumer.session.timeout.ms'] ?? config.int('group.consumer.session.timeout.ms')),
+        heartbeatIntervalMs: (id) => Number(cluster.groupConfigs.get(id)?.['consumer.heartbeat.interval.ms'] ?? config.int('group.consumer.heartbeat.interval.ms')),
+        get maxSize() { return config.int('group.consumer.max.size') },
+        get assignors() { return (config.get('group.consumer.assignors') ?? 'uniform,range').split(',').map((a) => a.trim()).filter((a) => a !== '') },
+      },
+      topics: {
+        byName: (name) => {
+          const t = cluster.topic(name)
+          return t ? asTopic(t) : undefined
+        },
+        byId: (id) => {
+          const t = cluster.topicById(id)
+          return t ? asTopic(t) : undefined
+        },
+        all: () => cluster.topicList().filter((t) => !t.internal).map(asTopic),
+      },
+    })
   }
 
   private newCleaner(o: BrokerOptions): LogCleaner {
@@ -162,6 +194,7 @@ export class Broker {
     if (!this.cluster.topic(OFFSETS_TOPIC) && this.cluster.groupLayout === 'legacy') this.cluster.groupLayout = 'kafka'
     for (const t of this.cluster.topics.values()) this.openTopicLogs(t)
     this.groups.load()
+    this.consumerGroups.load()
     this.txns.load()
     // Kafka's LogManager runs its first retention check log.initial.task.delay.ms after start-up.
     this.scheduleRetention(Math.max(0, this.config.int('log.initial.task.delay.ms')))
@@ -285,6 +318,7 @@ export class Broker {
     this.offsetExpiryTimer?.cancel()
     this.cleaner.stop()
     this.groups.stop()
+    this.consumerGroups.stop()
     this.txns.stop()
     this.logs.close()
   }

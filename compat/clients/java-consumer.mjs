@@ -1,5 +1,6 @@
 // The Apache Kafka Java client library (kafka-clients, same version as the tools): KafkaProducer,
-// KafkaConsumer with group.protocol=classic (and assign() without a group) and Admin, driven by
+// KafkaConsumer with group.protocol=classic and =consumer (KIP-848: kip848-* scenarios), assign()
+// without a group, and Admin, driven by
 // one small Java program (compat/clients/drivers/java-consumer/JavaClientDriver.java) compiled
 // with javac against the jars compat/lib/kafka-libs.sh fetches. One JVM runs every scenario.
 // Two targets share this module: the reference version (kafka-clients 4.4.0, the default export)

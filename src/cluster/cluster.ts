@@ -43,6 +43,8 @@ interface Persisted {
   // 'kafka': __consumer_offsets holds each group in Kafka's partition (Utils.abs(hashCode) % n).
   // Absent in data written before: an older layout the group coordinator migrates once.
   groupLayout?: 'kafka'
+  // Group config overrides (GROUP resources of IncrementalAlterConfigs): group id → configs.
+  groupConfigs?: Record<string, Record<string, string>>
 }
 
 // Kafka 4.1 formats new clusters with eligible leader replicas on (KIP-966:
@@ -136,6 +138,7 @@ export class Cluster {
     for (const t of p.topics) this.index(t)
     for (const [k, v] of Object.entries(p.transactionalIds ?? {})) this.transactionalIds.set(k, v)
     this.groupLayout = p.groupLayout ?? 'legacy'
+    for (const [k, v] of Object.entries(p.groupConfigs ?? {})) this.groupConfigs.set(k, v)
     if (p.defaultBrokerConfigs === undefined) {
       this.migrate(p)
       this.save()
@@ -196,6 +199,7 @@ export class Cluster {
       topics: [...this.topics.values()],
       transactionalIds: Object.fromEntries(this.transactionalIds),
       ...(this.groupLayout === 'kafka' ? { groupLayout: 'kafka' as const } : {}),
+      ...(this.groupConfigs.size > 0 ? { groupConfigs: Object.fromEntries(this.groupConfigs) } : {}),
     }
     this.storage.writeAtomic(this.file, JSON.stringify(p, null, 1))
     // Kafka's meta.properties, so the directory is recognisable to Kafka's own tools.
@@ -209,6 +213,13 @@ export class Cluster {
 
   topic(name: string): TopicInfo | undefined {
     return this.topics.get(name)
+  }
+
+  // Group config overrides by group id (group-configs.ts); saved with save().
+  readonly groupConfigs = new Map<string, Record<string, string>>()
+
+  topicList(): TopicInfo[] {
+    return [...this.topics.values()]
   }
 
   topicById(id: string): TopicInfo | undefined {

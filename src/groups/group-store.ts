@@ -37,6 +37,11 @@ export class GroupStore {
     return this.topic.append(partition, records, txn)
   }
 
+  // Records of the group's own making (the KIP-848 consumer group records), in one append.
+  writeRecords(group: string, records: { key: Buffer; value: Buffer | null }[]): void {
+    this.append(group, records)
+  }
+
   writeOffsets(group: string, offsets: { topic: string; partition: number; value: OffsetValue | null }[], txn?: Txn, partition?: number): number {
     return this.append(group, offsets.map((o) => offsetRecord(group, o.topic, o.partition, o.value)), txn, partition)
   }

@@ -4,6 +4,7 @@
 
 import { ErrorCode } from '../../protocol/errors.js'
 import type { Timer } from '../clock.js'
+import type { ConsumerGroupData } from './consumer-group.js'
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead'
 
@@ -87,6 +88,9 @@ export class Group {
   newMemberAdded = false // a member joined during the initial delay, which then extends it
   syncTimer: Timer | null = null
   currentStateTimestamp: number
+  // Set while this is a KIP-848 consumer group (consumer-coordinator.ts); the classic fields then
+  // stay those of an Empty group and only the committed offsets are shared.
+  consumer: ConsumerGroupData | null = null
 
   constructor(readonly groupId: string, now: number) {
     this.currentStateTimestamp = now

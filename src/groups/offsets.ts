@@ -6,6 +6,8 @@ import { decodeSubscription } from '../../protocol/consumer-protocol.js'
 import type { GroupValue, OffsetValue } from '../../protocol/group-records.js'
 import { LogError } from '../log/types.js'
 import type { GroupContext } from './context.js'
+import { validateConsumerCommit } from './consumer-group.js'
+import { ConsumerGroupBatch, replayConsumerRecord } from './consumer-store.js'
 import { Group, Member, offsetKey, splitOffsetKey, type CommittedOffset, type GroupState } from './group.js'
 
 export interface OffsetCommitRequest {
@@ -15,6 +17,7 @@ export interface OffsetCommitRequest {
   groupInstanceId: string | null
   retentionTimeMs: number // OffsetCommit v2–4; -1 = broker default
   groupNotFoundError: number // v9+: GROUP_ID_NOT_FOUND, older: ILLEGAL_GENERATION
+  version?: number // the OffsetCommit version, which a consumer group's members must keep at v9+
   // commitTimestamp: OffsetCommit v1 only; -1 = the broker's clock.
   offsets: { topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null; commitTimestamp: number }[]
 }
@@ -32,6 +35,10 @@ function validateCommit(c: GroupContext, req: OffsetCommitRequest): { group?: Gr
     group = c.getOrCreate(req.groupId)
   }
   if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
+  if (group.consumer) {
+    const errorCode = validateConsumerCommit(group.consumer, req.memberId, req.generationId, req.version ?? 9, false)
+    return errorCode === 0 ? { group, errorCode } : { errorCode }
+  }
   if (req.generationId < 0 && group.state === 'Empty') return { group, errorCode: 0 }
   if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
     const invalid = group.validateMember(req.memberId, req.groupInstanceId)
@@ -128,6 +135,10 @@ function validateTxnCommit(c: GroupContext, req: TxnOffsetCommitRequest): { grou
     group = c.getOrCreate(req.groupId)
   }
   if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
+  if (group.consumer) {
+    const errorCode = validateConsumerCommit(group.consumer, req.memberId, req.generationId, 9, true)
+    return errorCode === 0 ? { group, errorCode } : { errorCode }
+  }
   if (req.generationId < 0 && group.state === 'Empty') return { group, errorCode: 0 }
   if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
     const invalid = group.validateMember(req.memberId, req.groupInstanceId)
@@ -228,7 +239,7 @@ export interface GroupDescription {
 // Kafka's GroupMetadata.summary: member metadata and assignments only once the group is Stable.
 export function describeGroup(c: GroupContext, groupId: string): GroupDescription | null {
   const g = c.group(groupId)
-  if (!g || g.state === 'Dead') return null
+  if (!g || g.state === 'Dead' || g.consumer) return null
   const stable = g.state === 'Stable'
   return {
     groupId,
@@ -253,9 +264,12 @@ export function listGroups(c: GroupContext, states: string[], types: string[]): 
   const lowerTypes = types.map((s) => s.toLowerCase())
   for (const g of c.groups.values()) {
     if (g.state === 'Dead') continue
-    if (lowerStates.length > 0 && !lowerStates.includes(g.state.toLowerCase())) continue
-    if (lowerTypes.length > 0 && !lowerTypes.includes('classic')) continue
-    out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', state: g.state, type: 'classic' })
+    // KIP-848 groups: type "consumer", protocol type "consumer", ConsumerGroupState's names.
+    const state = g.consumer ? g.consumer.state() : g.state
+    const type = g.consumer ? 'consumer' : 'classic'
+    if (lowerStates.length > 0 && !lowerStates.includes(state.toLowerCase())) continue
+    if (lowerTypes.length > 0 && !lowerTypes.includes(type)) continue
+    out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', state, type })
   }
   return out
 }
@@ -263,8 +277,13 @@ export function listGroups(c: GroupContext, states: string[], types: string[]): 
 export function deleteGroup(c: GroupContext, groupId: string): number {
   const g = c.group(groupId)
   if (!g || g.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND
-  if (g.state !== 'Empty') return ErrorCode.NON_EMPTY_GROUP
+  if (g.state !== 'Empty' || (g.consumer?.members.size ?? 0) > 0) return ErrorCode.NON_EMPTY_GROUP
   const tombstones = [...g.offsets.keys()].map(splitOffsetKey)
+  if (g.consumer) {
+    const batch = new ConsumerGroupBatch(groupId)
+    batch.deleteGroup()
+    batch.flush(c.store)
+  }
   c.store.writeGroup(groupId, null, tombstones)
   g.transition('Dead', c.clock.now())
   c.groups.delete(groupId)
@@ -339,7 +358,7 @@ export function expireOffsets(c: GroupContext): number {
   const retentionMs = c.config.offsetsRetentionMs
   let expired = 0
   for (const g of [...c.groups.values()]) {
-    if (g.state !== 'Empty') continue
+    if (g.state !== 'Empty' || (g.consumer?.members.size ?? 0) > 0) continue
     const gone: { topic: string; partition: number; value: null }[] = []
     for (const [key, o] of g.offsets) {
       const base = g.protocolType !== null ? g.currentStateTimestamp : o.commitTimestamp
@@ -373,6 +392,8 @@ export function loadGroups(c: GroupContext): void {
       } else {
         g.offsets.set(key, value)
       }
+    } else if (rec.kind === 'consumer') {
+      replayConsumerRecord(c, rec.record)
     } else {
       metadata.set(rec.group, rec.value)
       if (rec.value === null) {

@@ -18,6 +18,7 @@ import type { Broker } from '../broker.js'
 import { DEFAULT_BROKER_RESOURCE } from '../cluster/broker-config.js'
 import { MIN_INSYNC_REPLICAS, validateTopicConfigs, validateTopicName } from '../cluster/cluster.js'
 import { BROKER_CONFIG_BY_NAME, TOPIC_CONFIG_BY_NAME, brokerValueError, type ConfigDef } from '../cluster/config-defs.js'
+import { GROUP_CONFIG_DEFS, validateGroupConfigs } from '../cluster/group-configs.js'
 import { ResourceType, checkBrokerName, resourceTypeName } from './describe-configs.js'
 import { configResourceDenied, Op } from './auth.js'
 import { defineHandler } from './handler.js'
@@ -96,6 +97,17 @@ function alterBroker<R extends ResourceIn>(broker: Broker, r: R, validateOnly: b
   if (!validateOnly && changes.size > 0) broker.setBrokerConfigs(changes, r.resourceName)
 }
 
+// GROUP resources (IncrementalAlterConfigs only): the group's overrides, validated as Kafka's
+// GroupConfig.validate does, saved with the cluster metadata.
+function alterGroup<R extends ResourceIn>(broker: Broker, r: R, validateOnly: boolean, next: NextConfigs<R>): void {
+  const configs = next(r, broker.cluster.groupConfigs.get(r.resourceName) ?? {}, GROUP_CONFIG_DEFS)
+  validateGroupConfigs(broker.config, configs)
+  if (validateOnly) return
+  if (Object.keys(configs).length > 0) broker.cluster.groupConfigs.set(r.resourceName, configs)
+  else broker.cluster.groupConfigs.delete(r.resourceName)
+  broker.cluster.save()
+}
+
 export function duplicateKeys(r: ResourceIn): boolean {
   return new Set(r.configs.map((c) => c.name)).size !== r.configs.length
 }
@@ -109,6 +121,8 @@ export interface AlterOptions<R> {
   unknownTypes?: ReadonlySet<number>
   // ALTER_CONFIGS on the resource (ControllerApis.authorizeAlterResource): its error, else null.
   denied?: (r: R) => { errorCode: number; errorMessage: string } | null
+  // GROUP resources are served (IncrementalAlterConfigs).
+  groups?: boolean
 }
 
 // One response per requested resource, in request order.
@@ -136,9 +150,12 @@ export function alterResources<R extends ResourceIn>(broker: Broker, resources: 
         case ResourceType.BROKER:
           alterBroker(broker, r, validateOnly, next)
           break
+        case ResourceType.GROUP:
+          if (!o.groups) throw new KafkaError('INVALID_REQUEST', `Unsupported resource type: ${resourceTypeName(r.resourceType)}`)
+          alterGroup(broker, r, validateOnly, next)
+          break
         case ResourceType.BROKER_LOGGER:
         case ResourceType.CLIENT_METRICS:
-        case ResourceType.GROUP:
           throw new KafkaError('INVALID_REQUEST', `Unsupported resource type: ${resourceTypeName(r.resourceType)}`)
         default:
           throw new KafkaError('INVALID_REQUEST', `Unknown resource type ${r.resourceType}`)

@@ -21,14 +21,15 @@ import { defineHandler } from './handler.js'
 // - eligible.leader.replicas.version 1 (KIP-966): with a single replica the ISR never shrinks, so a
 //   one-node Kafka with ELR behaves as this broker does; DescribeTopicPartitions reports the empty
 //   ELR lists Kafka reports.
-// Not reported, as Kafka omits a feature at level 0: group.version (1 enables KIP-848 consumer
-// groups: ConsumerGroupHeartbeat/Describe are not served here), share.version (KIP-932 share
+// - group.version 1 (KIP-848): consumer groups, ConsumerGroupHeartbeat/Describe served.
+// Not reported, as Kafka omits a feature at level 0: share.version (KIP-932 share
 // groups) and streams.version (KIP-1071), and kraft.version (there is no KRaft quorum to describe
 // or reconfigure: DescribeQuorum and Add/RemoveRaftVoter are not served).
 const FEATURES = [
   { name: 'metadata.version', minVersion: 7, maxVersion: 33, level: 33 },
   { name: 'transaction.version', minVersion: 0, maxVersion: 2, level: 2 },
   { name: 'eligible.leader.replicas.version', minVersion: 0, maxVersion: 1, level: 1 },
+  { name: 'group.version', minVersion: 0, maxVersion: 1, level: 1 },
 ]
 const SUPPORTED_FEATURES = FEATURES.map(({ name, minVersion, maxVersion }) => ({ name, minVersion, maxVersion }))
 // KAFKA-17011: clients before ApiVersions v4 reject a supported range starting at 0, so Kafka

@@ -6,7 +6,8 @@
 // v0 reports isDefault instead of a source; v1+ a configSource and, when asked, synonyms; v3+
 // config types and, when asked, documentation. Null or empty configurationKeys means every key
 // (Kafka treats both alike).
-// Not implemented: BROKER_LOGGER, CLIENT_METRICS and GROUP resources, which get Kafka's answer for
+// GROUP resources (KIP-848) list Kafka 4.4's group configs (group-configs.ts).
+// Not implemented: BROKER_LOGGER and CLIENT_METRICS resources, which get Kafka's answer for
 // a resource type it cannot serve (INVALID_REQUEST on that resource); authorization.
 // With an authorizer: DESCRIBE_CONFIGS on the topic, group or (broker types) the cluster, else
 // TOPIC_/GROUP_/CLUSTER_AUTHORIZATION_FAILED for that resource (ConfigHelper).
@@ -17,6 +18,7 @@ import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { ResolvedConfig } from '../cluster/broker-config.js'
 import { validateTopicName } from '../cluster/cluster.js'
+import { describeGroupConfigs } from '../cluster/group-configs.js'
 import { BROKER_CONFIG_BY_NAME, CONFIG_TYPE_CODE, ConfigSource } from '../cluster/config-defs.js'
 import { configResourceDenied, Op } from './auth.js'
 import { defineHandler } from './handler.js'
@@ -89,6 +91,9 @@ function describe(broker: Broker, r: ResourceIn, o: Options): ResultOut {
         checkBrokerName(broker, r.resourceName, ' or empty string')
         configs = broker.config.describeBroker()
       }
+      break
+    case ResourceType.GROUP:
+      configs = describeGroupConfigs(broker.config, broker.cluster.groupConfigs.get(r.resourceName) ?? {})
       break
     default:
       throw new KafkaError('INVALID_REQUEST', `Unsupported resource type: ${resourceTypeName(r.resourceType)}`)

@@ -35,7 +35,9 @@ export default defineHandler({
       const operations = withOps ? authorizedOperations(ctx, Res.GROUP, groupId) : NOT_REQUESTED
       const g = describeGroup(broker.groups, groupId)
       if (!g) {
-        if (version >= 6) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.`, groupState: 'Dead', authorizedOperations: NOT_REQUESTED }
+        // A KIP-848 group is not a classic group (GroupMetadataManager.describeGroups).
+        const message = broker.groups.group(groupId)?.consumer ? `Group ${groupId} is not a classic group.` : `Group ${groupId} not found.`
+        if (version >= 6) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: message, groupState: 'Dead', authorizedOperations: NOT_REQUESTED }
         return { groupId, errorCode: 0, groupState: 'Dead', authorizedOperations: operations }
       }
       return {

@@ -6,9 +6,10 @@
 // dynamic broker configs only, min.insync.replicas only cluster-wide and never deleted (ELR, Kafka
 // 4.1), and a change reaches every partition log that inherits it. validateOnly validates and changes nothing.
 // Errors are per resource, in request order. Versions differ only in encoding (v1+ flexible).
-// Not implemented: BROKER_LOGGER (no runtime loggers: INVALID_REQUEST), CLIENT_METRICS and GROUP
-// resources; alter-config policies; authorization.
-// With an authorizer: ALTER_CONFIGS as AlterConfigs (alter-configs.ts).
+// GROUP resources (KIP-848): a group's config overrides, checked as Kafka 4.4's GroupConfig
+// (group-configs.ts). Not implemented: BROKER_LOGGER (no runtime loggers: INVALID_REQUEST) and
+// CLIENT_METRICS resources; alter-config policies. With an authorizer: ALTER_CONFIGS as
+// AlterConfigs (alter-configs.ts).
 
 import { IncrementalAlterConfigs, type IncrementalAlterConfigsRequest } from '../../protocol/apis/incremental-alter-configs.js'
 import { KafkaError } from '../../protocol/errors.js'
@@ -71,7 +72,7 @@ export default defineHandler({
   api: IncrementalAlterConfigs,
   handle(req, ctx) {
     const nulls = (r: ResourceIn) => r.configs.filter((c) => c.value === null && c.configOperation !== OpType.DELETE).map((c) => c.name)
-    const responses = alterResources(ctx.broker, req.resources, { validateOnly: req.validateOnly, nulls, next: applyOps, denied: (r) => configResourceDenied(ctx, Op.ALTER_CONFIGS, r.resourceType, r.resourceName) })
+    const responses = alterResources(ctx.broker, req.resources, { validateOnly: req.validateOnly, nulls, next: applyOps, groups: true, denied: (r) => configResourceDenied(ctx, Op.ALTER_CONFIGS, r.resourceType, r.resourceName) })
     return { throttleTimeMs: 0, responses }
   },
   errorResponse: (req, errorCode) => ({ responses: errorResponses(req.resources, errorCode) }),

@@ -1,10 +1,10 @@
 // ListGroups 0–5 (KafkaApis.handleListGroupsRequest, GroupMetadataManager.listGroups). Every group
 // this coordinator knows, simple groups (created by a commit alone, protocolType "") included.
 // v4+: statesFilter, matched case-insensitively after trimming, and groupState in the response
-// (KIP-518); v5+: typesFilter, matched case-insensitively against "classic", the only type here
-// (KIP-848), and groupType. Empty filters match everything.
-// With an authorizer: every group with DESCRIBE on the cluster, else only the groups the principal
-// may DESCRIBE (KafkaApis.handleListGroupsRequest).
+// (KIP-518); v5+: typesFilter, matched case-insensitively against "classic" or "consumer"
+// (KIP-848 groups, whose states are Empty, Assigning, Reconciling and Stable), and groupType.
+// Empty filters match everything. With an authorizer: every group with DESCRIBE on the cluster,
+// else only the groups the principal may DESCRIBE (KafkaApis.handleListGroupsRequest).
 
 import { ListGroups } from '../../protocol/apis/list-groups.js'
 import { listGroups } from '../groups/offsets.js'

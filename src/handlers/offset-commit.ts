@@ -63,6 +63,7 @@ export default defineHandler({
             groupInstanceId: version >= 7 ? req.groupInstanceId : null,
             retentionTimeMs: version >= 2 && version <= 4 ? Number(req.retentionTimeMs) : -1,
             groupNotFoundError: version >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION,
+            version,
             offsets,
           })
     const topics: TopicOut[] = req.topics.map((t, i) => ({

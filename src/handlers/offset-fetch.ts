@@ -6,14 +6,15 @@
 // the group, and a top-level errorCode; v5+: committedLeaderEpoch; v7+: requireStable (a
 // transactional commit still pending answers UNSTABLE_OFFSET_COMMIT on its partition); v8+: several groups, each
 // with its own topics (null = all) and errorCode; v9+: memberId/memberEpoch, which only KIP-848
-// consumer groups check (every group here is classic). An empty group id is served like any
-// other, as Kafka does for this API. v10 (KIP-848) names topics by id: an unknown id (the zero id
-// too) answers UNKNOWN_TOPIC_ID with offset -1 on its partitions; "all topics" lists only the
-// committed offsets whose topic still has an id (KafkaApis.fetchAllOffsetsForGroup). With an
-// authorizer: DESCRIBE on the group (GROUP_AUTHORIZATION_FAILED) and on each topic.
+// consumer groups check. An empty group id is served like any other, as Kafka does for this API.
+// v10 (KIP-848) names topics by id: an unknown id (the zero id too) answers UNKNOWN_TOPIC_ID with
+// offset -1 on its partitions; "all topics" lists only the committed offsets whose topic still has
+// an id (KafkaApis.fetchAllOffsetsForGroup). With an authorizer: DESCRIBE on the group
+// (GROUP_AUTHORIZATION_FAILED) and on each topic.
 
 import { OffsetFetch, type OffsetFetchRequest } from '../../protocol/apis/offset-fetch.js'
 import { ErrorCode } from '../../protocol/errors.js'
+import { validateConsumerFetch } from '../groups/consumer-group.js'
 import { fetchOffsets } from '../groups/offsets.js'
 import { allowed, authorize, authorizedNames, Op, requireGroup, Res } from './auth.js'
 import { defineHandler, type RequestContext } from './handler.js'
@@ -64,11 +65,15 @@ export default defineHandler({
     if (version >= 8) {
       return {
         throttleTimeMs: 0,
-        groups: req.groups.map((g) =>
-          authorize(ctx, Op.DESCRIBE, Res.GROUP, g.groupId)
-            ? { groupId: g.groupId, topics: version >= 10 ? fetchGroupByIds(ctx, g.groupId, g.topics, req.requireStable) : fetchGroup(ctx, g.groupId, g.topics, req.requireStable), errorCode: 0 }
-            : { groupId: g.groupId, topics: [], errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED },
-        ),
+        groups: req.groups.map((g) => {
+          if (!authorize(ctx, Op.DESCRIBE, Res.GROUP, g.groupId)) return { groupId: g.groupId, topics: [], errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }
+          // v9+: a KIP-848 member fetches at its current epoch (STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID).
+          const consumer = ctx.broker.groups.group(g.groupId)?.consumer
+          const errorCode = consumer && version >= 9 ? validateConsumerFetch(consumer, g.memberId, g.memberEpoch) : 0
+          if (errorCode !== 0) return { groupId: g.groupId, topics: [], errorCode }
+          const topics = version >= 10 ? fetchGroupByIds(ctx, g.groupId, g.topics, req.requireStable) : fetchGroup(ctx, g.groupId, g.topics, req.requireStable)
+          return { groupId: g.groupId, topics, errorCode: 0 }
+        }),
       }
     }
     requireGroup(ctx, Op.DESCRIBE, req.groupId)

@@ -43,6 +43,8 @@ import describeGroups from './describe-groups.js'
 import listGroups from './list-groups.js'
 import deleteGroups from './delete-groups.js'
 import offsetDelete from './offset-delete.js'
+import consumerGroupHeartbeat from './consumer-group-heartbeat.js'
+import consumerGroupDescribe from './consumer-group-describe.js'
 // security
 import saslHandshake from './sasl-handshake.js'
 import saslAuthenticate from './sasl-authenticate.js'
@@ -61,7 +63,7 @@ export const handlers: readonly AnyHandler[] = [
   addPartitionsToTxn, addOffsetsToTxn, endTxn, txnOffsetCommit, describeProducers, describeTransactions, listTransactions,
   // groups
   findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch,
-  describeGroups, listGroups, deleteGroups, offsetDelete,
+  describeGroups, listGroups, deleteGroups, offsetDelete, consumerGroupHeartbeat, consumerGroupDescribe,
   // security
   saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials,
   createDelegationToken, renewDelegationToken, expireDelegationToken, describeDelegationToken,

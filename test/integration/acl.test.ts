@@ -5,6 +5,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ConsumerGroupDescribe } from '../../protocol/apis/consumer-group-describe.js'
+import { ConsumerGroupHeartbeat } from '../../protocol/apis/consumer-group-heartbeat.js'
 import { CreateAcls } from '../../protocol/apis/create-acls.js'
 import { CreateTopics } from '../../protocol/apis/create-topics.js'
 import { DeleteAcls } from '../../protocol/apis/delete-acls.js'
@@ -167,6 +169,28 @@ describe('authorization per API (KafkaApis)', () => {
     const described = await bob.send(DescribeGroups, 5, { groups: ['bob-group', 'other'], includeAuthorizedOperations: true })
     expect(described.groups.map((g) => [g.errorCode, g.authorizedOperations])).toEqual([[0, toBitField([Op.DESCRIBE])], [ErrorCode.GROUP_AUTHORIZATION_FAILED, NOT_REQUESTED]])
     expect((await bob.send(ListGroups, 4, { statesFilter: [] })).errorCode).toBe(0)
+  })
+})
+
+describe('KIP-848 group APIs with StandardAuthorizer', () => {
+  it('ConsumerGroupHeartbeat needs READ on the group and DESCRIBE on each subscribed topic; ConsumerGroupDescribe DESCRIBE on the group', async () => {
+    const admin = await login('admin')
+    const granted = await admin.send(CreateAcls, 3, { creations: [binding({ resourceType: Res.GROUP, resourceName: 'alice-g', operation: Op.READ })] })
+    expect(granted.results[0]!.errorCode).toBe(0)
+    const alice = await login('alice')
+    const beat = (groupId: string, topics: string[]) => alice.send(ConsumerGroupHeartbeat, 1, { groupId, memberId: `m-${groupId}`, memberEpoch: 0, rebalanceTimeoutMs: 30000, subscribedTopicNames: topics, topicPartitions: [] })
+    expect((await beat('other-g', ['allowed-t'])).errorCode).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED)
+    // alice may DESCRIBE allowed-t (WRITE implies it) but nothing on hidden-t.
+    expect((await beat('alice-g', ['allowed-t', 'hidden-t'])).errorCode).toBe(ErrorCode.TOPIC_AUTHORIZATION_FAILED)
+    const joined = await beat('alice-g', ['allowed-t'])
+    expect(joined.errorCode).toBe(0)
+    expect(joined.memberEpoch).toBeGreaterThan(0)
+    const described = await alice.send(ConsumerGroupDescribe, 1, { groupIds: ['alice-g', 'other-g'], includeAuthorizedOperations: true })
+    expect(described.groups.map((g) => g.errorCode)).toEqual([0, ErrorCode.GROUP_AUTHORIZATION_FAILED])
+    expect(described.groups[0]!.authorizedOperations).toBe(toBitField([Op.READ, Op.DESCRIBE]))
+    // bob may DESCRIBE no group but bob-group: alice's group is hidden from him.
+    const bob = await login('bob')
+    expect((await bob.send(ConsumerGroupDescribe, 1, { groupIds: ['alice-g'], includeAuthorizedOperations: false })).groups[0]!.errorCode).toBe(ErrorCode.GROUP_AUTHORIZATION_FAILED)
   })
 })
 

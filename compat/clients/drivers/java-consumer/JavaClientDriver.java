@@ -378,6 +378,61 @@ public class JavaClientDriver {
     };
   }
 
+
+  // ------------------------------------------------------------------------------------------
+  // KIP-848 (group.protocol=consumer): every consumer is polled from this one thread.
+
+  static KafkaConsumer<String, String> kip848Consumer(String group, String assignor, String instanceId) {
+    List<String> kv = new ArrayList<>(List.of("group.protocol", "consumer", "group.remote.assignor", assignor));
+    if (instanceId != null) kv.addAll(List.of("group.instance.id", instanceId));
+    return consumer(group, kv.toArray(new String[0]));
+  }
+
+  static String tps(Collection<TopicPartition> ps) {
+    return ps.stream().map(tp -> String.valueOf(tp.partition())).sorted().collect(Collectors.joining(","));
+  }
+
+  static void pollUntil(List<KafkaConsumer<String, String>> cs, BooleanSupplier done, String what) {
+    long end = System.currentTimeMillis() + 90_000;
+    while (!done.getAsBoolean()) {
+      check(System.currentTimeMillis() < end, what + " within 90 s", what, cs.stream().map(c -> tps(c.assignment())).collect(Collectors.toList()).toString());
+      for (KafkaConsumer<String, String> c : cs) c.poll(Duration.ofMillis(100));
+    }
+  }
+
+  static long position(KafkaConsumer<String, String> c) {
+    return c.assignment().stream().mapToLong(c::position).sum();
+  }
+
+  // Two members share 6 partitions with the server-side assignor, read 60 records, commit; the
+  // Admin client describes the group.
+  static Scenario kip848Scenario(String assignor) {
+    return (obs) -> {
+      String topic = name("kip848-" + assignor);
+      String group = name("kip848-" + assignor);
+      createTopic(topic, 6, null);
+      try (KafkaProducer<String, String> p = producer()) { produce(p, topic, makeRecords("kip848", 60, 0)); }
+      try (KafkaConsumer<String, String> a = kip848Consumer(group, assignor, null); KafkaConsumer<String, String> b = kip848Consumer(group, assignor, null)) {
+        a.subscribe(List.of(topic));
+        pollUntil(List.of(a), () -> a.assignment().size() == 6, "one member holds all 6 partitions");
+        b.subscribe(List.of(topic));
+        pollUntil(List.of(a, b), () -> a.assignment().size() == 3 && b.assignment().size() == 3, "two members hold 3 partitions each");
+        pollUntil(List.of(a, b), () -> position(a) + position(b) == 60, "the members read to the end");
+        Set<TopicPartition> union = new HashSet<>(a.assignment());
+        union.addAll(b.assignment());
+        checkEq("partitions held", 6, union.size());
+        if (assignor.equals("range")) obs.put("ranges", Stream.of(tps(a.assignment()), tps(b.assignment())).sorted().collect(Collectors.toList()));
+        a.commitSync();
+        b.commitSync();
+        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+        obs.put("describe", d.type() + " " + d.groupState() + " " + d.members().size() + " " + d.partitionAssignor());
+        checkEq("describeConsumerGroups", "Consumer Stable 2 " + assignor, obs.get("describe"));
+      }
+      checkEq("committed offsets", 60L, committed(group).values().stream().mapToLong(Long::longValue).sum());
+      return "2 consumer-protocol members shared 6 partitions (" + assignor + "), read 60 records, committed them";
+    };
+  }
+
   // ------------------------------------------------------------------------------------------
 
   public static void main(String[] args) throws Exception {
@@ -804,6 +859,42 @@ public class JavaClientDriver {
       checkEq("describeTopics after the deletion", "UnknownTopicOrPartitionException", err);
       obs.put("describeAfter", err);
       return "deleteTopics; gone from listTopics; describeTopics says UnknownTopicOrPartition";
+    });
+
+
+    for (String assignor : List.of("uniform", "range")) scenario("kip848-" + assignor, kip848Scenario(assignor));
+
+    scenario("kip848-regex", (obs) -> {
+      String topic = name("kip848-regex-topic");
+      createTopic(topic, 2, null);
+      try (KafkaConsumer<String, String> c = kip848Consumer(name("kip848-regex"), "uniform", null)) {
+        c.subscribe(new SubscriptionPattern(prefix.replace(".", "\\.") + "-kip848-re.*"));
+        pollUntil(List.of(c), () -> c.assignment().size() == 2, "the regex member holds the matching topic's 2 partitions");
+        obs.put("assigned", c.assignment().stream().map(TopicPartition::topic).distinct().map(t -> t.substring(prefix.length())).collect(Collectors.toList()));
+      }
+      return "a SubscriptionPattern (server-side regex) member got the matching topic";
+    });
+
+    scenario("kip848-static", (obs) -> {
+      String topic = name("kip848-static");
+      String group = name("kip848-static");
+      createTopic(topic, 4, null);
+      String before;
+      try (KafkaConsumer<String, String> s2 = kip848Consumer(group, "uniform", "instance-2")) {
+        try (KafkaConsumer<String, String> s1 = kip848Consumer(group, "uniform", "instance-1")) {
+          s1.subscribe(List.of(topic));
+          s2.subscribe(List.of(topic));
+          pollUntil(List.of(s1, s2), () -> s1.assignment().size() == 2 && s2.assignment().size() == 2, "two static members hold 2 partitions each");
+          before = tps(s1.assignment());
+        }
+        try (KafkaConsumer<String, String> s1 = kip848Consumer(group, "uniform", "instance-1")) {
+          s1.subscribe(List.of(topic));
+          pollUntil(List.of(s1, s2), () -> s1.assignment().size() == 2, "the restarted static member holds 2 partitions");
+          checkEq("the restarted static member's partitions", before, tps(s1.assignment()));
+          obs.put("sameAfterRestart", true);
+        }
+      }
+      return "a static member restarted with its group.instance.id and got its partitions back";
     });
 
     admin.close(Duration.ofSeconds(5));

@@ -1,0 +1,101 @@
+// Group configs (KIP-848's GROUP config resource, Kafka 4.4's GroupConfig): per-group overrides of
+// group coordinator settings, described with DescribeConfigs and changed with
+// IncrementalAlterConfigs on resource type GROUP (32). The list, types, defaults and synonyms are
+// what Kafka 4.4.0 answers (test/fixtures/kafka-4.4-group-configs.txt): each falls back to its
+// broker config (group.consumer.session.timeout.ms behind consumer.session.timeout.ms), or to its
+// own default where Kafka names no broker config. Rivulet acts on consumer.session.timeout.ms and
+// consumer.heartbeat.interval.ms; the share.* and streams.* ones are kept and reported (share and
+// streams groups are not served yet).
+
+import { KafkaError } from '../../protocol/errors.js'
+import type { BrokerConfig, ResolvedConfig } from './broker-config.js'
+import { ConfigSource, type ConfigDef, type ConfigType } from './config-defs.js'
+
+// Kafka's DescribeConfigsResponse.ConfigSource.DYNAMIC_GROUP_CONFIG.
+export const DYNAMIC_GROUP_CONFIG = 8
+
+interface GroupConfigDef {
+  name: string
+  type: ConfigType
+  broker: string | null // the broker config behind it
+  default: string // when there is no broker config
+  doc: string
+}
+
+const g = (name: string, type: ConfigType, broker: string | null, dflt: string, doc: string): GroupConfigDef => ({ name, type, broker, default: dflt, doc })
+
+export const GROUP_CONFIGS: readonly GroupConfigDef[] = [
+  g('consumer.assignment.interval.ms', 'INT', 'group.consumer.assignment.interval.ms', '1000', 'The interval between assignment updates for a consumer group.'),
+  g('consumer.heartbeat.interval.ms', 'INT', 'group.consumer.heartbeat.interval.ms', '5000', 'The heartbeat interval given to the members of a consumer group.'),
+  g('consumer.session.timeout.ms', 'INT', 'group.consumer.session.timeout.ms', '45000', 'The timeout to detect client failures when using the consumer group protocol.'),
+  g('errors.deadletterqueue.copy.record.enable', 'BOOLEAN', null, 'false', 'Whether a record sent to the dead-letter queue is copied there (streams groups).'),
+  g('errors.deadletterqueue.topic.name', 'STRING', null, '', 'The dead-letter queue topic (streams groups).'),
+  g('share.assignment.interval.ms', 'INT', 'group.share.assignment.interval.ms', '1000', 'The interval between assignment updates for a share group.'),
+  g('share.auto.offset.reset', 'STRING', null, 'latest', 'The strategy to initialize the share-partition start offset.'),
+  g('share.delivery.count.limit', 'INT', 'group.share.delivery.count.limit', '5', 'The maximum number of delivery attempts for a record delivered to a share group.'),
+  g('share.heartbeat.interval.ms', 'INT', 'group.share.heartbeat.interval.ms', '5000', 'The heartbeat interval given to the members of a share group.'),
+  g('share.isolation.level', 'STRING', null, 'read_uncommitted', 'How a share group reads transactional records.'),
+  g('share.partition.max.record.locks', 'INT', 'group.share.partition.max.record.locks', '2000', 'Share-group record locks per share-partition.'),
+  g('share.record.lock.duration.ms', 'INT', 'group.share.record.lock.duration.ms', '30000', 'The record acquisition lock duration of a share group.'),
+  g('share.renew.acknowledge.enable', 'BOOLEAN', null, 'true', 'Whether share consumers may renew acquisition locks.'),
+  g('share.session.timeout.ms', 'INT', 'group.share.session.timeout.ms', '45000', 'The timeout to detect client failures when using the share group protocol.'),
+  g('streams.assignment.interval.ms', 'INT', 'group.streams.assignment.interval.ms', '1000', 'The interval between assignment updates for a streams group.'),
+  g('streams.assignor.name', 'STRING', 'group.streams.assignors', 'sticky', 'The assignor of a streams group.'),
+  g('streams.heartbeat.interval.ms', 'INT', 'group.streams.heartbeat.interval.ms', '5000', 'The heartbeat interval given to the members of a streams group.'),
+  g('streams.initial.rebalance.delay.ms', 'INT', 'group.streams.initial.rebalance.delay.ms', '3000', 'The delay of the first rebalance of a streams group.'),
+  g('streams.num.standby.replicas', 'INT', 'group.streams.num.standby.replicas', '0', 'The number of standby replicas of a streams group task.'),
+  g('streams.rack.aware.assignment.tags', 'LIST', 'group.streams.rack.aware.assignment.tags', '', 'Rack-aware assignment tags of a streams group.'),
+  g('streams.session.timeout.ms', 'INT', 'group.streams.session.timeout.ms', '45000', 'The timeout to detect client failures when using the streams group protocol.'),
+]
+
+const BY_NAME = new Map(GROUP_CONFIGS.map((d) => [d.name, d]))
+
+// The ConfigDef view IncrementalAlterConfigs' operations need (LIST for APPEND/SUBTRACT).
+export const GROUP_CONFIG_DEFS: ReadonlyMap<string, ConfigDef> = new Map(GROUP_CONFIGS.map((d) => [d.name, { name: d.name, type: d.type, default: d.default, doc: d.doc }]))
+
+function inherited(config: BrokerConfig, d: GroupConfigDef): { name: string; value: string } {
+  if (d.broker === null) return { name: d.name, value: d.default }
+  const v = config.get(d.broker)
+  return { name: d.broker, value: v ?? d.default }
+}
+
+// A group's configs as DescribeConfigs lists them (sorted by name, as Kafka's are).
+export function describeGroupConfigs(config: BrokerConfig, overrides: Readonly<Record<string, string>>): ResolvedConfig[] {
+  return GROUP_CONFIGS.map((d) => {
+    const base = inherited(config, d)
+    const baseSynonym = { name: base.name, value: base.value, source: ConfigSource.DEFAULT_CONFIG }
+    const def = GROUP_CONFIG_DEFS.get(d.name)!
+    if (d.name in overrides) {
+      const value = overrides[d.name]!
+      return { name: d.name, value, source: DYNAMIC_GROUP_CONFIG, readOnly: false, sensitive: false, synonyms: [{ name: d.name, value, source: DYNAMIC_GROUP_CONFIG }, baseSynonym], def }
+    }
+    return { name: d.name, value: base.value, source: ConfigSource.DEFAULT_CONFIG, readOnly: false, sensitive: false, synonyms: [baseSynonym], def }
+  })
+}
+
+// GroupConfig.validate as Kafka 4.4 answers it: names, types, and the consumer session timeout and
+// heartbeat interval within the broker's group.consumer.min/max bounds (INVALID_CONFIG).
+export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record<string, string>>): void {
+  const value = (name: string) => (name in next ? next[name]! : inherited(config, BY_NAME.get(name)!).value)
+  for (const [name, v] of Object.entries(next)) {
+    const d = BY_NAME.get(name)
+    if (!d) throw new KafkaError('INVALID_CONFIG', `Unknown group config name: ${name}`)
+    const bad = () => new KafkaError('INVALID_CONFIG', `Invalid value ${v} for configuration ${name}: Not a number of type ${d.type}`)
+    if (d.type === 'INT' && !/^\s*[+-]?\d+\s*$/.test(v)) throw bad()
+    if (d.type === 'BOOLEAN' && !/^(true|false)$/i.test(v.trim())) throw new KafkaError('INVALID_CONFIG', `Invalid value ${v} for configuration ${name}: Expected value to be either true or false`)
+  }
+  const ranged: [string, string, string][] = [
+    ['consumer.session.timeout.ms', 'group.consumer.min.session.timeout.ms', 'group.consumer.max.session.timeout.ms'],
+    ['consumer.heartbeat.interval.ms', 'group.consumer.min.heartbeat.interval.ms', 'group.consumer.max.heartbeat.interval.ms'],
+  ]
+  for (const [name, min, max] of ranged) {
+    if (!(name in next)) continue
+    const v = Number(value(name))
+    const lo = config.int(min)
+    const hi = config.int(max)
+    if (v < lo || v > hi) throw new KafkaError('INVALID_CONFIG', `${name} must be in the range ${lo} to ${hi} inclusive.`)
+  }
+  if (Number(value('consumer.session.timeout.ms')) <= Number(value('consumer.heartbeat.interval.ms'))) {
+    throw new KafkaError('INVALID_CONFIG', 'consumer.session.timeout.ms must be greater than consumer.heartbeat.interval.ms')
+  }
+}
