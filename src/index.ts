@@ -12,7 +12,8 @@ import { diskStorage, memoryStorage } from './log/storage.js'
 import { createLogger, silentLogger, type Logger } from './logger.js'
 import { listenerSecurity } from './security/listener-security.js'
 import { credentialFromPassword, SCRAM_MECHANISMS } from './security/scram-credentials.js'
-import { Server } from './server/server.js'
+import { Server, type BoundListener } from './server/server.js'
+import { endpointsOf, InProcessCluster, shiftPorts, type RunningNode } from './in-process-cluster.js'
 
 // Embedded defaults suit a test: a free port and memory. The CLI passes its own (9092, ./data).
 export interface StartOptions {
@@ -59,11 +60,62 @@ export interface RunningBroker {
   stop(): Promise<void>
 }
 
+// startCluster: several brokers in this process over one store (DESIGN.md, "The cluster").
+export interface ClusterOptions extends StartOptions {
+  // How many brokers; node ids count up from node.id (default 1), listener ports from `port`.
+  brokers: number
+  // broker.rack of each broker, in order (default none).
+  racks?: (string | null)[]
+}
+
+// host, port and listeners are the first broker's.
+export interface RunningCluster extends RunningBroker {
+  // Every broker's first listener, comma separated, as clients' bootstrap lists take them.
+  bootstrap: string
+  brokers: RunningNode[]
+  stopBroker(id: number): Promise<void>
+  killBroker(id: number): Promise<void>
+  restartBroker(id: number): Promise<void>
+  isolateBroker(id: number, on?: boolean): void
+  moveLeader(topic: string, partition: number, toBroker: number): void
+  leaderOf(topic: string, partition: number): number
+  stop(): Promise<void>
+}
+
 export { Broker } from './broker.js'
+export type { RunningNode } from './in-process-cluster.js'
 export { DataDirError } from './data-dir.js'
 export { ManualClock, systemClock, type Clock } from './clock.js'
 
 export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> {
+  return (await startNodes(o)).running
+}
+
+export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
+  if (!Number.isInteger(o.brokers) || o.brokers < 1 || o.brokers > 64) throw new Error(`brokers must be a whole number from 1 to 64, got ${o.brokers}`)
+  if (o.racks && o.racks.length !== o.brokers) throw new Error(`racks names ${o.racks.length} rack(s) for ${o.brokers} broker(s)`)
+  const { running, cluster } = await startNodes(o, o.racks ?? new Array<null>(o.brokers).fill(null))
+  const brokers = cluster.nodes
+  return {
+    ...running,
+    bootstrap: brokers.map((b) => b.bootstrap).join(','),
+    get brokers() {
+      return cluster.nodes
+    },
+    broker: running.broker,
+    stopBroker: (id) => cluster.stopBroker(id),
+    killBroker: (id) => cluster.killBroker(id),
+    restartBroker: (id) => cluster.restartBroker(id),
+    isolateBroker: (id, on) => cluster.isolateBroker(id, on),
+    moveLeader: (topic, partition, to) => cluster.moveLeader(topic, partition, to),
+    leaderOf: (topic, partition) => cluster.leaderOf(topic, partition),
+    stop: () => running.stop(),
+  }
+}
+
+// One broker, or (racks given) one per rack over the same store; every listener binds before
+// anything is written.
+async function startNodes(o: StartOptions, racks?: (string | null)[]): Promise<{ running: RunningBroker; cluster: InProcessCluster }> {
   const logger = o.logger ?? (o.logLevel ? createLogger({ level: o.logLevel }) : silentLogger())
   if (o.memory && o.dataDir) throw new Error('memory and dataDir exclude each other')
   const values = new Map<string, string>(Object.entries(o.config ?? {}).map(([k, v]) => [k, String(v)]))
@@ -81,33 +133,48 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   // directory named after the whole list.
   if (!memory && dir.includes(',')) throw new Error(`log.dirs lists several directories (${dir}): Rivulet keeps its data in one directory; set one with --data-dir or log.dirs`)
   const kind = memory ? 'memory' : inspectDataDir(dir, { adopt: o.adoptDataDir })
-  const server = new Server(logger, security, o.tlsHandshakeTimeoutMs)
-  const bound = await server.listen()
+  const securities = (racks ?? [null]).map((_, i) => shiftPorts(security, i))
+  const servers: Server[] = []
+  const bounds: BoundListener[][] = []
+  try {
+    for (const s of securities) {
+      const server = new Server(logger, s, o.tlsHandshakeTimeoutMs)
+      bounds.push(await server.listen())
+      servers.push(server)
+    }
+  } catch (err) {
+    await Promise.all(servers.map((s) => s.close()))
+    throw err
+  }
+  const bound = bounds[0]!
   let unlock: (() => void) | null = null
   let broker: Broker
   let started: { clean: boolean; topics: number }
   try {
     if (!memory) unlock = lockDataDir(dir)
     if (kind === 'adopted') logger.warn({ dataDir: dir }, 'adopting a directory that is not a Rivulet data directory (adoptDataDir)')
-    broker = new Broker({ config, storage: memory ? memoryStorage() : diskStorage(dir), clock: o.clock ?? systemClock, logger })
+    broker = new Broker({ config, storage: memory ? memoryStorage() : diskStorage(dir), clock: o.clock ?? systemClock, logger, racks })
+    broker.nodes.list.forEach((node, i) => (node.endpoints = endpointsOf(bounds[i]!)))
     // A failed start is not stopped: stop() would mark the directory clean and rewrite its
     // checkpoints from a half-loaded state.
     started = broker.start()
   } catch (err) {
-    await server.close()
+    await Promise.all(servers.map((s) => s.close()))
     unlock?.()
     throw err
   }
   addUsers(broker, o.users)
-  server.serve(broker)
+  const cluster = new InProcessCluster(broker, logger, o.tlsHandshakeTimeoutMs, broker.nodes.list.map((node, i) => ({ node, security: securities[i]!, server: servers[i]! })))
+  servers.forEach((s, i) => s.serve(broker, broker.nodes.list[i]))
   const listeners = bound.map((l) => ({ name: l.name, securityProtocol: l.securityProtocol, host: l.host, port: l.port, bootstrap: `${l.host}:${l.port}` }))
   broker.advertisedHost = listeners[0]!.host
   broker.advertisedPort = listeners[0]!.port
   const bootstrap = listeners[0]!.bootstrap
   const named = listeners.length > 1 || listeners[0]!.securityProtocol !== 'PLAINTEXT' ? { listeners: listeners.map((l) => `${l.name}://${l.bootstrap}`) } : {}
-  logger.info({ bootstrap, ...named, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
+  const others = servers.length > 1 ? { brokers: cluster.nodes.map((n) => `${n.nodeId}@${n.bootstrap}`) } : {}
+  logger.info({ bootstrap, ...named, ...others, storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
   let stopping: Promise<void> | null = null
-  return {
+  const running: RunningBroker = {
     bootstrap,
     host: broker.advertisedHost,
     port: broker.advertisedPort,
@@ -115,7 +182,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     broker,
     stop: () =>
       (stopping ??= (async () => {
-        await server.close()
+        await cluster.close()
         try {
           broker.stop()
         } finally {
@@ -124,6 +191,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
         logger.info('stopped')
       })()),
   }
+  return { running, cluster }
 }
 
 // The embedded `host`/`port` options (and the CLI's --host/--port) set the first listener; a bare

@@ -5,6 +5,7 @@
 import type { ApiDefinition, DeepPartial, Range } from '../../protocol/schema.js'
 import type { RequestHeader } from '../../protocol/header.js'
 import type { Broker } from '../broker.js'
+import type { ClusterNode } from '../cluster/nodes.js'
 import type { SaslSession } from '../security/sasl/session.js'
 
 // One row of ApiVersions' table: an API key and the versions served.
@@ -16,6 +17,9 @@ export interface ApiVersionRange {
 
 export interface RequestContext {
   readonly broker: Broker
+  // The broker of the cluster this request reached ("who am I": its node id, leaderships,
+  // coordinators); with one broker, the only node.
+  readonly node: ClusterNode
   // What ApiVersions reports: derived from the registered handlers by the server, once.
   readonly apiVersions: ApiVersionRange[]
   readonly header: RequestHeader

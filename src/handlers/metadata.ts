@@ -1,6 +1,7 @@
-// Metadata 0–13. One broker, which is also the controller (Admin clients send CreateTopics and
-// DeleteTopics to controllerId). Leader epoch 0 for every partition, as a single-node cluster that
-// never changes leaders. v0: an empty list means all topics; v1+: null means all. Unknown topics
+// Metadata 0–13. The live brokers of the cluster (one unless started as a cluster), the lowest of
+// them reported as the controller (Admin clients send CreateTopics and DeleteTopics to
+// controllerId; any broker here serves them). Each partition's leader, leader epoch, replicas and
+// ISR come from the leadership table (cluster-view.ts); replicas on stopped brokers are offline. v0: an empty list means all topics; v1+: null means all. Unknown topics
 // are auto-created when auto.create.topics.enable and the request allows it (v4+ flag; always
 // allowed before v4). v10+ topic ids; v12+ lookup by id (name null).
 
@@ -11,21 +12,19 @@ import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { TopicInfo } from '../cluster/cluster.js'
 import { validateTopicName } from '../cluster/cluster.js'
-import { advertisedEndpoint, defineHandler } from './handler.js'
+import { partitionView, liveBrokers } from './cluster-view.js'
+import { defineHandler } from './handler.js'
 
 type TopicOut = DeepPartial<MetadataResponse['topics'][number]>
 
 export function describeTopic(broker: Broker, t: TopicInfo): TopicOut {
-  const node = broker.nodeId
   const partitions = []
   for (let p = 0; p < t.partitions; p++) {
-    partitions.push({ errorCode: 0, partitionIndex: p, leaderId: node, leaderEpoch: 0, replicaNodes: [node], isrNodes: [node], offlineReplicas: [] })
+    const view = partitionView(broker, t.name, p)
+    // Kafka answers LEADER_NOT_AVAILABLE for a partition without a live leader.
+    partitions.push({ errorCode: view.leaderId === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : 0, partitionIndex: p, ...view })
   }
   return { errorCode: 0, name: t.name, topicId: t.id, isInternal: t.internal, partitions }
-}
-
-export function brokerList(broker: Broker, endpoint: { host: string; port: number } = { host: broker.advertisedHost, port: broker.advertisedPort }) {
-  return [{ nodeId: broker.nodeId, host: endpoint.host, port: endpoint.port, rack: null }]
 }
 
 export default defineHandler({
@@ -59,9 +58,9 @@ export default defineHandler({
     }
     return {
       throttleTimeMs: 0,
-      brokers: brokerList(broker, advertisedEndpoint(ctx)),
+      brokers: liveBrokers(ctx),
       clusterId: broker.cluster.clusterId,
-      controllerId: broker.nodeId,
+      controllerId: broker.nodes.controllerId,
       topics,
     }
   },
