@@ -135,6 +135,14 @@ export class Leadership {
     return moved
   }
 
+  // LeaderEpochFileCache.epochForOffset: the epoch the offset was written in (the last one starting
+  // at or before it).
+  epochForOffset(state: PartitionLeadership, offset: number): number {
+    let epoch = -1
+    for (const [e, start] of state.epochs) if (start <= offset) epoch = e
+    return epoch === -1 ? (state.epochs[0]?.[0] ?? -1) : epoch
+  }
+
   // Kafka's LeaderEpochFileCache.endOffsetFor: the requested epoch's end offset (the start offset
   // of the first later epoch, or the log end offset for the latest), with the epoch answered.
   // Entries before the log start count from the log start (truncateFromStart).

@@ -43,6 +43,7 @@ import listGroups from './list-groups.js'
 import deleteGroups from './delete-groups.js'
 import offsetDelete from './offset-delete.js'
 // security
+import { guardCoordinator } from './coordinator-guard.js'
 import saslHandshake from './sasl-handshake.js'
 import saslAuthenticate from './sasl-authenticate.js'
 import { createAcls, deleteAcls, describeAcls } from './acls.js'
@@ -64,4 +65,4 @@ export const handlers: readonly AnyHandler[] = [
   saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials,
 ]
 
-export const handlerMap: ReadonlyMap<number, AnyHandler> = new Map(handlers.map((h) => [h.api.key, h]))
+export const handlerMap: ReadonlyMap<number, AnyHandler> = new Map(handlers.map((h) => [h.api.key, guardCoordinator(h)]))
