@@ -120,7 +120,7 @@ async function startNodes(o: StartOptions, racks?: (string | null)[]): Promise<{
   if (o.memory && o.dataDir) throw new Error('memory and dataDir exclude each other')
   const values = new Map<string, string>(Object.entries(o.config ?? {}).map(([k, v]) => [k, String(v)]))
   validateStartupConfig(values)
-  reportConfig(values, logger)
+  reportConfig(values, logger, racks?.length ?? 1)
   if (o.dataDir) values.set('log.dirs', o.dataDir)
   const memory = o.memory ?? !(values.has('log.dirs') || values.has('log.dir'))
   values.set('listeners', firstListenerOverridden(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:0', o.host, o.port))

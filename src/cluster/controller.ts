@@ -70,6 +70,41 @@ export class ClusterController {
     this.o.cluster.save()
   }
 
+  // ReplicationControlManager.electLeader: PREFERRED makes the first replica the leader when it is
+  // live and not already leading; UNCLEAN elects the first live replica of a leaderless partition
+  // (every live replica is in sync here: the store holds every record). Throws ELECTION_NOT_NEEDED,
+  // PREFERRED_LEADER_NOT_AVAILABLE or ELIGIBLE_LEADERS_NOT_AVAILABLE as Kafka answers.
+  electLeader(topic: string, partition: number, unclean: boolean): void {
+    const leadership = this.o.cluster.leadership
+    const state = leadership.get(topic, partition)
+    if (!state) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', 'This server does not host this topic-partition.')
+    const preferred = state.replicas[0]!
+    if (unclean ? state.leader !== -1 : state.leader === preferred) throw new KafkaError('ELECTION_NOT_NEEDED', 'Leader election not needed for topic partition.')
+    const next = unclean ? leadership.firstLiveReplica(state) : this.o.nodes.isLive(preferred) ? preferred : -1
+    if (next === -1) {
+      throw unclean
+        ? new KafkaError('ELIGIBLE_LEADERS_NOT_AVAILABLE', 'Eligible topic partition leaders are not available.')
+        : new KafkaError('PREFERRED_LEADER_NOT_AVAILABLE', 'The preferred leader was not available.')
+    }
+    leadership.elect(topic, partition, next)
+    this.o.logger.info({ topic, partition, leader: next, leaderEpoch: state.leaderEpoch, election: unclean ? 'unclean' : 'preferred' }, 'partition leader elected')
+  }
+
+  // A completed reassignment (ReplicationControlManager.alterPartitionReassignments): the store
+  // already holds every record on every broker, so the target replicas are in sync at once and the
+  // reassignment finishes as it starts. The leader stays unless it left the replicas or is not live.
+  reassign(topic: string, partition: number, replicas: number[]): void {
+    const leadership = this.o.cluster.leadership
+    const state = leadership.get(topic, partition)!
+    state.replicas = replicas
+    if (!replicas.includes(state.leader) || !this.o.nodes.isLive(state.leader)) leadership.elect(topic, partition, leadership.firstLiveReplica(state))
+    this.o.logger.info({ topic, partition, replicas }, 'partition reassigned')
+  }
+
+  save(): void {
+    this.o.cluster.save()
+  }
+
   leaderEpochOf(topic: string, partition: number): number {
     return this.o.cluster.leadership.get(topic, partition)?.leaderEpoch ?? 0
   }

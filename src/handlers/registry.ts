@@ -44,6 +44,8 @@ import deleteGroups from './delete-groups.js'
 import offsetDelete from './offset-delete.js'
 // security
 import { guardCoordinator } from './coordinator-guard.js'
+import electLeaders from './elect-leaders.js'
+import alterPartitionReassignments from './alter-partition-reassignments.js'
 import saslHandshake from './sasl-handshake.js'
 import saslAuthenticate from './sasl-authenticate.js'
 import { createAcls, deleteAcls, describeAcls } from './acls.js'
@@ -54,6 +56,7 @@ export const handlers: readonly AnyHandler[] = [
   // topic admin
   createTopics, deleteTopics, createPartitions, deleteRecords,
   describeCluster, describeTopicPartitions, listPartitionReassignments, describeLogDirs,
+  electLeaders, alterPartitionReassignments,
   // configs, offsets, producers
   describeConfigs, alterConfigs, incrementalAlterConfigs, listOffsets, offsetForLeaderEpoch, initProducerId,
   // transactions
