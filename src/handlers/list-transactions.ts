@@ -35,6 +35,8 @@ export default defineHandler({
       if (req.stateFilters.length > 0 && !states.has(m.state)) continue
       if (duration >= 0 && now - m.startTimestamp <= duration) continue
       if (pattern && !pattern.test(m.transactionalId)) continue
+      // In a cluster each broker lists the transactional ids it coordinates (admin asks every broker).
+      if (broker.nodes.size > 1 && broker.coordinatorOf(broker.transactionStateTopic, m.transactionalId) !== ctx.node.id) continue
       transactionStates.push({ transactionalId: m.transactionalId, producerId: BigInt(m.producerId), transactionState: m.state })
     }
     return { throttleTimeMs: 0, errorCode: 0, unknownStateFilters, transactionStates }

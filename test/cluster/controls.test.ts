@@ -3,9 +3,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { CreateTopics } from '../../protocol/apis/create-topics.js'
 import { DescribeCluster } from '../../protocol/apis/describe-cluster.js'
+import { ListGroups } from '../../protocol/apis/list-groups.js'
 import { Metadata } from '../../protocol/apis/metadata.js'
+import { OffsetCommit } from '../../protocol/apis/offset-commit.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { startCluster, type RunningCluster } from '../../src/index.js'
+import { scratchDirs } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
 
 let cluster: RunningCluster | null = null
@@ -96,5 +99,42 @@ describe('isolateBroker', () => {
     c.isolateBroker(2, false)
     await Promise.all([pending, pendingFresh])
     expect(answered.sort()).toEqual(['existing connection', 'new connection'])
+  })
+})
+
+describe('a cluster on disk', () => {
+  const scratch = scratchDirs('rivulet-cluster-disk-')
+  it('keeps replicas, leaders and leader epochs across a restart', async () => {
+    const dir = scratch()
+    let c = (cluster = await startCluster({ brokers: 3, dataDir: dir }))
+    await create(await clientOf(c, 1), 'kept', 3)
+    const [, second] = c.broker.cluster.leadership.get('kept', 0)!.replicas as [number, number]
+    c.moveLeader('kept', 0, second)
+    for (const cl of clients.splice(0)) await cl.close()
+    await c.stop()
+    c = cluster = await startCluster({ brokers: 3, dataDir: dir })
+    expect(c.leaderOf('kept', 0)).toBe(second)
+    const p = (await metadata(await clientOf(c, second), 'kept')).topics[0]!.partitions[0]!
+    expect(p).toMatchObject({ leaderId: second, leaderEpoch: 1 })
+    // Stopped here: the scratch directory goes before the file's afterEach would stop it.
+    for (const cl of clients.splice(0)) await cl.close()
+    await c.stop()
+    cluster = null
+  })
+})
+
+describe('ListGroups in a cluster', () => {
+  it('lists a group only on its coordinator, so admin clients that ask every broker see it once', async () => {
+    const c = (cluster = await startCluster({ brokers: 3 }))
+    await create(await clientOf(c, 1), 'g-topic', 1)
+    const coordinator = c.broker.coordinatorOf(c.broker.offsetsTopic, 'listed')
+    const commit = await (await clientOf(c, coordinator)).send(OffsetCommit, 2, { groupId: 'listed', generationIdOrMemberEpoch: -1, memberId: '', topics: [{ name: 'g-topic', partitions: [{ partitionIndex: 0, committedOffset: 0n }] }] })
+    expect(commit.topics[0]!.partitions[0]!.errorCode).toBe(0)
+    const listed: number[] = []
+    for (const b of c.brokers) {
+      const res = await (await clientOf(c, b.nodeId)).send(ListGroups, 4, { statesFilter: [] })
+      if (res.groups.some((g) => g.groupId === 'listed')) listed.push(b.nodeId)
+    }
+    expect(listed).toEqual([coordinator])
   })
 })
