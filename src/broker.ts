@@ -6,6 +6,8 @@
 import { KafkaError } from '../protocol/errors.js'
 import { BrokerConfig } from './cluster/broker-config.js'
 import { Cluster, type TopicInfo } from './cluster/cluster.js'
+import { ClusterController } from './cluster/controller.js'
+import { Nodes } from './cluster/nodes.js'
 import type { Clock, Timer } from './clock.js'
 import { LogCleaner } from './log/cleaner/cleaner.js'
 import { InternalTopic } from './log/internal-topic.js'
@@ -28,6 +30,9 @@ export interface BrokerOptions {
   storage: Storage
   clock: Clock
   logger: Logger
+  // One rack (or null) per broker of this process: several make a cluster over this one store
+  // (startCluster). Default: one broker, with broker.rack.
+  racks?: (string | null)[]
 }
 
 export class Broker {
@@ -41,6 +46,11 @@ export class Broker {
   readonly consumerGroups: ConsumerGroupCoordinator // KIP-848 groups, beside the classic ones
   readonly txns: TransactionCoordinator
   readonly cleaner: LogCleaner
+  // The brokers this store serves (one unless started as a cluster) and their leaderships.
+  readonly nodes: Nodes
+  readonly controller: ClusterController
+  readonly offsetsTopic: InternalTopic
+  readonly transactionStateTopic: InternalTopic
   // SCRAM users (AlterUserScramCredentials), in scram-credentials.json beside cluster.json.
   readonly scramCredentials: ScramCredentials
   // Seen by every connection of this broker (the test kit's recorder and faults); empty costs
@@ -62,6 +72,8 @@ export class Broker {
     this.logger = o.logger
     this.storage = o.storage
     this.cluster = new Cluster(o.storage, o.config)
+    this.nodes = new Nodes(this.cluster.nodeId, o.racks ?? [o.config.get('broker.rack')])
+    this.controller = new ClusterController({ cluster: this.cluster, nodes: this.nodes, logger: o.logger, log: (t, p) => this.logs.get(t, p) })
     const scramFile = `${o.storage.root}/scram-credentials.json`
     this.scramCredentials = new ScramCredentials({ readText: () => o.storage.readText(scramFile), writeAtomic: (text) => o.storage.writeAtomic(scramFile, text) })
     this.authorizer = newAuthorizer(o.config, o.storage)
@@ -72,6 +84,8 @@ export class Broker {
     })
     const config = o.config
     const cluster = this.cluster
+    this.offsetsTopic = this.internalTopic(OFFSETS_TOPIC, 'offsets.topic', { 'compression.type': 'producer' })
+    this.transactionStateTopic = this.internalTopic(TRANSACTION_STATE_TOPIC, 'transaction.state.log', { 'compression.type': 'uncompressed' })
     this.groups = new GroupCoordinator({
       clock: o.clock,
       logger: o.logger,
@@ -81,7 +95,7 @@ export class Broker {
         get initialRebalanceDelayMs() { return config.int('group.initial.rebalance.delay.ms') },
         get offsetsRetentionMs() { return config.int('offsets.retention.minutes') * 60_000 },
       },
-      offsetsTopic: this.internalTopic(OFFSETS_TOPIC, 'offsets.topic', { 'compression.type': 'producer' }),
+      offsetsTopic: this.offsetsTopic,
       get legacyLayout() { return cluster.groupLayout === 'legacy' },
       onLayoutMigrated: () => {
         cluster.groupLayout = 'kafka'
@@ -98,7 +112,7 @@ export class Broker {
         get abortCheckIntervalMs() { return config.int('transaction.abort.timed.out.transaction.cleanup.interval.ms') },
         get expiryCheckIntervalMs() { return config.int('transaction.remove.expired.transaction.cleanup.interval.ms') },
       },
-      stateTopic: this.internalTopic(TRANSACTION_STATE_TOPIC, 'transaction.state.log', { 'compression.type': 'uncompressed' }),
+      stateTopic: this.transactionStateTopic,
       partition: (topic, p) => this.partition(topic, p),
       allocateProducerId: () => cluster.allocateProducerId(),
       onMarker: (topic, p, producerId, commit) => {
@@ -175,7 +189,7 @@ export class Broker {
         if (existing || !create) return existing?.partitions ?? 0
         const n = Math.max(1, this.config.int(`${prefix}.num.partitions`))
         const segmentBytes = String(this.config.int(`${prefix}.segment.bytes`))
-        const t = this.cluster.createTopic(name, n, 1, { 'cleanup.policy': 'compact', 'segment.bytes': segmentBytes, ...configs }, false, true)
+        const t = this.cluster.createTopic(name, n, this.internalReplicationFactor(prefix), { 'cleanup.policy': 'compact', 'segment.bytes': segmentBytes, ...configs }, false, true)
         this.openTopicLogs(t)
         return t.partitions
       },
@@ -188,11 +202,27 @@ export class Broker {
     return this.cluster.nodeId
   }
 
+  // `<prefix>.replication.factor` when set; else one replica per broker up to Kafka's default 3
+  // (Rivulet's default 1 is the single broker's).
+  internalReplicationFactor(prefix: string): number {
+    const key = `${prefix}.replication.factor`
+    return this.config.statics.has(key) || this.nodes.size === 1 ? this.config.int(key) : Math.max(1, Math.min(3, this.nodes.live().length))
+  }
+
+  // The node id of the coordinator of a group (or transactional id, with __transaction_state): the
+  // leader of the key's internal-topic partition, as in Kafka; -1 while it has no leader. A single
+  // broker coordinates everything without creating the topic first.
+  coordinatorOf(topic: InternalTopic, key: string): number {
+    if (this.nodes.size === 1) return this.nodeId
+    return this.cluster.leadership.get(topic.name, topic.partitionFor(key))?.leader ?? -1
+  }
+
   start(): { clean: boolean; topics: number } {
     const { clean } = this.logs.start()
     this.cluster.load()
     if (!this.cluster.topic(OFFSETS_TOPIC) && this.cluster.groupLayout === 'legacy') this.cluster.groupLayout = 'kafka'
     for (const t of this.cluster.topics.values()) this.openTopicLogs(t)
+    this.controller.reconcile()
     this.groups.load()
     this.consumerGroups.load()
     this.txns.load()
@@ -233,13 +263,19 @@ export class Broker {
 
   private openTopicLogs(t: TopicInfo): void {
     const cfg = this.config.logConfig(t.configs)
-    for (let p = 0; p < t.partitions; p++) this.logs.open(t.name, p, cfg)
+    for (let p = 0; p < t.partitions; p++) this.openLog(t.name, p, cfg)
+  }
+
+  private openLog(topic: string, p: number, cfg: ReturnType<BrokerConfig['logConfig']>): PartitionStore {
+    const log = this.logs.open(topic, p, cfg)
+    log.leaderEpoch = this.controller.leaderEpochOf(topic, p)
+    return log
   }
 
   partition(topic: string, partition: number): PartitionStore | undefined {
     const t = this.cluster.topic(topic)
     if (!t || partition < 0 || partition >= t.partitions) return undefined
-    return this.logs.get(topic, partition) ?? this.logs.open(topic, partition, this.config.logConfig(t.configs))
+    return this.logs.get(topic, partition) ?? this.openLog(topic, partition, this.config.logConfig(t.configs))
   }
 
   createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string | null>, validateOnly = false): TopicInfo {
@@ -277,8 +313,9 @@ export class Broker {
   addPartitions(name: string, count: number): void {
     const t = this.cluster.topic(name)!
     const cfg = this.config.logConfig(t.configs)
-    for (let p = t.partitions; p < count; p++) this.logs.open(name, p, cfg)
+    const before = t.partitions
     this.cluster.setPartitionCount(name, count)
+    for (let p = before; p < count; p++) this.openLog(name, p, cfg)
     this.logger.info({ topic: name, partitions: count }, 'partitions added')
   }
 

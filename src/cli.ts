@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { readPropertiesFile } from './config.js'
 import { checkLogLevel, createLogger, LOG_LEVELS } from './logger.js'
-import { startBroker } from './index.js'
+import { startBroker, startCluster } from './index.js'
 import { writeDevCerts } from './security/dev-certs.js'
 import { watchNpmWrapper } from './wrapper-watch.js'
 
@@ -18,6 +18,9 @@ on stdout once clients can connect (with several listeners or a secured one, a "
 
 Options:
   --port N                 listen port (default 9092; 0 picks a free port)
+  --brokers N              N brokers in this process over one store (node ids from node.id,
+                           ports from --port: 9092, 9093, ...); partitions get
+                           replication.factor replicas on distinct brokers
   --host H                 listen address (default 127.0.0.1)
   --data-dir DIR           data directory (default ./data; created if missing). Rivulet refuses a
                            directory in use by another broker, a Kafka log directory, and a
@@ -79,6 +82,7 @@ interface Args {
   tlsDir?: string
   adminPort?: number
   adminHost?: string
+  brokers?: number
 }
 
 function parseArgs(argv: string[]): Args {
@@ -92,6 +96,12 @@ function parseArgs(argv: string[]): Args {
         const n = Number(value())
         if (!Number.isInteger(n) || n < 0 || n > 65535) fail('--port must be 0-65535')
         o.port = n
+        break
+      }
+      case '--brokers': {
+        const n = Number(value())
+        if (!Number.isInteger(n) || n < 1 || n > 64) fail('--brokers must be a whole number from 1 to 64')
+        o.brokers = n
         break
       }
       case '--host': o.host = value(); break
@@ -223,7 +233,8 @@ async function main(): Promise<void> {
   // The CLI records requests only when the admin port serves the test kit's routes (GET
   // /requests); otherwise a served broker's dispatch has no request hook until a fault is added.
   const kit = args.adminPort === undefined ? { maxRequests: 0 } : undefined
-  running = await startBroker({ port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger, users: args.users, kit, clock: args.manualClock ? 'manual' : undefined, adminPort: args.adminPort, adminHost: args.adminHost })
+  const options = { port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger, users: args.users, kit, clock: args.manualClock ? ('manual' as const) : undefined, adminPort: args.adminPort, adminHost: args.adminHost }
+  running = args.brokers !== undefined && args.brokers > 1 ? await startCluster({ ...options, brokers: args.brokers }) : await startBroker(options)
   if (requested !== null) {
     const signal: string = requested
     requested = null

@@ -97,12 +97,12 @@ const REPLICATION_FACTORS: Readonly<Record<string, string>> = {
   'transaction.state.log.replication.factor': '__transaction_state cannot be created, so transactional producers get COORDINATOR_NOT_AVAILABLE',
 }
 
-export function reportConfig(values: ReadonlyMap<string, string>, logger: Logger): void {
+export function reportConfig(values: ReadonlyMap<string, string>, logger: Logger, brokers = 1): void {
   const { unknown, noEffect } = classifyKeys(values)
   for (const key of unknown) logger.warn({ key }, 'unknown config key ignored')
   if (noEffect.length > 0) logger.warn({ keys: noEffect }, 'Kafka settings with no effect on Rivulet')
   for (const [key, consequence] of Object.entries(REPLICATION_FACTORS)) {
     const v = values.get(key)
-    if (v !== undefined && Number(v) > 1) logger.warn({ key, value: v }, `${key}=${v.trim()} but this cluster has 1 broker: ${consequence}, as on Kafka`)
+    if (v !== undefined && Number(v) > brokers) logger.warn({ key, value: v }, `${key}=${v.trim()} but this cluster has ${brokers} broker${brokers === 1 ? '' : 's'}: ${consequence}, as on Kafka`)
   }
 }

@@ -15,7 +15,8 @@ import { createLogger, silentLogger, type Logger } from './logger.js'
 import { listenerSecurity } from './security/listener-security.js'
 import { closeTokenValidators, startTokenValidators } from './security/oauth/config.js'
 import { credentialFromPassword, SCRAM_MECHANISMS } from './security/scram-credentials.js'
-import { Server } from './server/server.js'
+import { Server, type BoundListener } from './server/server.js'
+import { endpointsOf, InProcessCluster, shiftPorts, type RunningNode } from './in-process-cluster.js'
 import { TestKit, type RequestLogLimits } from './testkit/kit.js'
 
 // Embedded defaults suit a test: a free port and memory. The CLI passes its own (9092, ./data).
@@ -80,17 +81,68 @@ export interface RunningBroker {
   stop(): Promise<void>
 }
 
+// startCluster: several brokers in this process over one store (DESIGN.md, "The cluster").
+export interface ClusterOptions extends StartOptions {
+  // How many brokers; node ids count up from node.id (default 1), listener ports from `port`.
+  brokers: number
+  // broker.rack of each broker, in order (default none).
+  racks?: (string | null)[]
+}
+
+// host, port and listeners are the first broker's.
+export interface RunningCluster extends RunningBroker {
+  // Every broker's first listener, comma separated, as clients' bootstrap lists take them.
+  bootstrap: string
+  brokers: RunningNode[]
+  stopBroker(id: number): Promise<void>
+  killBroker(id: number): Promise<void>
+  restartBroker(id: number): Promise<void>
+  isolateBroker(id: number, on?: boolean): void
+  moveLeader(topic: string, partition: number, toBroker: number): void
+  leaderOf(topic: string, partition: number): number
+  stop(): Promise<void>
+}
+
 export { Broker } from './broker.js'
+export type { RunningNode } from './in-process-cluster.js'
 export { DataDirError } from './data-dir.js'
 export { ManualClock, systemClock, type Clock } from './clock.js'
 export { TestKit, type FaultSpec, type FaultInfo, type RecordedRequest, type KitRecord } from './testkit/kit.js'
 
 export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> {
+  return (await startNodes(o)).running
+}
+
+export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
+  if (!Number.isInteger(o.brokers) || o.brokers < 1 || o.brokers > 64) throw new Error(`brokers must be a whole number from 1 to 64, got ${o.brokers}`)
+  if (o.racks && o.racks.length !== o.brokers) throw new Error(`racks names ${o.racks.length} rack(s) for ${o.brokers} broker(s)`)
+  const { running, cluster } = await startNodes(o, o.racks ?? new Array<null>(o.brokers).fill(null))
+  const brokers = cluster.nodes
+  return {
+    ...running,
+    bootstrap: brokers.map((b) => b.bootstrap).join(','),
+    get brokers() {
+      return cluster.nodes
+    },
+    broker: running.broker,
+    stopBroker: (id) => cluster.stopBroker(id),
+    killBroker: (id) => cluster.killBroker(id),
+    restartBroker: (id) => cluster.restartBroker(id),
+    isolateBroker: (id, on) => cluster.isolateBroker(id, on),
+    moveLeader: (topic, partition, to) => cluster.moveLeader(topic, partition, to),
+    leaderOf: (topic, partition) => cluster.leaderOf(topic, partition),
+    stop: () => running.stop(),
+  }
+}
+
+// One broker, or (racks given) one per rack over the same store; every listener binds before
+// anything is written.
+async function startNodes(o: StartOptions, racks?: (string | null)[]): Promise<{ running: RunningBroker; cluster: InProcessCluster }> {
   const logger = o.logger ?? (o.logLevel ? createLogger({ level: o.logLevel }) : silentLogger())
   if (o.memory && o.dataDir) throw new Error('memory and dataDir exclude each other')
   const values = new Map<string, string>(Object.entries(o.config ?? {}).map(([k, v]) => [k, String(v)]))
   validateStartupConfig(values)
-  reportConfig(values, logger)
+  reportConfig(values, logger, racks?.length ?? 1)
   if (o.dataDir) values.set('log.dirs', o.dataDir)
   const memory = o.memory ?? !(values.has('log.dirs') || values.has('log.dir'))
   values.set('listeners', firstListenerOverridden(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:0', o.host, o.port))
@@ -108,42 +160,51 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
   if (!memory && dir.includes(',')) throw new Error(`log.dirs lists several directories (${dir}): Rivulet keeps its data in one directory; set one with --data-dir or log.dirs`)
   const kind = memory ? 'memory' : inspectDataDir(dir, { adopt: o.adoptDataDir })
   await startTokenValidators(validators)
-  const server = new Server(logger, security, o.tlsHandshakeTimeoutMs)
-  let bound
+  const securities = (racks ?? [null]).map((_, i) => shiftPorts(security, i))
+  const servers: Server[] = []
+  const bounds: BoundListener[][] = []
   let admin: OpenAdmin | null = null
   try {
-    bound = await server.listen()
+    for (const s of securities) {
+      const server = new Server(logger, s, o.tlsHandshakeTimeoutMs)
+      servers.push(server)
+      bounds.push(await server.listen())
+    }
     if (o.adminPort !== undefined) admin = await openAdminPort(o.adminPort, o.adminHost, logger)
   } catch (err) {
-    await server.close()
+    await Promise.all(servers.map((s) => s.close()))
     closeTokenValidators(validators)
     throw err
   }
+  const bound = bounds[0]!
   let unlock: (() => void) | null = null
   let broker: Broker
   let started: { clean: boolean; topics: number }
   try {
     if (!memory) unlock = lockDataDir(dir)
     if (kind === 'adopted') logger.warn({ dataDir: dir }, 'adopting a directory that is not a Rivulet data directory (adoptDataDir)')
-    broker = new Broker({ config, storage: memory ? memoryStorage() : diskStorage(dir), clock, logger })
+    broker = new Broker({ config, storage: memory ? memoryStorage() : diskStorage(dir), clock, logger, racks })
+    broker.nodes.list.forEach((node, i) => (node.endpoints = endpointsOf(bounds[i]!)))
     // A failed start is not stopped: stop() would mark the directory clean and rewrite its
     // checkpoints from a half-loaded state.
     started = broker.start()
   } catch (err) {
     await admin?.server.close()
-    await server.close()
+    await Promise.all(servers.map((s) => s.close()))
     closeTokenValidators(validators)
     unlock?.()
     throw err
   }
   addUsers(broker, o.users)
-  server.serve(broker)
+  const cluster = new InProcessCluster(broker, logger, o.tlsHandshakeTimeoutMs, broker.nodes.list.map((node, i) => ({ node, security: securities[i]!, server: servers[i]! })))
+  servers.forEach((s, i) => s.serve(broker, broker.nodes.list[i]))
   const listeners = bound.map((l) => ({ name: l.name, securityProtocol: l.securityProtocol, host: l.host, port: l.port, bootstrap: `${l.host}:${l.port}` }))
   broker.advertisedHost = listeners[0]!.host
   broker.advertisedPort = listeners[0]!.port
   const bootstrap = listeners[0]!.bootstrap
   const named = listeners.length > 1 || listeners[0]!.securityProtocol !== 'PLAINTEXT' ? { listeners: listeners.map((l) => `${l.name}://${l.bootstrap}`) } : {}
-  logger.info({ bootstrap, ...named, ...(admin ? { admin: admin.url } : {}), storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
+  const others = servers.length > 1 ? { brokers: cluster.nodes.map((n) => `${n.nodeId}@${n.bootstrap}`) } : {}
+  logger.info({ bootstrap, ...named, ...others, ...(admin ? { admin: admin.url } : {}), storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
   let stopping: Promise<void> | null = null
   const kit = new TestKit(
     {
@@ -151,15 +212,17 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
       clock,
       reset: async () => {
         if (!memory) throw new Error(`reset() empties an in-memory broker; this one keeps its data in ${dir}`)
+        if (servers.length > 1) throw new Error('reset() empties a single broker; stop this cluster and start a new one')
         const old = broker
         broker = new Broker({ config: new BrokerConfig(values), storage: memoryStorage(), clock, logger })
+        broker.nodes.list[0]!.endpoints = old.nodes.list[0]!.endpoints
         broker.start()
         addUsers(broker, o.users)
         broker.advertisedHost = old.advertisedHost
         broker.advertisedPort = old.advertisedPort
         broker.metrics = old.metrics
         kit.attach(broker)
-        server.replaceBroker(broker)
+        cluster.replaceBroker(broker)
         old.wakeAll()
         old.stop()
         logger.info('reset: the broker is empty')
@@ -167,8 +230,8 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
     },
     o.kit,
   )
-  if (admin) await serveAdmin(admin, () => broker, server, kit)
-  return {
+  if (admin) await serveAdmin(admin, () => broker, servers, kit)
+  const running: RunningBroker = {
     bootstrap,
     host: broker.advertisedHost,
     port: broker.advertisedPort,
@@ -184,7 +247,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
       (stopping ??= (async () => {
         kit.close()
         await admin?.server.close()
-        await server.close()
+        await cluster.close()
         closeTokenValidators(validators)
         try {
           broker.stop()
@@ -194,6 +257,7 @@ export async function startBroker(o: StartOptions = {}): Promise<RunningBroker> 
         logger.info('stopped')
       })()),
   }
+  return { running, cluster }
 }
 
 // The embedded `host`/`port` options (and the CLI's --host/--port) set the first listener; a bare

@@ -28,15 +28,24 @@ export async function openAdminPort(port: number, host: string | undefined, logg
 
 // `current` is read at every request: the test kit's reset() replaces the broker (and hands the
 // counters to the new one), so /metrics and the kit routes follow it.
-export async function serveAdmin(admin: OpenAdmin, current: () => Broker, listeners: Server, kit: TestKit): Promise<void> {
+export async function serveAdmin(admin: OpenAdmin, current: () => Broker, servers: Server[], kit: TestKit): Promise<void> {
   const metrics = (current().metrics = new BrokerMetrics())
   const sources = {
     get broker() {
       return current()
     },
     metrics,
-    connections: () => listeners.connectionCounts(),
+    connections: () => connectionCounts(servers),
   }
   admin.server.addRoutes(await metricsRoutes(sources))
   admin.server.addRoutes(kitRoutes(kit))
+}
+
+// Open connections per listener name over every broker of this process (a cluster's brokers share
+// listener names).
+function connectionCounts(servers: Server[]): ReadonlyMap<string, number> {
+  if (servers.length === 1) return servers[0]!.connectionCounts()
+  const total = new Map<string, number>()
+  for (const s of servers) for (const [name, n] of s.connectionCounts()) total.set(name, (total.get(name) ?? 0) + n)
+  return total
 }

@@ -1,5 +1,6 @@
-// Topics, partitions, topic ids, dynamic configs and the producer-id counter of this single-node
-// cluster, persisted atomically (write, fsync, rename) to `cluster.json` in the data directory.
+// Topics, partitions, topic ids, dynamic configs, partition leadership and the producer-id counter
+// of the cluster (one broker, or the brokers of one process over one store), persisted atomically
+// (write, fsync, rename) to `cluster.json` in the data directory.
 
 import crypto from 'node:crypto'
 import path from 'node:path'
@@ -7,6 +8,7 @@ import { KafkaError } from '../../protocol/errors.js'
 import type { Storage } from '../log/storage.js'
 import { BrokerConfig, DEFAULT_BROKER_RESOURCE } from './broker-config.js'
 import { TOPIC_CONFIG_BY_NAME, BROKER_CONFIG_BY_NAME, topicValueError } from './config-defs.js'
+import { Leadership, type Persisted as PersistedLeadership } from './leadership.js'
 
 export interface TopicInfo {
   name: string
@@ -45,6 +47,9 @@ interface Persisted {
   groupLayout?: 'kafka'
   // Group config overrides (GROUP resources of IncrementalAlterConfigs): group id → configs.
   groupConfigs?: Record<string, Record<string, string>>
+  // Replicas, leader and leader epochs per partition (absent before clusters: every partition is
+  // then led by this node at epoch 0, which Broker.start fills in).
+  leadership?: PersistedLeadership
 }
 
 // Kafka 4.1 formats new clusters with eligible leader replicas on (KIP-966:
@@ -111,6 +116,9 @@ export class Cluster {
   private nextProducerId = 0
   readonly transactionalIds = new Map<string, TransactionalIdState>()
   groupLayout: 'kafka' | 'legacy' = 'kafka'
+  readonly leadership = new Leadership()
+  // The brokers new partitions are placed on: the live nodes (set by the hub; a single broker alone).
+  liveBrokers: () => number[] = () => [this.nodeId]
   private readonly file: string
 
   constructor(private readonly storage: Storage, readonly config: BrokerConfig) {
@@ -139,6 +147,7 @@ export class Cluster {
     for (const [k, v] of Object.entries(p.transactionalIds ?? {})) this.transactionalIds.set(k, v)
     this.groupLayout = p.groupLayout ?? 'legacy'
     for (const [k, v] of Object.entries(p.groupConfigs ?? {})) this.groupConfigs.set(k, v)
+    this.leadership.load(p.leadership)
     if (p.defaultBrokerConfigs === undefined) {
       this.migrate(p)
       this.save()
@@ -200,6 +209,7 @@ export class Cluster {
       transactionalIds: Object.fromEntries(this.transactionalIds),
       ...(this.groupLayout === 'kafka' ? { groupLayout: 'kafka' as const } : {}),
       ...(this.groupConfigs.size > 0 ? { groupConfigs: Object.fromEntries(this.groupConfigs) } : {}),
+      leadership: this.leadership.toJSON(),
     }
     this.storage.writeAtomic(this.file, JSON.stringify(p, null, 1))
     // Kafka's meta.properties, so the directory is recognisable to Kafka's own tools.
@@ -235,11 +245,13 @@ export class Cluster {
     if (count <= 0) throw new KafkaError('INVALID_PARTITIONS', `Number of partitions was set to an invalid non-positive value.`)
     const rf = replicationFactor === -1 ? this.config.int('default.replication.factor') : replicationFactor
     if (rf <= 0) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0, or -1 to use the default value.')
-    if (rf > 1) throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only 1 broker(s) are registered.`)
+    const brokers = this.liveBrokers()
+    if (rf > brokers.length) throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${brokers.length} broker(s) are registered.`)
     validateTopicConfigs(configs)
     const t: TopicInfo = { name, id: randomUuid(), partitions: count, configs: configs as Record<string, string>, internal }
     if (validateOnly) return t
     this.index(t)
+    this.leadership.assign(name, count, rf, brokers)
     this.save()
     return t
   }
@@ -249,12 +261,18 @@ export class Cluster {
     if (!t) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic ${name} does not exist`)
     this.topics.delete(name)
     this.byId.delete(t.id)
+    this.leadership.remove(name)
     this.save()
     return t
   }
 
   setPartitionCount(name: string, count: number): void {
     const t = this.topics.get(name)!
+    // New partitions get the replication factor of the topic's first partition (Kafka's
+    // CreatePartitions without an assignment).
+    const rf = this.leadership.get(name, 0)?.replicas.length ?? 1
+    const brokers = this.liveBrokers()
+    this.leadership.assign(name, count, Math.min(rf, brokers.length), brokers, t.partitions)
     t.partitions = count
     this.save()
   }

@@ -32,7 +32,7 @@ function check(broker: Broker, t: TopicIn): number {
     if (t.assignments.length !== additional) {
       throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `Attempted to add ${additional} additional partition(s), but only ${t.assignments.length} assignment(s) were specified.`)
     }
-    for (const a of t.assignments) validateManualAssignment(a.brokerIds, broker.nodeId, 1)
+    for (const a of t.assignments) validateManualAssignment(a.brokerIds, (id) => broker.nodes.get(id) !== undefined, broker.cluster.leadership.get(t.name, 0)?.replicas.length)
   }
   return additional
 }
@@ -68,7 +68,11 @@ export default defineHandler({
     if (added > MAX_RECORDS_PER_USER_OP) throw new KafkaError('POLICY_VIOLATION', TOO_LARGE_MESSAGE)
 
     for (const { t, result } of planned) {
-      if (result.errorCode === 0 && !req.validateOnly) broker.addPartitions(t.name, t.count)
+      if (result.errorCode === 0 && !req.validateOnly) {
+        const from = broker.cluster.topic(t.name)!.partitions
+        broker.addPartitions(t.name, t.count)
+        if (t.assignments) broker.controller.assignReplicas(t.name, t.assignments.map((a) => a.brokerIds), from)
+      }
       results.push(result)
     }
     return { throttleTimeMs: 0, results }

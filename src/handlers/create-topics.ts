@@ -27,14 +27,14 @@ const CLUSTER_METADATA_TOPIC = '__cluster_metadata'
 export const MAX_RECORDS_PER_USER_OP = 10000
 export const TOO_LARGE_MESSAGE = 'Unable to perform excessively large batch operation.'
 
-// ReplicationControlManager.validateManualPartitionAssignment, for a cluster whose only registered
-// broker is this one. Returns the replica count of the validated assignment.
-export function validateManualAssignment(brokerIds: readonly number[], nodeId: number, replicationFactor: number | undefined): number {
+// ReplicationControlManager.validateManualPartitionAssignment over the brokers of this process.
+// Returns the replica count of the validated assignment.
+export function validateManualAssignment(brokerIds: readonly number[], registered: (id: number) => boolean, replicationFactor: number | undefined): number {
   if (brokerIds.length === 0) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', 'The manual partition assignment includes an empty replica list.')
   const sorted = [...brokerIds].sort((a, b) => a - b)
   let prev: number | undefined
   for (const id of sorted) {
-    if (id !== nodeId) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes broker ${id}, but no such broker is registered.`)
+    if (!registered(id)) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes broker ${id}, but no such broker is registered.`)
     if (id === prev) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes the broker ${prev} more than once.`)
     prev = id
   }
@@ -55,7 +55,10 @@ function collidingTopic(broker: Broker, name: string): string | undefined {
 interface Plan {
   name: string
   partitions: number
+  replicationFactor: number
   configs: Record<string, string>
+  // Manual replica lists by partition (CreatableReplicaAssignment), else placed by the controller.
+  assignments: number[][] | null
 }
 
 // The controller's checks, in its order: name, collision, existence, null configs, config values,
@@ -70,32 +73,38 @@ function plan(broker: Broker, t: TopicIn): Plan {
   const configs: Record<string, string> = {}
   for (const c of t.configs) configs[c.name] = c.value!
   validateTopicConfigs(configs)
-  const partitions = t.assignments.length > 0 ? planAssignments(broker, t) : planCounts(broker, t)
-  return { name: t.name, partitions, configs }
+  if (t.assignments.length > 0) {
+    const assignments = planAssignments(broker, t)
+    return { name: t.name, partitions: assignments.length, replicationFactor: assignments[0]!.length, configs, assignments }
+  }
+  const [partitions, replicationFactor] = planCounts(broker, t)
+  return { name: t.name, partitions, replicationFactor, configs, assignments: null }
 }
 
-function planAssignments(broker: Broker, t: TopicIn): number {
+function planAssignments(broker: Broker, t: TopicIn): number[][] {
   if (t.replicationFactor !== -1) throw new KafkaError('INVALID_REQUEST', 'A manual partition assignment was specified, but replication factor was not set to -1.')
   if (t.numPartitions !== -1) throw new KafkaError('INVALID_REQUEST', 'A manual partition assignment was specified, but numPartitions was not set to -1.')
-  const seen = new Set<number>()
+  const seen = new Map<number, number[]>()
   let rf: number | undefined
   for (const a of t.assignments) {
     if (seen.has(a.partitionIndex)) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `Found multiple manual partition assignments for partition ${a.partitionIndex}`)
-    rf = validateManualAssignment(a.brokerIds, broker.nodeId, rf)
-    seen.add(a.partitionIndex)
+    rf = validateManualAssignment(a.brokerIds, (id) => broker.nodes.get(id) !== undefined, rf)
+    seen.set(a.partitionIndex, a.brokerIds)
   }
   for (let i = 0; i < seen.size; i++) {
     if (!seen.has(i)) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', 'partitions should be a consecutive 0-based integer sequence')
   }
-  return seen.size
+  return [...seen.keys()].sort((a, b) => a - b).map((p) => seen.get(p)!)
 }
 
-function planCounts(broker: Broker, t: TopicIn): number {
+// [partitions, replication factor]
+function planCounts(broker: Broker, t: TopicIn): [number, number] {
   if (t.replicationFactor < -1 || t.replicationFactor === 0) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0, or -1 to use the default value.')
   if (t.numPartitions < -1 || t.numPartitions === 0) throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions was set to an invalid non-positive value.')
   const rf = t.replicationFactor === -1 ? broker.config.int('default.replication.factor') : t.replicationFactor
-  if (rf > 1) throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only 1 broker(s) are registered.`)
-  return t.numPartitions === -1 ? broker.config.int('num.partitions') : t.numPartitions
+  const live = broker.nodes.live().length
+  if (rf > live) throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${live} broker(s) are registered.`)
+  return [t.numPartitions === -1 ? broker.config.int('num.partitions') : t.numPartitions, rf]
 }
 
 function failure(name: string, err: unknown): TopicOut {
@@ -108,7 +117,7 @@ function success(broker: Broker, p: Plan, topicId: string): TopicOut {
     .describeTopic(p.configs)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((c) => ({ name: c.name, value: c.sensitive ? null : c.value, readOnly: c.readOnly, configSource: c.source, isSensitive: c.sensitive }))
-  return { name: p.name, topicId, errorCode: 0, errorMessage: null, topicConfigErrorCode: 0, numPartitions: p.partitions, replicationFactor: 1, configs }
+  return { name: p.name, topicId, errorCode: 0, errorMessage: null, topicConfigErrorCode: 0, numPartitions: p.partitions, replicationFactor: p.replicationFactor, configs }
 }
 
 export default defineHandler({
@@ -139,7 +148,8 @@ export default defineHandler({
 
     for (const [t, p] of plans) {
       try {
-        const created = broker.createTopic(p.name, p.partitions, 1, p.configs, validateOnly)
+        const created = broker.createTopic(p.name, p.partitions, p.replicationFactor, p.configs, validateOnly)
+        if (p.assignments && !validateOnly) broker.controller.assignReplicas(p.name, p.assignments)
         results.set(t, allowed(describable, p.name) ? success(broker, p, created.id) : { ...success(broker, p, created.id), topicConfigErrorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, configs: [] })
       } catch (err) {
         results.set(t, failure(t.name, err))

@@ -12,10 +12,10 @@
 import { DeleteRecords, type DeleteRecordsResponse } from '../../protocol/apis/delete-records.js'
 import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
-import type { Broker } from '../broker.js'
 import { LogError } from '../log/types.js'
 import { allowed, authorizedNames, Op, Res } from './auth.js'
-import { defineHandler } from './handler.js'
+import { leaderError } from './cluster-view.js'
+import { defineHandler, type RequestContext } from './handler.js'
 
 type PartitionOut = DeepPartial<DeleteRecordsResponse['topics'][number]['partitions'][number]>
 
@@ -26,10 +26,13 @@ function failed(partitionIndex: number, error: ErrorName): PartitionOut {
 }
 
 // Returns the partition result and whether the log start offset moved.
-function deletePartition(broker: Broker, topic: string, partition: number, offset: bigint): [PartitionOut, boolean] {
+function deletePartition(ctx: RequestContext, topic: string, partition: number, offset: bigint): [PartitionOut, boolean] {
+  const { broker } = ctx
   const t = broker.cluster.topic(topic)
   const log = broker.partition(topic, partition)
   if (!t || !log) return [failed(partition, 'UNKNOWN_TOPIC_OR_PARTITION'), false]
+  // Partition.deleteRecordsOnLeader: only the leader deletes.
+  if (leaderError(ctx, topic, partition) !== 0) return [failed(partition, 'NOT_LEADER_OR_FOLLOWER'), false]
   if (t.internal) return [failed(partition, 'INVALID_TOPIC_EXCEPTION'), false]
   const policy = broker.config.resolveTopic('cleanup.policy', t.configs).value ?? ''
   if (!policy.split(',').some((p) => p.trim() === 'delete')) return [failed(partition, 'POLICY_VIOLATION'), false]
@@ -62,7 +65,7 @@ export default defineHandler({
       name,
       partitions: [...parts].map(([partition, offset]) => {
         if (!allowed(deletable, name)) return failed(partition, 'TOPIC_AUTHORIZATION_FAILED')
-        const [out, changed] = deletePartition(broker, name, partition, offset)
+        const [out, changed] = deletePartition(ctx, name, partition, offset)
         moved ||= changed
         return out
       }),

@@ -36,10 +36,12 @@ export function resourceTypeName(id: number): string {
 }
 
 // A BROKER resource name is empty (the cluster-wide level) or our node id; Kafka rejects anything
-// else with INVALID_REQUEST on that resource (ConfigHelper.resourceNameToBrokerId).
+// else with INVALID_REQUEST on that resource (ConfigHelper.resourceNameToBrokerId). The brokers of
+// an in-process cluster share one config, so any of their ids names it (Kafka's admin sends a
+// broker's resource to that broker; kafka-reassign-partitions --verify clears throttles on each).
 export function checkBrokerName(broker: Broker, name: string, orEmpty: string): void {
   if (!/^[+-]?\d+$/.test(name)) throw new KafkaError('INVALID_REQUEST', `Broker id must be an integer, but it is: ${name}`)
-  if (Number(name) !== broker.nodeId) throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${broker.nodeId}${orEmpty}, but received ${name}`)
+  if (broker.nodes.get(Number(name)) === undefined) throw new KafkaError('INVALID_REQUEST', `Unexpected broker id, expected ${broker.nodeId}${orEmpty}, but received ${name}`)
 }
 
 interface Options {

@@ -6,10 +6,10 @@
 // list means every topic (then unknown ones cannot appear); named topics that do not exist are
 // answered UNKNOWN_TOPIC_OR_PARTITION (INVALID_TOPIC_EXCEPTION for illegal names) without using
 // the limit. With a topic list, the cursor's topic must be in it, and a cursor partition must not
-// be negative (INVALID_REQUEST for the whole request). Single node: leader this broker, epoch 0,
-// replicas and ISR [this broker], no ELR. topicAuthorizedOperations: all topic operations without
-// an authorizer, as Kafka; with one, the principal's. Topics it may not DESCRIBE are left out of an
-// all-topics answer and answered TOPIC_AUTHORIZATION_FAILED when named.
+// be negative (INVALID_REQUEST for the whole request). Leader, epoch, replicas and ISR from the
+// leadership table (cluster-view.ts), no ELR. topicAuthorizedOperations: all topic operations
+// without an authorizer, as Kafka; with one, the principal's. Topics it may not DESCRIBE are left
+// out of an all-topics answer and answered TOPIC_AUTHORIZATION_FAILED when named.
 
 import { DescribeTopicPartitions, type DescribeTopicPartitionsResponse } from '../../protocol/apis/describe-topic-partitions.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
@@ -18,6 +18,7 @@ import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import { validateTopicName } from '../cluster/cluster.js'
 import { allowed, authorizedNames, authorizedOperations, Op, Res } from './auth.js'
+import { partitionView } from './cluster-view.js'
 import { defineHandler } from './handler.js'
 
 const NOT_REQUESTED = -2147483648
@@ -30,11 +31,11 @@ const MAX_REQUEST_PARTITION_SIZE_LIMIT = 2000
 // Topic.isInternal.
 const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state', '__share_group_state'])
 
-function partitionsOf(broker: Broker, from: number, to: number): PartitionOut[] {
-  const node = broker.nodeId
+function partitionsOf(broker: Broker, topic: string, from: number, to: number): PartitionOut[] {
   const out: PartitionOut[] = []
   for (let p = from; p < to; p++) {
-    out.push({ errorCode: 0, partitionIndex: p, leaderId: node, leaderEpoch: 0, replicaNodes: [node], isrNodes: [node], eligibleLeaderReplicas: [], lastKnownElr: [], offlineReplicas: [] })
+    const view = partitionView(broker, topic, p)
+    out.push({ errorCode: view.leaderId === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : 0, partitionIndex: p, ...view, eligibleLeaderReplicas: [], lastKnownElr: [] })
   }
   return out
 }
@@ -86,7 +87,7 @@ export default defineHandler({
       }
       const start = cursor && name === cursorTopic ? cursor.partitionIndex : 0
       const upper = Math.min(t.partitions, start + remaining)
-      const partitions = partitionsOf(broker, start, upper)
+      const partitions = partitionsOf(broker, name, start, upper)
       topics.push({ errorCode: 0, name, topicId: t.id, isInternal: t.internal, partitions, topicAuthorizedOperations: authorizedOperations(ctx, Res.TOPIC, name) })
       if (upper < t.partitions) {
         nextCursor = { topicName: name, partitionIndex: upper }

@@ -3,29 +3,31 @@
 // few bytes for minBytes the response waits, up to maxWaitMs, for an append to any requested
 // partition. Whole stored batches are returned as byte ranges; the first batch of the first
 // partition with data is returned even when larger than the limits (KIP-74). v9+ leader-epoch
-// fencing against our constant epoch 0; v13+ topics by id. read_committed (isolation level 1)
+// fencing against the partition's epoch; a partition this broker does not lead answers
+// NOT_LEADER_OR_FOLLOWER, with (v12+, KIP-951) its current leader, and (v16+) the leaders'
+// endpoints in NodeEndpoints; v13+ topics by id. read_committed (isolation level 1)
 // reads stop at the last stable offset and list the aborted transactions the data may hold (the
 // LSO is reported at either level, as Kafka does). Not implemented: fetch sessions (answered
 // sessionless), follower fetching (replicaId >= 0 is served like a consumer). With an authorizer
 // each topic needs READ, else TOPIC_AUTHORIZATION_FAILED for its partitions (KafkaApis.handleFetchRequest).
 
+import type { Broker } from '../broker.js'
 import { systemClock } from '../clock.js'
 import { Fetch, type FetchRequest, type FetchResponse } from '../../protocol/apis/fetch.js'
 import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
-import type { Broker } from '../broker.js'
 import { endOffsetOf } from '../../protocol/records/index.js'
 import type { Isolation, PartitionStore } from '../log/partition-store.js'
 import { ReadLease } from '../log/read-pool.js'
 import { LogError } from '../log/types.js'
 import { allowed, authorizedNames, hasAuthorizer, Op, Res } from './auth.js'
+import { currentLeader, leaderError, LEADER_HINT_ERRORS, type BrokerEndpoint } from './cluster-view.js'
 import { defineHandler, type RequestContext } from './handler.js'
 
 type TopicOut = DeepPartial<FetchResponse['responses'][number]>
 type PartitionOut = DeepPartial<FetchResponse['responses'][number]['partitions'][number]>
 
 const EMPTY = Buffer.alloc(0)
-const LEADER_EPOCH = 0
 
 function partitionError(partitionIndex: number, errorCode: number, hw = -1, logStart = -1, lso = hw): PartitionOut {
   return { partitionIndex, errorCode, highWatermark: BigInt(hw), lastStableOffset: BigInt(lso), logStartOffset: BigInt(logStart), records: EMPTY }
@@ -39,7 +41,8 @@ interface Watched {
   maxBytes: number
 }
 
-function read(broker: Broker, req: FetchRequest, version: number, lease: ReadLease, readable: ReadonlySet<string> | null): { topics: TopicOut[]; bytes: number; watched: Watched[] } {
+function read(ctx: RequestContext, req: FetchRequest, lease: ReadLease, leaders: Map<number, BrokerEndpoint>, readable: ReadonlySet<string> | null): { topics: TopicOut[]; bytes: number; watched: Watched[] } {
+  const { broker, version } = ctx
   let bytes = 0
   const watched: Watched[] = []
   const responseMax = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff
@@ -53,8 +56,13 @@ function read(broker: Broker, req: FetchRequest, version: number, lease: ReadLea
       const log = broker.partition(topic.name, fp.partition)
       if (!log) return partitionError(fp.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
       const hw = log.highWatermark
-      if (fp.currentLeaderEpoch > LEADER_EPOCH) return partitionError(fp.partition, ErrorCode.UNKNOWN_LEADER_EPOCH, hw, log.logStartOffset)
-      if (fp.currentLeaderEpoch >= 0 && fp.currentLeaderEpoch < LEADER_EPOCH) return partitionError(fp.partition, ErrorCode.FENCED_LEADER_EPOCH, hw, log.logStartOffset)
+      const notServed = leaderError(ctx, topic.name, fp.partition, version >= 9 ? fp.currentLeaderEpoch : -1)
+      if (notServed !== 0) {
+        // ReplicaManager.readFromLog answers a failed read with unknown offsets (-1).
+        const out = notServed === ErrorCode.NOT_LEADER_OR_FOLLOWER ? partitionError(fp.partition, notServed) : partitionError(fp.partition, notServed, hw, log.logStartOffset)
+        if (LEADER_HINT_ERRORS.has(notServed)) out.currentLeader = currentLeader(ctx, topic.name, fp.partition, leaders)
+        return out
+      }
       const lso = log.lastStableOffset
       const fetchOffset = Number(fp.fetchOffset)
       let records: Buffer | null = null
@@ -141,15 +149,19 @@ export default defineHandler({
     // The records in the response are views of the lease's buffers until the socket has them.
     const lease = new ReadLease()
     const readable = hasAuthorizer(ctx) ? authorizedNames(ctx, Op.READ, Res.TOPIC, req.topics.map((ft) => (version >= 13 ? broker.cluster.topicById(ft.topicId)?.name ?? '' : ft.topic))) : null
-    let result = read(broker, req, version, lease, readable)
+    const leaders = new Map<number, BrokerEndpoint>()
+    let result = read(ctx, req, lease, leaders, readable)
     if (req.maxWaitMs > 0 && result.bytes < req.minBytes && result.watched.length > 0) {
       lease.release()
       await waitForData(ctx, req, result.watched, result.bytes)
-      result = read(broker, req, version, lease, readable)
+      leaders.clear()
+      result = read(ctx, req, lease, leaders, readable)
     }
     if (broker.metrics) countFetch(broker, req, version, result.topics)
     ctx.afterResponse?.(() => lease.release())
-    return { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: result.topics }
+    const out: DeepPartial<FetchResponse> = { throttleTimeMs: 0, errorCode: 0, sessionId: 0, responses: result.topics }
+    if (leaders.size > 0) out.nodeEndpoints = [...leaders.values()]
+    return out
   },
   errorResponse: (req, errorCode) => ({
     errorCode,

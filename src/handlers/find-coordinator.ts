@@ -1,6 +1,7 @@
-// FindCoordinator 0–6 (KafkaApis.handleFindCoordinatorRequest / getCoordinator). This broker is the
-// coordinator of every group (keyType 0) and transactional id (keyType 1), whatever the key,
-// including the empty one (Kafka hashes any key to a partition and answers its leader). Kafka
+// FindCoordinator 0–6 (KafkaApis.handleFindCoordinatorRequest / getCoordinator). The coordinator of
+// a group (keyType 0) or transactional id (keyType 1), whatever the key, including the empty one,
+// is the leader of the key's partition of the internal topic, as Kafka hashes it (a single broker
+// is every coordinator); COORDINATOR_NOT_AVAILABLE while that partition has no leader. Kafka
 // answers COORDINATOR_NOT_AVAILABLE while it first creates an internal topic; here
 // __consumer_offsets is created on the first group write, so the answer is immediate. v0 has no
 // keyType (always 0); v1–3 add throttleTimeMs and errorMessage ("NONE" on success, as Kafka's
@@ -16,7 +17,8 @@ import { FindCoordinator } from '../../protocol/apis/find-coordinator.js'
 import { ErrorCode, KafkaError, errorName } from '../../protocol/errors.js'
 import type { Broker } from '../broker.js'
 import { authorize, Op, Res } from './auth.js'
-import { advertisedEndpoint, defineHandler, type RequestContext } from './handler.js'
+import { endpointOf } from './cluster-view.js'
+import { defineHandler, type RequestContext } from './handler.js'
 
 const CoordinatorType = { GROUP: 0, TRANSACTION: 1, SHARE: 2 } as const
 
@@ -44,7 +46,7 @@ const INTERNAL_TOPIC: Record<number, readonly [string, string]> = {
 
 function coordinatorUnavailable(broker: Broker, keyType: number): boolean {
   const internal = INTERNAL_TOPIC[keyType]
-  return internal !== undefined && broker.config.int(internal[1]) > 1 && !broker.cluster.topic(internal[0])
+  return internal !== undefined && broker.config.int(internal[1]) > broker.nodes.live().length && !broker.cluster.topic(internal[0])
 }
 const NO_NODE = { nodeId: -1, host: '', port: -1 }
 
@@ -55,6 +57,16 @@ function keyDenied(ctx: RequestContext, keyType: number, key: string): number | 
   return null
 }
 
+// The coordinator's node and endpoint on the request's listener, or null while it has none.
+function coordinator(ctx: RequestContext, keyType: number, key: string): { nodeId: number; host: string; port: number } | null {
+  const { broker } = ctx
+  const id = broker.coordinatorOf(keyType === CoordinatorType.GROUP ? broker.offsetsTopic : broker.transactionStateTopic, key)
+  const node = broker.nodes.get(id)
+  if (!node || !broker.nodes.isLive(id)) return null
+  const { nodeId, host, port } = endpointOf(ctx, node)
+  return { nodeId, host, port }
+}
+
 export default defineHandler({
   api: FindCoordinator,
   handle(req, ctx) {
@@ -63,7 +75,6 @@ export default defineHandler({
     if (keyType !== CoordinatorType.GROUP && keyType !== CoordinatorType.TRANSACTION && keyType !== CoordinatorType.SHARE) {
       throw new KafkaError('INVALID_REQUEST', `Unknown coordinator type received: ${keyType}`)
     }
-    const node = keyType === CoordinatorType.SHARE ? null : { nodeId: broker.nodeId, ...advertisedEndpoint(ctx) }
     if (coordinatorUnavailable(broker, keyType)) throw new KafkaError('COORDINATOR_NOT_AVAILABLE', 'The coordinator is not available.')
     if (version >= 4) {
       return {
@@ -71,14 +82,18 @@ export default defineHandler({
         coordinators: req.coordinatorKeys.map((key) => {
           const denied = keyDenied(ctx, keyType, key)
           if (denied !== null) return { key, ...NO_NODE, errorCode: denied, errorMessage: '' }
-          return node ? { key, ...node, errorCode: 0, errorMessage: '' } : { key, ...NO_NODE, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: '' }
+          if (keyType === CoordinatorType.SHARE) return { key, ...NO_NODE, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: '' }
+          const node = coordinator(ctx, keyType, key)
+          return node ? { key, ...node, errorCode: 0, errorMessage: '' } : { key, ...NO_NODE, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: message(ErrorCode.COORDINATOR_NOT_AVAILABLE) }
         }),
       }
     }
     const denied = keyDenied(ctx, keyType, req.key)
     if (denied === ErrorCode.GROUP_AUTHORIZATION_FAILED) throw new KafkaError('GROUP_AUTHORIZATION_FAILED')
     if (denied === ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED) throw new KafkaError('TRANSACTIONAL_ID_AUTHORIZATION_FAILED')
-    if (!node) throw new KafkaError('INVALID_REQUEST', 'share coordinator keys are not served')
+    if (keyType === CoordinatorType.SHARE) throw new KafkaError('INVALID_REQUEST', 'share coordinator keys are not served')
+    const node = coordinator(ctx, keyType, req.key)
+    if (!node) throw new KafkaError('COORDINATOR_NOT_AVAILABLE', 'The coordinator is not available.')
     return { throttleTimeMs: 0, errorCode: 0, errorMessage: message(ErrorCode.NONE), ...node }
   },
   errorResponse: (req, errorCode, ctx) =>

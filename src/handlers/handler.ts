@@ -5,6 +5,7 @@
 import type { ApiDefinition, DeepPartial, Range } from '../../protocol/schema.js'
 import type { RequestHeader } from '../../protocol/header.js'
 import type { Broker } from '../broker.js'
+import type { ClusterNode } from '../cluster/nodes.js'
 import type { SaslSession } from '../security/sasl/session.js'
 
 // One row of ApiVersions' table: an API key and the versions served.
@@ -16,6 +17,9 @@ export interface ApiVersionRange {
 
 export interface RequestContext {
   readonly broker: Broker
+  // The broker of the cluster this request reached ("who am I": its node id, leaderships,
+  // coordinators); with one broker, the only node.
+  readonly node: ClusterNode
   // What ApiVersions reports: derived from the registered handlers by the server, once.
   readonly apiVersions: ApiVersionRange[]
   readonly header: RequestHeader
@@ -49,12 +53,6 @@ export interface ListenerEndpoint {
   securityProtocol: string
   host: string
   port: number
-}
-
-// The host and port a client is told to use: its listener's advertised endpoint.
-export function advertisedEndpoint(ctx: RequestContext): { host: string; port: number } {
-  const l = ctx.connection.listener
-  return l ? { host: l.host, port: l.port } : { host: ctx.broker.advertisedHost, port: ctx.broker.advertisedPort }
 }
 
 export interface Handler<Q, S> {

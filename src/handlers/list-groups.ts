@@ -1,5 +1,6 @@
 // ListGroups 0–5 (KafkaApis.handleListGroupsRequest, GroupMetadataManager.listGroups). Every group
-// this coordinator knows, simple groups (created by a commit alone, protocolType "") included.
+// this coordinator knows, simple groups (created by a commit alone, protocolType "") included. In a
+// cluster each broker lists the groups it coordinates (admin clients ask every broker and merge).
 // v4+: statesFilter, matched case-insensitively after trimming, and groupState in the response
 // (KIP-518); v5+: typesFilter, matched case-insensitively against "classic" or "consumer"
 // (KIP-848 groups, whose states are Empty, Assigning, Reconciling and Stable), and groupType.
@@ -20,7 +21,7 @@ export default defineHandler({
     return {
       throttleTimeMs: 0,
       errorCode: 0,
-      groups: groups.map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: g.type })),
+      groups: (broker.nodes.size > 1 ? groups.filter((g) => broker.coordinatorOf(broker.offsetsTopic, g.groupId) === ctx.node.id) : groups).map((g) => ({ groupId: g.groupId, protocolType: g.protocolType, groupState: g.state, groupType: g.type })),
     }
   },
   errorResponse: (_req, errorCode) => ({ errorCode, groups: [] }),

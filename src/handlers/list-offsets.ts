@@ -16,10 +16,10 @@
 import { ListOffsets, type ListOffsetsRequest, type ListOffsetsResponse } from '../../protocol/apis/list-offsets.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
-import type { Broker } from '../broker.js'
 import { LogError } from '../log/types.js'
 import { allowed, authorizedNames, Op, Res } from './auth.js'
-import { defineHandler } from './handler.js'
+import { leaderError } from './cluster-view.js'
+import { defineHandler, type RequestContext } from './handler.js'
 
 type PartitionIn = ListOffsetsRequest['topics'][number]['partitions'][number]
 type PartitionOut = DeepPartial<ListOffsetsResponse['topics'][number]['partitions'][number]>
@@ -52,30 +52,26 @@ function answer(partitionIndex: number, f: Found): PartitionOut {
   return { partitionIndex, errorCode: 0, timestamp: BigInt(f.timestamp), offset: BigInt(f.offset), leaderEpoch: f.leaderEpoch }
 }
 
-// Partition.checkCurrentLeaderEpoch: -1 means the client does not know the epoch.
-export function fenceLeaderEpoch(current: number): number {
-  if (current === UNKNOWN_EPOCH) return 0
-  if (current > LEADER_EPOCH) return ErrorCode.UNKNOWN_LEADER_EPOCH
-  if (current < LEADER_EPOCH) return ErrorCode.FENCED_LEADER_EPOCH
-  return 0
-}
-
-function lookup(broker: Broker, topic: string, p: PartitionIn, version: number, committed: boolean): PartitionOut {
+function lookup(ctx: RequestContext, topic: string, p: PartitionIn, committed: boolean): PartitionOut {
+  const { broker, version } = ctx
   const ts = Number(p.timestamp)
   if (ts < 0 && (!MIN_VERSION.has(ts) || version < MIN_VERSION.get(ts)!)) return failed(p.partitionIndex, ErrorCode.UNSUPPORTED_VERSION)
   const log = broker.partition(topic, p.partitionIndex)
   if (!log) return failed(p.partitionIndex, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-  const fenced = fenceLeaderEpoch(p.currentLeaderEpoch)
+  // v4+ fences on currentLeaderEpoch; every version needs the leader.
+  const fenced = leaderError(ctx, topic, p.partitionIndex, version >= 4 ? p.currentLeaderEpoch : -1)
   if (fenced !== 0) return failed(p.partitionIndex, fenced)
+  const state = broker.cluster.leadership.get(topic, p.partitionIndex)
+  const latestEpoch = state?.leaderEpoch ?? 0
   const lastFetchable = committed ? log.lastStableOffset : log.highWatermark
   const fetchable = (f: Found): Found => (f.offset >= lastFetchable ? NOT_FOUND : f)
   try {
     switch (ts) {
       case LATEST:
-        return answer(p.partitionIndex, { timestamp: -1, offset: lastFetchable, leaderEpoch: LEADER_EPOCH })
+        return answer(p.partitionIndex, { timestamp: -1, offset: lastFetchable, leaderEpoch: latestEpoch })
       case EARLIEST:
       case EARLIEST_LOCAL:
-        return answer(p.partitionIndex, { timestamp: -1, offset: log.logStartOffset, leaderEpoch: LEADER_EPOCH })
+        return answer(p.partitionIndex, { timestamp: -1, offset: log.logStartOffset, leaderEpoch: state ? broker.cluster.leadership.epochForOffset(state, log.logStartOffset) : 0 })
       case LATEST_TIERED:
       case EARLIEST_PENDING_UPLOAD:
         return answer(p.partitionIndex, NOT_FOUND)
@@ -93,11 +89,14 @@ function lookup(broker: Broker, topic: string, p: PartitionIn, version: number, 
 
 // v0: Kafka 3.x's legacyFetchOffsetsBefore, newest first. A consumer (replicaId -1) would have
 // offsets above the high watermark replaced by it; ours never exceed it (HW = log end offset).
-function legacyLookup(broker: Broker, topic: string, p: PartitionIn): PartitionOut {
+function legacyLookup(ctx: RequestContext, topic: string, p: PartitionIn): PartitionOut {
+  const { broker } = ctx
   const ts = Number(p.timestamp)
   if (ts < EARLIEST) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNSUPPORTED_VERSION, oldStyleOffsets: [] }
   const log = broker.partition(topic, p.partitionIndex)
   if (!log) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, oldStyleOffsets: [] }
+  const notLeader = leaderError(ctx, topic, p.partitionIndex)
+  if (notLeader !== 0) return { partitionIndex: p.partitionIndex, errorCode: notLeader, oldStyleOffsets: [] }
   const times = log.segmentOffsetTimes(broker.clock.now())
   let start: number
   if (ts === LATEST) start = times.length - 1
@@ -119,7 +118,7 @@ export default defineHandler({
     const describable = authorizedNames(ctx, Op.DESCRIBE, Res.TOPIC, req.topics.map((t) => t.name))
     const denied = (p: PartitionIn) => failed(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
     if (version === 0) {
-      const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => (allowed(describable, t.name) ? legacyLookup(broker, t.name, p) : denied(p))) }))
+      const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => (allowed(describable, t.name) ? legacyLookup(ctx, t.name, p) : denied(p))) }))
       return { topics }
     }
     // Kafka bounds answers by isolation level only for consumers (replicaId -1).
@@ -146,7 +145,7 @@ export default defineHandler({
           out.push(denied(p))
           continue
         }
-        out.push(duplicates.has(key) ? failed(p.partitionIndex, ErrorCode.INVALID_REQUEST) : lookup(broker, t.name, p, version, committed))
+        out.push(duplicates.has(key) ? failed(p.partitionIndex, ErrorCode.INVALID_REQUEST) : lookup(ctx, t.name, p, committed))
       }
     }
     return { throttleTimeMs: 0, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) }

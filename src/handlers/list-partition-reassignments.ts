@@ -1,6 +1,6 @@
 // ListPartitionReassignments 0 (ControllerApis.handleListPartitionReassignments,
-// ReplicationControlManager.listPartitionReassignments). A single-node cluster never has a
-// reassignment in progress, so the answer is always an empty list: for null topics (all), and
+// ReplicationControlManager.listPartitionReassignments). Brokers over one store never have a
+// reassignment in progress (AlterPartitionReassignments completes at once), so the answer is always an empty list: for null topics (all), and
 // for named topics, where Kafka lists only partitions being reassigned and silently omits topics
 // and partitions that do not exist. With an authorizer: DESCRIBE on the cluster, else
 // CLUSTER_AUTHORIZATION_FAILED.

@@ -38,6 +38,8 @@ export default defineHandler({
       if (duration >= 0 && now - m.startTimestamp <= duration) continue
       if (pattern && !pattern.test(m.transactionalId)) continue
       if (!authorize(ctx, Op.DESCRIBE, Res.TRANSACTIONAL_ID, m.transactionalId)) continue
+      // In a cluster each broker lists the transactional ids it coordinates (admin asks every broker).
+      if (broker.nodes.size > 1 && broker.coordinatorOf(broker.transactionStateTopic, m.transactionalId) !== ctx.node.id) continue
       transactionStates.push({ transactionalId: m.transactionalId, producerId: BigInt(m.producerId), transactionState: m.state })
     }
     return { throttleTimeMs: 0, errorCode: 0, unknownStateFilters, transactionStates }

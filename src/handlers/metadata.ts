@@ -1,6 +1,7 @@
-// Metadata 0–13. One broker, which is also the controller (Admin clients send CreateTopics and
-// DeleteTopics to controllerId). Leader epoch 0 for every partition, as a single-node cluster that
-// never changes leaders. v0: an empty list means all topics; v1+: null means all. Unknown topics
+// Metadata 0–13. The live brokers of the cluster (one unless started as a cluster), the lowest of
+// them reported as the controller (Admin clients send CreateTopics and DeleteTopics to
+// controllerId; any broker here serves them). Each partition's leader, leader epoch, replicas and
+// ISR come from the leadership table (cluster-view.ts); replicas on stopped brokers are offline. v0: an empty list means all topics; v1+: null means all. Unknown topics
 // are auto-created when auto.create.topics.enable and the request allows it (v4+ flag; always
 // allowed before v4). v10+ topic ids; v12+ lookup by id (name null). v8+ topic authorized
 // operations and v8–10 cluster authorized operations when asked (every supported operation without
@@ -16,7 +17,8 @@ import type { TopicInfo } from '../cluster/cluster.js'
 import { validateTopicName } from '../cluster/cluster.js'
 import { CLUSTER_NAME } from '../security/authorizer/acl.js'
 import { allowed, authorize, authorizeCluster, authorizedNames, authorizedOperations, Op, Res } from './auth.js'
-import { advertisedEndpoint, defineHandler, type RequestContext } from './handler.js'
+import { partitionView, liveBrokers } from './cluster-view.js'
+import { defineHandler, type RequestContext } from './handler.js'
 
 const NOT_REQUESTED = -2147483648
 
@@ -33,16 +35,13 @@ export function clusterOperations(ctx: RequestContext): number {
 type TopicOut = DeepPartial<MetadataResponse['topics'][number]>
 
 export function describeTopic(broker: Broker, t: TopicInfo): TopicOut {
-  const node = broker.nodeId
   const partitions = []
   for (let p = 0; p < t.partitions; p++) {
-    partitions.push({ errorCode: 0, partitionIndex: p, leaderId: node, leaderEpoch: 0, replicaNodes: [node], isrNodes: [node], offlineReplicas: [] })
+    const view = partitionView(broker, t.name, p)
+    // Kafka answers LEADER_NOT_AVAILABLE for a partition without a live leader.
+    partitions.push({ errorCode: view.leaderId === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : 0, partitionIndex: p, ...view })
   }
   return { errorCode: 0, name: t.name, topicId: t.id, isInternal: t.internal, partitions }
-}
-
-export function brokerList(broker: Broker, endpoint: { host: string; port: number } = { host: broker.advertisedHost, port: broker.advertisedPort }) {
-  return [{ nodeId: broker.nodeId, host: endpoint.host, port: endpoint.port, rack: null }]
 }
 
 export default defineHandler({
@@ -93,9 +92,9 @@ export default defineHandler({
     if (withOps) for (const t of topics) if (t.errorCode !== ErrorCode.TOPIC_AUTHORIZATION_FAILED && t.name) t.topicAuthorizedOperations = authorizedOperations(ctx, Res.TOPIC, t.name)
     return {
       throttleTimeMs: 0,
-      brokers: brokerList(broker, advertisedEndpoint(ctx)),
+      brokers: liveBrokers(ctx),
       clusterId: broker.cluster.clusterId,
-      controllerId: broker.nodeId,
+      controllerId: broker.nodes.controllerId,
       topics,
       clusterAuthorizedOperations: version >= 8 && version <= 10 && req.includeClusterAuthorizedOperations ? clusterOperations(ctx) : NOT_REQUESTED,
     }

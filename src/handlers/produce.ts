@@ -9,20 +9,22 @@
 // partition that was not added, v11 TRANSACTION_ABORTABLE, and v12+ (transactions v2) add it.
 // The log runs LogValidator's record checks (protocol/records validateRecordContents): CreateTime
 // timestamps bounded by the batch's first and largest ones, and keys on compacted topics, whose
-// rejections come back as INVALID_RECORD with Kafka's recordErrors. With an authorizer: a request
-// carrying transactional batches needs WRITE on its transactional id (else the whole request is
-// TRANSACTIONAL_ID_AUTHORIZATION_FAILED), each topic WRITE (else TOPIC_AUTHORIZATION_FAILED), as
-// KafkaApis.handleProduceRequest.
+// rejections come back as INVALID_RECORD with Kafka's recordErrors. A partition this broker does
+// not lead answers NOT_LEADER_OR_FOLLOWER, with (v10+, KIP-951) the current leader and its
+// endpoint in NodeEndpoints so the client retries there without a Metadata round trip. With an
+// authorizer: a request carrying transactional batches needs WRITE on its transactional id (else
+// the whole request is TRANSACTIONAL_ID_AUTHORIZATION_FAILED), each topic WRITE (else
+// TOPIC_AUTHORIZATION_FAILED), as KafkaApis.handleProduceRequest.
 
 import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/produce.js'
 import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
 import { convertLegacyToBatch } from '../../protocol/records/index.js'
 import { leadsWithTransactionalBatch, validateRecordsForAppend } from '../../protocol/records/index.js'
 import type { DeepPartial } from '../../protocol/schema.js'
-import type { Broker } from '../broker.js'
 import type { TopicInfo } from '../cluster/cluster.js'
 import { LogError } from '../log/types.js'
 import { allowed, authorize, authorizedNames, hasAuthorizer, Op, Res } from './auth.js'
+import { currentLeader, leaderError, type BrokerEndpoint } from './cluster-view.js'
 import { defineHandler, type RequestContext } from './handler.js'
 
 type PartitionOut = DeepPartial<ProduceResponse['responses'][number]['partitionResponses'][number]>
@@ -35,9 +37,11 @@ function failed(index: number, name: ErrorName, message: string | null = null, r
   }
 }
 
-function producePartition(broker: Broker, topic: TopicInfo, pd: PartitionIn, version: number, now: number, transactionalId: string | null): PartitionOut {
+function producePartition(ctx: RequestContext, topic: TopicInfo, pd: PartitionIn, now: number, transactionalId: string | null, leaders: Map<number, BrokerEndpoint>): PartitionOut {
+  const { broker, version } = ctx
   const log = broker.partition(topic.name, pd.index)
   if (!log) return failed(pd.index, 'UNKNOWN_TOPIC_OR_PARTITION')
+  if (leaderError(ctx, topic.name, pd.index) !== 0) return { ...failed(pd.index, 'NOT_LEADER_OR_FOLLOWER'), currentLeader: currentLeader(ctx, topic.name, pd.index, leaders) }
   let records = pd.records
   if (!records || records.length === 0) return failed(pd.index, 'INVALID_RECORD', 'Produce requests must have at least one record batch per partition')
   if (version < 3) {
@@ -81,6 +85,7 @@ export default defineHandler({
     const now = broker.clock.now()
     // Without an authorizer nothing is computed here: produce is the hot path.
     const writable = hasAuthorizer(ctx) ? authorizedNames(ctx, Op.WRITE, Res.TOPIC, req.topicData.map((td) => topicName(ctx, td))) : null
+    const leaders = new Map<number, BrokerEndpoint>()
     const responses = req.topicData.map((td) => {
       const topic = version >= 13 ? broker.cluster.topicById(td.topicId) : broker.cluster.topic(td.name)
       const mayWrite = writable === null || (version >= 13 && !topic) || allowed(writable, topic?.name ?? td.name)
@@ -88,13 +93,14 @@ export default defineHandler({
         if (!mayWrite) return failed(pd.index, 'TOPIC_AUTHORIZATION_FAILED')
         if (!topic) return failed(pd.index, version >= 13 ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION')
         if (topic.internal) return failed(pd.index, 'INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topic.name}`)
-        const out = producePartition(broker, topic, pd, version, now, req.transactionalId)
+        const out = producePartition(ctx, topic, pd, now, req.transactionalId, leaders)
         if (out.errorCode !== 0) broker.metrics?.produced(topic.name, out.errorCode!, 0, 0)
         return out
       })
       return { name: td.name, topicId: td.topicId, partitionResponses }
     })
-    return req.acks === 0 ? null : { responses, throttleTimeMs: 0 }
+    if (req.acks === 0) return null
+    return leaders.size === 0 ? { responses, throttleTimeMs: 0 } : { responses, throttleTimeMs: 0, nodeEndpoints: [...leaders.values()] }
   },
   errorResponse: (req, errorCode) => ({
     responses: req.topicData.map((td) => ({

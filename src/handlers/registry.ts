@@ -46,6 +46,9 @@ import offsetDelete from './offset-delete.js'
 import consumerGroupHeartbeat from './consumer-group-heartbeat.js'
 import consumerGroupDescribe from './consumer-group-describe.js'
 // security
+import { guardCoordinator } from './coordinator-guard.js'
+import electLeaders from './elect-leaders.js'
+import alterPartitionReassignments from './alter-partition-reassignments.js'
 import saslHandshake from './sasl-handshake.js'
 import saslAuthenticate from './sasl-authenticate.js'
 import { createAcls, deleteAcls, describeAcls } from './acls.js'
@@ -57,6 +60,7 @@ export const handlers: readonly AnyHandler[] = [
   // topic admin
   createTopics, deleteTopics, createPartitions, deleteRecords,
   describeCluster, describeTopicPartitions, listPartitionReassignments, describeLogDirs,
+  electLeaders, alterPartitionReassignments,
   // configs, offsets, producers
   describeConfigs, alterConfigs, incrementalAlterConfigs, listConfigResources, listOffsets, offsetForLeaderEpoch, initProducerId,
   // transactions
@@ -69,4 +73,4 @@ export const handlers: readonly AnyHandler[] = [
   createDelegationToken, renewDelegationToken, expireDelegationToken, describeDelegationToken,
 ]
 
-export const handlerMap: ReadonlyMap<number, AnyHandler> = new Map(handlers.map((h) => [h.api.key, h]))
+export const handlerMap: ReadonlyMap<number, AnyHandler> = new Map(handlers.map((h) => [h.api.key, guardCoordinator(h)]))

@@ -10,6 +10,7 @@ import { ProtocolError, Reader, Writer } from '../../protocol/primitives.js'
 import { ApiVersions } from '../../protocol/apis/api-versions.js'
 import { inRange } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
+import type { ClusterNode } from '../cluster/nodes.js'
 import type { Logger } from '../logger.js'
 import { servedRange, type AnyHandler, type ApiVersionRange, type ConnectionInfo, type ListenerEndpoint, type RequestContext } from '../handlers/handler.js'
 import type { SaslSession } from '../security/sasl/session.js'
@@ -18,6 +19,7 @@ import { interceptRequest, type RequestControl } from './request-hooks.js'
 
 export interface ConnectionOptions {
   broker: Broker
+  node: ClusterNode
   handlers: ReadonlyMap<number, AnyHandler>
   apiVersions: ApiVersionRange[]
   logger: Logger
@@ -51,6 +53,7 @@ export class Connection implements ConnectionInfo {
   private expected = -1 // size of the frame being assembled, -1 while reading a size
   private readonly queue: Slot[] = []
   private isClosed = false
+  private frozen = false
   private readonly log: Logger
   private onIdle: (() => void) | null = null
   readonly listener: ListenerEndpoint | undefined
@@ -76,7 +79,24 @@ export class Connection implements ConnectionInfo {
     if (this.o.broker.metrics) this.readAt = performance.now()
     this.pending.push(chunk)
     this.pendingBytes += chunk.length
-    while (!this.isClosed) {
+    this.process()
+  }
+
+  // isolateBroker: the connection stays open but reads and answers nothing (a hung broker, or a
+  // network partition) until thawed; what arrived meanwhile is then served in order.
+  freeze(): void {
+    this.frozen = true
+    this.socket.pause()
+  }
+
+  thaw(): void {
+    this.frozen = false
+    this.process()
+    this.flush()
+  }
+
+  private process(): void {
+    while (!this.isClosed && !this.frozen) {
       if (this.expected < 0) {
         if (this.pendingBytes < 4) return
         const size = this.take(4).readInt32BE(0)
@@ -163,7 +183,7 @@ export class Connection implements ConnectionInfo {
       const prev = slot.after
       slot.after = prev ? () => (prev(), fn()) : fn
     }
-    const ctx: RequestContext = { broker: this.o.broker, apiVersions: this.o.apiVersions, header, version: peek.apiVersion, connection: this, afterResponse }
+    const ctx: RequestContext = { broker: this.o.broker, node: this.o.node, apiVersions: this.o.apiVersions, header, version: peek.apiVersion, connection: this, afterResponse }
     const respond = (res: unknown) => {
       if (res === null) {
         slot.chunks = null
@@ -247,7 +267,7 @@ export class Connection implements ConnectionInfo {
   }
 
   private flush(): void {
-    if (this.isClosed) return
+    if (this.isClosed || this.frozen) return
     let wrote = false
     while (this.queue.length > 0 && this.queue[0]!.ready) {
       const slot = this.queue.shift()!
@@ -274,7 +294,7 @@ export class Connection implements ConnectionInfo {
   }
 
   private maybeResume(): void {
-    if (this.isClosed || this.onIdle) return
+    if (this.isClosed || this.onIdle || this.frozen) return
     if (this.queue.length < MAX_IN_FLIGHT && this.socket.writableLength < 16 * 1024 * 1024 && this.socket.isPaused()) this.socket.resume()
     else if (this.socket.writableLength >= 16 * 1024 * 1024) this.socket.pause()
   }

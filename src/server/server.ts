@@ -8,6 +8,7 @@
 import net from 'node:net'
 import tls from 'node:tls'
 import type { Broker } from '../broker.js'
+import type { ClusterNode } from '../cluster/nodes.js'
 import type { Logger } from '../logger.js'
 import { versionsTable, type ListenerEndpoint } from '../handlers/handler.js'
 import { handlerMap } from '../handlers/registry.js'
@@ -39,6 +40,8 @@ export class Server {
   private readonly listening: Listening[]
   private readonly connections = new Set<Connection>()
   private broker: Broker | null = null
+  private node: ClusterNode | null = null
+  private isolated = false
   private waiting: [net.Socket, Listening, string][] = []
   private readonly handshaking = new Set<net.Socket>()
 
@@ -99,16 +102,19 @@ export class Server {
     else this.waiting.push([socket, l, principal])
   }
 
-  serve(broker: Broker): void {
+  // `node`: the cluster's broker these listeners are (the only one unless started as a cluster).
+  serve(broker: Broker, node = broker.nodes.list[0]!): void {
     this.broker = broker
+    this.node = node
     for (const [socket, l, principal] of this.waiting) this.accept(socket, l, principal, broker)
     this.waiting = []
   }
 
   // The test kit's reset(): new connections go to `broker`; the current ones are closed, so their
   // clients reconnect (as after a broker restart) and see only the new broker.
-  replaceBroker(broker: Broker): void {
+  replaceBroker(broker: Broker, node = broker.nodes.list[0]!): void {
     this.broker = broker
+    this.node = node
     for (const c of [...this.connections]) c.destroy()
   }
 
@@ -117,6 +123,7 @@ export class Server {
     const sasl = l.security.sasl ? new SaslSession(l.security.sasl, broker.scramCredentials, () => broker.clock.now()) : null
     const conn = new Connection(socket, {
       broker,
+      node: this.node!,
       handlers: handlerMap,
       apiVersions: API_VERSIONS,
       logger: this.logger,
@@ -125,6 +132,7 @@ export class Server {
       sasl,
       principal,
     })
+    if (this.isolated) conn.freeze()
     this.connections.add(conn)
     void conn.closed.then(() => this.connections.delete(conn))
   }
@@ -155,12 +163,31 @@ export class Server {
     return out
   }
 
-  async close(graceMs = 2000): Promise<void> {
+  // isolateBroker: connections are accepted but nothing is read or answered until lifted.
+  isolate(on: boolean): void {
+    this.isolated = on
+    for (const c of this.connections) on ? c.freeze() : c.thaw()
+  }
+
+  // killBroker: the listeners close and every connection is dropped at once, with no answer to
+  // what is in flight (a crashed broker).
+  async kill(): Promise<void> {
     const closed = Promise.all(this.listening.map((l) => new Promise<void>((resolve) => (l.server.listening ? l.server.close(() => resolve()) : resolve()))))
     for (const [socket] of this.waiting) socket.destroy()
     this.waiting = []
     for (const socket of this.handshaking) socket.destroy()
-    this.broker?.wakeAll()
+    for (const c of this.connections) c.destroy()
+    await closed
+  }
+
+  // `wake`: answer the whole broker's long polls and parked group requests now (the process is
+  // stopping); a cluster stopping one of its brokers leaves the others' requests alone.
+  async close(graceMs = 2000, wake = true): Promise<void> {
+    const closed = Promise.all(this.listening.map((l) => new Promise<void>((resolve) => (l.server.listening ? l.server.close(() => resolve()) : resolve()))))
+    for (const [socket] of this.waiting) socket.destroy()
+    this.waiting = []
+    for (const socket of this.handshaking) socket.destroy()
+    if (wake) this.broker?.wakeAll()
     const conns = [...this.connections]
     await Promise.race([Promise.all(conns.map((c) => c.drain())), new Promise((r) => setTimeout(r, graceMs).unref())])
     for (const c of this.connections) c.destroy()

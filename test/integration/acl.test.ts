@@ -15,6 +15,7 @@ import { DescribeAcls } from '../../protocol/apis/describe-acls.js'
 import { DescribeCluster } from '../../protocol/apis/describe-cluster.js'
 import { DescribeConfigs } from '../../protocol/apis/describe-configs.js'
 import { DescribeGroups } from '../../protocol/apis/describe-groups.js'
+import { ElectLeaders } from '../../protocol/apis/elect-leaders.js'
 import { FindCoordinator } from '../../protocol/apis/find-coordinator.js'
 import { InitProducerId } from '../../protocol/apis/init-producer-id.js'
 import { JoinGroup } from '../../protocol/apis/join-group.js'
@@ -155,6 +156,8 @@ describe('authorization per API (KafkaApis)', () => {
     // Listing config resources needs DESCRIBE_CONFIGS on the cluster (KafkaApis.handleListConfigResources).
     expect((await alice.send(ListConfigResources, 1, { resourceTypes: [] })).errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED)
     expect((await (await login('admin')).send(ListConfigResources, 1, { resourceTypes: [] })).errorCode).toBe(0)
+    // Leader elections need ALTER on the cluster (ControllerApis.handleElectLeaders).
+    expect((await alice.send(ElectLeaders, 2, { electionType: 0, topicPartitions: null, timeoutMs: 1000 })).errorCode).toBe(ErrorCode.CLUSTER_AUTHORIZATION_FAILED)
     // Idempotent producers need IDEMPOTENT_WRITE on the cluster or WRITE on some topic: alice has one.
     expect((await alice.send(InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 })).errorCode).toBe(0)
     expect((await alice.send(InitProducerId, 4, { transactionalId: 'tx', transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 })).errorCode).toBe(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED)

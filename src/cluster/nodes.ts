@@ -1,0 +1,66 @@
+// The brokers of this process (DESIGN.md, "The cluster"): one node per listener set, each with its
+// own node id, rack and advertised endpoints, over the one shared store. A single broker is a
+// cluster of one node. A node's state is what the cluster controls set; "live" is what Kafka's
+// controller would call an unfenced registered broker: it holds leaderships and appears in
+// Metadata. An isolated node stays live (a hung broker keeps its registration until someone
+// notices) but its connections answer nothing.
+
+export type NodeState = 'running' | 'stopped' | 'isolated'
+
+// One advertised endpoint of a node, by listener name (Kafka answers Metadata and FindCoordinator
+// with the endpoints of the listener the request came in on).
+export interface NodeEndpoint {
+  name: string
+  host: string
+  port: number
+}
+
+export interface ClusterNode {
+  readonly id: number
+  readonly rack: string | null
+  endpoints: NodeEndpoint[]
+  state: NodeState
+}
+
+export class Nodes {
+  readonly list: ClusterNode[]
+  private readonly byId = new Map<number, ClusterNode>()
+
+  // Node ids are consecutive from `firstId` (the node.id a single broker has).
+  constructor(firstId: number, racks: readonly (string | null)[]) {
+    this.list = racks.map((rack, i) => ({ id: firstId + i, rack, endpoints: [], state: 'running' as NodeState }))
+    for (const n of this.list) this.byId.set(n.id, n)
+  }
+
+  get size(): number {
+    return this.list.length
+  }
+
+  get(id: number): ClusterNode | undefined {
+    return this.byId.get(id)
+  }
+
+  isLive(id: number): boolean {
+    const n = this.byId.get(id)
+    return n !== undefined && n.state !== 'stopped'
+  }
+
+  live(): ClusterNode[] {
+    return this.list.filter((n) => n.state !== 'stopped')
+  }
+
+  liveIds(): number[] {
+    return this.live().map((n) => n.id)
+  }
+
+  // Kafka's KRaft brokers report a controller id that is some live broker; the lowest live id here,
+  // so every broker of the cluster answers the same.
+  get controllerId(): number {
+    return this.live()[0]?.id ?? this.list[0]!.id
+  }
+
+  // The node's endpoint on the named listener, else its first one.
+  endpoint(node: ClusterNode, listener: string | undefined): NodeEndpoint | undefined {
+    return node.endpoints.find((e) => e.name === listener) ?? node.endpoints[0]
+  }
+}
