@@ -3,8 +3,9 @@
 // NOT_COORDINATOR when the key's internal-topic partition is not led by this broker; clients then
 // look the coordinator up again with FindCoordinator). The check wraps each keyed handler once,
 // at start-up; a single broker coordinates every key, so it costs nothing there. Batched requests
-// that name several keys (OffsetFetch v8+ with more than one group, DescribeGroups, DeleteGroups,
-// broker-to-broker AddPartitionsToTxn v4+) are served wherever they arrive.
+// that name several keys (OffsetFetch v8+ with more than one group, DescribeGroups,
+// ConsumerGroupDescribe, DeleteGroups, broker-to-broker AddPartitionsToTxn v4+) are served
+// wherever they arrive.
 
 import { KafkaError } from '../../protocol/errors.js'
 import type { InternalTopic } from '../log/internal-topic.js'
@@ -23,6 +24,7 @@ const KEYS: ReadonlyMap<number, ['group' | 'txn', (req: Keyed, version: number) 
   [14, ['group', (r) => r.groupId]], // SyncGroup
   [28, ['group', (r) => r.groupId]], // TxnOffsetCommit
   [47, ['group', (r) => r.groupId]], // OffsetDelete
+  [68, ['group', (r) => r.groupId]], // ConsumerGroupHeartbeat (KIP-848)
   [22, ['txn', (r) => r.transactionalId]], // InitProducerId (null: an idempotent producer)
   [24, ['txn', (r, v) => (v < 4 ? r.v3AndBelowTransactionalId : null)]], // AddPartitionsToTxn
   [25, ['txn', (r) => r.transactionalId]], // AddOffsetsToTxn

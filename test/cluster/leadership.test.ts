@@ -3,6 +3,7 @@
 // leader of their internal-topic partition (NOT_COORDINATOR elsewhere), and leader epochs that
 // move with leadership (fencing, OffsetForLeaderEpoch end offsets, batches stamped).
 import { afterEach, describe, expect, it } from 'vitest'
+import { ConsumerGroupHeartbeat } from '../../protocol/apis/consumer-group-heartbeat.js'
 import { CreateTopics } from '../../protocol/apis/create-topics.js'
 import { Fetch } from '../../protocol/apis/fetch.js'
 import { FindCoordinator } from '../../protocol/apis/find-coordinator.js'
@@ -103,6 +104,12 @@ describe('requests on a broker that does not lead the partition', () => {
     const join = { groupId: 'g', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }], reason: null }
     expect((await (await clientOf(c, elsewhere)).send(JoinGroup, 5, join)).errorCode).toBe(ErrorCode.NOT_COORDINATOR)
     expect((await (await clientOf(c, coordinator.nodeId)).send(JoinGroup, 5, join)).errorCode).not.toBe(ErrorCode.NOT_COORDINATOR)
+    // KIP-848 heartbeats too (the Java consumer then looks the coordinator up again).
+    const beat = { groupId: 'g848', memberId: 'm1', memberEpoch: 0, rebalanceTimeoutMs: 30000, subscribedTopicNames: ['t'], topicPartitions: [], serverAssignor: null }
+    const g848 = (await (await clientOf(c, 1)).send(FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['g848'] })).coordinators[0]!.nodeId
+    const notThere = c.brokers.find((b) => b.nodeId !== g848)!.nodeId
+    expect((await (await clientOf(c, notThere)).send(ConsumerGroupHeartbeat, 1, beat)).errorCode).toBe(ErrorCode.NOT_COORDINATOR)
+    expect((await (await clientOf(c, g848)).send(ConsumerGroupHeartbeat, 1, beat)).errorCode).toBe(0)
   })
 })
 
