@@ -154,7 +154,7 @@ export class Broker {
           const t = cluster.topicById(id)
           return t ? asTopic(t) : undefined
         },
-        all: () => cluster.topicList().filter((t) => !t.internal).map(asTopic),
+        all: () => cluster.topicList().map(asTopic),
       },
     })
   }
@@ -210,11 +210,13 @@ export class Broker {
   }
 
   // The node id of the coordinator of a group (or transactional id, with __transaction_state): the
-  // leader of the key's internal-topic partition, as in Kafka; -1 while it has no leader. A single
-  // broker coordinates everything without creating the topic first.
+  // leader of the key's internal-topic partition, as in Kafka; -1 while it has no leader. The topic
+  // is created by the first lookup, as KafkaApis.getCoordinator creates it on FindCoordinator
+  // (clients and tools then see __consumer_offsets in Metadata); a single broker coordinates all.
   coordinatorOf(topic: InternalTopic, key: string): number {
+    const partition = topic.partitionFor(key)
     if (this.nodes.size === 1) return this.nodeId
-    return this.cluster.leadership.get(topic.name, topic.partitionFor(key))?.leader ?? -1
+    return this.cluster.leadership.get(topic.name, partition)?.leader ?? -1
   }
 
   start(): { clean: boolean; topics: number } {

@@ -35,7 +35,7 @@ export interface ConsumerGroupConfig {
 export interface ConsumerTopics {
   byName(name: string): AssignorTopic | undefined
   byId(id: string): AssignorTopic | undefined
-  all(): AssignorTopic[] // what a regex may match: user topics
+  all(): AssignorTopic[] // what a regex may match: every topic, internal ones too (GroupMetadataManager.refreshRegularExpressions)
 }
 
 export interface ConsumerDeps {

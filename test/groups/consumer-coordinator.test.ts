@@ -83,6 +83,13 @@ describe('join and reconcile', () => {
     expect(r2.memberEpoch).toBe(2)
     expect(r2.assignment!.map((t) => b.broker.cluster.topicById(t.topicId)!.name).sort()).toEqual(['orders', 'ordinals'])
   })
+
+  it('resolves a regular expression against internal topics too, as Kafka does (franz-go\'s Test848RegexBrokerResolves)', () => {
+    b.broker.offsetsTopic.partitionFor('g')
+    const r = hb({ memberId: 'a', subscribedTopicNames: null, subscribedTopicRegex: '__consumer_offsets' })
+    expect(r.errorCode).toBe(0)
+    expect(r.assignment!.map((t) => b.broker.cluster.topicById(t.topicId)!.name)).toEqual(['__consumer_offsets'])
+  })
 })
 
 describe('errors', () => {

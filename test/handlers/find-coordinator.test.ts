@@ -60,6 +60,22 @@ describe('FindCoordinator', () => {
     ])
   })
 
+  it('creates __consumer_offsets and __transaction_state on the first lookup, as KafkaApis.getCoordinator does', async () => {
+    const fresh = await startTestBroker()
+    const c = await TestClient.connect(fresh.port)
+    try {
+      expect(fresh.broker.cluster.topic('__consumer_offsets')).toBeUndefined()
+      expect((await c.send(FindCoordinator, 4, { keyType: 0, coordinatorKeys: ['g'] })).coordinators[0]!.errorCode).toBe(0)
+      expect(fresh.broker.cluster.topic('__consumer_offsets')?.internal).toBe(true)
+      expect(fresh.broker.cluster.topic('__transaction_state')).toBeUndefined()
+      expect((await c.send(FindCoordinator, 4, { keyType: 1, coordinatorKeys: ['tx'] })).coordinators[0]!.errorCode).toBe(0)
+      expect(fresh.broker.cluster.topic('__transaction_state')?.internal).toBe(true)
+    } finally {
+      await c.close()
+      await fresh.cleanup()
+    }
+  })
+
   it('is what kafkajs uses to find a group coordinator', async () => {
     const kafka = new Kafka({ brokers: [b.bootstrap], logLevel: logLevel.NOTHING })
     const admin = kafka.admin()

@@ -1,0 +1,128 @@
+// franz-go's own integration tests (github.com/twmb/franz-go/pkg/kgo, fetched through the Go module
+// proxy) against Rivulet and against Apache Kafka 4.4.0 (from Maven), as issue 12 asks:
+// KGO_SEEDS points them at the broker, KGO_TEST_RF=1, KGO_TEST_RECORDS (default 500000). The suite
+// skips what a broker does not serve (share groups, KIP-848 subtests), so skips are reported by
+// name beside passes and failures. The package's unit tests (no broker) run too and pass on both.
+//
+//   npm run build && node compat/franz-suite/run.mjs [--no-kafka] [--records N] [--run REGEX] [--chaos]
+//
+// Takes several minutes per target with the default record count; not part of `npm run compat`.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const FRANZ = 'github.com/twmb/franz-go';
+const FRANZ_VERSION = 'v1.22.3';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const records = opt('--records', '500000');
+const runRegex = opt('--run', null);
+const chaos = args.includes('--chaos');
+
+// A throwaway module that requires franz-go at a fixed version, so `go test <pkg>` builds the
+// package's tests from the module cache.
+function goModule() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-franz-suite-'));
+  fs.writeFileSync(path.join(dir, 'go.mod'), `module rivulet.dev/compat/franz-suite\n\ngo 1.26.0\n\nrequire ${FRANZ} ${FRANZ_VERSION}\n`);
+  fs.writeFileSync(path.join(dir, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${FRANZ}/pkg/kgo"\n`);
+  return dir;
+}
+
+function run(cmd, argv, o) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, argv, { ...o, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+// Top-level tests and subtests from `go test -json`: the last action of each (pass/fail/skip),
+// with the skip reason from its output.
+function parseJson(stream) {
+  const tests = new Map();
+  for (const line of stream.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    let e;
+    try {
+      e = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!e.Test) continue;
+    const t = tests.get(e.Test) ?? { name: e.Test, action: 'run', output: '', ms: 0 };
+    if (e.Action === 'output') t.output += e.Output;
+    if (e.Action === 'pass' || e.Action === 'fail' || e.Action === 'skip') {
+      t.action = e.Action;
+      t.ms = Math.round((e.Elapsed ?? 0) * 1000);
+    }
+    tests.set(e.Test, t);
+  }
+  return [...tests.values()];
+}
+
+// go test prints t.Skip's message (file.go:N: reason) on the line before "--- SKIP".
+const skipReason = (t) => {
+  const lines = t.output.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('=== '));
+  const at = lines.findIndex((l) => l.startsWith('--- SKIP'));
+  return at > 0 ? lines[at - 1].replace(/^\S+\.go:\d+: /, '') : '';
+};
+
+async function suite(name, seeds, moduleDir) {
+  const env = { ...process.env, KGO_SEEDS: seeds, KGO_TEST_RF: '1', KGO_TEST_RECORDS: records, ...(chaos ? { KGO_TEST_CHAOS: '1' } : {}) };
+  const goArgs = ['test', '-count=1', '-json', '-timeout', '40m', ...(runRegex ? ['-run', runRegex] : []), `${FRANZ}/pkg/kgo`];
+  const t0 = Date.now();
+  const r = await run('go', goArgs, { cwd: moduleDir, env });
+  const tests = parseJson(r.out);
+  if (tests.length === 0) throw new Error(`${name}: go test reported no test (exit ${r.code}):\n${r.err.slice(-2000)}`);
+  const top = tests.filter((t) => !t.name.includes('/'));
+  const sub = tests.filter((t) => t.name.includes('/'));
+  const count = (list, a) => list.filter((t) => t.action === a).length;
+  return { name, seconds: Math.round((Date.now() - t0) / 1000), top, sub, passed: count(top, 'pass'), failed: count(top, 'fail'), skipped: count(top, 'skip') };
+}
+
+function report(s) {
+  console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped top-level tests (${s.top.length} ran) in ${s.seconds} s`);
+  for (const t of s.top.filter((x) => x.action === 'fail')) console.log(`  FAIL ${t.name}\n${t.output.split('\n').filter((l) => l.trim() !== '').slice(-12).map((l) => `      ${l}`).join('\n')}`);
+  for (const t of [...s.top, ...s.sub].filter((x) => x.action === 'skip')) console.log(`  skip ${t.name}: ${skipReason(t)}`);
+}
+
+const moduleDir = goModule();
+const results = [];
+try {
+  const tidy = await run('go', ['mod', 'tidy'], { cwd: moduleDir });
+  if (tidy.code !== 0) throw new Error(`go mod tidy failed:\n${tidy.err}`);
+  const { startBroker } = await import(path.join(root, 'dist/src/index.js'));
+  const rivulet = await startBroker({ port: 0, memory: true });
+  try {
+    results.push(await suite('Rivulet', rivulet.bootstrap, moduleDir));
+  } finally {
+    await rivulet.stop();
+  }
+  report(results[0]);
+  if (!args.includes('--no-kafka')) {
+    const { startKafka } = await import('../lib/kafka-broker.mjs');
+    const kafka = await startKafka();
+    try {
+      results.push(await suite(`Kafka ${kafka.version}`, kafka.bootstrap, moduleDir));
+    } finally {
+      await kafka.stop();
+    }
+    report(results[1]);
+  }
+} finally {
+  fs.rmSync(moduleDir, { recursive: true, force: true });
+}
+const failed = results.reduce((n, r) => n + r.failed, 0);
+process.exitCode = failed === 0 ? 0 : 1;
