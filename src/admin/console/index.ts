@@ -22,9 +22,10 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 }
 
-// ui/ sits beside this module when it runs from src/ (tests) or dist/src/; the bundle
-// (dist/bundle/*.mjs) has a copy in dist/bundle/console-ui/ (scripts/copy-console-ui.mjs).
-const DIRS = [new URL('./ui/', import.meta.url), new URL('./console-ui/', import.meta.url)]
+// ui/ sits beside this module when it runs from src/ (tests) or dist/src/; in the bundle this
+// module is its own chunk (dist/bundle/chunks/console-*.mjs, loaded only with the admin port) and
+// the files are in dist/bundle/console-ui/ (scripts/copy-console-ui.mjs).
+const DIRS = [new URL('./ui/', import.meta.url), new URL('../console-ui/', import.meta.url)]
 
 const cache = new Map<string, string>()
 
