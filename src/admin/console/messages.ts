@@ -14,6 +14,9 @@ export const MAX_SCAN = 100_000
 export const DEFAULT_SCAN = 10_000
 // Bytes shown of one key, value or header; a search still sees all of it.
 const SHOWN_BYTES = 64 * 1024
+// Bytes of keys, values and headers one answer shows at most (500 records of 1 MiB values would
+// otherwise be a 100 MB answer); a page stops early, and says so, once past it.
+const ANSWER_BYTES = 4 * 1024 * 1024
 const CHUNK = 1 << 20
 
 export type Field = 'key' | 'value' | 'headers'
@@ -23,10 +26,16 @@ export interface BrowseOptions {
   offset?: number
   timestamp?: number
   limit: number
-  // A case-insensitive substring looked for in `fields`, over at most `scan` records a partition.
+  // A case-insensitive substring looked for in `fields`, over at most `scan` records in all
+  // (shared evenly among the partitions read), so one search blocks the broker only briefly.
   q?: string
   fields: ReadonlySet<Field>
   scan: number
+}
+
+// What one answer has left to show, shared by the partitions it reads.
+interface Budget {
+  bytes: number
 }
 
 export interface Shown {
@@ -94,24 +103,24 @@ interface PartitionRead {
   errors: { offset: number; error: string }[]
 }
 
-function readPartition(log: PartitionStore, partition: number, o: BrowseOptions): PartitionRead {
+function readPartition(log: PartitionStore, partition: number, o: BrowseOptions, budget: Budget): PartitionRead {
   const out: PartitionRead = { records: [], next: startOffset(log, o), scanned: 0, errors: [] }
   const q = o.q?.toLowerCase()
   const hw = log.highWatermark
-  while (out.next < hw && out.records.length < o.limit && out.scanned < o.scan) {
+  while (out.next < hw && out.records.length < o.limit && out.scanned < o.scan && budget.bytes > 0) {
     const { records } = log.read(out.next, CHUNK, { minOneBatch: true })
     if (!records || records.length < 12) break
     const before = out.next
-    for (let at = 0; at + 12 <= records.length && out.records.length < o.limit && out.scanned < o.scan; ) {
+    for (let at = 0; at + 12 <= records.length && out.records.length < o.limit && out.scanned < o.scan && budget.bytes > 0; ) {
       const size = 12 + records.readInt32BE(at + 8)
       if (at + size > records.length) break
       const batch = records.subarray(at, at + size)
       at += size
       const info = readBatchInfo(batch, 0)
       const end = info.baseOffset + info.lastOffsetDelta + 1
-      if (!info.isControl) visitBatch(batch, partition, hw, q, o, out)
+      if (!info.isControl) visitBatch(batch, partition, hw, q, o, out, budget)
       // A full page may stop inside a batch: the next page starts at the record after the last shown.
-      if (out.records.length >= o.limit || out.scanned >= o.scan) break
+      if (out.records.length >= o.limit || out.scanned >= o.scan || budget.bytes <= 0) break
       out.next = Math.max(out.next, Math.min(end, hw))
     }
     if (out.next === before) break
@@ -119,7 +128,7 @@ function readPartition(log: PartitionStore, partition: number, o: BrowseOptions)
   return out
 }
 
-function visitBatch(batch: Buffer, partition: number, hw: number, q: string | undefined, o: BrowseOptions, out: PartitionRead): void {
+function visitBatch(batch: Buffer, partition: number, hw: number, q: string | undefined, o: BrowseOptions, out: PartitionRead, budget: Budget): void {
   let decoded: Record[]
   try {
     decoded = decodeBatchRecords(batch)
@@ -130,20 +139,24 @@ function visitBatch(batch: Buffer, partition: number, hw: number, q: string | un
   }
   for (const r of decoded) {
     if (r.offset < out.next || r.offset >= hw) continue
-    if (out.records.length >= o.limit || out.scanned >= o.scan) return
+    if (out.records.length >= o.limit || out.scanned >= o.scan || budget.bytes <= 0) return
     out.scanned++
     out.next = r.offset + 1
     if (q !== undefined && q !== '' && !matches(r, q, o.fields)) continue
-    out.records.push({ partition, offset: r.offset, timestamp: r.timestamp, key: show(r.key), value: show(r.value), headers: r.headers.map((h) => ({ key: h.key, value: show(h.value) })) })
+    const shown = { partition, offset: r.offset, timestamp: r.timestamp, key: show(r.key), value: show(r.value), headers: r.headers.map((h) => ({ key: h.key, value: show(h.value) })) }
+    budget.bytes -= (shown.key?.data.length ?? 0) + (shown.value?.data.length ?? 0) + shown.headers.reduce((n, h) => n + h.key.length + (h.value?.data.length ?? 0), 0)
+    out.records.push(shown)
   }
 }
 
 export function browse(b: Broker, topic: string, o: BrowseOptions) {
   const t = requireTopic(b, topic)
   const partitions = o.partition === undefined ? [...Array(t.partitions).keys()] : [o.partition]
+  const each = { ...o, scan: Math.max(1, Math.ceil(o.scan / partitions.length)) }
+  const budget: Budget = { bytes: ANSWER_BYTES }
   const reads = partitions.map((p) => {
     const log = b.partition(topic, p)
-    return { partition: p, read: log ? readPartition(log, p, o) : null }
+    return { partition: p, read: log ? readPartition(log, p, each, budget) : null }
   })
   const all = reads.flatMap((r) => r.read?.records ?? [])
   all.sort((x, y) => x.timestamp - y.timestamp || x.partition - y.partition || x.offset - y.offset)
@@ -152,6 +165,8 @@ export function browse(b: Broker, topic: string, o: BrowseOptions) {
   const records = newest ? all.slice(-o.limit).reverse() : all.slice(0, o.limit)
   return {
     topic,
+    // True when the answer stopped at its size bound before `limit` records.
+    truncated: budget.bytes <= 0,
     records,
     partitions: reads.map((r) => ({ partition: r.partition, next: r.read?.next ?? null, scanned: r.read?.scanned ?? 0, errors: r.read?.errors ?? [] })),
   }

@@ -68,6 +68,7 @@ function partitionRows(b: Broker, t: TopicInfo) {
 }
 
 export function topicList(b: Broker) {
+  const defaultPolicy = b.config.describeTopic({}).find((c) => c.name === 'cleanup.policy')?.value ?? 'delete'
   return b.cluster
     .topicList()
     .map((t) => {
@@ -80,7 +81,7 @@ export function topicList(b: Broker) {
         // High watermark minus log start: records a consumer could still read (an upper bound on a compacted topic).
         messages: parts.reduce((n, p) => n + p.highWatermark - p.logStartOffset, 0),
         bytes: parts.reduce((n, p) => n + p.bytes, 0),
-        cleanupPolicy: t.configs['cleanup.policy'] ?? b.config.describeTopic({}).find((c) => c.name === 'cleanup.policy')?.value ?? 'delete',
+        cleanupPolicy: t.configs['cleanup.policy'] ?? defaultPolicy,
       }
     })
     .sort((a, b) => Number(a.internal) - Number(b.internal) || a.name.localeCompare(b.name))

@@ -103,7 +103,7 @@ describe('console API: messages', () => {
     await producer.disconnect()
     expect(sent!.partition).toBe(p.json.partition)
 
-    const consumer = kafka.consumer({ groupId: 'events-reader' })
+    const consumer = kafka.consumer({ groupId: 'events-reader', maxWaitTimeInMs: 100 })
     await consumer.connect()
     await consumer.subscribe({ topics: ['events'], fromBeginning: true })
     const seen: { key: string; value: string; headers: Record<string, string> }[] = []
@@ -146,6 +146,22 @@ describe('console API: messages', () => {
     expect(bounded.json).toMatchObject({ records: [], partitions: [{ scanned: 5, next: 5 }] })
   })
 
+  it('cuts long values and bounds an answer to 4 MiB', async () => {
+    await api('POST', '/api/topics', { name: 'big', partitions: 1 })
+    const producer = kafka.producer()
+    await producer.connect()
+    for (let i = 0; i < 7; i++) await producer.send({ topic: 'big', messages: Array.from({ length: 10 }, () => ({ value: 'x'.repeat(70_000) })) })
+    await producer.disconnect()
+    const r = await api('GET', '/api/topics/big/messages?offset=0&limit=100')
+    expect(r.json.truncated).toBe(true)
+    expect(r.json.records.length).toBeGreaterThan(50)
+    expect(r.json.records.length).toBeLessThan(70)
+    expect(r.json.records[0].value).toMatchObject({ encoding: 'utf8', length: 70_000, truncated: true })
+    expect(r.json.records[0].value.data).toHaveLength(64 * 1024)
+    expect(r.json.partitions[0].next).toBe(r.json.records.length)
+    expect((await api('GET', '/api/topics/big/messages?offset=0&limit=10')).json.truncated).toBe(false)
+  })
+
   it('refuses bad browse parameters', async () => {
     expect(await api('GET', '/api/topics/nope/messages')).toMatchObject({ status: 404 })
     expect(await api('GET', '/api/topics/browse/messages?limit=100000')).toMatchObject({ status: 400, json: { error: expect.stringContaining('limit') } })
@@ -162,7 +178,7 @@ describe('console API: groups and transactions', () => {
     const producer = kafka.producer()
     await producer.connect()
     await producer.send({ topic: 'lagging', messages: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, partition: i % 2 })) })
-    const consumer = kafka.consumer({ groupId: 'slow' })
+    const consumer = kafka.consumer({ groupId: 'slow', maxWaitTimeInMs: 100 })
     await consumer.connect()
     await consumer.subscribe({ topics: ['lagging'], fromBeginning: true })
     let consumed = 0

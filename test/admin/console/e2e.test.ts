@@ -60,7 +60,7 @@ describe.runIf(chromiumPath)('console in Chromium', () => {
     expect(await row.textContent()).toContain('source: e2e')
 
     // A kafkajs group reads that message and commits, leaves, then two more arrive: lag 2.
-    const consumer = kafka.consumer({ groupId: 'e2e-group' })
+    const consumer = kafka.consumer({ groupId: 'e2e-group', maxWaitTimeInMs: 100 })
     await consumer.connect()
     await consumer.subscribe({ topics: ['e2e-orders'], fromBeginning: true })
     await consumer.run({ autoCommitThreshold: 1, eachMessage: async () => {} })

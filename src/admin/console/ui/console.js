@@ -215,7 +215,7 @@ const views = {
       const r = await api('GET', `/api/topics/${enc(topic)}/messages?${params}`)
       loaded = r
       const errors = r.partitions.flatMap((p) => p.errors.map((e) => `partition ${p.partition} offset ${e.offset}: ${e.error}`))
-      status.textContent = `${r.records.length} record(s)${params.has('q') ? `, ${r.partitions.reduce((n, p) => n + p.scanned, 0)} scanned` : ''}${errors.length ? `; unreadable batches: ${errors.join('; ')}` : ''}`
+      status.textContent = `${r.records.length} record(s)${params.has('q') ? `, ${r.partitions.reduce((n, p) => n + p.scanned, 0)} scanned` : ''}${r.truncated ? ' (stopped at the 4 MiB an answer may carry: lower the limit or seek)' : ''}${errors.length ? `; unreadable batches: ${errors.join('; ')}` : ''}`
       results.replaceChildren(table([
         { label: 'Partition', num: true, get: (m) => m.partition }, { label: 'Offset', num: true, get: (m) => m.offset },
         { label: 'Timestamp', get: (m) => h('span', { class: 'mono' }, fmt.time(m.timestamp)) },
