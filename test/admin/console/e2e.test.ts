@@ -29,6 +29,7 @@ describe.runIf(chromiumPath)('console in Chromium', () => {
     page.setDefaultTimeout(15_000)
     page.on('pageerror', (err) => pageErrors.push(err.message))
     page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()))
+    page.on('dialog', (d) => (pageErrors.push(`dialog: ${d.message()}`), void d.dismiss()))
   })
   afterAll(async () => {
     await browser?.close()
@@ -59,12 +60,22 @@ describe.runIf(chromiumPath)('console in Chromium', () => {
     expect(await row.locator('pre').nth(1).textContent()).toBe('{\n  "item": "kettle",\n  "qty": 2\n}')
     expect(await row.textContent()).toContain('source: e2e')
 
-    // A kafkajs group reads that message and commits, leaves, then two more arrive: lag 2.
+    // Record contents go into the page as text, never as markup.
+    await page.fill('#produce input[name=key]', '<b id="injected">bold</b>')
+    await page.fill('#produce textarea[name=value]', '<img src=x onerror="document.title=\'pwned\'">')
+    await page.click('#produce button[type=submit]')
+    const hostile = page.locator('#records tbody tr', { hasText: '<b id="injected">bold</b>' })
+    await hostile.waitFor()
+    expect(await page.locator('#injected').count()).toBe(0)
+    expect(await hostile.locator('img').count()).toBe(0)
+    expect(await page.title()).toBe('Rivulet console')
+
+    // A kafkajs group reads both messages and commits, leaves, then two more arrive: lag 2.
     const consumer = kafka.consumer({ groupId: 'e2e-group', maxWaitTimeInMs: 100 })
     await consumer.connect()
     await consumer.subscribe({ topics: ['e2e-orders'], fromBeginning: true })
     await consumer.run({ autoCommitThreshold: 1, eachMessage: async () => {} })
-    await b.kit.until.condition('e2e-group committed offset 1', (br) => br.groups.group('e2e-group')?.offsets.size === 1 && [...br.groups.group('e2e-group')!.offsets.values()][0]!.offset === 1, { timeoutMs: 20_000 })
+    await b.kit.until.condition('e2e-group committed both records', (br) => [...(br.groups.group('e2e-group')?.offsets.values() ?? [])].reduce((n, c) => n + c.offset, 0) === 2, { timeoutMs: 20_000 })
     await consumer.disconnect()
     const producer = kafka.producer()
     await producer.connect()
@@ -77,7 +88,7 @@ describe.runIf(chromiumPath)('console in Chromium', () => {
     await page.locator('#group-lag', { hasText: /^2$/ }).waitFor()
     await page.selectOption('#reset-offsets select[name=to]', 'earliest')
     await page.click('#reset-offsets button[type=submit]')
-    await page.locator('#group-lag', { hasText: /^3$/ }).waitFor()
+    await page.locator('#group-lag', { hasText: /^4$/ }).waitFor()
     const offsets = await admin.fetchOffsets({ groupId: 'e2e-group', topics: ['e2e-orders'] })
     expect(offsets[0]!.partitions.find((p) => p.partition === 0)!.offset).toBe('0')
     await admin.disconnect()
