@@ -238,3 +238,13 @@ describe('console page', () => {
     expect((await fetch(`${b.adminUrl}/console.css`)).status).toBe(200)
   })
 })
+
+describe('console after a kit reset', () => {
+  it("follows the broker the test kit's reset() swaps in", async () => {
+    expect((await api('GET', '/api/topics')).json.topics.length).toBeGreaterThan(0)
+    await b.kit.reset()
+    expect((await api('GET', '/api/topics')).json.topics.filter((t: any) => !t.internal)).toEqual([])
+    expect(await api('POST', '/api/topics', { name: 'after-reset' })).toMatchObject({ status: 201 })
+    expect(b.broker.cluster.topic('after-reset')).toBeDefined()
+  })
+})
