@@ -2,24 +2,25 @@
 // what a topic, partition count, config, committed offset or record becomes is exactly what a
 // Kafka client asking the same would get, refusals included.
 
+import { CreatePartitions } from '../../../protocol/apis/create-partitions.js'
+import { CreateTopics } from '../../../protocol/apis/create-topics.js'
+import { DeleteTopics } from '../../../protocol/apis/delete-topics.js'
+import { IncrementalAlterConfigs } from '../../../protocol/apis/incremental-alter-configs.js'
+import { OffsetCommit } from '../../../protocol/apis/offset-commit.js'
+import { Produce } from '../../../protocol/apis/produce.js'
 import { buildBatch } from '../../../protocol/records/index.js'
 import type { Broker } from '../../broker.js'
 import createPartitions from '../../handlers/create-partitions.js'
-import { CreatePartitions } from '../../../protocol/apis/create-partitions.js'
 import createTopics from '../../handlers/create-topics.js'
-import { CreateTopics } from '../../../protocol/apis/create-topics.js'
 import deleteTopics from '../../handlers/delete-topics.js'
-import { DeleteTopics } from '../../../protocol/apis/delete-topics.js'
 import incrementalAlterConfigs from '../../handlers/incremental-alter-configs.js'
-import { IncrementalAlterConfigs } from '../../../protocol/apis/incremental-alter-configs.js'
 import offsetCommit from '../../handlers/offset-commit.js'
-import { OffsetCommit } from '../../../protocol/apis/offset-commit.js'
 import produce from '../../handlers/produce.js'
-import { Produce } from '../../../protocol/apis/produce.js'
 import { AdminError } from '../routes.js'
 import { check, inject } from './inject.js'
 import { requireTopic } from './views.js'
 
+// IncrementalAlterConfigs' resource type and operations (KIP-339).
 const TOPIC_RESOURCE = 2
 const SET = 0
 const DELETE = 1
