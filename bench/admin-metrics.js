@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { kafkaLibsDir, toolsLog4jConfig } from '../compat/lib/kafka-broker.mjs';
-import { memOf, ROOT, spawnRivulet } from './lib/brokers.js';
+import { listeningPorts, memOf, ROOT, spawnRivulet } from './lib/brokers.js';
 import { consumerPerf, initJava, producerPerf } from './lib/java.js';
 
 const argv = process.argv.slice(2);
@@ -63,26 +63,6 @@ async function startups() {
     }
   }
   return out;
-}
-
-// The TCP ports a process listens on (the broker's Kafka port and, when on, its admin port).
-function listeningPorts(pid) {
-  const inodes = new Set();
-  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (m) inodes.add(m[1]);
-    } catch { /* closed meanwhile */ }
-  }
-  const ports = [];
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    if (!fs.existsSync(table)) continue;
-    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length > 9 && f[3] === '0A' && inodes.has(f[9])) ports.push(parseInt(f[1].split(':')[1], 16));
-    }
-  }
-  return ports;
 }
 
 // user + system CPU seconds a process has used (/proc/PID/stat fields 14 and 15, in clock ticks of 1/100 s).

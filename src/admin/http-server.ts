@@ -144,7 +144,7 @@ export class AdminHttpServer {
     const url = new URL(req.url ?? '/', 'http://admin.invalid')
     const { route, params } = this.match(req.method ?? 'GET', url.pathname)
     const body = await this.readBody(req)
-    return route.handle({ params, query: url.searchParams, body })
+    return route.handle({ params, query: url.searchParams, body, contentType: req.headers['content-type'] })
   }
 
   private match(method: string, pathname: string): { route: AdminRoute; params: Record<string, string> } {
@@ -203,6 +203,7 @@ export class AdminHttpServer {
       'content-type': out.contentType ?? (isJson ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8'),
       'content-length': Buffer.byteLength(payload),
       'cache-control': 'no-store',
+      ...out.headers,
     }
     // A refused body may still be arriving: close rather than read the rest of it.
     if (out.status === 413) headers.connection = 'close'

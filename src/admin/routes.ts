@@ -9,6 +9,9 @@ export interface AdminRequest {
   query: URLSearchParams
   // The parsed JSON body (undefined when the request had none).
   body: unknown
+  // The request's Content-Type header (the console's mutating routes require JSON, so that a
+  // cross-site form post, which cannot send one, never reaches them).
+  contentType?: string
 }
 
 export interface AdminResponse {
@@ -16,6 +19,8 @@ export interface AdminResponse {
   json?: unknown
   text?: string
   contentType?: string
+  // Extra response headers (the console's page sets its Content-Security-Policy).
+  headers?: Record<string, string>
 }
 
 export interface AdminRoute {

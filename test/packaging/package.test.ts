@@ -86,6 +86,19 @@ describe('the packed package, installed into an empty project', () => {
     expect(run(process.execPath, ['client.mjs'], project).stdout.trim()).toBe('high 2')
   }, 30_000)
 
+  it('serves the web console from the installed package', () => {
+    const script = `
+      import { startBroker } from 'rivulet'
+      const broker = await startBroker({ port: 0, memory: true, adminPort: 0 })
+      const page = await fetch(broker.adminUrl + '/')
+      const js = await fetch(broker.adminUrl + '/console.js')
+      const topics = await (await fetch(broker.adminUrl + '/api/topics')).json()
+      console.log(page.status, (await page.text()).includes('console.js'), js.status, Array.isArray(topics.topics))
+      await broker.stop()`
+    fs.writeFileSync(path.join(project, 'console.mjs'), script)
+    expect(run(process.execPath, ['console.mjs'], project).stdout.trim()).toBe('200 true 200 true')
+  }, 30_000)
+
   it('gives TypeScript consumers its typings', () => {
     fs.writeFileSync(
       path.join(project, 'consumer.ts'),
