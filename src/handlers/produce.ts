@@ -12,7 +12,8 @@
 // rejections come back as INVALID_RECORD with Kafka's recordErrors. With an authorizer: a request
 // carrying transactional batches needs WRITE on its transactional id (else the whole request is
 // TRANSACTIONAL_ID_AUTHORIZATION_FAILED), each topic WRITE (else TOPIC_AUTHORIZATION_FAILED), as
-// KafkaApis.handleProduceRequest.
+// KafkaApis.handleProduceRequest. producer_byte_rate quotas: throttleTimeMs (v1+) and the
+// connection muted for it (KIP-219).
 
 import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/produce.js'
 import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
@@ -22,6 +23,7 @@ import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import type { TopicInfo } from '../cluster/cluster.js'
 import { LogError } from '../log/types.js'
+import { quotaUser } from '../quotas/entity.js'
 import { allowed, authorize, authorizedNames, hasAuthorizer, Op, Res } from './auth.js'
 import { defineHandler, type RequestContext } from './handler.js'
 
@@ -70,6 +72,12 @@ function topicName(ctx: RequestContext, td: { name: string; topicId: string }): 
   return ctx.version >= 13 ? (ctx.broker.cluster.topicById(td.topicId)?.name ?? '') : td.name
 }
 
+function produceThrottle(ctx: RequestContext): number {
+  const ms = ctx.broker.quotas.produce.record(quotaUser(ctx.connection.principal ?? 'User:ANONYMOUS'), ctx.header.clientId ?? '', ctx.requestBytes ?? 0)
+  if (ms > 0) ctx.connection.throttle?.(ms)
+  return ms
+}
+
 export default defineHandler({
   api: Produce,
   handle(req, ctx) {
@@ -94,7 +102,10 @@ export default defineHandler({
       })
       return { name: td.name, topicId: td.topicId, partitionResponses }
     })
-    return req.acks === 0 ? null : { responses, throttleTimeMs: 0 }
+    // producer_byte_rate (KafkaApis.handleProduceRequest): the request's size is recorded and over
+    // the quota the connection is muted, even with acks=0 (which sends nothing to carry the time).
+    const throttleTimeMs = broker.quotas.produce.enabled ? produceThrottle(ctx) : 0
+    return req.acks === 0 ? null : { responses, throttleTimeMs }
   },
   errorResponse: (req, errorCode) => ({
     responses: req.topicData.map((td) => ({

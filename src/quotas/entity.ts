@@ -37,3 +37,10 @@ export function entityString(types: readonly [string, string | null][]): string 
   const m = new Map(types)
   return `ClientQuotaEntity(entries={${javaMapOrder([...m.keys()]).map((k) => `${k}=${m.get(k)}`).join(', ')}})`
 }
+
+// The user a connection's quotas are looked up by: its principal's name (KafkaPrincipal.getName,
+// "ANONYMOUS" without authentication).
+export function quotaUser(principal: string): string {
+  const colon = principal.indexOf(':')
+  return colon < 0 ? principal : principal.slice(colon + 1)
+}
