@@ -11,7 +11,7 @@
 // With an authorizer: DELETE on the cluster, or DESCRIBE and DELETE on each topic, else
 // TOPIC_AUTHORIZATION_FAILED (an id's name is told only to who may describe it).
 // controller_mutation_rate: each topic's partitions, strict (THROTTLING_QUOTA_EXCEEDED) from v5.
-// Not implemented: timeoutMs (deletion is synchronous), quotas.
+// Not implemented: timeoutMs (deletion is synchronous).
 
 import { DeleteTopics, type DeleteTopicsResponse } from '../../protocol/apis/delete-topics.js'
 import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
