@@ -2,13 +2,16 @@
 // tool (org.apache.kafka.tools.ConfigCommand) sets producer_byte_rate=1048576 on the client id
 // `quota-perf` (--alter --add-config ... --entity-type clients) and describes it, then a Java
 // producer (compat/quotas/QuotaProducer.java, kafka-clients 4.4) writes 1000-byte records as fast
-// as the broker lets it. The producer reports the payload acknowledged each second; the achieved
-// rate is taken over MEASURE seconds after WARMUP seconds.
+// as the broker lets it. The producer reports the payload acknowledged each second.
 //
-// Why a warm-up: Kafka's quota measures a rate over quota.window.num (11) windows of one second
-// and treats a young sensor as already 10 windows old, so a new client first gets a burst of
-// about 10 s worth of quota (10 MiB here) at full speed; from then on the rate holds. The
-// whole-run average is reported too (it includes that burst, on both brokers).
+// How the rate is measured: Kafka's quota is a rate over quota.window.num (11) windows of one
+// second, and it treats a young sensor as already 10 windows old. A new client therefore first
+// gets a burst of about 10 s worth of quota (10 MiB) at full speed, and later bursts recur each
+// time the oldest samples expire (every ~11-12 s), with near-silence between them. Any plain 30 s
+// average swings with where the bursts fall (0.76-1.12 MiB/s on Kafka 4.4.0 itself). So the
+// figure compared is the rate the quota itself holds: for each of the MEASURE seconds after
+// WARMUP, the payload of the trailing 11 s divided by 11 s, averaged. The plain average of those
+// seconds and of the whole run are printed too.
 //
 //   npm run build && node compat/quotas/run.mjs [--seconds 30] [--warmup 15] [--only kafka|rivulet]
 // Exit code 0 when both brokers hold the producer within 10% of 1 MiB/s over the measured seconds.
@@ -28,6 +31,7 @@ const MEASURE = Number(arg('seconds', 30));
 const WARMUP = Number(arg('warmup', 15));
 const ONLY = arg('only', null);
 const LIMIT = 1024 * 1024;
+const QUOTA_WINDOW = 11; // quota.window.num * quota.window.size.seconds, Kafka's defaults
 const CLIENT_ID = 'quota-perf';
 const TOPIC = 'quota-perf';
 const libs = kafkaLibsDir();
@@ -69,7 +73,7 @@ async function scenario(name, bootstrap) {
   const whole = mib(sum(perSecond), seconds);
   console.log(`${name}: MiB per second: ${perSecond.map((x) => (x.bytes / LIMIT).toFixed(2)).join(' ')}`);
   console.log(`${name}: max throttle ms per second: ${perSecond.map((x) => x.throttle).join(' ')}`);
-  console.log(`${name}: achieved ${measured.toFixed(3)} MiB/s over seconds ${WARMUP}-${seconds} (whole run ${whole.toFixed(3)} MiB/s)`);
+  console.log(`${name}: seconds ${WARMUP}-${seconds}: ${measured.toFixed(3)} MiB/s over the trailing ${QUOTA_WINDOW} s window (plain average ${plain.toFixed(3)}; whole run ${whole.toFixed(3)})`);
   return measured;
 }
 
