@@ -69,8 +69,11 @@ async function scenario(name, bootstrap) {
   const perSecond = [...r.out.matchAll(/^second (\d+) bytes (\d+) throttleMaxMs (\d+)$/gm)].map((m) => ({ bytes: Number(m[2]), throttle: Number(m[3]) }));
   const mib = (bytes, s) => bytes / s / LIMIT;
   const sum = (list) => list.reduce((a, x) => a + x.bytes, 0);
-  const measured = mib(sum(perSecond.slice(WARMUP)), MEASURE);
+  const plain = mib(sum(perSecond.slice(WARMUP)), MEASURE);
   const whole = mib(sum(perSecond), seconds);
+  let trailing = 0;
+  for (let s = WARMUP; s < seconds; s++) trailing += mib(sum(perSecond.slice(Math.max(0, s - QUOTA_WINDOW + 1), s + 1)), QUOTA_WINDOW);
+  const measured = trailing / MEASURE;
   console.log(`${name}: MiB per second: ${perSecond.map((x) => (x.bytes / LIMIT).toFixed(2)).join(' ')}`);
   console.log(`${name}: max throttle ms per second: ${perSecond.map((x) => x.throttle).join(' ')}`);
   console.log(`${name}: seconds ${WARMUP}-${seconds}: ${measured.toFixed(3)} MiB/s over the trailing ${QUOTA_WINDOW} s window (plain average ${plain.toFixed(3)}; whole run ${whole.toFixed(3)})`);
