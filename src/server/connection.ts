@@ -261,7 +261,8 @@ export class Connection implements ConnectionInfo {
     try {
       const out = handler.handle(req, ctx)
       if (startedAt >= 0) spent = performance.now() - startedAt
-      if (out instanceof Promise) out.then((res) => respond(res, spent), onError)
+      // Without request quotas the promise settles straight into respond: no closure per request.
+      if (out instanceof Promise) out.then(startedAt < 0 ? respond : (res) => respond(res, spent), onError)
       else respond(out, spent)
     } catch (err) {
       if (startedAt >= 0) spent = performance.now() - startedAt
