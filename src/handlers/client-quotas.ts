@@ -33,7 +33,8 @@ export const describeClientQuotas = defineHandler({
         entity: javaMapOrder([...q.entity.keys()]).map((entityType) => ({ entityType, entityName: q.entity.get(entityType)! })),
         values: [...q.values].map(([key, value]) => ({ key, value })),
       }))
-      return { throttleTimeMs: 0, errorCode: 0, errorMessage: null, entries }
+      // Kafka never sets the message on success: the field keeps its schema default, "".
+      return { throttleTimeMs: 0, errorCode: 0, errorMessage: '', entries }
     } catch (err) {
       if (!(err instanceof QuotaFilterError)) throw err
       return { throttleTimeMs: 0, errorCode: ErrorCode[err.code], errorMessage: err.message, entries: null }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { AlterClientQuotas } from '../../../protocol/apis/alter-client-quotas.js'
 import { DescribeClientQuotas } from '../../../protocol/apis/describe-client-quotas.js'
 import { checkRoundTrip, checkTruncation, decodeAll, encode, versionsOf } from '../../helpers/codec.js'
+import { checkGolden, goldenFrames } from '../../helpers/golden.js'
 
 const str = (s: string) => Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s)]).toString('hex')
 const cstr = (s: string) => Buffer.concat([Buffer.from([s.length + 1]), Buffer.from(s)]).toString('hex')
@@ -65,6 +66,18 @@ describe('client quota APIs', () => {
     expect(req.toString('hex')).toBe('00000001' + '00000001' + str('user') + 'ffff' + '00000001' + str('k') + f64(1.5) + '00' + '00')
     const decoded = decodeAll(AlterClientQuotas.request(0), req)
     expect(decoded.entries[0]!.entity[0]!.entityName).toBeNull()
+  })
+
+  // kafka-configs 4.4 against Kafka 4.4.0 (compat/quotas/capture-golden.mjs).
+  const golden = [
+    ...goldenFrames('describe-client-quotas').map((f) => [f.file, f, DescribeClientQuotas] as const),
+    ...goldenFrames('alter-client-quotas').map((f) => [f.file, f, AlterClientQuotas] as const),
+  ]
+  it('has golden frames of both APIs', () => {
+    expect(golden.length).toBeGreaterThanOrEqual(7)
+  })
+  it.each(golden)('reads and rewrites %s byte for byte', (_file, f, api) => {
+    checkGolden(api as typeof DescribeClientQuotas, f)
   })
 
   it.each([0, 1])('v%i fails cleanly on every truncated prefix', (v) => {
