@@ -80,6 +80,23 @@ describe('producer_byte_rate', () => {
     expect(metadataThrottle(await pipelined)).toBe(0)
   })
 
+  it('mutes an acks=0 producer too, though no response carries the time', async () => {
+    b.kit.createTopic('q-acks0', { partitions: 1 })
+    await quota(forClient, { producer_byte_rate: 1000 })
+    client = await TestClient.connect(b.port)
+    const records = buildBatch({ records: [{ key: null, value: Buffer.alloc(15_000, 1) }] })
+    const produce = client.frame(Produce, 9, { acks: 0, timeoutMs: 1000, topicData: [{ name: 'q-acks0', partitionData: [{ index: 0, records }] }] }, 1)
+    const metadata = client.frame(Metadata, 9, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }, 2)
+    let answered = false
+    const pipelined = client.rawResponse(2).then((f) => ((answered = true), f))
+    client.writeRaw(Buffer.concat([produce, metadata]))
+    await b.kit.until.offset('q-acks0', 0, 1)
+    await barrier()
+    expect(answered).toBe(false)
+    b.kit.advance(Math.round(((produce.length - 4) / 10 - 1000) / 1000 * 10_000))
+    expect(metadataThrottle(await pipelined)).toBe(0)
+  })
+
   it('does nothing for clients no quota covers', async () => {
     b.kit.createTopic('q-free', { partitions: 1 })
     await quota([{ entityType: 'client-id', entityName: 'someone-else' }], { producer_byte_rate: 1 })
