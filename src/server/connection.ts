@@ -198,9 +198,10 @@ export class Connection implements ConnectionInfo {
       slot.after = prev ? () => (prev(), fn()) : fn
     }
     const ctx: RequestContext = { broker: this.o.broker, apiVersions: this.o.apiVersions, header, version: peek.apiVersion, connection: this, afterResponse, requestBytes: frame.length }
-    // handlerMs: the handler's own time when request_percentage quotas exist, else -1.
+    // handlerMs: the handler's own time when request_percentage quotas exist, else -1. A request
+    // without a response (Produce acks=0) is exempt, as KafkaApis exempts it.
     const respond = (res: unknown, handlerMs = -1) => {
-      if (handlerMs >= 0) this.applyRequestQuota(handler, peek.apiVersion, header.clientId, res, handlerMs)
+      if (handlerMs >= 0 && res !== null) this.applyRequestQuota(handler, peek.apiVersion, header.clientId, res, handlerMs)
       if (res === null) {
         slot.chunks = null
       } else {
@@ -232,7 +233,7 @@ export class Connection implements ConnectionInfo {
     const ms = this.o.broker.quotas.requestThrottleMs(quotaUser(this.principal), clientId ?? '', handlerMs * 1e6)
     if (ms <= 0) return
     const field = handler.api.fields.response.throttleTimeMs
-    if (res !== null && typeof res === 'object' && field && inRange(field.versions, version)) {
+    if (typeof res === 'object' && field && inRange(field.versions, version)) {
       const r = res as { throttleTimeMs?: number }
       r.throttleTimeMs = Math.max(r.throttleTimeMs ?? 0, ms)
     }
