@@ -4,7 +4,9 @@
 // controller_mutation_rate (strict CreateTopics v6+, permissive below).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { AlterClientQuotas } from '../../protocol/apis/alter-client-quotas.js'
+import { CreatePartitions } from '../../protocol/apis/create-partitions.js'
 import { CreateTopics } from '../../protocol/apis/create-topics.js'
+import { DeleteTopics } from '../../protocol/apis/delete-topics.js'
 import { Fetch } from '../../protocol/apis/fetch.js'
 import { Metadata } from '../../protocol/apis/metadata.js'
 import { Produce } from '../../protocol/apis/produce.js'
@@ -165,5 +167,28 @@ describe('controller_mutation_rate', () => {
     expect(permissive.topics[0]!.errorCode).toBe(0)
     expect(permissive.throttleTimeMs).toBe(2000)
     expect(b.broker.cluster.topic('q-permissive')!.partitions).toBe(2)
+  })
+
+  it('counts partitions added by CreatePartitions (strict from v3) and deleted by DeleteTopics (strict from v5)', async () => {
+    b.kit.createTopic('q-grow', { partitions: 1 })
+    b.kit.createTopic('q-del-a', { partitions: 4 })
+    b.kit.createTopic('q-del-b', { partitions: 1 })
+    await quota(forClient, { controller_mutation_rate: 1 }) // 11 partitions of burst
+    client = await TestClient.connect(b.port)
+    const grow = (version: number, count: number) => client.send(CreatePartitions, version, { topics: [{ name: 'q-grow', count, assignments: null }], timeoutMs: 1000, validateOnly: false })
+    expect((await grow(3, 13)).results[0]!.errorCode).toBe(0) // 12 added: 11 ─▶ -1
+    const refused = await grow(3, 14)
+    expect(refused.results[0]).toMatchObject({ errorCode: ErrorCode.THROTTLING_QUOTA_EXCEEDED, errorMessage: 'The throttling quota has been exceeded.' })
+    expect(refused.throttleTimeMs).toBe(1000)
+    expect(b.broker.cluster.topic('q-grow')!.partitions).toBe(13)
+    const pendingDelete = client.send(DeleteTopics, 5, { topicNames: ['q-del-a'], timeoutMs: 1000 })
+    b.kit.advance(1000) // the bucket is back at 0: a strict quota accepts, and goes to -4
+    const deleted = await pendingDelete
+    expect(deleted.responses[0]!.errorCode).toBe(0)
+    expect(deleted.throttleTimeMs).toBe(0)
+    const second = await client.send(DeleteTopics, 5, { topicNames: ['q-del-b'], timeoutMs: 1000 })
+    expect(second.responses[0]).toMatchObject({ name: 'q-del-b', errorCode: ErrorCode.THROTTLING_QUOTA_EXCEEDED })
+    expect(second.throttleTimeMs).toBe(4000)
+    expect(b.broker.cluster.topic('q-del-b')).toBeDefined()
   })
 })
