@@ -146,6 +146,10 @@ async function phaseJava(bootstrap, kafka, work) {
       s.push(await java('configs --alter topic', CONFIGS, [...B, '--alter', '--entity-type', 'topics', '--entity-name', T, '--add-config', 'retention.ms=86400000']));
       s.push(await java('configs --describe topic', CONFIGS, [...B, '--describe', '--entity-type', 'topics', '--entity-name', T]));
       s.push(await java('configs --describe broker', CONFIGS, [...B, '--describe', '--entity-type', 'brokers', '--entity-name', '1']));
+      // Client quotas (AlterClientQuotas / DescribeClientQuotas); compat/quotas/capture-golden.mjs
+      // captures the same exchanges alone, with labels.
+      s.push(await java('configs --alter client quota', CONFIGS, [...B, '--alter', '--entity-type', 'users', '--entity-name', 'golden-user', '--entity-type', 'clients', '--entity-default', '--add-config', 'producer_byte_rate=1048576,request_percentage=12.5']));
+      s.push(await java('configs --describe client quota', CONFIGS, [...B, '--describe', '--entity-type', 'users', '--entity-name', 'golden-user', '--entity-type', 'clients', '--entity-default']));
       for (const codec of ['none', 'gzip', 'snappy', 'lz4', 'zstd']) {
         s.push(await java(`console-producer ${codec}`, PRODUCER, [...B, '--topic', T, '--compression-codec', codec, ...producerProps], { input: lines(codec) }));
       }

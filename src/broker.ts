@@ -22,6 +22,8 @@ import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
 import { ScramCredentials } from './security/scram-credentials.js'
+import { QuotaStore } from './quotas/quota-store.js'
+import { ClientQuotas } from './quotas/quotas.js'
 import { newAuthorizer, type StandardAuthorizer } from './security/authorizer/config.js'
 import type { RequestHook } from './server/request-hooks.js'
 
@@ -53,6 +55,9 @@ export class Broker {
   readonly transactionStateTopic: InternalTopic
   // SCRAM users (AlterUserScramCredentials), in scram-credentials.json beside cluster.json.
   readonly scramCredentials: ScramCredentials
+  // Client quotas (AlterClientQuotas), in client-quotas.json beside cluster.json, and the managers
+  // that enforce them (each disabled, at the cost of one boolean, until some entity sets its key).
+  readonly quotas: ClientQuotas
   // Seen by every connection of this broker (the test kit's recorder and faults); empty costs
   // one length check per request.
   readonly requestHooks: RequestHook[] = []
@@ -77,6 +82,13 @@ export class Broker {
     const scramFile = `${o.storage.root}/scram-credentials.json`
     this.scramCredentials = new ScramCredentials({ readText: () => o.storage.readText(scramFile), writeAtomic: (text) => o.storage.writeAtomic(scramFile, text) })
     this.authorizer = newAuthorizer(o.config, o.storage)
+    const quotaFile = `${o.storage.root}/client-quotas.json`
+    const window = (num: string, size: string) => ({ samples: o.config.int(num), windowMs: o.config.int(size) * 1000 })
+    this.quotas = new ClientQuotas(
+      new QuotaStore({ readText: () => o.storage.readText(quotaFile), writeAtomic: (text) => o.storage.writeAtomic(quotaFile, text) }),
+      { client: window('quota.window.num', 'quota.window.size.seconds'), controller: window('controller.quota.window.num', 'controller.quota.window.size.seconds') },
+      o.clock,
+    )
     this.logs = new LogManager({
       storage: o.storage,
       now: () => o.clock.now(),

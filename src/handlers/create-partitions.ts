@@ -1,11 +1,12 @@
 // CreatePartitions 0–3, as Kafka's KRaft controller answers it (ControllerApis.createPartitions,
 // ReplicationControlManager.createPartitions). Versions differ only in encoding (v2+ flexible) and
-// in quota behaviour (v3), which Rivulet does not have. A count must increase the partition count
+// in quota behaviour: controller_mutation_rate counts the partitions added, strict
+// (THROTTLING_QUOTA_EXCEEDED) from v3 (mutation-quota.ts). A count must increase the partition count
 // (INVALID_PARTITIONS otherwise); explicit assignments must give one replica list per new
 // partition, naming only this broker, as many times as the topic's replication factor (1).
 // validateOnly checks everything and changes nothing. Duplicate names get INVALID_REQUEST (first,
 // as Kafka lists them). More than Kafka's 10,000 new partitions in one request fail it as a whole
-// with POLICY_VIOLATION. Not implemented: timeoutMs, quotas.
+// with POLICY_VIOLATION. Not implemented: timeoutMs.
 // With an authorizer each topic needs ALTER, else TOPIC_AUTHORIZATION_FAILED (ControllerApis).
 
 import { CreatePartitions, type CreatePartitionsRequest, type CreatePartitionsResponse } from '../../protocol/apis/create-partitions.js'
@@ -14,6 +15,7 @@ import type { DeepPartial } from '../../protocol/schema.js'
 import type { Broker } from '../broker.js'
 import { MAX_RECORDS_PER_USER_OP, TOO_LARGE_MESSAGE, validateManualAssignment } from './create-topics.js'
 import { allowed, authorizedNames, Op, Res } from './auth.js'
+import { mutationQuota, mutationThrottle, THROTTLED } from './mutation-quota.js'
 import { defineHandler } from './handler.js'
 
 type TopicIn = CreatePartitionsRequest['topics'][number]
@@ -67,7 +69,12 @@ export default defineHandler({
     }
     if (added > MAX_RECORDS_PER_USER_OP) throw new KafkaError('POLICY_VIOLATION', TOO_LARGE_MESSAGE)
 
+    const quota = mutationQuota(ctx, 3)
     for (const { t, result } of planned) {
+      if (result.errorCode === 0 && quota && !quota.record(t.count - broker.cluster.topic(t.name)!.partitions)) {
+        results.push({ name: t.name, ...THROTTLED })
+        continue
+      }
       if (result.errorCode === 0 && !req.validateOnly) {
         const from = broker.cluster.topic(t.name)!.partitions
         broker.addPartitions(t.name, t.count)
@@ -75,7 +82,7 @@ export default defineHandler({
       }
       results.push(result)
     }
-    return { throttleTimeMs: 0, results }
+    return { throttleTimeMs: mutationThrottle(ctx, quota), results }
   },
   errorResponse: (req, errorCode) => ({
     results: req.topics.map((t) => ({ name: t.name, errorCode, errorMessage: errorCode === ErrorCode.POLICY_VIOLATION ? TOO_LARGE_MESSAGE : null })),

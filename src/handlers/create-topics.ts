@@ -6,7 +6,8 @@
 // v7+ the topic id (a fresh random id for validateOnly, like Kafka). Duplicate names in one request
 // get INVALID_REQUEST once each, after the other results. A request that would write more than
 // Kafka's 10,000 metadata records fails as a whole with POLICY_VIOLATION. Not implemented:
-// timeoutMs (creation is synchronous), quotas (THROTTLING_QUOTA_EXCEEDED), create-topic policies.
+// timeoutMs (creation is synchronous), create-topic policies. controller_mutation_rate: the
+// partitions of each topic, strict (THROTTLING_QUOTA_EXCEEDED) from v6 (mutation-quota.ts).
 // With an authorizer (ControllerApis.createTopics): CREATE on the cluster or on each topic, else
 // TOPIC_AUTHORIZATION_FAILED "Authorization failed." after the other results; a created topic the
 // principal may not DESCRIBE_CONFIGS gets topicConfigErrorCode TOPIC_AUTHORIZATION_FAILED and no configs.
@@ -18,6 +19,7 @@ import type { Broker } from '../broker.js'
 import { validateTopicConfigs, validateTopicName } from '../cluster/cluster.js'
 import { allowed, authorizeCluster, authorizedNames, Op, Res } from './auth.js'
 import { defineHandler } from './handler.js'
+import { mutationQuota, mutationThrottle, THROTTLED } from './mutation-quota.js'
 
 type TopicIn = CreateTopicsRequest['topics'][number]
 type TopicOut = DeepPartial<CreateTopicsResponse['topics'][number]>
@@ -146,7 +148,13 @@ export default defineHandler({
     }
     if (records > MAX_RECORDS_PER_USER_OP) throw new KafkaError('POLICY_VIOLATION', TOO_LARGE_MESSAGE)
 
+    const quota = mutationQuota(ctx, 6)
     for (const [t, p] of plans) {
+      // ReplicationControlManager.createTopic checks the quota last, after every validation.
+      if (quota && !quota.record(p.partitions)) {
+        results.set(t, { name: t.name, ...THROTTLED })
+        continue
+      }
       try {
         const created = broker.createTopic(p.name, p.partitions, p.replicationFactor, p.configs, validateOnly)
         if (p.assignments && !validateOnly) broker.controller.assignReplicas(p.name, p.assignments)
@@ -171,7 +179,7 @@ export default defineHandler({
     for (const name of names) {
       if (counts.get(name) === 1 && name !== CLUSTER_METADATA_TOPIC && !allowed(creatable, name)) topics.push({ name, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Authorization failed.' })
     }
-    return { throttleTimeMs: 0, topics }
+    return { throttleTimeMs: mutationThrottle(ctx, quota), topics }
   },
   errorResponse: (req, errorCode) => ({
     topics: req.topics.map((t) => ({ name: t.name, errorCode, errorMessage: errorCode === ErrorCode.POLICY_VIOLATION ? TOO_LARGE_MESSAGE : null })),

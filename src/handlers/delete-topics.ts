@@ -10,13 +10,15 @@
 // deleting one answers INVALID_TOPIC_EXCEPTION, as Produce and DeleteRecords do for them.
 // With an authorizer: DELETE on the cluster, or DESCRIBE and DELETE on each topic, else
 // TOPIC_AUTHORIZATION_FAILED (an id's name is told only to who may describe it).
-// Not implemented: timeoutMs (deletion is synchronous), quotas.
+// controller_mutation_rate: each topic's partitions, strict (THROTTLING_QUOTA_EXCEEDED) from v5.
+// Not implemented: timeoutMs (deletion is synchronous).
 
 import { DeleteTopics, type DeleteTopicsResponse } from '../../protocol/apis/delete-topics.js'
 import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
 import { ZERO_UUID } from '../../protocol/primitives.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import { allowed, authorizeCluster, authorizedNames, Op, Res } from './auth.js'
+import { mutationQuota, mutationThrottle, THROTTLED } from './mutation-quota.js'
 import { defineHandler } from './handler.js'
 
 type Result = DeepPartial<DeleteTopicsResponse['responses'][number]>
@@ -97,10 +99,15 @@ export default defineHandler({
       }
     }
 
+    const quota = mutationQuota(ctx, 5)
     for (const [id, name] of toDelete) {
       const t = broker.cluster.topicById(id)!
       if (t.internal) {
         out.push(result(name, id, 'INVALID_TOPIC_EXCEPTION', `Cannot delete internal topic ${name}`))
+        continue
+      }
+      if (quota && !quota.record(t.partitions)) {
+        out.push({ name, topicId: id, ...THROTTLED })
         continue
       }
       try {
@@ -111,7 +118,7 @@ export default defineHandler({
         out.push({ name, topicId: id, errorCode: err.errorCode, errorMessage: err.message })
       }
     }
-    return { throttleTimeMs: 0, responses: out }
+    return { throttleTimeMs: mutationThrottle(ctx, quota), responses: out }
   },
   // DeleteTopicsRequest.getErrorResponse: every topic of the request, without a message.
   errorResponse: (req, errorCode, ctx) => ({

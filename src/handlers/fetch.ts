@@ -10,6 +10,9 @@
 // LSO is reported at either level, as Kafka does). Not implemented: fetch sessions (answered
 // sessionless), follower fetching (replicaId >= 0 is served like a consumer). With an authorizer
 // each topic needs READ, else TOPIC_AUTHORIZATION_FAILED for its partitions (KafkaApis.handleFetchRequest).
+// consumer_byte_rate quotas: the record bytes returned are counted (Kafka counts the whole
+// response size; the records are nearly all of it); over the quota the answer is empty with
+// throttleTimeMs and the connection is muted for it (KIP-219).
 
 import type { Broker } from '../broker.js'
 import { systemClock } from '../clock.js'
@@ -20,6 +23,7 @@ import { endOffsetOf } from '../../protocol/records/index.js'
 import type { Isolation, PartitionStore } from '../log/partition-store.js'
 import { ReadLease } from '../log/read-pool.js'
 import { LogError } from '../log/types.js'
+import { quotaUser } from '../quotas/entity.js'
 import { allowed, authorizedNames, hasAuthorizer, Op, Res } from './auth.js'
 import { currentLeader, leaderError, LEADER_HINT_ERRORS, type BrokerEndpoint } from './cluster-view.js'
 import { defineHandler, type RequestContext } from './handler.js'
@@ -140,14 +144,47 @@ function countFetch(broker: Broker, req: FetchRequest, version: number, topics: 
   }
 }
 
+interface FetchQuota {
+  user: string
+  clientId: string
+}
+
+function fetchQuota(ctx: RequestContext): FetchQuota {
+  return { user: quotaUser(ctx.connection.principal ?? 'User:ANONYMOUS'), clientId: ctx.header.clientId ?? '' }
+}
+
+// KafkaApis.handleFetchRequest: a consumer's max bytes is capped to what its quota allows in one
+// window (getMaxValueInQuotaWindow), and min bytes to that.
+function capToQuota(req: FetchRequest, limit: number): FetchRequest {
+  const asked = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff
+  if (asked <= limit) return req
+  const maxBytes = Math.max(1, Math.floor(limit))
+  return { ...req, maxBytes, minBytes: Math.min(req.minBytes, maxBytes) }
+}
+
+// consumer_byte_rate: the bytes returned are recorded; over the quota they are unrecorded and the
+// response is empty (SessionlessFetchContext.getThrottledResponse) with the throttle time, and the
+// connection is muted for it.
+function recordFetch(ctx: RequestContext, q: FetchQuota, bytes: number): number {
+  const fetch = ctx.broker.quotas.fetch
+  const ms = fetch.record(q.user, q.clientId, bytes)
+  if (ms <= 0) return 0
+  fetch.unrecord(q.user, q.clientId, bytes)
+  ctx.connection.throttle?.(ms)
+  return ms
+}
+
 export default defineHandler({
   api: Fetch,
-  async handle(req, ctx) {
+  async handle(request, ctx) {
+    let req = request
     const { broker, version } = ctx
     if (version >= 7 && req.sessionId !== 0) throw new KafkaError('FETCH_SESSION_ID_NOT_FOUND', `fetch session ${req.sessionId} is unknown (sessions are not kept)`)
     if (version >= 7 && req.sessionEpoch > 0) throw new KafkaError('INVALID_FETCH_SESSION_EPOCH', `epoch ${req.sessionEpoch} without a session`)
     // The records in the response are views of the lease's buffers until the socket has them.
     const lease = new ReadLease()
+    const quota = broker.quotas.fetch.enabled ? fetchQuota(ctx) : null
+    if (quota) req = capToQuota(req, broker.quotas.fetch.maxValueInWindow(quota.user, quota.clientId))
     const readable = hasAuthorizer(ctx) ? authorizedNames(ctx, Op.READ, Res.TOPIC, req.topics.map((ft) => (version >= 13 ? broker.cluster.topicById(ft.topicId)?.name ?? '' : ft.topic))) : null
     const leaders = new Map<number, BrokerEndpoint>()
     let result = read(ctx, req, lease, leaders, readable)
@@ -156,6 +193,13 @@ export default defineHandler({
       await waitForData(ctx, req, result.watched, result.bytes)
       leaders.clear()
       result = read(ctx, req, lease, leaders, readable)
+    }
+    if (quota) {
+      const throttleTimeMs = recordFetch(ctx, quota, result.bytes)
+      if (throttleTimeMs > 0) {
+        lease.release()
+        return { throttleTimeMs, errorCode: 0, sessionId: 0, responses: [] }
+      }
     }
     if (broker.metrics) countFetch(broker, req, version, result.topics)
     ctx.afterResponse?.(() => lease.release())

@@ -28,6 +28,9 @@ export interface RequestContext {
   // Runs `fn` once the response has been handed to the socket, so that buffers the response
   // points into can be reused. Not run when the connection closes first.
   readonly afterResponse?: (fn: () => void) => void
+  // The request's size in bytes without its length prefix (Kafka's request.sizeInBytes, what
+  // producer_byte_rate counts).
+  readonly requestBytes?: number
 }
 
 export interface ConnectionInfo {
@@ -46,6 +49,9 @@ export interface ConnectionInfo {
   readonly principal?: string
   // Closes the connection now (after a failed authentication's response was written).
   destroy?(): void
+  // A quota was violated: read no further request from this connection for `ms` (Kafka mutes
+  // the channel until its ThrottledChannel expires, KIP-219).
+  throttle?(ms: number): void
 }
 
 export interface ListenerEndpoint {

@@ -14,7 +14,8 @@
 // endpoint in NodeEndpoints so the client retries there without a Metadata round trip. With an
 // authorizer: a request carrying transactional batches needs WRITE on its transactional id (else
 // the whole request is TRANSACTIONAL_ID_AUTHORIZATION_FAILED), each topic WRITE (else
-// TOPIC_AUTHORIZATION_FAILED), as KafkaApis.handleProduceRequest.
+// TOPIC_AUTHORIZATION_FAILED), as KafkaApis.handleProduceRequest. producer_byte_rate quotas:
+// throttleTimeMs (v1+) and the connection muted for it (KIP-219).
 
 import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/produce.js'
 import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
@@ -23,6 +24,7 @@ import { leadsWithTransactionalBatch, validateRecordsForAppend } from '../../pro
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { TopicInfo } from '../cluster/cluster.js'
 import { LogError } from '../log/types.js'
+import { quotaUser } from '../quotas/entity.js'
 import { allowed, authorize, authorizedNames, hasAuthorizer, Op, Res } from './auth.js'
 import { currentLeader, leaderError, type BrokerEndpoint } from './cluster-view.js'
 import { defineHandler, type RequestContext } from './handler.js'
@@ -74,6 +76,12 @@ function topicName(ctx: RequestContext, td: { name: string; topicId: string }): 
   return ctx.version >= 13 ? (ctx.broker.cluster.topicById(td.topicId)?.name ?? '') : td.name
 }
 
+function produceThrottle(ctx: RequestContext): number {
+  const ms = ctx.broker.quotas.produce.record(quotaUser(ctx.connection.principal ?? 'User:ANONYMOUS'), ctx.header.clientId ?? '', ctx.requestBytes ?? 0)
+  if (ms > 0) ctx.connection.throttle?.(ms)
+  return ms
+}
+
 export default defineHandler({
   api: Produce,
   handle(req, ctx) {
@@ -99,8 +107,11 @@ export default defineHandler({
       })
       return { name: td.name, topicId: td.topicId, partitionResponses }
     })
+    // producer_byte_rate (KafkaApis.handleProduceRequest): the request's size is recorded and over
+    // the quota the connection is muted, even with acks=0 (which sends nothing to carry the time).
+    const throttleTimeMs = broker.quotas.produce.enabled ? produceThrottle(ctx) : 0
     if (req.acks === 0) return null
-    return leaders.size === 0 ? { responses, throttleTimeMs: 0 } : { responses, throttleTimeMs: 0, nodeEndpoints: [...leaders.values()] }
+    return leaders.size === 0 ? { responses, throttleTimeMs } : { responses, throttleTimeMs, nodeEndpoints: [...leaders.values()] }
   },
   errorResponse: (req, errorCode) => ({
     responses: req.topicData.map((td) => ({

@@ -53,6 +53,7 @@ import saslHandshake from './sasl-handshake.js'
 import saslAuthenticate from './sasl-authenticate.js'
 import { createAcls, deleteAcls, describeAcls } from './acls.js'
 import { alterUserScramCredentials, describeUserScramCredentials } from './user-scram-credentials.js'
+import { alterClientQuotas, describeClientQuotas } from './client-quotas.js'
 import { createDelegationToken, describeDelegationToken, expireDelegationToken, renewDelegationToken } from './delegation-tokens.js'
 
 export const handlers: readonly AnyHandler[] = [
@@ -71,6 +72,7 @@ export const handlers: readonly AnyHandler[] = [
   // security
   saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials,
   createDelegationToken, renewDelegationToken, expireDelegationToken, describeDelegationToken,
+  describeClientQuotas, alterClientQuotas,
 ]
 
 export const handlerMap: ReadonlyMap<number, AnyHandler> = new Map(handlers.map((h) => [h.api.key, guardCoordinator(h)]))

@@ -14,6 +14,8 @@ import type { ClusterNode } from '../cluster/nodes.js'
 import type { Logger } from '../logger.js'
 import { servedRange, type AnyHandler, type ApiVersionRange, type ConnectionInfo, type ListenerEndpoint, type RequestContext } from '../handlers/handler.js'
 import type { SaslSession } from '../security/sasl/session.js'
+import type { Timer } from '../clock.js'
+import { quotaUser } from '../quotas/entity.js'
 import { AuthGate } from './auth-gate.js'
 import { interceptRequest, type RequestControl } from './request-hooks.js'
 
@@ -60,6 +62,11 @@ export class Connection implements ConnectionInfo {
   readonly sasl: SaslSession | null
   private readonly gate: AuthGate | null
   private readAt = 0 // performance.now() when the last chunk arrived (request queue time, /metrics)
+  // Muted by a quota violation: no frame is taken from `pending` and the socket is paused until
+  // the broker clock reaches mutedUntil (Kafka's MUTED_AND_THROTTLED channel state).
+  private muted = false
+  private mutedUntil = 0
+  private muteTimer: Timer | null = null
 
   constructor(private readonly socket: Socket, private readonly o: ConnectionOptions) {
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`
@@ -79,7 +86,7 @@ export class Connection implements ConnectionInfo {
     if (this.o.broker.metrics) this.readAt = performance.now()
     this.pending.push(chunk)
     this.pendingBytes += chunk.length
-    this.process()
+    this.readFrames()
   }
 
   // isolateBroker: the connection stays open but reads and answers nothing (a hung broker, or a
@@ -91,12 +98,13 @@ export class Connection implements ConnectionInfo {
 
   thaw(): void {
     this.frozen = false
-    this.process()
+    this.readFrames()
     this.flush()
   }
 
-  private process(): void {
-    while (!this.isClosed && !this.frozen) {
+  // Frames are read while the connection is neither frozen (isolateBroker) nor muted (a quota).
+  private readFrames(): void {
+    while (!this.isClosed && !this.frozen && !this.muted) {
       if (this.expected < 0) {
         if (this.pendingBytes < 4) return
         const size = this.take(4).readInt32BE(0)
@@ -136,6 +144,29 @@ export class Connection implements ConnectionInfo {
     }
     this.pendingBytes -= n
     return out
+  }
+
+  // Kafka throttles by muting the channel after sending the response at once: clients that honour
+  // throttle_time_ms (Produce v6+, Fetch v8+, KIP-219) back off, older ones simply wait for their
+  // next request to be read. Overlapping throttles keep the later end.
+  throttle(ms: number): void {
+    if (ms <= 0 || this.isClosed) return
+    const clock = this.o.broker.clock
+    const until = clock.now() + ms
+    if (until <= this.mutedUntil) return
+    this.mutedUntil = until
+    this.muted = true
+    this.socket.pause()
+    this.muteTimer?.cancel()
+    this.muteTimer = clock.schedule(ms, () => this.unmute())
+  }
+
+  private unmute(): void {
+    this.muteTimer = null
+    this.muted = false
+    if (this.isClosed) return
+    this.readFrames()
+    this.maybeResume()
   }
 
   get principal(): string {
@@ -183,8 +214,11 @@ export class Connection implements ConnectionInfo {
       const prev = slot.after
       slot.after = prev ? () => (prev(), fn()) : fn
     }
-    const ctx: RequestContext = { broker: this.o.broker, node: this.o.node, apiVersions: this.o.apiVersions, header, version: peek.apiVersion, connection: this, afterResponse }
-    const respond = (res: unknown) => {
+    const ctx: RequestContext = { broker: this.o.broker, node: this.o.node, apiVersions: this.o.apiVersions, header, version: peek.apiVersion, connection: this, afterResponse, requestBytes: frame.length }
+    // handlerMs: the handler's own time when request_percentage quotas exist, else -1. A request
+    // without a response (Produce acks=0) is exempt, as KafkaApis exempts it.
+    const respond = (res: unknown, handlerMs = -1) => {
+      if (handlerMs >= 0 && res !== null) this.applyRequestQuota(handler, peek.apiVersion, header.clientId, res, handlerMs)
       if (res === null) {
         slot.chunks = null
       } else {
@@ -209,8 +243,24 @@ export class Connection implements ConnectionInfo {
     this.invoke(handler, req, ctx, respond)
   }
 
+  // request_percentage (ClientRequestQuotaManager): the handler's own time (its synchronous part:
+  // time spent waiting, as a long-polling Fetch does, is not request time in Kafka either) is
+  // recorded; over the quota the response carries the throttle time and the connection is muted.
+  private applyRequestQuota(handler: AnyHandler, version: number, clientId: string | null, res: unknown, handlerMs: number): void {
+    const ms = this.o.broker.quotas.requestThrottleMs(quotaUser(this.principal), clientId ?? '', handlerMs * 1e6)
+    if (ms <= 0) return
+    const field = handler.api.fields.response.throttleTimeMs
+    if (typeof res === 'object' && field && inRange(field.versions, version)) {
+      const r = res as { throttleTimeMs?: number }
+      r.throttleTimeMs = Math.max(r.throttleTimeMs ?? 0, ms)
+    }
+    this.throttle(ms)
+  }
+
   // Runs the handler; a thrown or rejected error becomes the API's error response.
-  private invoke(handler: AnyHandler, req: unknown, ctx: RequestContext, respond: (res: unknown) => void): void {
+  private invoke(handler: AnyHandler, req: unknown, ctx: RequestContext, respond: (res: unknown, handlerMs?: number) => void): void {
+    const startedAt = this.o.broker.quotas.request.enabled ? performance.now() : -1
+    let spent = -1
     const onError = (err: unknown) => {
       const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR
       const { apiKey, apiVersion, correlationId, clientId } = ctx.header
@@ -220,7 +270,7 @@ export class Connection implements ConnectionInfo {
         this.log.debug({ apiKey, apiVersion, correlationId, error: errorName(code), message: (err as Error).message }, `${handler.api.name} error`)
       }
       try {
-        respond(handler.errorResponse(req, code, ctx))
+        respond(handler.errorResponse(req, code, ctx), spent)
       } catch (inner) {
         this.log.error({ err: inner }, 'building the error response failed')
         this.destroy()
@@ -228,9 +278,12 @@ export class Connection implements ConnectionInfo {
     }
     try {
       const out = handler.handle(req, ctx)
-      if (out instanceof Promise) out.then(respond, onError)
-      else respond(out)
+      if (startedAt >= 0) spent = performance.now() - startedAt
+      // Without request quotas the promise settles straight into respond: no closure per request.
+      if (out instanceof Promise) out.then(startedAt < 0 ? respond : (res) => respond(res, spent), onError)
+      else respond(out, spent)
     } catch (err) {
+      if (startedAt >= 0) spent = performance.now() - startedAt
       onError(err)
     }
   }
@@ -294,7 +347,7 @@ export class Connection implements ConnectionInfo {
   }
 
   private maybeResume(): void {
-    if (this.isClosed || this.onIdle || this.frozen) return
+    if (this.isClosed || this.onIdle || this.frozen || this.muted) return
     if (this.queue.length < MAX_IN_FLIGHT && this.socket.writableLength < 16 * 1024 * 1024 && this.socket.isPaused()) this.socket.resume()
     else if (this.socket.writableLength >= 16 * 1024 * 1024) this.socket.pause()
   }
@@ -308,6 +361,7 @@ export class Connection implements ConnectionInfo {
   destroy(): void {
     if (this.isClosed) return
     this.isClosed = true
+    this.muteTimer?.cancel()
     this.pending = []
     this.socket.destroy()
     this.resolveClosed()
@@ -325,6 +379,7 @@ export class Connection implements ConnectionInfo {
 
   private onClose(): void {
     this.isClosed = true
+    this.muteTimer?.cancel()
     this.resolveClosed()
   }
 }

@@ -22,6 +22,9 @@ export async function inject<Q, S>(broker: Broker, api: ApiDefinition<Q, S>, han
   const req = api.request(version).read(new Reader(w.toBuffer()))
   const ctx: RequestContext = {
     broker,
+    // A cluster's first broker (its controller); requests for partitions another broker leads
+    // answer NOT_LEADER_OR_FOLLOWER, as they would to a client connected there.
+    node: broker.nodes.list[0]!,
     apiVersions: [],
     header: { apiKey: api.key, apiVersion: version, correlationId: ++correlationId, clientId: 'rivulet-console' },
     version,

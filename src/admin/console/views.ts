@@ -12,7 +12,7 @@ import { AdminError } from '../routes.js'
 export interface ConsoleSources {
   readonly broker: Broker
   // Open client connections per listener name.
-  connections(): Map<string, number>
+  connections(): ReadonlyMap<string, number>
   readonly startedAt: number
 }
 
