@@ -17,6 +17,9 @@ import type { BrokerMetrics } from './metrics/broker-metrics.js'
 import { GroupCoordinator } from './groups/coordinator.js'
 import { ConsumerGroupCoordinator } from './groups/consumer-coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
+import { ShareGroups } from './groups/share/share-groups.js'
+import { SHARE_STATE_TOPIC } from './groups/share/share-state-store.js'
+import { groupConfigValue } from './cluster/group-configs.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
 import { ScramCredentials } from './security/scram-credentials.js'
@@ -39,6 +42,7 @@ export class Broker {
   readonly storage: Storage
   readonly groups: GroupCoordinator
   readonly consumerGroups: ConsumerGroupCoordinator // KIP-848 groups, beside the classic ones
+  readonly shareGroups: ShareGroups // KIP-932 share groups and their __share_group_state
   readonly txns: TransactionCoordinator
   readonly cleaner: LogCleaner
   // SCRAM users (AlterUserScramCredentials), in scram-credentials.json beside cluster.json.
@@ -89,6 +93,7 @@ export class Broker {
       },
     })
     this.consumerGroups = this.newConsumerGroups(o)
+    this.shareGroups = this.newShareGroups(o)
     this.txns = new TransactionCoordinator({
       clock: o.clock,
       logger: o.logger,
@@ -145,6 +150,28 @@ export class Broker {
     })
   }
 
+  private newShareGroups(o: BrokerOptions): ShareGroups {
+    const config = o.config
+    const cluster = this.cluster
+    const asTopic = (t: TopicInfo | undefined) => (t ? { id: t.id, name: t.name, partitions: t.partitions } : undefined)
+    return new ShareGroups({
+      clock: o.clock,
+      logger: o.logger,
+      config: {
+        groupConfig: (id, name) => groupConfigValue(config, cluster.groupConfigs.get(id), name),
+        get maxSize() { return config.int('group.share.max.size') },
+        get maxSessions() { return config.int('group.share.max.share.sessions') },
+      },
+      topics: { byName: (n) => asTopic(cluster.topic(n)), byId: (id) => asTopic(cluster.topicById(id)) },
+      partition: (topic, p) => this.partition(topic, p),
+      stateTopic: this.internalTopic(SHARE_STATE_TOPIC, 'share.coordinator.state.topic', { 'compression.type': 'producer' }),
+      otherGroupType: (id) => {
+        const g = this.groups.group(id)
+        return g !== undefined && g.state !== 'Dead'
+      },
+    })
+  }
+
   private newCleaner(o: BrokerOptions): LogCleaner {
     const config = o.config
     const logs = this.logs
@@ -195,6 +222,7 @@ export class Broker {
     for (const t of this.cluster.topics.values()) this.openTopicLogs(t)
     this.groups.load()
     this.consumerGroups.load()
+    this.shareGroups.load()
     this.txns.load()
     // Kafka's LogManager runs its first retention check log.initial.task.delay.ms after start-up.
     this.scheduleRetention(Math.max(0, this.config.int('log.initial.task.delay.ms')))
@@ -319,6 +347,7 @@ export class Broker {
     this.cleaner.stop()
     this.groups.stop()
     this.consumerGroups.stop()
+    this.shareGroups.stop()
     this.txns.stop()
     this.logs.close()
   }

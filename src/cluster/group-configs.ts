@@ -3,9 +3,9 @@
 // IncrementalAlterConfigs on resource type GROUP (32). The list, types, defaults and synonyms are
 // what Kafka 4.4.0 answers (test/fixtures/kafka-4.4-group-configs.txt): each falls back to its
 // broker config (group.consumer.session.timeout.ms behind consumer.session.timeout.ms), or to its
-// own default where Kafka names no broker config. Rivulet acts on consumer.session.timeout.ms and
-// consumer.heartbeat.interval.ms; the share.* and streams.* ones are kept and reported (share and
-// streams groups are not served yet).
+// own default where Kafka names no broker config. Rivulet acts on consumer.session.timeout.ms,
+// consumer.heartbeat.interval.ms and the share.* ones (share groups, src/groups/share/); the
+// streams.* ones are kept and reported (streams groups are not served yet).
 
 import { KafkaError } from '../../protocol/errors.js'
 import type { BrokerConfig, ResolvedConfig } from './broker-config.js'
@@ -57,6 +57,14 @@ function inherited(config: BrokerConfig, d: GroupConfigDef): { name: string; val
   if (d.broker === null) return { name: d.name, value: d.default }
   const v = config.get(d.broker)
   return { name: d.broker, value: v ?? d.default }
+}
+
+// The value a group acts on: its own override, else the broker config behind it, else the default.
+export function groupConfigValue(config: BrokerConfig, overrides: Readonly<Record<string, string>> | undefined, name: string): string {
+  if (overrides && name in overrides) return overrides[name]!
+  const d = BY_NAME.get(name)
+  if (!d) throw new Error(`unknown group config ${name}`)
+  return inherited(config, d).value
 }
 
 // A group's configs as DescribeConfigs lists them (sorted by name, as Kafka's are).
