@@ -1,0 +1,46 @@
+// Kafka's Java KafkaShareConsumer 4.4 (KIP-932) on Rivulet (test/integration/java/ShareClient.java):
+// explicit acknowledgement (accept; release redelivers with delivery count 2; reject archives),
+// implicit acknowledgement (nothing comes again to a later member), a record lock that runs out
+// and redelivers to another member, the holder's late acknowledgement refused, and the Admin
+// client's view (describeShareGroups, listGroups for share groups). Skipped when java or the
+// kafka-clients jars are missing.
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestBroker, type TestBroker } from '../helpers/broker.js'
+import { runProgram } from '../helpers/process.js'
+
+const m2 = path.join(os.homedir(), '.m2/repository')
+const jars = [path.join(m2, 'org/apache/kafka/kafka-clients/4.4.0/kafka-clients-4.4.0.jar'), path.join(m2, 'org/slf4j/slf4j-api/1.7.36/slf4j-api-1.7.36.jar')]
+const usable = spawnSync('java', ['-version']).status === 0 && jars.every((j) => fs.existsSync(j))
+const source = path.join(path.dirname(fileURLToPath(import.meta.url)), 'java/ShareClient.java')
+
+let broker: TestBroker
+beforeAll(async () => {
+  if (!usable) return
+  broker = await startTestBroker({ config: { 'group.share.heartbeat.interval.ms': 500 } })
+})
+afterAll(async () => {
+  await broker?.cleanup()
+})
+
+describe.skipIf(!usable)('Java KafkaShareConsumer 4.4', () => {
+  it('acknowledges explicitly and implicitly, redelivers released and expired records', async () => {
+    const r = await runProgram('java', ['-cp', jars.join(path.delimiter), source, broker.bootstrap, 'share'], { timeoutMs: 150_000 })
+    expect(r.code, r.stderr + r.stdout).toBe(0)
+    const lines = r.stdout.trim().split('\n')
+    expect(lines, r.stdout).toContain('explicit first a:1 b:1 c:1')
+    expect(lines).toContain('explicit commit true')
+    expect(lines).toContain('explicit again b:2')
+    expect(lines).toContain('explicit after 0')
+    expect(lines).toContain('describe Empty 0')
+    expect(lines).toContain('implicit 5 0')
+    expect(lines).toContain('listed true')
+    expect(lines).toContain('held x:1 y:1')
+    expect(lines).toContain('redelivered x:2 y:2')
+    expect(lines).toContain('late [InvalidRecordStateException]')
+  }, 180_000)
+})
