@@ -1,7 +1,8 @@
 // Kafka's Java KafkaShareConsumer 4.4 (KIP-932) on Rivulet (test/integration/java/ShareClient.java):
 // explicit acknowledgement (accept; release redelivers with delivery count 2; reject archives),
 // implicit acknowledgement (nothing comes again to a later member), a record lock that runs out
-// and redelivers to another member, the holder's late acknowledgement refused, and the Admin
+// and redelivers to another member, the holder's late acknowledgement of records another member
+// acknowledged since (no error, as on Kafka 4.4.0), and the Admin
 // client's view (describeShareGroups, listGroups for share groups). Skipped when java or the
 // kafka-clients jars are missing.
 import { spawnSync } from 'node:child_process'
@@ -41,6 +42,7 @@ describe.skipIf(!usable)('Java KafkaShareConsumer 4.4', () => {
     expect(lines).toContain('listed true')
     expect(lines).toContain('held x:1 y:1')
     expect(lines).toContain('redelivered x:2 y:2')
-    expect(lines).toContain('late [InvalidRecordStateException]')
+    // Kafka 4.4.0 answers this run the same, line for line (checked with compat/lib/kafka-broker.mjs).
+    expect(lines).toContain('late [ok]')
   }, 180_000)
 })

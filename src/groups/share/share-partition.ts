@@ -171,7 +171,9 @@ export class SharePartition {
       for (const t of b.types) {
         if (t < 0 || t > 4 || (t === AckType.RENEW && !allowRenew)) throw new AckError('INVALID_REQUEST', `Invalid acknowledge type: ${t}.`)
       }
-      for (let o = b.firstOffset; o <= b.lastOffset; o++) {
+      // Offsets below the start offset are finished already (another member's acknowledgement
+      // after this member's lock ran out): skipped without an error, as Kafka 4.4 answers.
+      for (let o = Math.max(b.firstOffset, this.startOffset); o <= b.lastOffset; o++) {
         const r = this.records.get(o)
         if (!r || r.state !== RecordState.ACQUIRED || r.memberId !== memberId) {
           throw new AckError('INVALID_RECORD_STATE', `The record at offset ${o} is not acquired by member ${memberId}.`)
