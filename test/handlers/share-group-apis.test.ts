@@ -3,6 +3,7 @@
 // partitions), piggybacked and ShareAcknowledge acknowledgements with INVALID_RECORD_STATE, session
 // close releasing records, and what ListGroups and DescribeGroups answer about a share group.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DeleteGroups } from '../../protocol/apis/delete-groups.js'
 import { DescribeGroups } from '../../protocol/apis/describe-groups.js'
 import { ListGroups } from '../../protocol/apis/list-groups.js'
 import { Produce } from '../../protocol/apis/produce.js'
@@ -61,9 +62,13 @@ describe('KIP-932 APIs on the wire', () => {
     expect((await fetch('m1', 5)).errorCode).toBe(ErrorCode.INVALID_SHARE_SESSION_EPOCH)
     const acked = await fetch('m1', 1, { topics: ackTopics(0, 1, [1, 2]) })
     expect(acked.responses[0]!.partitions[0]).toMatchObject({ acknowledgeErrorCode: 0, acquiredRecords: [{ firstOffset: 1n, lastOffset: 1n, deliveryCount: 2 }] })
-    const bad = await client.send(ShareAcknowledge, 2, { groupId: 'q', memberId: 'm1', shareSessionEpoch: 2, topics: ackTopics(0, 0, [1]) })
-    expect(bad.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.INVALID_RECORD_STATE)
-    expect(bad.acquisitionLockTimeoutMs).toBe(30000)
+    const past = await client.send(ShareAcknowledge, 2, { groupId: 'q', memberId: 'm1', shareSessionEpoch: 2, topics: ackTopics(2, 9, [1]) })
+    expect(past.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.INVALID_REQUEST)
+    expect(past.acquisitionLockTimeoutMs).toBe(30000)
+    // m1 holds 1 and 2: another member may not acknowledge them.
+    expect((await fetch('m9', 0, { topics: [{ topicId, partitions: [{ partitionIndex: 0 }] }] })).responses[0]!.partitions[0]!.acquiredRecords).toEqual([])
+    const theirs = await client.send(ShareAcknowledge, 1, { groupId: 'q', memberId: 'm9', shareSessionEpoch: 1, topics: ackTopics(1, 1, [1]) })
+    expect(theirs.responses[0]!.partitions[0]!).toMatchObject({ errorCode: ErrorCode.INVALID_RECORD_STATE, errorMessage: 'The record at offset 1 is not acquired by member m9.' })
     expect((await client.send(ShareAcknowledge, 1, { groupId: 'q', memberId: 'm1', shareSessionEpoch: 0, topics: [] })).errorCode).toBe(ErrorCode.INVALID_SHARE_SESSION_EPOCH)
     // Closing the session accepts 1 and gives back 2, which another member then gets.
     const closed = await client.send(ShareAcknowledge, 1, { groupId: 'q', memberId: 'm1', shareSessionEpoch: -1, topics: ackTopics(1, 1, [1]) })
@@ -80,5 +85,15 @@ describe('KIP-932 APIs on the wire', () => {
     const r = await fetch('m3', 0, { topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAQ', partitions: [{ partitionIndex: 0 }] }, { topicId, partitions: [{ partitionIndex: 7 }] }] })
     expect(r.responses.map((t) => t.partitions[0]!.errorCode)).toEqual([ErrorCode.UNKNOWN_TOPIC_ID, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION])
     expect((await fetch('', 0)).errorCode).toBe(ErrorCode.INVALID_REQUEST)
+  })
+
+  it('deletes an empty share group with its share-partition state', async () => {
+    const del = () => client.send(DeleteGroups, 2, { groupsNames: ['q'] })
+    expect((await del()).results[0]!.errorCode).toBe(ErrorCode.NON_EMPTY_GROUP)
+    expect((await client.send(ShareGroupHeartbeat, 1, { groupId: 'q', memberId: 'm1', memberEpoch: -1 })).errorCode).toBe(0)
+    expect((await del()).results[0]!.errorCode).toBe(0)
+    expect(b.broker.shareGroups.partitions.get('q', topicId, 0)).toBeUndefined()
+    expect((await client.send(ShareGroupDescribe, 1, { groupIds: ['q'], includeAuthorizedOperations: false })).groups[0]!.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND)
+    expect((await del()).results[0]!.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND)
   })
 })

@@ -97,6 +97,22 @@ export class ShareGroups {
     })
   }
 
+  // DeleteGroups on a share group: GROUP_ID_NOT_FOUND when there is none, NON_EMPTY_GROUP while it
+  // has members, else the group and its share-partition state are deleted. Null: not a share group.
+  deleteGroup(groupId: string): 'GROUP_ID_NOT_FOUND' | 'NON_EMPTY_GROUP' | 0 | null {
+    const g = this.coordinator.group(groupId)
+    if (!g) return this.partitions.ofGroup(groupId).length > 0 ? this.deleteState(groupId) : null
+    if (g.members.size > 0) return 'NON_EMPTY_GROUP'
+    this.coordinator.groups.delete(groupId)
+    return this.deleteState(groupId)
+  }
+
+  private deleteState(groupId: string): 0 {
+    const n = this.partitions.deleteGroup(groupId)
+    this.deps.logger.info({ group: groupId, sharePartitions: n }, 'share group deleted')
+    return 0
+  }
+
   stop(): void {
     this.coordinator.stop()
     this.partitions.stop()

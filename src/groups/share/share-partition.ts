@@ -171,6 +171,7 @@ export class SharePartition {
       for (const t of b.types) {
         if (t < 0 || t > 4 || (t === AckType.RENEW && !allowRenew)) throw new AckError('INVALID_REQUEST', `Invalid acknowledge type: ${t}.`)
       }
+      if (b.lastOffset >= this.endOffset) throw new AckError('INVALID_REQUEST', 'Batch record not found. The last offset in request is past acquired records.')
       // Offsets below the start offset are finished already (another member's acknowledgement
       // after this member's lock ran out): skipped without an error, as Kafka 4.4 answers.
       for (let o = Math.max(b.firstOffset, this.startOffset); o <= b.lastOffset; o++) {

@@ -165,6 +165,18 @@ export class SharePartitions {
     return out
   }
 
+  // DeleteGroups of an empty share group (Kafka's DeleteShareGroupState): every share-partition of
+  // the group goes, with a tombstone in __share_group_state.
+  deleteGroup(groupId: string): number {
+    const gone = this.ofGroup(groupId)
+    for (const { topicId, partition, sp } of gone) {
+      sp.stop()
+      this.partitions.delete(coordinatorKey({ groupId, topicId, partition }))
+      this.deps.store.write({ groupId, topicId, partition }, null)
+    }
+    return gone.length
+  }
+
   stop(): void {
     for (const sp of this.partitions.values()) sp.stop()
   }
