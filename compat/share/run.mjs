@@ -2,8 +2,8 @@
 // KafkaShareConsumer 4.4 program (test/integration/java/ShareClient.java: explicit acknowledgement
 // with accept/release/reject, implicit acknowledgement, a record lock that runs out and redelivers,
 // a late acknowledgement, the Admin's describe and list), with the outputs compared line by line.
-// Kafka runs with group.share.min.record.lock.duration.ms=1000 so the program's 2 s group lock is a
-// valid group config there too.
+// Both run with group.share.min.record.lock.duration.ms=1000 so the program's 2 s group lock is a
+// valid group config.
 //
 //   npm run build && node compat/share/run.mjs
 // Exit code 0 when every line matches.
@@ -34,8 +34,8 @@ async function run(bootstrap) {
   return { lines: out.trim().split('\n'), ms: Date.now() - t0 };
 }
 
-const settings = { 'group.share.heartbeat.interval.ms': 500 };
-const kafka = await startKafka({ props: { ...settings, 'group.share.min.heartbeat.interval.ms': 500, 'group.share.min.record.lock.duration.ms': 1000 } });
+const settings = { 'group.share.heartbeat.interval.ms': 500, 'group.share.min.record.lock.duration.ms': 1000 };
+const kafka = await startKafka({ props: { ...settings, 'group.share.min.heartbeat.interval.ms': 500 } });
 let onKafka;
 try {
   onKafka = await run(kafka.bootstrap);

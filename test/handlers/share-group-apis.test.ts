@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DeleteGroups } from '../../protocol/apis/delete-groups.js'
 import { DescribeGroups } from '../../protocol/apis/describe-groups.js'
+import { IncrementalAlterConfigs } from '../../protocol/apis/incremental-alter-configs.js'
 import { ListGroups } from '../../protocol/apis/list-groups.js'
 import { Produce } from '../../protocol/apis/produce.js'
 import { ShareAcknowledge } from '../../protocol/apis/share-acknowledge.js'
@@ -95,5 +96,18 @@ describe('KIP-932 APIs on the wire', () => {
     expect(b.broker.shareGroups.partitions.get('q', topicId, 0)).toBeUndefined()
     expect((await client.send(ShareGroupDescribe, 1, { groupIds: ['q'], includeAuthorizedOperations: false })).groups[0]!.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND)
     expect((await del()).results[0]!.errorCode).toBe(ErrorCode.GROUP_ID_NOT_FOUND)
+  })
+
+  it('checks the share group configs as Kafka 4.4 does', async () => {
+    const set = async (name: string, value: string) => {
+      const r = await client.send(IncrementalAlterConfigs, 1, { resources: [{ resourceType: 32, resourceName: 'cfg', configs: [{ name, configOperation: 0, value }] }], validateOnly: true })
+      return r.responses[0]!
+    }
+    expect(await set('share.record.lock.duration.ms', '1000')).toMatchObject({ errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'share.record.lock.duration.ms must be in the range 15000 to 60000 inclusive.' })
+    expect((await set('share.record.lock.duration.ms', '20000')).errorCode).toBe(0)
+    expect((await set('share.delivery.count.limit', '1')).errorCode).toBe(ErrorCode.INVALID_CONFIG)
+    expect((await set('share.isolation.level', 'read_sometimes')).errorCode).toBe(ErrorCode.INVALID_CONFIG)
+    expect((await set('share.auto.offset.reset', 'earliest')).errorCode).toBe(0)
+    expect((await set('share.auto.offset.reset', 'first')).errorCode).toBe(ErrorCode.INVALID_CONFIG)
   })
 })

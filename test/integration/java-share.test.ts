@@ -22,7 +22,8 @@ const source = path.join(path.dirname(fileURLToPath(import.meta.url)), 'java/Sha
 let broker: TestBroker
 beforeAll(async () => {
   if (!usable) return
-  broker = await startTestBroker({ config: { 'group.share.heartbeat.interval.ms': 500 } })
+  // Kafka's group.share.min.record.lock.duration.ms (15 s) lowered so the program's 2 s lock is a valid group config.
+  broker = await startTestBroker({ config: { 'group.share.heartbeat.interval.ms': 500, 'group.share.min.record.lock.duration.ms': 1000 } })
 })
 afterAll(async () => {
   await broker?.cleanup()
