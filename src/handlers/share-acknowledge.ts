@@ -19,7 +19,7 @@ export default defineHandler({
     if (req.shareSessionEpoch === 0) throw new KafkaError('INVALID_SHARE_SESSION_EPOCH', 'A share session cannot be opened by ShareAcknowledge.')
     const session = sessionCall(() => share.sessions.use(groupId, memberId, req.shareSessionEpoch))
     const errors = partitionErrors(ctx, req.topics)
-    const acks = applyAcks(ctx, session, req.topics, errors, ctx.version >= 2)
+    const acks = applyAcks(ctx, session, req.topics, errors, ctx.version >= 2 && share.renewAllowed(groupId))
     if (req.shareSessionEpoch === -1) share.closeSession(session)
     const responses = req.topics.map((t) => ({
       topicId: t.topicId,

@@ -6,7 +6,8 @@
 // Records are whole stored batches; AcquiredRecords says which offsets the member holds and with
 // what delivery count; AcquisitionLockTimeoutMs is the group's share.record.lock.duration.ms.
 // With no record to acquire the request waits up to maxWaitMs for an append (real time, as Fetch).
-// v2: isRenewAck (acknowledgements only, renew (4) allowed); shareAcquireMode is served as
+// v2: isRenewAck (acknowledgements only, no fetch) and the renew (4) type unless the group turns
+// share.renew.acknowledge.enable off; shareAcquireMode is served as
 // record-limit in both modes (maxRecords is never exceeded, which batch-optimized also allows).
 // Errors: top-level GROUP_AUTHORIZATION_FAILED, INVALID_REQUEST (acknowledgements on epoch 0, no
 // member id); per partition UNKNOWN_TOPIC_ID, UNKNOWN_TOPIC_OR_PARTITION, TOPIC_AUTHORIZATION_FAILED
@@ -122,7 +123,7 @@ export default defineHandler({
     session.forget(req.forgottenTopicsData.flatMap((t) => t.partitions.map((partition) => ({ topicId: t.topicId, partition }))))
     session.add(req.topics.flatMap((t) => t.partitions.filter((p) => !errors.has(partitionKey(t.topicId, p.partitionIndex))).map((p) => ({ topicId: t.topicId, partition: p.partitionIndex }))))
     const renewOnly = ctx.version >= 2 && req.isRenewAck
-    const acks = applyAcks(ctx, session, req.topics, errors, renewOnly)
+    const acks = applyAcks(ctx, session, req.topics, errors, ctx.version >= 2 && share.renewAllowed(groupId))
     if (epoch === -1) {
       share.closeSession(session)
       return respond(ctx, req, session, false, null, errors, acks)

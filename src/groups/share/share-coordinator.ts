@@ -109,6 +109,10 @@ export class ShareGroupCoordinator {
     return this.groups.get(groupId)
   }
 
+  restoreEmpty(groupId: string): void {
+    if (!this.groups.has(groupId) && !this.deps.otherGroupType(groupId)) this.groups.set(groupId, new ShareGroup(groupId))
+  }
+
   heartbeat(req: ShareHeartbeat): ShareHeartbeatResult {
     try {
       validate(req)

@@ -71,9 +71,18 @@ export class ShareGroups {
     this.sessions = new ShareSessions(() => c.maxSessions)
   }
 
+  // Membership is not stored (members rejoin after a restart), but a group whose share-partitions
+  // have state is known again as an Empty share group, so ListGroups, describe and DeleteGroups see
+  // it, as on Kafka.
   load(): void {
     const n = this.partitions.load()
+    for (const groupId of this.partitions.groupIds()) this.coordinator.restoreEmpty(groupId)
     if (n > 0) this.deps.logger.info({ sharePartitions: n }, 'share-group state loaded')
+  }
+
+  // share.renew.acknowledge.enable (KIP-1222): whether acknowledge type 4 is accepted.
+  renewAllowed(groupId: string): boolean {
+    return this.deps.config.groupConfig(groupId, 'share.renew.acknowledge.enable').trim().toLowerCase() === 'true'
   }
 
   lockDurationMs(groupId: string): number {

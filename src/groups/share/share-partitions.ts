@@ -68,6 +68,14 @@ function walkBatches(records: Buffer, aborted: { producerId: number; firstOffset
   return out
 }
 
+// java.time.Duration.parse's form, days to seconds: PnDTnHnMn.nS (null when it is not one).
+export function durationMs(iso: string): number | null {
+  const m = /^p(?:(\d+)d)?(?:t(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?)?$/.exec(iso.trim().toLowerCase())
+  if (!m || iso.trim().length <= 1) return null
+  const [d, h, min, sec] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number]
+  return Math.round((((d * 24 + h) * 60 + min) * 60 + sec) * 1000)
+}
+
 export class SharePartitions {
   private readonly partitions = new Map<string, SharePartition>()
 
@@ -97,11 +105,23 @@ export class SharePartitions {
     const name = this.deps.topicName(topicId)
     const log = name === undefined ? undefined : this.deps.partition(name, partition)
     if (!log) return undefined
-    const earliest = this.deps.config.autoOffsetReset(groupId).trim().toLowerCase() === 'earliest'
-    const sp = this.newPartition(groupId, topicId, partition, earliest ? log.logStartOffset : log.highWatermark)
+    const sp = this.newPartition(groupId, topicId, partition, this.initialOffset(groupId, log))
     this.partitions.set(id, sp)
     this.persist(groupId, topicId, partition, sp)
     return sp
+  }
+
+  // share.auto.offset.reset: earliest is the log start, latest (the default) the high watermark,
+  // by_duration:<ISO-8601 duration> the first record at most that old (else latest), as Kafka's
+  // ShareGroupAutoOffsetResetStrategy.
+  private initialOffset(groupId: string, log: PartitionStore): number {
+    const reset = this.deps.config.autoOffsetReset(groupId).trim().toLowerCase()
+    if (reset === 'earliest') return log.logStartOffset
+    if (reset.startsWith('by_duration:')) {
+      const ms = durationMs(reset.slice('by_duration:'.length))
+      if (ms !== null) return log.offsetForTimestamp(this.deps.clock.now() - ms)?.offset ?? log.highWatermark
+    }
+    return log.highWatermark
   }
 
   onAssigned(groupId: string, assignment: ShareAssignment): void {
@@ -153,6 +173,10 @@ export class SharePartitions {
     let n = 0
     for (const r of refs) n += this.get(groupId, r.topicId, r.partition)?.releaseMember(memberId) ?? 0
     return n
+  }
+
+  groupIds(): Set<string> {
+    return new Set([...this.partitions.keys()].map((id) => /^(.*):[^:]+:\d+$/.exec(id)![1]!))
   }
 
   // Every share-partition of a group (DeleteGroups, describe tools).

@@ -8,6 +8,7 @@ import { ErrorCode } from '../../../protocol/errors.js'
 import { ManualClock } from '../../../src/clock.js'
 import { AckType } from '../../../src/groups/share/share-partition.js'
 import type { ShareHeartbeat } from '../../../src/groups/share/share-coordinator.js'
+import { durationMs } from '../../../src/groups/share/share-partitions.js'
 import { startTestBroker, tempDir, type TestBroker } from '../../helpers/broker.js'
 import fs from 'node:fs'
 
@@ -98,6 +99,18 @@ describe('share-partition', () => {
     produce(3)
     hb({ memberId: 'a' })
     expect(read('a')).toEqual([[0, 2, 1]])
+  })
+
+  it('starts by_duration: at the first record that recent', async () => {
+    await start()
+    produce(2)
+    clock.advance(60_000)
+    produce(1)
+    b.broker.cluster.groupConfigs.set('q', { 'share.auto.offset.reset': 'by_duration:PT30S' })
+    hb({ memberId: 'a' })
+    expect(read('a')).toEqual([[2, 2, 1]])
+    expect(durationMs('P1DT2H3M4.5S')).toBe(((24 + 2) * 60 + 3) * 60_000 + 4500)
+    expect(durationMs('P')).toBeNull()
   })
 
   it('redelivers when a lock expires, with the delivery count raised, then archives at the limit', async () => {
@@ -211,6 +224,8 @@ describe('durability', () => {
     ack('a', 3, 3, [AckType.REJECT])
     await b.stop()
     await start({ dataDir: dir })
+    // Members are not kept, the group is: Empty until someone joins again.
+    expect(share().coordinator.list([], [])).toEqual([{ groupId: 'q', protocolType: 'share', state: 'Empty', type: 'share' }])
     const sp = share().partitions.get('q', topicId, 0)!
     expect(sp.startOffset).toBe(2)
     // 2 and 4 were acquired: delivered again, their delivery count kept; 3 stays archived.
