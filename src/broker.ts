@@ -19,6 +19,9 @@ import type { BrokerMetrics } from './metrics/broker-metrics.js'
 import { GroupCoordinator } from './groups/coordinator.js'
 import { ConsumerGroupCoordinator } from './groups/consumer-coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
+import { ShareGroups } from './groups/share/share-groups.js'
+import { SHARE_STATE_TOPIC } from './groups/share/share-state-store.js'
+import { groupConfigValue } from './cluster/group-configs.js'
 import { completeTxnOffsets, deleteTopicOffsets, expireOffsets } from './groups/offsets.js'
 import { TRANSACTION_STATE_TOPIC, TransactionCoordinator } from './producers/transactions.js'
 import { ScramCredentials } from './security/scram-credentials.js'
@@ -46,6 +49,7 @@ export class Broker {
   readonly storage: Storage
   readonly groups: GroupCoordinator
   readonly consumerGroups: ConsumerGroupCoordinator // KIP-848 groups, beside the classic ones
+  readonly shareGroups: ShareGroups // KIP-932 share groups and their __share_group_state
   readonly txns: TransactionCoordinator
   readonly cleaner: LogCleaner
   // The brokers this store serves (one unless started as a cluster) and their leaderships.
@@ -115,6 +119,7 @@ export class Broker {
       },
     })
     this.consumerGroups = this.newConsumerGroups(o)
+    this.shareGroups = this.newShareGroups(o)
     this.txns = new TransactionCoordinator({
       clock: o.clock,
       logger: o.logger,
@@ -171,6 +176,28 @@ export class Broker {
     })
   }
 
+  private newShareGroups(o: BrokerOptions): ShareGroups {
+    const config = o.config
+    const cluster = this.cluster
+    const asTopic = (t: TopicInfo | undefined) => (t ? { id: t.id, name: t.name, partitions: t.partitions } : undefined)
+    return new ShareGroups({
+      clock: o.clock,
+      logger: o.logger,
+      config: {
+        groupConfig: (id, name) => groupConfigValue(config, cluster.groupConfigs.get(id), name),
+        get maxSize() { return config.int('group.share.max.size') },
+        get maxSessions() { return config.int('group.share.max.share.sessions') },
+      },
+      topics: { byName: (n) => asTopic(cluster.topic(n)), byId: (id) => asTopic(cluster.topicById(id)) },
+      partition: (topic, p) => this.partition(topic, p),
+      stateTopic: this.internalTopic(SHARE_STATE_TOPIC, 'share.coordinator.state.topic', { 'compression.type': 'producer' }),
+      otherGroupType: (id) => {
+        const g = this.groups.group(id)
+        return g !== undefined && g.state !== 'Dead'
+      },
+    })
+  }
+
   private newCleaner(o: BrokerOptions): LogCleaner {
     const config = o.config
     const logs = this.logs
@@ -214,11 +241,11 @@ export class Broker {
     return this.cluster.nodeId
   }
 
-  // `<prefix>.replication.factor` when set; else one replica per broker up to Kafka's default 3
-  // (Rivulet's default 1 is the single broker's).
+  // `<prefix>.replication.factor` when set; else one replica per live broker up to Kafka's default
+  // 3 (so one on a single broker, whatever the share coordinator's default of 3 says).
   internalReplicationFactor(prefix: string): number {
     const key = `${prefix}.replication.factor`
-    return this.config.statics.has(key) || this.nodes.size === 1 ? this.config.int(key) : Math.max(1, Math.min(3, this.nodes.live().length))
+    return this.config.statics.has(key) ? this.config.int(key) : Math.max(1, Math.min(3, this.nodes.live().length))
   }
 
   // The node id of the coordinator of a group (or transactional id, with __transaction_state): the
@@ -239,6 +266,7 @@ export class Broker {
     this.controller.reconcile()
     this.groups.load()
     this.consumerGroups.load()
+    this.shareGroups.load()
     this.txns.load()
     // Kafka's LogManager runs its first retention check log.initial.task.delay.ms after start-up.
     this.scheduleRetention(Math.max(0, this.config.int('log.initial.task.delay.ms')))
@@ -370,6 +398,7 @@ export class Broker {
     this.cleaner.stop()
     this.groups.stop()
     this.consumerGroups.stop()
+    this.shareGroups.stop()
     this.txns.stop()
     this.logs.close()
   }

@@ -3,9 +3,9 @@
 // IncrementalAlterConfigs on resource type GROUP (32). The list, types, defaults and synonyms are
 // what Kafka 4.4.0 answers (test/fixtures/kafka-4.4-group-configs.txt): each falls back to its
 // broker config (group.consumer.session.timeout.ms behind consumer.session.timeout.ms), or to its
-// own default where Kafka names no broker config. Rivulet acts on consumer.session.timeout.ms and
-// consumer.heartbeat.interval.ms; the share.* and streams.* ones are kept and reported (share and
-// streams groups are not served yet).
+// own default where Kafka names no broker config. Rivulet acts on consumer.session.timeout.ms,
+// consumer.heartbeat.interval.ms and the share.* ones (share groups, src/groups/share/); the
+// streams.* ones are kept and reported (streams groups are not served yet).
 
 import { KafkaError } from '../../protocol/errors.js'
 import type { BrokerConfig, ResolvedConfig } from './broker-config.js'
@@ -59,6 +59,14 @@ function inherited(config: BrokerConfig, d: GroupConfigDef): { name: string; val
   return { name: d.broker, value: v ?? d.default }
 }
 
+// The value a group acts on: its own override, else the broker config behind it, else the default.
+export function groupConfigValue(config: BrokerConfig, overrides: Readonly<Record<string, string>> | undefined, name: string): string {
+  if (overrides && name in overrides) return overrides[name]!
+  const d = BY_NAME.get(name)
+  if (!d) throw new Error(`unknown group config ${name}`)
+  return inherited(config, d).value
+}
+
 // A group's configs as DescribeConfigs lists them (sorted by name, as Kafka's are).
 export function describeGroupConfigs(config: BrokerConfig, overrides: Readonly<Record<string, string>>): ResolvedConfig[] {
   return GROUP_CONFIGS.map((d) => {
@@ -73,8 +81,10 @@ export function describeGroupConfigs(config: BrokerConfig, overrides: Readonly<R
   })
 }
 
-// GroupConfig.validate as Kafka 4.4 answers it: names, types, and the consumer session timeout and
-// heartbeat interval within the broker's group.consumer.min/max bounds (INVALID_CONFIG).
+// GroupConfig.validate as Kafka 4.4 answers it: names, types, the consumer and share session
+// timeouts, heartbeat intervals and share lock duration, delivery count limit and record locks
+// within the broker's group.consumer/group.share min/max bounds, and the share strings
+// (INVALID_CONFIG).
 export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record<string, string>>): void {
   const value = (name: string) => (name in next ? next[name]! : inherited(config, BY_NAME.get(name)!).value)
   for (const [name, v] of Object.entries(next)) {
@@ -87,6 +97,11 @@ export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record
   const ranged: [string, string, string][] = [
     ['consumer.session.timeout.ms', 'group.consumer.min.session.timeout.ms', 'group.consumer.max.session.timeout.ms'],
     ['consumer.heartbeat.interval.ms', 'group.consumer.min.heartbeat.interval.ms', 'group.consumer.max.heartbeat.interval.ms'],
+    ['share.session.timeout.ms', 'group.share.min.session.timeout.ms', 'group.share.max.session.timeout.ms'],
+    ['share.heartbeat.interval.ms', 'group.share.min.heartbeat.interval.ms', 'group.share.max.heartbeat.interval.ms'],
+    ['share.record.lock.duration.ms', 'group.share.min.record.lock.duration.ms', 'group.share.max.record.lock.duration.ms'],
+    ['share.delivery.count.limit', 'group.share.min.delivery.count.limit', 'group.share.max.delivery.count.limit'],
+    ['share.partition.max.record.locks', 'group.share.min.partition.max.record.locks', 'group.share.max.partition.max.record.locks'],
   ]
   for (const [name, min, max] of ranged) {
     if (!(name in next)) continue
@@ -98,4 +113,14 @@ export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record
   if (Number(value('consumer.session.timeout.ms')) <= Number(value('consumer.heartbeat.interval.ms'))) {
     throw new KafkaError('INVALID_CONFIG', 'consumer.session.timeout.ms must be greater than consumer.heartbeat.interval.ms')
   }
+  if (Number(value('share.session.timeout.ms')) <= Number(value('share.heartbeat.interval.ms'))) {
+    throw new KafkaError('INVALID_CONFIG', 'share.session.timeout.ms must be greater than share.heartbeat.interval.ms')
+  }
+  // The share strings: ShareGroupAutoOffsetReset (latest, earliest, by_duration:<ISO-8601>) and
+  // IsolationLevel names.
+  const oneOf = (name: string, ok: (v: string) => boolean, allowed: string) => {
+    if (name in next && !ok(next[name]!.trim().toLowerCase())) throw new KafkaError('INVALID_CONFIG', `Invalid value ${next[name]} for configuration ${name}: String must be one of: ${allowed}`)
+  }
+  oneOf('share.auto.offset.reset', (v) => v === 'latest' || v === 'earliest' || v.startsWith('by_duration:'), 'latest, earliest, by_duration:<duration>')
+  oneOf('share.isolation.level', (v) => v === 'read_committed' || v === 'read_uncommitted', 'read_committed, read_uncommitted')
 }

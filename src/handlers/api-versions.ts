@@ -22,14 +22,16 @@ import { defineHandler } from './handler.js'
 //   one-node Kafka with ELR behaves as this broker does; DescribeTopicPartitions reports the empty
 //   ELR lists Kafka reports.
 // - group.version 1 (KIP-848): consumer groups, ConsumerGroupHeartbeat/Describe served.
-// Not reported, as Kafka omits a feature at level 0: share.version (KIP-932 share
-// groups) and streams.version (KIP-1071), and kraft.version (there is no KRaft quorum to describe
-// or reconfigure: DescribeQuorum and Add/RemoveRaftVoter are not served).
+// - share.version 2 (KIP-932 share groups; 2 adds the renew acknowledgement of KIP-1222):
+//   ShareGroupHeartbeat/Describe v1 and ShareFetch/ShareAcknowledge v1-2 served.
+// Not reported: streams.version (KIP-1071, not served), and kraft.version (there is no KRaft
+// quorum to describe or reconfigure: DescribeQuorum and Add/RemoveRaftVoter are not served).
 const FEATURES = [
   { name: 'metadata.version', minVersion: 7, maxVersion: 33, level: 33 },
   { name: 'transaction.version', minVersion: 0, maxVersion: 2, level: 2 },
   { name: 'eligible.leader.replicas.version', minVersion: 0, maxVersion: 1, level: 1 },
   { name: 'group.version', minVersion: 0, maxVersion: 1, level: 1 },
+  { name: 'share.version', minVersion: 0, maxVersion: 2, level: 2 },
 ]
 const SUPPORTED_FEATURES = FEATURES.map(({ name, minVersion, maxVersion }) => ({ name, minVersion, maxVersion }))
 // KAFKA-17011: clients before ApiVersions v4 reject a supported range starting at 0, so Kafka

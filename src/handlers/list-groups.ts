@@ -3,7 +3,8 @@
 // cluster each broker lists the groups it coordinates (admin clients ask every broker and merge).
 // v4+: statesFilter, matched case-insensitively after trimming, and groupState in the response
 // (KIP-518); v5+: typesFilter, matched case-insensitively against "classic" or "consumer"
-// (KIP-848 groups, whose states are Empty, Assigning, Reconciling and Stable), and groupType.
+// (KIP-848 groups, whose states are Empty, Assigning, Reconciling and Stable) or "share" (KIP-932
+// groups: Empty or Stable), and groupType.
 // Empty filters match everything. With an authorizer: every group with DESCRIBE on the cluster,
 // else only the groups the principal may DESCRIBE (KafkaApis.handleListGroupsRequest).
 
@@ -16,7 +17,9 @@ export default defineHandler({
   api: ListGroups,
   handle(req, ctx) {
     const { broker, version } = ctx
-    const all = listGroups(broker.groups, version >= 4 ? req.statesFilter : [], version >= 5 ? req.typesFilter : [])
+    const states = version >= 4 ? req.statesFilter : []
+    const types = version >= 5 ? req.typesFilter : []
+    const all = [...listGroups(broker.groups, states, types), ...broker.shareGroups.coordinator.list(states, types)]
     const groups = !hasAuthorizer(ctx) || authorizeCluster(ctx, Op.DESCRIBE) ? all : all.filter((g) => authorize(ctx, Op.DESCRIBE, Res.GROUP, g.groupId))
     return {
       throttleTimeMs: 0,

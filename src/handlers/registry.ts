@@ -45,6 +45,10 @@ import deleteGroups from './delete-groups.js'
 import offsetDelete from './offset-delete.js'
 import consumerGroupHeartbeat from './consumer-group-heartbeat.js'
 import consumerGroupDescribe from './consumer-group-describe.js'
+import shareGroupHeartbeat from './share-group-heartbeat.js'
+import shareGroupDescribe from './share-group-describe.js'
+import shareFetch from './share-fetch.js'
+import shareAcknowledge from './share-acknowledge.js'
 // security
 import { guardCoordinator } from './coordinator-guard.js'
 import electLeaders from './elect-leaders.js'
@@ -69,6 +73,7 @@ export const handlers: readonly AnyHandler[] = [
   // groups
   findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch,
   describeGroups, listGroups, deleteGroups, offsetDelete, consumerGroupHeartbeat, consumerGroupDescribe,
+  shareGroupHeartbeat, shareGroupDescribe, shareFetch, shareAcknowledge,
   // security
   saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials,
   createDelegationToken, renewDelegationToken, expireDelegationToken, describeDelegationToken,

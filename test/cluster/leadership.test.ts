@@ -4,6 +4,7 @@
 // move with leadership (fencing, OffsetForLeaderEpoch end offsets, batches stamped).
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConsumerGroupHeartbeat } from '../../protocol/apis/consumer-group-heartbeat.js'
+import { ShareGroupHeartbeat } from '../../protocol/apis/share-group-heartbeat.js'
 import { CreateTopics } from '../../protocol/apis/create-topics.js'
 import { Fetch } from '../../protocol/apis/fetch.js'
 import { FindCoordinator } from '../../protocol/apis/find-coordinator.js'
@@ -110,6 +111,9 @@ describe('requests on a broker that does not lead the partition', () => {
     const notThere = c.brokers.find((b) => b.nodeId !== g848)!.nodeId
     expect((await (await clientOf(c, notThere)).send(ConsumerGroupHeartbeat, 1, beat)).errorCode).toBe(ErrorCode.NOT_COORDINATOR)
     expect((await (await clientOf(c, g848)).send(ConsumerGroupHeartbeat, 1, beat)).errorCode).toBe(0)
+    // Share groups (KIP-932) as well.
+    const share = { groupId: 'g848', memberId: 'sm1', memberEpoch: 0, rackId: null, subscribedTopicNames: ['t'] }
+    expect((await (await clientOf(c, notThere)).send(ShareGroupHeartbeat, 1, share)).errorCode).toBe(ErrorCode.NOT_COORDINATOR)
   })
 })
 
