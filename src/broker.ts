@@ -82,6 +82,7 @@ export class Broker {
         get offsetsRetentionMs() { return config.int('offsets.retention.minutes') * 60_000 },
       },
       offsetsTopic: this.internalTopic(OFFSETS_TOPIC, 'offsets.topic', { 'compression.type': 'producer' }),
+      topicId: (name) => cluster.topic(name)?.id,
       get legacyLayout() { return cluster.groupLayout === 'legacy' },
       onLayoutMigrated: () => {
         cluster.groupLayout = 'kafka'
