@@ -18,18 +18,20 @@ def rivulet():
     cmd = ["node", cli] if cli else ["npx", "rivulet"]
     proc = subprocess.Popen(cmd + ["--memory", "--port", "0", "--admin-port", "0", "--log-level", "warn"],
                             stdout=subprocess.PIPE, text=True)
-    # stdout: "Admin: http://127.0.0.1:PORT", then "Rivulet is ready. Bootstrap: 127.0.0.1:PORT"
-    admin = bootstrap = None
-    for line in proc.stdout:
-        if line.startswith("Admin: "):
-            admin = line.split()[-1]
-        if line.startswith("Rivulet is ready. Bootstrap: "):
-            bootstrap = line.split()[-1]
-            break
-    assert admin and bootstrap, "rivulet exited before it was ready"
-    yield {"bootstrap": bootstrap, "admin": admin}
-    proc.terminate()  # SIGTERM: a graceful stop
-    proc.wait(timeout=30)
+    try:
+        # stdout: "Admin: http://127.0.0.1:PORT", then "Rivulet is ready. Bootstrap: 127.0.0.1:PORT"
+        admin = bootstrap = None
+        for line in proc.stdout:
+            if line.startswith("Admin: "):
+                admin = line.split()[-1]
+            if line.startswith("Rivulet is ready. Bootstrap: "):
+                bootstrap = line.split()[-1]
+                break
+        assert admin and bootstrap, "rivulet exited before it was ready"
+        yield {"bootstrap": bootstrap, "admin": admin}
+    finally:
+        proc.terminate()  # SIGTERM: a graceful stop
+        proc.wait(timeout=30)
 
 
 @pytest.fixture
