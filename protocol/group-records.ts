@@ -1,8 +1,11 @@
 // Records of the internal `__consumer_offsets` topic, in Kafka's own key/value schemas (an int16
 // schema version, then the struct): committed offsets (key v1) and group metadata (key v2). A
-// null value is a tombstone.
+// null value is a tombstone. Committed offsets are written as Kafka 4.4's GroupCoordinatorRecordHelpers
+// writes them: value v4 (flexible, the topic id as tagged field 0 unless it is the zero UUID), or v1
+// when the commit carries an expiry (OffsetCommit v2-4 retention). Tools that decode the topic
+// themselves (Burrow, Kafka's own GroupMetadataMessageFormatter) see what Kafka writes.
 
-import { ProtocolError, Reader, Writer } from './primitives.js'
+import { ProtocolError, Reader, Writer, ZERO_UUID } from './primitives.js'
 import { defineStruct, t } from './schema.js'
 import { decodeConsumerGroupRecord, type ConsumerGroupRecord } from './consumer-group-records.js'
 
@@ -13,7 +16,8 @@ const offsetValue = defineStruct({
   metadata: t.string(),
   commitTimestamp: t.int64(),
   expireTimestamp: t.int64({ versions: '1', default: -1n }),
-}, '0-3')
+  topicId: t.uuid({ versions: '4+', tag: 0, taggedVersions: '4+' }),
+}, '0-4', '4+')
 const groupKey = defineStruct({ group: t.string() }, '2')
 const memberFields = {
   memberId: t.string(),
@@ -34,10 +38,13 @@ const groupValue = defineStruct({
   members: t.array(memberFields),
 }, '0-3')
 
-const OFFSET_VALUE_VERSION = 3
 const GROUP_VALUE_VERSION = 3
+// Kafka's offsetCommitValueVersion(expireTimestamp present).
+const offsetValueVersion = (v: OffsetValueIn) => (v.expireTimestamp >= 0n ? 1 : 4)
 
 export type OffsetValue = ReturnType<ReturnType<typeof offsetValue>['read']>
+// What a writer gives: the topic id when the topic has one (it is left out when it has none).
+export type OffsetValueIn = Omit<OffsetValue, 'topicId'> & { topicId?: string }
 export type GroupValue = ReturnType<ReturnType<typeof groupValue>['read']>
 export type GroupMemberValue = GroupValue['members'][number]
 
@@ -53,11 +60,13 @@ function encodeWith(version: number, write: (w: Writer) => void): Buffer {
   return w.toBuffer()
 }
 
-export function offsetRecord(group: string, topic: string, partition: number, value: OffsetValue | null): { key: Buffer; value: Buffer | null } {
-  return {
-    key: encodeWith(1, (w) => offsetKey(1).write(w, { group, topic, partition })),
-    value: value === null ? null : encodeWith(OFFSET_VALUE_VERSION, (w) => offsetValue(OFFSET_VALUE_VERSION).write(w, value)),
+export function offsetRecord(group: string, topic: string, partition: number, value: OffsetValueIn | null): { key: Buffer; value: Buffer | null } {
+  let encoded: Buffer | null = null
+  if (value !== null) {
+    const v = offsetValueVersion(value)
+    encoded = encodeWith(v, (w) => offsetValue(v).write(w, { ...value, topicId: value.topicId ?? ZERO_UUID }))
   }
+  return { key: encodeWith(1, (w) => offsetKey(1).write(w, { group, topic, partition })), value: encoded }
 }
 
 export function groupRecord(group: string, value: GroupValue | null): { key: Buffer; value: Buffer | null } {

@@ -112,6 +112,7 @@ export class Broker {
         get offsetsRetentionMs() { return config.int('offsets.retention.minutes') * 60_000 },
       },
       offsetsTopic: this.offsetsTopic,
+      topicId: (name) => cluster.topic(name)?.id,
       get legacyLayout() { return cluster.groupLayout === 'legacy' },
       onLayoutMigrated: () => {
         cluster.groupLayout = 'kafka'

@@ -68,6 +68,8 @@ export interface GroupDeps {
   logger: Logger
   config: GroupConfig
   offsetsTopic: InternalTopic
+  // A topic's id (committed offsets carry it, as in Kafka); undefined for an unknown topic.
+  topicId?: (topic: string) => string | undefined
   // The data is in the layout of an older Rivulet (see GroupStore); called once it is migrated.
   legacyLayout?: boolean
   onLayoutMigrated?: () => void
@@ -86,7 +88,7 @@ export class GroupCoordinator implements GroupContext {
     this.clock = deps.clock
     this.logger = deps.logger
     this.config = deps.config
-    this.store = new GroupStore(deps.offsetsTopic)
+    this.store = new GroupStore(deps.offsetsTopic, false, deps.topicId)
   }
 
   private get now(): number {

@@ -3,7 +3,8 @@
 // and replayed from it at start-up.
 
 import { CONTROL_FLAG_MASK, ControlRecordType, readControlRecord } from '../../protocol/records/index.js'
-import { decodeGroupRecord, groupRecord, offsetRecord, type GroupRecord, type GroupValue, type OffsetValue } from '../../protocol/group-records.js'
+import { decodeGroupRecord, groupRecord, offsetRecord, type GroupRecord, type GroupValue, type OffsetValueIn } from '../../protocol/group-records.js'
+import { ZERO_UUID } from '../../protocol/primitives.js'
 import { legacyGroupPartitionFor, type InternalTopic, type Txn } from '../log/internal-topic.js'
 import type { Group } from './group.js'
 
@@ -17,7 +18,8 @@ export class GroupStore {
   // `legacyLayout`: the data was written by a Rivulet that partitioned groups by
   // (hashCode & 0x7fffffff) % n; replay() then reads it as written, and the coordinator rewrites
   // each moved group into its Kafka partition (GroupCoordinator.load).
-  constructor(private readonly topic: InternalTopic, public legacyLayout = false) {}
+  // `topicIdOf`: a topic's id, written into each committed offset as Kafka does (OffsetCommitValue v4).
+  constructor(private readonly topic: InternalTopic, public legacyLayout = false, private readonly topicIdOf: (topic: string) => string | undefined = () => undefined) {}
 
   // The __consumer_offsets partition holding the group's records (and its transaction markers):
   // Kafka's Utils.abs(groupId.hashCode) % offsets.topic.num.partitions.
@@ -42,8 +44,8 @@ export class GroupStore {
     this.append(group, records)
   }
 
-  writeOffsets(group: string, offsets: { topic: string; partition: number; value: OffsetValue | null }[], txn?: Txn, partition?: number): number {
-    return this.append(group, offsets.map((o) => offsetRecord(group, o.topic, o.partition, o.value)), txn, partition)
+  writeOffsets(group: string, offsets: { topic: string; partition: number; value: OffsetValueIn | null }[], txn?: Txn, partition?: number): number {
+    return this.append(group, offsets.map((o) => offsetRecord(group, o.topic, o.partition, o.value && { ...o.value, topicId: o.value.topicId && o.value.topicId !== ZERO_UUID ? o.value.topicId : this.topicIdOf(o.topic) })), txn, partition)
   }
 
   writeGroup(group: string, value: GroupValue | null, offsetTombstones: { topic: string; partition: number }[] = [], partition?: number): void {

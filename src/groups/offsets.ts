@@ -3,7 +3,7 @@
 
 import { ErrorCode } from '../../protocol/errors.js'
 import { decodeSubscription } from '../../protocol/consumer-protocol.js'
-import type { GroupValue, OffsetValue } from '../../protocol/group-records.js'
+import type { GroupValue, OffsetValueIn } from '../../protocol/group-records.js'
 import { LogError } from '../log/types.js'
 import type { GroupContext } from './context.js'
 import { validateConsumerCommit } from './consumer-group.js'
@@ -99,7 +99,7 @@ function acceptOffsets<O extends OffsetIn>(offsets: O[], times: (o: O) => { comm
 }
 
 // A committed offset as its OffsetCommit record value.
-function offsetValue(v: CommittedOffset): OffsetValue {
+function offsetValue(v: CommittedOffset): OffsetValueIn {
   return { offset: BigInt(v.offset), leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: BigInt(v.commitTimestamp), expireTimestamp: BigInt(v.expireTimestamp) }
 }
 

@@ -25,7 +25,7 @@ const ranges = (res: Awaited<ReturnType<typeof ask>>) =>
   Object.fromEntries(res.supportedFeatures.map((f) => [f.name, [f.minVersion, f.maxVersion]]))
 
 describe('ApiVersions features', () => {
-  it('v4 finalizes metadata.version 4.4-IV2, transaction.version 2, eligible.leader.replicas.version 1, group.version 1 and share.version 2, as Kafka 4.4.0', async () => {
+  it('v4 finalizes metadata.version 4.4-IV2, transaction.version 2, eligible.leader.replicas.version 1, group.version 1, share.version 2 and kraft.version 1, as Kafka 4.4.0', async () => {
     const res = await ask(4)
     expect(res.errorCode).toBe(0)
     // metadata.version levels: 7 is 3.3-IV3 (the lowest Kafka 4 supports), 33 is 4.4-IV2
@@ -35,6 +35,7 @@ describe('ApiVersions features', () => {
       'eligible.leader.replicas.version': [1, 1],
       'group.version': [1, 1],
       'share.version': [2, 2],
+      'kraft.version': [1, 1],
     })
     expect(ranges(res)).toEqual({
       'metadata.version': [7, 33],
@@ -42,17 +43,18 @@ describe('ApiVersions features', () => {
       'eligible.leader.replicas.version': [0, 1],
       'group.version': [0, 1],
       'share.version': [0, 2],
+      'kraft.version': [0, 1],
     })
     expect(res.finalizedFeaturesEpoch).toBeGreaterThan(0n)
   })
 
-  it('does not advertise the group protocols it does not serve (streams) nor a KRaft quorum', async () => {
+  it('does not advertise the group protocol it does not serve (streams)', async () => {
     const res = await ask(4)
     const names = [...res.supportedFeatures.map((f) => f.name), ...res.finalizedFeatures.map((f) => f.name)]
-    for (const n of ['streams.version', 'kraft.version']) expect(names).not.toContain(n)
-    // and the APIs those features would enable are not served either
+    expect(names).not.toContain('streams.version')
+    // and the APIs that feature would enable are not served either
     const keys = new Set(res.apiKeys.map((k) => k.apiKey))
-    for (const k of [88 /* StreamsGroupHeartbeat */, 55 /* DescribeQuorum */]) expect(keys.has(k)).toBe(false)
+    expect(keys.has(88 /* StreamsGroupHeartbeat */)).toBe(false)
   })
 
   it('advertises KIP-932 share groups as Kafka 4.4.0 does: share.version 2 and the four share APIs', async () => {
@@ -60,6 +62,15 @@ describe('ApiVersions features', () => {
     expect(res.finalizedFeatures).toContainEqual(expect.objectContaining({ name: 'share.version', minVersionLevel: 2, maxVersionLevel: 2 }))
     expect(res.supportedFeatures).toContainEqual(expect.objectContaining({ name: 'share.version', minVersion: 0, maxVersion: 2 }))
     for (const [k, min, max] of [[76, 1, 1], [77, 1, 1], [78, 1, 2], [79, 1, 2]]) expect(res.apiKeys).toContainEqual(expect.objectContaining({ apiKey: k, minVersion: min, maxVersion: max }))
+  })
+
+  // kraft.version is reported as a single-node Kafka 4.4.0 reports it because nothing acts on it:
+  // the quorum APIs a tool would go on to call stay unadvertised, so such a tool fails on them.
+  it('reports kraft.version 1 while the quorum APIs stay unadvertised', async () => {
+    const res = await ask(4)
+    expect(levels(res)['kraft.version']).toEqual([1, 1])
+    const keys = new Set(res.apiKeys.map((k) => k.apiKey))
+    for (const k of [55 /* DescribeQuorum */, 57 /* UpdateFeatures */, 80 /* AddRaftVoter */, 81 /* RemoveRaftVoter */]) expect(keys.has(k)).toBe(false)
   })
 
   it('advertises KIP-848 consumer groups: group.version 1 and ConsumerGroupHeartbeat/Describe 0-1', async () => {
@@ -73,7 +84,7 @@ describe('ApiVersions features', () => {
   it('v3 leaves out supported ranges that start at 0 but keeps every finalized level', async () => {
     const res = await ask(3)
     expect(ranges(res)).toEqual({ 'metadata.version': [7, 33] })
-    expect(Object.keys(levels(res)).sort()).toEqual(['eligible.leader.replicas.version', 'group.version', 'metadata.version', 'share.version', 'transaction.version'])
+    expect(Object.keys(levels(res)).sort()).toEqual(['eligible.leader.replicas.version', 'group.version', 'kraft.version', 'metadata.version', 'share.version', 'transaction.version'])
   })
 
   it('v0-v2 carry no features', async () => {

@@ -5,6 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import kafkajs from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ApiVersions } from '../../protocol/apis/api-versions.js'
 import { DescribeConfigs } from '../../protocol/apis/describe-configs.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { ConfigSource } from '../../src/cluster/config-defs.js'
@@ -98,6 +99,20 @@ describe('DescribeConfigs', () => {
     expect(byName.get('log.segment.bytes')).toMatchObject({ value: '1048576', configSource: ConfigSource.STATIC_BROKER_CONFIG, readOnly: false })
     expect(byName.get('node.id')).toMatchObject({ readOnly: true, configSource: ConfigSource.DEFAULT_CONFIG })
     expect(byName.get('message.max.bytes')).toMatchObject({ value: '1048588', configSource: ConfigSource.DEFAULT_CONFIG })
+  })
+
+  // Kafbat (kafka-ui) takes the Kafka version from a broker config whose name contains
+  // inter.broker.protocol.version and falls back to the finalized metadata.version of
+  // ApiVersions; it also reads delete.topic.enable. Kafka 4.0 removed inter.broker.protocol.version
+  // (metadata.version replaced it): a Kafka 4.4.0 broker lists neither it nor
+  // log.message.format.version, so the tool lands on metadata.version 33 (4.4-IV2) for both.
+  it('answers the version lookups of UI tools as Kafka 4.4.0: no inter.broker.protocol.version, metadata.version finalized', async () => {
+    const res = await client.send(DescribeConfigs, 4, { resources: [{ resourceType: BROKER, resourceName: String(tb.broker.nodeId), configurationKeys: null }] })
+    const names = res.results[0]!.configs.map((c) => c.name)
+    expect(names.filter((n) => n.includes('inter.broker.protocol.version') || n.includes('message.format.version'))).toEqual([])
+    expect(res.results[0]!.configs.find((c) => c.name === 'delete.topic.enable')).toMatchObject({ value: 'true' })
+    const versions = await client.send(ApiVersions, 4, { clientSoftwareName: 'kafbat', clientSoftwareVersion: '1.0' })
+    expect(versions.finalizedFeatures).toContainEqual({ name: 'metadata.version', minVersionLevel: 33, maxVersionLevel: 33 })
   })
 
   it('describes the cluster-default level (empty name) as the dynamic configs set there', async () => {

@@ -694,9 +694,11 @@ const scenarios = [
   }],
 
   // Issue 15 item 15. kafka-features describe (Admin.describeFeatures: ApiVersions' feature
-  // levels). Both brokers must finalize metadata.version and transaction.version 2; the full list
-  // goes into `observed`, so what Kafka finalizes beyond Rivulet (group.version, share.version,
-  // streams.version, kraft.version: protocols Rivulet does not serve) shows as a difference.
+  // levels). Both brokers must finalize metadata.version, transaction.version 2, group.version 1
+  // (KIP-848 consumer groups) and kraft.version 1 (a single-node quorum; Rivulet reports it as
+  // Kafka does because no client acts on it). The full list goes into `observed`. Expected
+  // difference: Kafka 4.4.0 also finalizes share.version 2 and streams.version 1; Rivulet does not
+  // claim them while share and streams groups are not served (src/handlers/api-versions.ts).
   ['features-describe', async (s) => {
     const res = await tool(MAIN.features, [...B, 'describe']);
     check(!/Exception/.test(res.err), `kafka-features describe printed an exception: ${errorText(res)}`, 'no exception', errorText(res));
@@ -707,6 +709,8 @@ const scenarios = [
     }
     check(features['metadata.version']?.finalized, `kafka-features describe lists no finalized metadata.version: ${res.out.trim()}`, 'metadata.version', Object.keys(features));
     checkEq('finalized transaction.version', '2', features['transaction.version']?.finalized);
+    checkEq('group.version (supported, finalized)', '0-1 1', `${features['group.version']?.supported} ${features['group.version']?.finalized}`);
+    checkEq('kraft.version (supported, finalized)', '0-1 1', `${features['kraft.version']?.supported} ${features['kraft.version']?.finalized}`);
     s.observed = { features };
     return Object.entries(features).map(([k, v]) => `${k}=${v.finalized}`).join(', ');
   }],

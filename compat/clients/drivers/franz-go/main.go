@@ -518,6 +518,11 @@ func scApiVersions(s *sc) error {
 		}
 	}
 	s.observe("negotiated", picked)
+	// The Kafka version franz-go reads out of the API table (kversion's VersionGuess), which is what
+	// Redpanda Console shows as the cluster's version. It wants every API of a release at that
+	// release's maximum version: Kafka 4.4.0 gives "v4.4"; Rivulet, which does not serve the share
+	// and streams group, quorum, quota, reassignment and feature-update APIs, gets an older guess.
+	s.observe("versionGuess", b.VersionGuess())
 	if len(missing) > 0 {
 		return fail("APIs franz-go needs are missing or have no version in common", "all advertised", missing)
 	}
