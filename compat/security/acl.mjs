@@ -1,0 +1,2 @@
+export const aclProps = () => ({});
+export async function aclScenario() { return []; }
