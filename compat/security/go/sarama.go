@@ -107,7 +107,12 @@ func (d *saramaDriver) produce() error {
 	for _, v := range values {
 		msgs = append(msgs, &sarama.ProducerMessage{Topic: d.o.topic, Partition: 0, Value: sarama.StringEncoder(v)})
 	}
-	return producer.SendMessages(msgs)
+	err = producer.SendMessages(msgs)
+	// SendMessages wraps the per-message errors: the first one says why.
+	if errs, ok := err.(sarama.ProducerErrors); ok && len(errs) > 0 {
+		return fmt.Errorf("%d messages failed, first: %w", len(errs), errs[0].Err)
+	}
+	return err
 }
 
 func (d *saramaDriver) read() ([]string, error) {
