@@ -28,13 +28,25 @@ const ACLS = [
   ['--add', '--allow-principal', 'User:consumer', '--operation', 'Read', '--topic', 'acl-', '--resource-pattern-type', 'prefixed'],
 ];
 
+// AclCommand prints each resource's ACLs in the order DescribeAcls returns them, and Kafka's
+// StandardAuthorizer returns them in the order of their random ACL ids: the order differs from run
+// to run on Kafka itself, so blocks and the entries within them are compared sorted.
+function sortedAclOutput(lines) {
+  const blocks = [];
+  for (const l of lines) {
+    if (/^\s/.test(l) && blocks.length) blocks.at(-1).entries.push(l.trim());
+    else blocks.push({ head: l.trim(), entries: [] });
+  }
+  return blocks.sort((a, b) => a.head.localeCompare(b.head)).flatMap((b) => [b.head, ...b.entries.sort().map((e) => `  ${e}`)]);
+}
+
 export async function aclScenario(runClient, ports, log = () => {}) {
   const plain = `127.0.0.1:${ports.plain}`;
   const lines = [];
   lines.push(...await createScramUser(plain, 'producer', 'producer-secret'));
   lines.push(...await createScramUser(plain, 'consumer', 'consumer-secret'));
-  for (const args of ACLS) lines.push(...(await kafkaTool('AclCommand', ['--bootstrap-server', plain, ...args])).map((l) => `kafka-acls ${args[1]} ${args[2]}: ${l}`));
-  lines.push(...(await kafkaTool('AclCommand', ['--bootstrap-server', plain, '--list'])).map((l) => `kafka-acls --list: ${l}`));
+  for (const args of ACLS) lines.push(...sortedAclOutput(await kafkaTool('AclCommand', ['--bootstrap-server', plain, ...args])).map((l) => `kafka-acls ${args[1]} ${args[2]}: ${l}`));
+  lines.push(...sortedAclOutput(await kafkaTool('AclCommand', ['--bootstrap-server', plain, '--list'])).map((l) => `kafka-acls --list: ${l}`));
   const admin = new Kafka({ brokers: [plain], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
