@@ -7,6 +7,7 @@
 //   KGO_TEST_SCRAM_SEEDS  a SASL_PLAINTEXT listener with SCRAM-SHA-512 (TestSCRAMAuth and
 //                         TestSCRAMAuthBadCredentials dial it without TLS, as the suite is written)
 //   KGO_TEST_RF=1, KGO_TEST_RECORDS (default here 50000; the suite's own default is 500000)
+// TestIssue769 is skipped: in TLS mode it panics and ends the binary on any broker (see below).
 // Prints every top-level test's result per broker, the score of each and the tests whose results
 // differ. Exit code 0 when Rivulet passes every test Kafka passes.
 //
@@ -30,6 +31,7 @@ const only = arg('--only', 'kafka,rivulet').split(',');
 const log = (m) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-compat-kgo-'));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 const certs = writeDevCerts(dir);
 const props = {
   'ssl.keystore.type': 'PEM',
@@ -48,7 +50,9 @@ function goTest(env, logFile) {
     execFileSync('go', ['test', '-c', '-o', bin, 'github.com/twmb/franz-go/pkg/kgo'], { cwd: path.join(here, 'go'), env: { ...process.env, GOFLAGS: '-mod=mod' }, stdio: ['ignore', 'inherit', 'inherit'] });
   }
   return new Promise((resolve) => {
-    const args = ['-test.v', '-test.timeout', '25m', ...(runRe ? ['-test.run', runRe] : [])];
+    // TestIssue769 combines kgo.Dialer with the suite's DialTLSConfig, which NewClient refuses; the
+    // test ignores that error and its nil client panics, ending the whole binary (on Kafka too).
+    const args = ['-test.v', '-test.timeout', '25m', '-test.skip', '^TestIssue769$', ...(runRe ? ['-test.run', runRe] : [])];
     const out = fs.openSync(logFile, 'w');
     const p = spawn(bin, args, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
     // The suite runs in its own process group: stop it with this process, however it ends.

@@ -36,6 +36,7 @@ const { startBroker } = await import(path.join(root, 'dist/src/index.js'));
 const { writeDevCerts } = await import(path.join(root, 'dist/src/security/dev-certs.js'));
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-compat-sec-'));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 const certs = writeDevCerts(dir);
 const jaas = {
   'listener.name.sasl_ssl.plain.sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required user_alice="alice-secret";',
