@@ -54,7 +54,9 @@ function goTest(env, logFile) {
     // test ignores that error and its nil client panics, ending the whole binary (on Kafka too).
     const args = ['-test.v', '-test.timeout', '25m', '-test.skip', '^TestIssue769$', ...(runRe ? ['-test.run', runRe] : [])];
     const out = fs.openSync(logFile, 'w');
-    const p = spawn(bin, args, { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
+    // In the package's directory, as `go test` runs it (TestOptValuesCoversEveryOption reads config.go).
+    const pkgDir = path.join(execFileSync('go', ['list', '-m', '-f', '{{.Dir}}', 'github.com/twmb/franz-go'], { cwd: path.join(here, 'go'), env: { ...process.env, GOFLAGS: '-mod=mod' }, encoding: 'utf8' }).trim(), 'pkg', 'kgo');
+    const p = spawn(bin, args, { cwd: pkgDir, env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
     // The suite runs in its own process group: stop it with this process, however it ends.
     const kill = () => { try { process.kill(-p.pid, 'SIGKILL'); } catch {} };
     process.on('exit', kill);
