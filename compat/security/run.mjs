@@ -143,7 +143,7 @@ async function createTopics(bootstrap, topics) {
 // librdkafka 2.0.2 (confluent-python, kcat) cannot do SCRAM with Kafka 4.x (see README).
 function expectation(line) {
   const core = /^(\S+) (scram-sha-512|plain|ssl|oauth): (.*)$/.exec(line);
-  if (core) return core[1] === 'confluent-python' && core[2] === 'scram-sha-512' ? /failed: _AUTHENTICATION/ : /^(produced 3 records|read from beginning \[v1 v2 v3\]|group consumed \[v1 v2 v3\], committed offset 3)$/;
+  if (core) return core[1] === 'confluent-python' && core[2] === 'scram-sha-512' ? /failed: _AUTHENTICATION/ : /: (produced 3 records|read from beginning \[v1 v2 v3\]|group consumed \[v1 v2 v3\], committed offset 3)$/;
   if (/^\S+ producer acl-denied-/.test(line)) return /produce failed: .*(TOPIC_AUTHORIZATION_FAILED|TopicAuthorization|Failed to deliver|not authorized|Topic authorization)/i;
   if (/^\S+ producer acl-/.test(line)) return /: produced 3 records$/;
   if (/^\S+ consumer acl-\S+: group/.test(line)) return /group failed: .*(GROUP_AUTHORIZATION_FAILED|GroupAuthorization|group coordinator|not authorized to access)/i;
