@@ -70,11 +70,13 @@ def describe(err):
 
 
 def fatal_error():
-    # librdkafka retries transport failures forever; the first one reported is the observation.
+    # The first error that ends the step: authentication and TLS failures, and errors the broker
+    # returned (authorization). Transport errors are retried by librdkafka and are not observations
+    # (a step that never completes ends at its deadline instead).
     for e in errors:
-        if e.code() != KafkaError._ALL_BROKERS_DOWN:
+        if e.code() in (KafkaError._AUTHENTICATION, KafkaError._SSL) or e.code() >= 0 or e.fatal():
             return e
-    return errors[0] if errors else None
+    return None
 
 
 def produce():

@@ -177,14 +177,18 @@ func (d *saramaDriver) group() ([]string, int64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
 	h := &groupHandler{got: make(chan string, 16), cancel: cancel}
-	var groupErr error
+	// The first error of the group's background work (Consumer.Return.Errors), read until Close.
+	var asyncErr error
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		for e := range g.Errors() {
-			if groupErr == nil {
-				groupErr = e
+			if asyncErr == nil {
+				asyncErr = e
 			}
 		}
 	}()
+	var groupErr error
 	for ctx.Err() == nil {
 		if err := g.Consume(ctx, []string{d.o.topic}, h); err != nil {
 			groupErr = err
@@ -193,6 +197,10 @@ func (d *saramaDriver) group() ([]string, int64, error) {
 	}
 	timedOut := ctx.Err() == context.DeadlineExceeded
 	g.Close()
+	<-drained
+	if groupErr == nil {
+		groupErr = asyncErr
+	}
 	close(h.got)
 	var got []string
 	for v := range h.got {
