@@ -41,5 +41,5 @@ export async function serveAdmin(admin: OpenAdmin, current: () => Broker, listen
   admin.server.addRoutes(kitRoutes(kit))
   // The console's module is imported here, with the admin port, never at start-up.
   const { consoleRoutes } = await import('./console/index.js')
-  admin.server.addRoutes(consoleRoutes({ get broker() { return current() }, connections: sources.connections, startedAt: Date.now() }))
+  admin.server.addRoutes(consoleRoutes({ get broker() { return current() }, connections: sources.connections, endpoints: () => listeners.endpoints(), startedAt: Date.now() }))
 }

@@ -103,7 +103,7 @@ const views = {
   async overview(el) {
     const cards = h('div', { class: 'cards' })
     const listeners = h('div')
-    el.append(h('h1', {}, 'Cluster'), cards, h('h2', {}, 'Listeners'), listeners)
+    el.append(h('h1', {}, 'Cluster'), cards, h('h2', {}, 'Brokers and listeners'), listeners)
     return async () => {
       const o = await api('GET', '/api/overview')
       cards.replaceChildren(
@@ -112,7 +112,10 @@ const views = {
         card('Topics', `${fmt.n(o.topics)} (+${o.internalTopics} internal)`), card('Partitions', fmt.n(o.partitions)), card('Log size', fmt.bytes(o.bytes)),
         card('Consumer groups', fmt.n(o.groups)), card('Transactional ids', fmt.n(o.transactions)), card('Authorizer', o.authorizer ? 'StandardAuthorizer' : 'none'),
       )
-      listeners.replaceChildren(table([{ label: 'Listener', get: (l) => l.name }, { label: 'Open connections', num: true, get: (l) => fmt.n(l.connections) }], o.listeners))
+      listeners.replaceChildren(table([
+        { label: 'Broker', num: true, get: () => o.nodeId }, { label: 'Listener', get: (l) => l.name }, { label: 'Security protocol', get: (l) => l.securityProtocol },
+        { label: 'Advertised endpoint', get: (l) => h('span', { class: 'mono' }, `${l.host}:${l.port}`) }, { label: 'Open connections', num: true, get: (l) => fmt.n(l.connections) },
+      ], o.listeners))
     }
   },
 
