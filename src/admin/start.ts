@@ -41,7 +41,7 @@ export async function serveAdmin(admin: OpenAdmin, current: () => Broker, server
   admin.server.addRoutes(kitRoutes(kit))
   // The console's module is imported here, with the admin port, never at start-up.
   const { consoleRoutes } = await import('./console/index.js')
-  admin.server.addRoutes(consoleRoutes({ get broker() { return current() }, connections: sources.connections, startedAt: Date.now() }))
+  admin.server.addRoutes(consoleRoutes({ get broker() { return current() }, connections: sources.connections, endpoints: () => servers[0]!.endpoints(), startedAt: Date.now() }))
 }
 
 // Open connections per listener name over every broker of this process (a cluster's brokers share

@@ -144,6 +144,11 @@ export class Server {
     return counts
   }
 
+  // Each bound listener's advertised endpoint, in the order of `listeners` (the web console).
+  endpoints(): ListenerEndpoint[] {
+    return this.listening.flatMap((l) => (l.endpoint ? [l.endpoint] : []))
+  }
+
   // Binds every listener, in order; a failure closes those already bound.
   async listen(): Promise<BoundListener[]> {
     const out: BoundListener[] = []

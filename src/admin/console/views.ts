@@ -7,12 +7,14 @@ import type { Broker } from '../../broker.js'
 import type { TopicInfo } from '../../cluster/cluster.js'
 import { ConfigSource } from '../../cluster/config-defs.js'
 import { offsetKey, splitOffsetKey, type Group } from '../../groups/group.js'
+import type { ListenerEndpoint } from '../../handlers/handler.js'
 import { AdminError } from '../routes.js'
 
 export interface ConsoleSources {
   readonly broker: Broker
-  // Open client connections per listener name.
+  // Open client connections per listener name, and each listener's advertised endpoint.
   connections(): ReadonlyMap<string, number>
+  endpoints(): ListenerEndpoint[]
   readonly startedAt: number
 }
 
@@ -32,7 +34,8 @@ export function overview(src: ConsoleSources) {
     clusterId: b.cluster.clusterId,
     nodeId: b.nodeId,
     advertised: `${b.advertisedHost}:${b.advertisedPort}`,
-    listeners: [...src.connections()].map(([name, connections]) => ({ name, connections })),
+    // One broker (Rivulet runs no cluster of its own): its listeners as clients are told them.
+    listeners: src.endpoints().map((e) => ({ ...e, connections: src.connections().get(e.name) ?? 0 })),
     storage: b.storage.usage() === null ? 'memory' : b.storage.root,
     startedAt: src.startedAt,
     now: b.clock.now(),

@@ -224,7 +224,7 @@ describe('console API: groups and transactions', () => {
     const done = await api('GET', '/api/transactions')
     expect(done.json.transactions.find((t: any) => t.transactionalId === 'tx-1')).toMatchObject({ state: 'CompleteCommit' })
     const ov = await api('GET', '/api/overview')
-    expect(ov.json).toMatchObject({ nodeId: expect.any(Number), storage: 'memory', transactions: 1 })
+    expect(ov.json).toMatchObject({ nodeId: expect.any(Number), storage: 'memory', transactions: 1, listeners: [{ name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: b.host, port: b.port, connections: expect.any(Number) }] })
   })
 })
 

@@ -70,6 +70,17 @@ describe.runIf(chromiumPath)('console in Chromium', () => {
     expect(await hostile.locator('img').count()).toBe(0)
     expect(await page.title()).toBe('Rivulet console')
 
+    // Seek to offset 0 of partition 0, one record a page, then page forward.
+    await page.selectOption('#seek select[name=partition]', '0')
+    await page.selectOption('#seek select[name=mode]', 'offset')
+    await page.fill('#seek input[name=from]', '0')
+    await page.fill('#seek input[name=limit]', '1')
+    await page.click('#seek button[type=submit]')
+    await page.locator('#records tbody tr', { hasText: 'order-1' }).waitFor()
+    await page.click('#next-page')
+    await page.locator('#records tbody tr', { hasText: 'injected' }).waitFor()
+    expect(await page.locator('#records tbody tr').count()).toBe(1)
+
     // A kafkajs group reads both messages and commits, leaves, then two more arrive: lag 2.
     const consumer = kafka.consumer({ groupId: 'e2e-group', maxWaitTimeInMs: 100 })
     await consumer.connect()

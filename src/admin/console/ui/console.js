@@ -103,7 +103,7 @@ const views = {
   async overview(el) {
     const cards = h('div', { class: 'cards' })
     const listeners = h('div')
-    el.append(h('h1', {}, 'Cluster'), cards, h('h2', {}, 'Listeners'), listeners)
+    el.append(h('h1', {}, 'Cluster'), cards, h('h2', {}, 'Brokers and listeners'), listeners)
     return async () => {
       const o = await api('GET', '/api/overview')
       cards.replaceChildren(
@@ -112,7 +112,10 @@ const views = {
         card('Topics', `${fmt.n(o.topics)} (+${o.internalTopics} internal)`), card('Partitions', fmt.n(o.partitions)), card('Log size', fmt.bytes(o.bytes)),
         card('Consumer groups', fmt.n(o.groups)), card('Transactional ids', fmt.n(o.transactions)), card('Authorizer', o.authorizer ? 'StandardAuthorizer' : 'none'),
       )
-      listeners.replaceChildren(table([{ label: 'Listener', get: (l) => l.name }, { label: 'Open connections', num: true, get: (l) => fmt.n(l.connections) }], o.listeners))
+      listeners.replaceChildren(table([
+        { label: 'Broker', num: true, get: () => o.nodeId }, { label: 'Listener', get: (l) => l.name }, { label: 'Security protocol', get: (l) => l.securityProtocol },
+        { label: 'Advertised endpoint', get: (l) => h('span', { class: 'mono' }, `${l.host}:${l.port}`) }, { label: 'Open connections', num: true, get: (l) => fmt.n(l.connections) },
+      ], o.listeners))
     }
   },
 
@@ -196,6 +199,12 @@ const views = {
     const limit = h('input', { name: 'limit', type: 'number', min: 1, max: 500, value: '50', class: 'w-num' })
     const q = h('input', { name: 'q', placeholder: 'search key, value, headers' })
     const results = h('div')
+    // A seek in one partition pages forward from where the last page stopped.
+    const next = h('button', { type: 'button', class: 'secondary', id: 'next-page', hidden: true, onclick: () => {
+      params.delete('timestamp')
+      params.set('offset', next.dataset.offset)
+      refresh()
+    } }, 'Next page')
     const status = h('p', { class: 'muted' })
     let params = new URLSearchParams({ limit: '50' })
     const seek = h('form', { class: 'inline', id: 'seek', onsubmit: (e) => {
@@ -207,7 +216,7 @@ const views = {
       if (q.value) params.set('q', q.value)
       refresh()
     } }, field('Partition', partition), field('Position', mode), field('Offset / time', from), field('Limit', limit), field('Search', q), h('button', { type: 'submit' }, 'Load'))
-    el.append(h('h1', {}, 'Messages in ', h('a', { href: `#/topics/${enc(topic)}`, class: 'mono' }, topic)), h('div', { class: 'grid2' }, h('div', { class: 'panel' }, seek), producePanel(topic, meta.partitions.length)), status, results)
+    el.append(h('h1', {}, 'Messages in ', h('a', { href: `#/topics/${enc(topic)}`, class: 'mono' }, topic)), h('div', { class: 'grid2' }, h('div', { class: 'panel' }, seek), producePanel(topic, meta.partitions.length)), status, results, h('p', {}, next))
     let loaded = null
     return async (poll) => {
       // Only the newest page follows the log; a seek or search stays put until asked again.
@@ -223,6 +232,9 @@ const views = {
         { label: 'Headers', get: (m) => m.headers.map((x) => h('span', { class: 'hdr' }, `${x.key}: `, x.value === null ? 'null' : x.value.encoding === 'hex' ? `0x${x.value.data}` : x.value.data)) },
       ], r.records, 'No records at this position.'))
       results.querySelector('table')?.setAttribute('id', 'records')
+      const part = r.partitions.length === 1 ? r.partitions[0] : null
+      next.hidden = !(part && part.next !== null && (params.has('offset') || params.has('timestamp')) && r.records.length > 0)
+      if (part) next.dataset.offset = String(part.next)
     }
   },
 
