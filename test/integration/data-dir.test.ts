@@ -96,8 +96,11 @@ describe('whose directory it is', () => {
     fs.writeFileSync(path.join(dir, '__consumer_offsets-0', '00000000000000000000.log'), '')
     fs.writeFileSync(path.join(dir, '.lock'), '')
     const before = snapshot(dir)
-    for (const extra of [[], ['--adopt-data-dir']]) {
-      const r = await runCli(['--port', '0', '--data-dir', dir, ...extra])
+    // As the user met it: Kafka's own server.properties, whose log.dirs is the Kafka log dir.
+    const props = path.join(scratch(), 'server.properties')
+    fs.writeFileSync(props, `process.roles=broker,controller\nnode.id=1\nlog.dirs=${dir}\n`)
+    for (const args of [['--data-dir', dir], ['--data-dir', dir, '--adopt-data-dir'], ['--config', props]]) {
+      const r = await runCli(['--port', '0', ...args])
       expect(r.code).toBe(1)
       expect(r.stderr).toContain(`data directory ${dir} is an Apache Kafka log directory (meta.properties has directory.id, __cluster_metadata-0, .lock)`)
       expect(snapshot(dir)).toEqual(before)
