@@ -53,7 +53,7 @@ describe.skipIf(!LIBS)('kafka-configs client quotas', () => {
     const allClients = await ok('--describe', '--entity-type', 'clients')
     expect(allClients).toContain('the default client-id')
     expect(b.broker.quotas.store.value(new Map([['user', 'alice']]), 'producer_byte_rate')).toBe(1048576)
-  })
+  }, 240_000) // seven JVM starts, each several seconds on a loaded 2-core machine
 
   it('deletes a config, and the broker refuses what Kafka refuses', async () => {
     await ok('--alter', '--add-config', 'producer_byte_rate=1000', '--entity-type', 'clients', '--entity-name', 'gone')
@@ -63,7 +63,7 @@ describe.skipIf(!LIBS)('kafka-configs client quotas', () => {
     const fractional = await configs('--alter', '--add-config', 'producer_byte_rate=10.5', '--entity-type', 'clients', '--entity-name', 'frac')
     expect(fractional.code).not.toBe(0)
     expect(fractional.stdout + fractional.stderr).toContain('producer_byte_rate cannot be a fractional value.')
-  })
+  }, 240_000)
 })
 
 describe('kafkajs under producer_byte_rate', () => {
