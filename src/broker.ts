@@ -349,6 +349,7 @@ export class Broker {
     const t = this.cluster.deleteTopic(name)
     for (let p = 0; p < t.partitions; p++) this.logs.remove(name, p)
     const offsets = deleteTopicOffsets(this.groups, name)
+    this.shareGroups.partitions.deleteTopic(t.id)
     this.logger.info({ topic: name, topicId: t.id, committedOffsetsRemoved: offsets }, 'topic deleted')
     return t
   }

@@ -49,6 +49,7 @@ import shareGroupHeartbeat from './share-group-heartbeat.js'
 import shareGroupDescribe from './share-group-describe.js'
 import shareFetch from './share-fetch.js'
 import shareAcknowledge from './share-acknowledge.js'
+import describeShareGroupOffsets from './describe-share-group-offsets.js'
 // security
 import { guardCoordinator } from './coordinator-guard.js'
 import electLeaders from './elect-leaders.js'
@@ -73,7 +74,7 @@ export const handlers: readonly AnyHandler[] = [
   // groups
   findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch,
   describeGroups, listGroups, deleteGroups, offsetDelete, consumerGroupHeartbeat, consumerGroupDescribe,
-  shareGroupHeartbeat, shareGroupDescribe, shareFetch, shareAcknowledge,
+  shareGroupHeartbeat, shareGroupDescribe, shareFetch, shareAcknowledge, describeShareGroupOffsets,
   // security
   saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials,
   createDelegationToken, renewDelegationToken, expireDelegationToken, describeDelegationToken,

@@ -246,6 +246,14 @@ export class SharePartition {
     return out
   }
 
+  // KIP-1226's deliveryCompleteCount: in-flight records already finished (acknowledged or
+  // archived), which the lag does not count.
+  deliveryCompleteCount(): number {
+    let n = 0
+    for (const r of this.records.values()) if (r.state === RecordState.ACKNOWLEDGED || r.state === RecordState.ARCHIVED) n++
+    return n
+  }
+
   stop(): void {
     for (const t of this.timers) t.cancel()
     this.timers.clear()

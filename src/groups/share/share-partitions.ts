@@ -189,6 +189,21 @@ export class SharePartitions {
     return out
   }
 
+  // A deleted topic takes its share-partitions with it, in every group (Kafka deletes their
+  // share-group state with the topic).
+  deleteTopic(topicId: string): number {
+    let n = 0
+    for (const id of [...this.partitions.keys()]) {
+      const m = /^(.*):([^:]+):(\d+)$/.exec(id)!
+      if (m[2] !== topicId) continue
+      this.partitions.get(id)!.stop()
+      this.partitions.delete(id)
+      this.deps.store.write({ groupId: m[1]!, topicId, partition: Number(m[3]) }, null)
+      n++
+    }
+    return n
+  }
+
   // DeleteGroups of an empty share group (Kafka's DeleteShareGroupState): every share-partition of
   // the group goes, with a tombstone in __share_group_state.
   deleteGroup(groupId: string): number {

@@ -211,6 +211,16 @@ describe('share-partition', () => {
   })
 })
 
+describe('topic deletion', () => {
+  it('drops the share-partitions of a deleted topic', async () => {
+    await start()
+    hb({ memberId: 'a' })
+    expect(share().partitions.get('q', topicId, 0)).toBeDefined()
+    b.broker.deleteTopic('jobs')
+    expect(share().partitions.get('q', topicId, 0)).toBeUndefined()
+  })
+})
+
 describe('durability', () => {
   it('keeps acknowledged records done and redelivers acquired ones after a restart', async () => {
     const dir = tempDir()

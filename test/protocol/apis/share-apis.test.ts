@@ -3,6 +3,7 @@
 // values G.java set, encodes back to the same bytes, and every truncated prefix fails cleanly.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { DescribeShareGroupOffsets } from '../../../protocol/apis/describe-share-group-offsets.js'
 import { ShareAcknowledge } from '../../../protocol/apis/share-acknowledge.js'
 import { ShareFetch } from '../../../protocol/apis/share-fetch.js'
 import { ShareGroupDescribe } from '../../../protocol/apis/share-group-describe.js'
@@ -12,7 +13,7 @@ import { checkTruncation, decodeAll, encode, versionsOf } from '../../helpers/co
 
 const frames = JSON.parse(readFileSync(new URL('../../fixtures/share-codec/kafka-clients-4.4.0.json', import.meta.url), 'utf8')) as Record<string, string>
 const topicId = 'AAAAAAAAAAAAAAAAAAAAAQ'
-const APIS: Record<string, ApiDefinition<unknown, unknown>> = { ShareGroupHeartbeat, ShareGroupDescribe, ShareFetch, ShareAcknowledge } as never
+const APIS: Record<string, ApiDefinition<unknown, unknown>> = { ShareGroupHeartbeat, ShareGroupDescribe, ShareFetch, ShareAcknowledge, DescribeShareGroupOffsets } as never
 
 function frame(name: string): { value: any; bytes: Buffer } { // eslint-disable-line @typescript-eslint/no-explicit-any
   const [api, v, kind] = /^(\w+)-v(\d+)-(\w+)/.exec(name)!.slice(1) as [string, string, string]
@@ -31,6 +32,15 @@ describe('KIP-932 codecs against Kafka 4.4.0 frames', () => {
     expect(versionsOf(ShareGroupDescribe)).toEqual([1])
     expect(versionsOf(ShareFetch)).toEqual([1, 2])
     expect(versionsOf(ShareAcknowledge)).toEqual([1, 2])
+    expect(versionsOf(DescribeShareGroupOffsets)).toEqual([0, 1])
+  })
+
+  it.each([0, 1])('DescribeShareGroupOffsets v%i', (v) => {
+    const req = frame(`DescribeShareGroupOffsets-v${v}-request`).value
+    expect(req.groups).toEqual([{ groupId: 'queue', topics: [{ topicName: 'jobs', partitions: [0, 1] }] }, { groupId: 'all', topics: null }])
+    const p = frame(`DescribeShareGroupOffsets-v${v}-response`).value.groups[0].topics[0].partitions[0]
+    expect(p).toMatchObject({ partitionIndex: 0, startOffset: 7n, leaderEpoch: 0 })
+    expect(p.lag).toBe(v >= 1 ? 3n : -1n)
   })
 
   it('ShareGroupHeartbeat v1', () => {
