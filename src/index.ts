@@ -146,6 +146,8 @@ async function startNodes(o: StartOptions, racks?: (string | null)[]): Promise<{
   if (o.dataDir) values.set('log.dirs', o.dataDir)
   const memory = o.memory ?? !(values.has('log.dirs') || values.has('log.dir'))
   values.set('listeners', firstListenerOverridden(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:0', o.host, o.port))
+  const advertised = values.get('advertised.listeners')
+  if (advertised !== undefined && o.port !== undefined) values.set('advertised.listeners', advertisedPortOverridden(advertised, values.get('listeners')!, o.port))
   // A manual clock starts at the real time: clients stamp records with theirs, and Kafka refuses
   // timestamps more than log.message.timestamp.after.max.ms (1 h) ahead of the broker's.
   const clock = o.clock === 'manual' ? new ManualClock(Date.now()) : (o.clock ?? systemClock)
@@ -268,6 +270,21 @@ function firstListenerOverridden(value: string, host: string | undefined, port: 
   const m = /^([^:]+:\/\/)(\[[^\]]*\]|[^:]*):(\d+)$/.exec(parts[0]!)
   if (m) parts[0] = `${m[1]}${host ?? m[2]}:${port ?? m[3]}`
   return parts.join(',')
+}
+
+// --port (or `port`) also moves the first listener's advertised port when advertised.listeners
+// names it: a config written for 9092 (Kafka's stock server.properties advertises
+// localhost:9092) must not send clients to 9092 when the broker listens elsewhere. Port 0
+// advertises the port bound. The advertised host stays.
+function advertisedPortOverridden(advertised: string, listeners: string, port: number): string {
+  const first = /^([^:]+):\/\//.exec(listeners.split(',')[0]!.trim())?.[1]?.toUpperCase()
+  return advertised
+    .split(',')
+    .map((a) => {
+      const m = /^\s*([^:]+:\/\/)(\[[^\]]*\]|[^:]*):(\d+)\s*$/.exec(a)
+      return m && m[1]!.slice(0, -3).toUpperCase() === first ? `${m[1]}${m[2]}:${port}` : a
+    })
+    .join(',')
 }
 
 // Start-up users get SCRAM credentials for both mechanisms (PLAIN reads them from the listener).

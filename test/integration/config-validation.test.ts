@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CreateTopics } from '../../protocol/apis/create-topics.js'
 import { FindCoordinator } from '../../protocol/apis/find-coordinator.js'
+import { Metadata } from '../../protocol/apis/metadata.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { startBroker } from '../../src/index.js'
 import { tempDir, startTestBroker } from '../helpers/broker.js'
@@ -84,6 +85,17 @@ describe('Kafka\'s stock server.properties', () => {
       expect(lines.filter((l) => l.msg === 'unknown config key ignored').map((l) => l.key)).toEqual(['no.such.setting'])
       // The stock file's CONTROLLER://:9093 belongs to the KRaft quorum: only PLAINTEXT is bound.
       expect(b.output()).not.toContain('Listener CONTROLLER')
+      // Its advertised.listeners says localhost:9092; --port 0 advertises the port bound instead,
+      // so the printed bootstrap and Metadata's broker reach this broker.
+      expect(b.bootstrap).toMatch(/^localhost:\d+$/)
+      expect(b.port).not.toBe(9092)
+      const client = await TestClient.connect(b.port)
+      try {
+        const md = await client.send(Metadata, 12, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false })
+        expect(md.brokers.map((x) => [x.host, x.port])).toEqual([['localhost', b.port]])
+      } finally {
+        await client.close()
+      }
     } finally {
       await b.kill()
     }
