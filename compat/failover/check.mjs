@@ -76,6 +76,7 @@ function runDriver({ cmd, args, env }, { logFile, timeoutMs = 300_000, onEvent }
     const err = fs.createWriteStream(logFile);
     child.stderr.pipe(err);
     const events = {};
+    const started = Date.now();
     let failure = null;
     const timer = setTimeout(() => { failure = new Error(`driver timed out after ${timeoutMs} ms`); child.kill('SIGKILL'); }, timeoutMs);
     const write = (line) => { if (child.stdin.writable) child.stdin.write(`${line}\n`); };
@@ -84,6 +85,7 @@ function runDriver({ cmd, args, env }, { logFile, timeoutMs = 300_000, onEvent }
       let ev;
       try { ev = JSON.parse(line); } catch { err.write(`[stdout] ${line}\n`); return; }
       if (!ev?.event) return;
+      ev.atMs = Date.now() - started;
       events[ev.event] = ev;
       chain = chain.then(() => onEvent?.(ev, write)).catch((e) => { failure ??= e; child.kill('SIGKILL'); });
     });
@@ -143,7 +145,7 @@ export async function checkFailover(target, client, { reader, logDir, log = () =
   return {
     pass, killed, acknowledged: done.acked.length, inLog: values.length, lost, duplicates, notConsumed, failoverMs,
     sendErrors: done.errors.length, errors: done.errors.slice(0, 5),
-    summary: `${done.acked.length} acknowledged, ${values.length} in the log, lost ${lost}, duplicates ${duplicates}, not consumed ${notConsumed}; killed node ${killed}; first produce on the new leader ${failoverMs ?? '—'} ms after the kill; ${done.errors.length} client errors`,
+    summary: `${done.acked.length} acknowledged, ${values.length} in the log, lost ${lost}, duplicates ${duplicates}, not consumed ${notConsumed}; killed node ${killed}; first produce on the new leader ${failoverMs ?? '—'} ms after the kill; ${done.errors.length} client errors; driver ${(events.before?.atMs / 1000).toFixed(1)} s to the kill, ${((done.atMs - (events.before?.atMs ?? 0)) / 1000).toFixed(1)} s after`,
   };
 }
 
@@ -195,6 +197,6 @@ export async function checkEos(target, client, { reader, logDir, log = () => {} 
   return {
     pass, killed, groupCoordinator, inputs: EOS_INPUTS, committedOutput: values.length, missing, duplicates, extra,
     transactions: done.transactions, aborted: done.aborted, replacedProducers: done.replacedProducers, errors: done.errors.slice(0, 5),
-    summary: `${EOS_INPUTS} inputs, ${values.length} committed outputs, missing ${missing}, duplicates ${duplicates}, extra ${extra}; killed node ${killed} (transaction coordinator; group coordinator ${groupCoordinator}) mid-transaction; ${done.transactions} transactions, ${done.aborted} aborted, ${done.replacedProducers} producers replaced; ${done.errors.length} client errors`,
+    summary: `${EOS_INPUTS} inputs, ${values.length} committed outputs, missing ${missing}, duplicates ${duplicates}, extra ${extra}; killed node ${killed} (transaction coordinator; group coordinator ${groupCoordinator}) mid-transaction; ${done.transactions} transactions, ${done.aborted} aborted, ${done.replacedProducers} producers replaced; ${done.errors.length} client errors; driver ${(events.before?.atMs / 1000).toFixed(1)} s to the kill, ${((done.atMs - (events.before?.atMs ?? 0)) / 1000).toFixed(1)} s after`,
   };
 }

@@ -43,78 +43,105 @@ for (const c of new Set([java, ...clients])) {
 }
 console.log(`  setup done (${elapsed()}): ${clients.map((c) => c.version ?? c.name).join(', ')}`);
 
-const runs = []; // { client, scenario, target, pass, summary } | { ..., error }
+const runs = []; // { client, scenario, target, pass, summary, ... }
 const plan = clients.flatMap((c) => scenarios.filter((s) => c.modes.includes(s)).map((s) => ({ client: c, scenario: s })));
 
-async function onTarget(targetName, target) {
-  const reader = (topic) => java.command('read', [target.bootstrap, topic]);
-  for (const { client, scenario } of plan) {
-    const label = `${scenario} ${client.name} on ${targetName}`;
-    if (setupErrors.has(client.name) || setupErrors.has('java')) {
-      runs.push({ client: client.name, scenario, target: targetName, pass: false, summary: `setup failed: ${setupErrors.get(client.name) ?? setupErrors.get('java')}` });
-      console.log(`FAIL ${label}: setup failed`);
-      continue;
-    }
-    await target.ready();
-    const log = (m) => console.log(`  ${targetName} ${client.name} ${scenario}: ${m}`);
-    try {
-      const check = scenario === 'eos' ? checkEos : checkFailover;
-      const r = await check(target, client, { reader, logDir, log });
-      runs.push({ client: client.name, scenario, target: targetName, ...r });
-      console.log(`${r.pass ? 'pass' : 'FAIL'} ${label}: ${r.summary} (${elapsed()})`);
-      if (!r.pass && r.errors?.length) console.log(`  first client errors: ${r.errors.join(' | ')}`);
-    } catch (e) {
-      runs.push({ client: client.name, scenario, target: targetName, pass: false, summary: `error: ${e.message}` });
-      console.log(`FAIL ${label}: ${e.message} (${elapsed()})`);
-    }
-  }
-}
-
-/** Kills node ids and brings each back before the next run (ready()). */
-function restarting(restart) {
+/**
+ * A target whose killed nodes come back in the background once a run is over (restart()), and
+ * are awaited before its next run (ready()), so that a Kafka node's restart overlaps the other
+ * target's run.
+ */
+function target(name, bootstrap, { kill, restart }) {
   const dead = new Set();
+  let restarting = Promise.resolve();
   return {
-    mark: (id) => dead.add(id),
-    async ready() {
-      for (const id of dead) await restart(id);
+    name,
+    bootstrap,
+    async kill(id) { await kill(id); dead.add(id); },
+    restartKilled() {
+      const ids = [...dead];
       dead.clear();
+      restarting = restarting.then(async () => { for (const id of ids) await restart(id); });
+      restarting.catch(() => {});
     },
+    ready: () => restarting,
+    // a restart that failed fails the next run on this target
   };
 }
 
-if (!args.includes('--no-rivulet')) {
-  const index = await import(path.join(root, 'dist/src/index.js'));
-  const cluster = await index.startCluster({ brokers: 3 });
+async function runOne(t, client, scenario, last) {
+  const label = `${scenario} ${client.name} on ${t.name}`;
+  const setupError = setupErrors.get(client.name) ?? setupErrors.get('java');
+  if (setupError) {
+    runs.push({ client: client.name, scenario, target: t.name, pass: false, summary: `setup failed: ${setupError}` });
+    console.log(`FAIL ${label}: setup failed`);
+    return;
+  }
+  await t.ready();
+  const log = (m) => console.log(`  ${t.name} ${client.name} ${scenario}: ${m}`);
+  const reader = (topic) => java.command('read', [t.bootstrap, topic]);
+  const started = performance.now();
   try {
-    const r = restarting((id) => cluster.restartBroker(id));
-    await onTarget('rivulet', {
-      bootstrap: cluster.bootstrap,
-      ready: r.ready,
-      async kill(id) { await cluster.killBroker(id); r.mark(id); },
-    });
+    const check = scenario === 'eos' ? checkEos : checkFailover;
+    const r = await check(t, client, { reader, logDir, log });
+    runs.push({ client: client.name, scenario, target: t.name, ...r });
+    console.log(`${r.pass ? 'pass' : 'FAIL'} ${label}: ${r.summary} (${Math.round((performance.now() - started) / 1000)} s; at ${elapsed()})`);
+    if (!r.pass && r.errors?.length) console.log(`  first client errors: ${r.errors.join(' | ')}`);
+  } catch (e) {
+    runs.push({ client: client.name, scenario, target: t.name, pass: false, summary: `error: ${e.message}` });
+    console.log(`FAIL ${label}: ${e.message} (at ${elapsed()})`);
   } finally {
-    await cluster.stop();
+    if (!last) t.restartKilled();
   }
 }
 
-if (!args.includes('--no-kafka')) {
-  const kafka = await startKafkaCluster({ nodes: 3 });
-  console.log(`  Kafka ${kafka.version}, 3 nodes, started (${elapsed()})`);
-  try {
-    const node = (id) => kafka.nodes.find((n) => n.nodeId === id);
-    const r = restarting(async (id) => {
-      const t = performance.now();
-      await node(id).restart();
-      console.log(`  kafka: node ${id} restarted in ${Math.round(performance.now() - t)} ms`);
-    });
-    await onTarget('kafka', {
-      bootstrap: kafka.bootstrap,
-      ready: r.ready,
-      async kill(id) { await node(id).kill(); r.mark(id); },
-    });
-  } finally {
-    await kafka.stop();
+// Both targets up at once, one Kafka cluster for every run: Kafka starts while the first run on
+// Rivulet goes on, and each killed Kafka node restarts during the next run on Rivulet.
+let cluster = null;
+let kafkaStarting = null;
+let kafka = null;
+try {
+  const targets = [];
+  if (!args.includes('--no-rivulet')) {
+    const index = await import(path.join(root, 'dist/src/index.js'));
+    cluster = await index.startCluster({ brokers: 3 });
+    targets.push(target('rivulet', cluster.bootstrap, { kill: (id) => cluster.killBroker(id), restart: (id) => cluster.restartBroker(id) }));
   }
+  if (!args.includes('--no-kafka')) {
+    kafkaStarting = startKafkaCluster({ nodes: 3 }).then((k) => {
+      kafka = k;
+      console.log(`  Kafka ${k.version}, 3 nodes, started (at ${elapsed()})`);
+      const node = (id) => k.nodes.find((n) => n.nodeId === id);
+      return target('kafka', k.bootstrap, {
+        kill: (id) => node(id).kill(),
+        async restart(id) {
+          const t = performance.now();
+          await node(id).restart();
+          console.log(`  kafka: node ${id} restarted in ${Math.round(performance.now() - t)} ms`);
+        },
+      });
+    });
+    kafkaStarting.catch(() => {});
+  }
+  let kafkaTarget = null;
+  for (const [i, { client, scenario }] of plan.entries()) {
+    const last = i === plan.length - 1;
+    for (const t of targets) await runOne(t, client, scenario, last);
+    if (kafkaStarting) {
+      try {
+        kafkaTarget ??= await kafkaStarting;
+      } catch (e) {
+        runs.push({ client: client.name, scenario, target: 'kafka', pass: false, summary: `error: Kafka did not start: ${e.message.split('\n')[0]}` });
+        console.log(`FAIL ${scenario} ${client.name} on kafka: Kafka did not start: ${e.message.split('\n')[0]}`);
+        continue;
+      }
+      await runOne(kafkaTarget, client, scenario, last);
+    }
+  }
+} finally {
+  await cluster?.stop();
+  await kafkaStarting?.then((t) => t.ready()).catch(() => {});
+  await kafka?.stop();
 }
 
 // The table: one row per client and scenario, one column per target.
