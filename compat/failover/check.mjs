@@ -151,7 +151,8 @@ export async function checkFailover(target, client, { reader, logDir, log = () =
 
 /** Input for the consume-transform-produce loop: in-0 ... in-(n-1), acknowledged, round robin. */
 async function produceInputs(bootstrap, topic, n) {
-  const kafka = new Kafka({ brokers: bootstrap.split(','), logLevel: logLevel.NOTHING });
+  // generous retries: a Kafka node restarted for this run may not know the new topic for a while
+  const kafka = new Kafka({ brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 20, maxRetryTime: 2000 } });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {

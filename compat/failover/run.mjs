@@ -15,12 +15,13 @@ import { startKafkaCluster } from '../lib/kafka-cluster.mjs';
 import { kafkaLibsDir } from '../lib/kafka-broker.mjs';
 import { checkEos, checkFailover } from './check.mjs';
 import { confluentJsClient, franzClient, javaClient, kafkajsClient } from './clients.mjs';
+import { shapeDiff, toolShapes } from './tools.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const opt = (name) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1].split(',') : null; };
 const only = opt('--only');
-const scenarios = opt('--scenario') ?? ['failover', 'eos'];
+const scenarios = opt('--scenario') ?? ['tools', 'failover', 'eos'];
 const cacheDir = path.join(root, 'compat', '.cache');
 const logDir = path.join(cacheDir, 'logs', 'failover');
 fs.mkdirSync(logDir, { recursive: true });
@@ -29,7 +30,9 @@ const elapsed = () => `${Math.round((performance.now() - t0) / 1000)} s`;
 
 // Setup: the Java client is also the log reader, so it is set up even when --only leaves it out.
 const java = javaClient();
-const all = [java, kafkajsClient(), confluentJsClient(), franzClient()];
+// kafka-topics, kafka-reassign-partitions, kafka-leader-election and kafka-consumer-groups (tools.mjs)
+const kafkaTools = { name: 'kafka-tools', modes: ['tools'], async setup(c) { this.libs = c.kafkaLibs; this.version = 'Kafka 4.4.0 tools'; } };
+const all = [kafkaTools, java, kafkajsClient(), confluentJsClient(), franzClient()];
 const clients = all.filter((c) => !only || only.includes(c.name));
 const ctx = { root, cacheDir, kafkaLibs: kafkaLibsDir(), log: (m) => console.log(`  setup: ${m}`) };
 const setupErrors = new Map();
@@ -82,6 +85,14 @@ async function runOne(t, client, scenario, last) {
   const reader = (topic) => java.command('read', [t.bootstrap, topic]);
   const started = performance.now();
   try {
+    if (scenario === 'tools') {
+      const shape = await toolShapes(t.bootstrap, client.libs);
+      const c = shape.created;
+      const pass = c.partitions === 3 && c.leaderIsFirstReplica && c.isrIsReplicas && c.threeDistinctReplicas && shape.reassignVerify === 'completed' && shape.election === 'elected';
+      runs.push({ client: client.name, scenario, target: t.name, pass, shape, summary: `${JSON.stringify(shape)}` });
+      console.log(`${pass ? 'pass' : 'FAIL'} ${label}: ${JSON.stringify(shape)} (${Math.round((performance.now() - started) / 1000)} s; at ${elapsed()})`);
+      return;
+    }
     const check = scenario === 'eos' ? checkEos : checkFailover;
     const r = await check(t, client, { reader, logDir, log });
     runs.push({ client: client.name, scenario, target: t.name, ...r });
@@ -144,12 +155,23 @@ try {
   await kafka?.stop();
 }
 
+// The tools' output has the same shape on Rivulet as on Kafka (when both ran).
+const toolRuns = new Map(runs.filter((r) => r.scenario === 'tools' && r.shape).map((r) => [r.target, r]));
+if (toolRuns.has('kafka') && toolRuns.has('rivulet')) {
+  const diff = shapeDiff(toolRuns.get('kafka').shape, toolRuns.get('rivulet').shape);
+  const r = toolRuns.get('rivulet');
+  r.diff = diff;
+  if (diff.length) r.pass = false;
+  console.log(diff.length ? `FAIL tools: Rivulet's output differs from Kafka's: ${diff.join('; ')}` : 'pass tools: the same shape on Rivulet as on Kafka');
+}
+
 // The table: one row per client and scenario, one column per target.
 const targets = [...new Set(runs.map((r) => r.target))];
 const cell = (r) => {
   if (!r) return '—';
   if (r.summary.startsWith('setup failed') || r.summary.startsWith('error')) return `FAIL: ${r.summary}`;
   const v = r.pass ? 'pass' : 'FAIL';
+  if (r.scenario === 'tools') return r.diff ? `${v}: ${r.diff.length ? `${r.diff.length} differences from Kafka` : 'same as Kafka'}` : v;
   return r.scenario === 'eos'
     ? `${v}: ${r.committedOutput}/${r.inputs} once, ${r.missing} missing, ${r.duplicates} dup`
     : `${v}: ${r.acknowledged} acked, ${r.lost} lost, ${r.duplicates} dup, ${r.notConsumed} unconsumed, ${r.failoverMs ?? '—'} ms`;
