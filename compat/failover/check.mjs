@@ -145,7 +145,7 @@ export async function checkFailover(target, client, { reader, logDir, log = () =
   return {
     pass, killed, acknowledged: done.acked.length, inLog: values.length, lost, duplicates, notConsumed, failoverMs,
     sendErrors: done.errors.length, errors: done.errors.slice(0, 5),
-    summary: `${done.acked.length} acknowledged, ${values.length} in the log, lost ${lost}, duplicates ${duplicates}, not consumed ${notConsumed}; killed node ${killed}; first produce on the new leader ${failoverMs ?? '—'} ms after the kill; ${done.errors.length} client errors; driver ${(events.before?.atMs / 1000).toFixed(1)} s to the kill, ${((done.atMs - (events.before?.atMs ?? 0)) / 1000).toFixed(1)} s after`,
+    summary: `${done.acked.length} acknowledged, ${values.length} in the log, lost ${lost}, duplicates ${duplicates}, not consumed ${notConsumed}; killed node ${killed}; first produce on the new leader ${failoverMs ?? '—'} ms after the kill; ${done.errors.length} client errors; driver ${(events.before?.atMs / 1000).toFixed(1)} s to the kill, ${((done.atMs - (events.before?.atMs ?? 0)) / 1000).toFixed(1)} s after${events.produced ? ` (producing ${((events.produced.atMs - events.before.atMs) / 1000).toFixed(1)} s, then the group's catch-up ${((done.atMs - events.produced.atMs) / 1000).toFixed(1)} s)` : ''}${done.errors.length ? `; first client error: ${done.errors[0].slice(0, 200)}` : ''}`,
   };
 }
 

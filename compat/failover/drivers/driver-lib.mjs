@@ -58,5 +58,6 @@ export async function failoverLoop({ partitions, before, after, send, awaitKill,
       if (Date.now() > deadline) { errors.push('no acknowledged produce to partition 0 within 120 s of the kill'); break; }
     }
   }
+  emit({ event: 'produced' });
   return { acked, p0AckTimes };
 }

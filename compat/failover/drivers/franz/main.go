@@ -125,6 +125,7 @@ func main() {
 		}
 	}
 	pcl.Close()
+	emit(map[string]string{"event": "produced"})
 
 	// the group keeps consuming: wait (bounded) until it has every acknowledged record
 	until := time.Now().Add(60 * time.Second)

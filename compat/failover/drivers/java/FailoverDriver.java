@@ -168,6 +168,7 @@ public class FailoverDriver {
         }
       }
     }
+    emit("{\"event\":\"produced\"}");
     // the group keeps consuming: wait (bounded) until it has every acknowledged record
     long until = System.currentTimeMillis() + 60_000;
     while (!consumed.containsAll(acked) && System.currentTimeMillis() < until) Thread.sleep(100);
