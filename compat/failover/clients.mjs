@@ -50,7 +50,7 @@ export function javaClient() {
 export function kafkajsClient() {
   return {
     name: 'kafkajs',
-    modes: ['failover'],
+    modes: ['failover', 'eos'],
     async setup() {
       const pkg = JSON.parse(fs.readFileSync(path.join(here, '../../node_modules/kafkajs/package.json'), 'utf8'));
       this.version = `kafkajs ${pkg.version}`;

@@ -1,10 +1,12 @@
 // The failover driver for kafkajs (issue 11); the protocol is described in
 // compat/failover/check.mjs: it only produces, consumes and reports.
 //   node kafkajs.mjs failover <bootstrap> <topic> <group> <before> <after>
+//   node kafkajs.mjs eos <bootstrap> <in> <out> <group> <transactional.id> <n>
 import { Kafka, logLevel } from 'kafkajs';
 import { awaitKill, emit, failoverLoop, waitUntil } from './driver-lib.mjs';
 
 const [mode, bootstrap, topic, group, before, after] = process.argv.slice(2);
+if (mode === 'eos') await eos(...process.argv.slice(3));
 if (mode !== 'failover') { console.error(`kafkajs: unknown mode ${mode}`); process.exit(2); }
 
 const kafka = new Kafka({
@@ -38,3 +40,62 @@ await consumer.disconnect().catch(() => {});
 await producer.disconnect().catch(() => {});
 emit({ event: 'done', ...report, consumed: [...consumed].sort((a, b) => a - b), errors });
 process.exit(0);
+
+// consume-transform-produce: 10 records a transaction, the consumed offsets sent with it; a third
+// of the way in, a transaction stays open (its records sent) until the checker has killed the
+// transaction coordinator. A failed transaction is aborted and the batch thrown back, so kafkajs
+// fetches it again from the last offset this loop resolved (= committed).
+async function eos(bootstrap, inTopic, outTopic, group, txId, n) {
+  n = Number(n);
+  const kafka = new Kafka({
+    clientId: 'rivulet-failover-kafkajs', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING,
+    retry: { retries: 30, initialRetryTime: 100, maxRetryTime: 2000 }, requestTimeout: 10_000,
+  });
+  const errors = [];
+  let transactions = 0;
+  let aborted = 0;
+  let killed = false;
+  const committed = new Map();
+  const covered = () => [...committed.values()].reduce((a, b) => a + b, 0);
+  const producer = kafka.producer({ transactionalId: txId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
+  await producer.connect();
+  const consumer = kafka.consumer({ groupId: group, readUncommitted: false, sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 30 } });
+  consumer.on(consumer.events.CRASH, (e) => errors.push(`consumer crash: ${e.payload?.error?.message}`));
+  await consumer.connect();
+  await consumer.subscribe({ topic: inTopic, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+      for (let i = 0; i < batch.messages.length; i += 10) {
+        const chunk = batch.messages.slice(i, i + 10);
+        const last = chunk[chunk.length - 1].offset;
+        const txn = await producer.transaction();
+        try {
+          await txn.send({ topic: outTopic, acks: -1, messages: chunk.map((m) => ({ value: `out-${m.value.toString().slice(3)}` })) });
+          if (!killed && covered() >= n / 3) {
+            emit({ event: 'before', open: chunk.length });
+            await awaitKill();
+            killed = true;
+          }
+          await txn.sendOffsets({ consumerGroupId: group, topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(Number(last) + 1) }] }] });
+          await txn.commit();
+          transactions++;
+          committed.set(batch.partition, Number(last) + 1);
+          resolveOffset(last);
+          await heartbeat();
+        } catch (e) {
+          errors.push(`transaction: ${e.message}`);
+          await txn.abort().then(() => aborted++, (e2) => errors.push(`abort: ${e2.message}`));
+          throw e;
+        }
+      }
+    },
+  });
+  await waitUntil(() => covered() >= n, 240_000);
+  if (covered() < n) errors.push(`the loop did not cover the input within 240 s (${covered()} of ${n})`);
+  await consumer.disconnect().catch(() => {});
+  await producer.disconnect().catch(() => {});
+  emit({ event: 'done', transactions, aborted, replacedProducers: 0, errors });
+  process.exit(0);
+}
