@@ -13,7 +13,8 @@
 //   eos <bootstrap> <in> <out> <group> <transactional.id> <n>
 //     a read_committed consume-transform-produce loop in-i → out-i; a third of the way in, with a
 //     transaction open, {"event":"before","txnCoordinator":id?}; the checker kills the broker that
-//     coordinates the transactional id and writes "killed <ms>"; the driver commits and goes on
+//     coordinates the transactional id (chosen so that it also coordinates the group, when one of
+//     100 candidates is) and writes "killed <ms>"; the driver commits and goes on
 //     until its committed offsets cover all n inputs: {"event":"done",...,"errors":[...]}.
 // Verdicts: failover: every acknowledged record in the log exactly once (read back read_committed
 // from offset 0 by the Java client's reader), no value twice, the group consumed every acknowledged
@@ -48,16 +49,38 @@ export async function leaderOf(bootstrap, topic, partition) {
   });
 }
 
-/** Kafka's coordinator for a key: the leader of partition abs(hashCode(key)) % n of the internal topic. */
-export async function coordinatorOf(bootstrap, internalTopic, key) {
+function javaHash(key) {
   let h = 0;
   for (let i = 0; i < key.length; i++) h = (Math.imul(31, h) + key.charCodeAt(i)) | 0;
-  h = h === -2147483648 ? 0 : Math.abs(h);
-  return withAdmin(bootstrap, async (a) => {
-    const md = await a.fetchTopicMetadata({ topics: [internalTopic] });
-    const parts = md.topics[0].partitions;
-    return parts.find((p) => p.partitionId === h % parts.length).leader;
-  });
+  return h === -2147483648 ? 0 : Math.abs(h);
+}
+
+/** Kafka's coordinator for a key: the leader of partition abs(hashCode(key)) % n of the internal topic. */
+export async function coordinatorOf(bootstrap, internalTopic, key) {
+  return (await coordinators(bootstrap, internalTopic))(key);
+}
+
+/** key ─▶ coordinator node, from one Metadata of the internal topic. */
+async function coordinators(bootstrap, internalTopic) {
+  const parts = await withAdmin(bootstrap, async (a) => (await a.fetchTopicMetadata({ topics: [internalTopic] })).topics[0].partitions);
+  return (key) => parts.find((p) => p.partitionId === javaHash(key) % parts.length).leader;
+}
+
+/**
+ * A transactional id that the group's coordinator also coordinates, so that one kill moves both
+ * coordinators. The internal topics are created first (a group offset fetch and a transactional
+ * producer's InitProducerId). Falls back to the first candidate when no candidate matches.
+ */
+async function sharedCoordinatorTxId(bootstrap, group, base, inTopic) {
+  const kafka = new Kafka({ brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 20, maxRetryTime: 2000 } });
+  await withAdmin(bootstrap, (a) => a.fetchOffsets({ groupId: group, topics: [inTopic] }));
+  const warm = kafka.producer({ transactionalId: `${base}-warmup`, idempotent: true, maxInFlightRequests: 1 });
+  await warm.connect();
+  await warm.disconnect();
+  const groupCoordinator = (await coordinators(bootstrap, '__consumer_offsets'))(group);
+  const txn = await coordinators(bootstrap, '__transaction_state');
+  for (let k = 0; k < 100; k++) if (txn(`${base}-${k}`) === groupCoordinator) return `${base}-${k}`;
+  return `${base}-0`;
 }
 
 async function createTopics(bootstrap, topics) {
@@ -166,9 +189,10 @@ async function produceInputs(bootstrap, topic, n) {
 /** One exactly-once run across a transaction coordinator move. */
 export async function checkEos(target, client, { reader, logDir, log = () => {} }) {
   const id = `eos-${client.name}-${Date.now().toString(36)}`;
-  const [inTopic, outTopic, group, txId] = [`${id}-in`, `${id}-out`, `${id}-group`, `${id}-tx`];
+  const [inTopic, outTopic, group] = [`${id}-in`, `${id}-out`, `${id}-group`];
   await createTopics(target.bootstrap, [inTopic, outTopic]);
   await produceInputs(target.bootstrap, inTopic, EOS_INPUTS);
+  const txId = await sharedCoordinatorTxId(target.bootstrap, group, `${id}-tx`, inTopic);
   let killed = null;
   let groupCoordinator = null;
   const events = await runDriver(client.command('eos', [target.bootstrap, inTopic, outTopic, group, txId, String(EOS_INPUTS)]), {

@@ -43,8 +43,10 @@ process.exit(0);
 
 // consume-transform-produce: 10 records a transaction, the consumed offsets sent with it; a third
 // of the way in, a transaction stays open (its records sent) until the checker has killed the
-// transaction coordinator. A failed transaction is aborted and the batch thrown back, so kafkajs
-// fetches it again from the last offset this loop resolved (= committed).
+// transaction coordinator. A failed transaction is aborted (or, when kafkajs cannot abort it, the
+// producer is replaced: its InitProducerId fences the old one and aborts what it left open), and
+// the consumer seeks back to the group's committed offsets as the coordinator has them (a commit
+// that failed on the client may still have committed).
 async function eos(bootstrap, inTopic, outTopic, group, txId, n) {
   n = Number(n);
   const kafka = new Kafka({
@@ -54,15 +56,30 @@ async function eos(bootstrap, inTopic, outTopic, group, txId, n) {
   const errors = [];
   let transactions = 0;
   let aborted = 0;
+  let replacedProducers = 0;
   let killed = false;
   const committed = new Map();
   const covered = () => [...committed.values()].reduce((a, b) => a + b, 0);
-  const producer = kafka.producer({ transactionalId: txId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
-  await producer.connect();
+  const newProducer = async () => {
+    const p = kafka.producer({ transactionalId: txId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 60_000 });
+    await p.connect();
+    return p;
+  };
+  let producer = await newProducer();
+  const admin = kafka.admin();
+  await admin.connect();
   const consumer = kafka.consumer({ groupId: group, readUncommitted: false, sessionTimeout: 10_000, heartbeatInterval: 1000, retry: { retries: 30 } });
   consumer.on(consumer.events.CRASH, (e) => errors.push(`consumer crash: ${e.payload?.error?.message}`));
   await consumer.connect();
   await consumer.subscribe({ topic: inTopic, fromBeginning: true });
+  const rewind = async () => {
+    const [{ partitions }] = await admin.fetchOffsets({ groupId: group, topics: [inTopic] });
+    for (const { partition, offset } of partitions) {
+      const o = Number(offset) < 0 ? 0 : Number(offset);
+      committed.set(partition, o);
+      consumer.seek({ topic: inTopic, partition, offset: String(o) });
+    }
+  };
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -70,8 +87,9 @@ async function eos(bootstrap, inTopic, outTopic, group, txId, n) {
       for (let i = 0; i < batch.messages.length; i += 10) {
         const chunk = batch.messages.slice(i, i + 10);
         const last = chunk[chunk.length - 1].offset;
-        const txn = await producer.transaction();
+        let txn = null;
         try {
+          txn = await producer.transaction();
           await txn.send({ topic: outTopic, acks: -1, messages: chunk.map((m) => ({ value: `out-${m.value.toString().slice(3)}` })) });
           if (!killed && covered() >= n / 3) {
             emit({ event: 'before', open: chunk.length });
@@ -86,8 +104,18 @@ async function eos(bootstrap, inTopic, outTopic, group, txId, n) {
           await heartbeat();
         } catch (e) {
           errors.push(`transaction: ${e.message}`);
-          await txn.abort().then(() => aborted++, (e2) => errors.push(`abort: ${e2.message}`));
-          throw e;
+          try {
+            if (!txn) throw new Error('no transaction to abort');
+            await txn.abort();
+            aborted++;
+          } catch (e2) {
+            errors.push(`abort (a new producer): ${e2.message}`);
+            await producer.disconnect().catch(() => {});
+            producer = await newProducer();
+            replacedProducers++;
+          }
+          await rewind();
+          return; // the rest of this batch comes again from the committed offsets
         }
       }
     },
@@ -96,6 +124,7 @@ async function eos(bootstrap, inTopic, outTopic, group, txId, n) {
   if (covered() < n) errors.push(`the loop did not cover the input within 240 s (${covered()} of ${n})`);
   await consumer.disconnect().catch(() => {});
   await producer.disconnect().catch(() => {});
-  emit({ event: 'done', transactions, aborted, replacedProducers: 0, errors });
+  await admin.disconnect().catch(() => {});
+  emit({ event: 'done', transactions, aborted, replacedProducers, errors });
   process.exit(0);
 }

@@ -272,12 +272,21 @@ public class FailoverDriver {
     return new KafkaConsumer<>(p);
   }
 
-  /** After an aborted transaction: go back to what the committed transactions cover. */
+  /**
+   * After a failed transaction: go back to the group's committed offsets as the coordinator has
+   * them (a commit that failed on the client may still have committed), and take them as covered.
+   */
   static void rewind(KafkaConsumer<String, String> c, Map<TopicPartition, Long> committed) {
-    for (TopicPartition tp : c.assignment()) {
-      Long o = committed.get(tp);
-      if (o != null) c.seek(tp, o);
-      else c.seekToBeginning(List.of(tp));
+    Set<TopicPartition> assigned = c.assignment();
+    Map<TopicPartition, OffsetAndMetadata> onBroker = c.committed(assigned, Duration.ofSeconds(60));
+    for (TopicPartition tp : assigned) {
+      OffsetAndMetadata o = onBroker.get(tp);
+      if (o != null) {
+        c.seek(tp, o.offset());
+        committed.put(tp, o.offset());
+      } else {
+        c.seekToBeginning(List.of(tp));
+      }
     }
   }
 
