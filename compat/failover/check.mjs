@@ -69,18 +69,34 @@ async function coordinators(bootstrap, internalTopic) {
 /**
  * A transactional id that the group's coordinator also coordinates, so that one kill moves both
  * coordinators. The internal topics are created first (a group offset fetch and a transactional
- * producer's InitProducerId). Falls back to the first candidate when no candidate matches.
+ * producer's aborted transaction). Falls back to the first candidate when no candidate matches.
  */
-async function sharedCoordinatorTxId(bootstrap, group, base, inTopic) {
+async function sharedCoordinatorTxId(bootstrap, group, base, inTopic, outTopic) {
   const kafka = new Kafka({ brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 20, maxRetryTime: 2000 } });
-  await withAdmin(bootstrap, (a) => a.fetchOffsets({ groupId: group, topics: [inTopic] }));
-  const warm = kafka.producer({ transactionalId: `${base}-warmup`, idempotent: true, maxInFlightRequests: 1 });
-  await warm.connect();
-  await warm.disconnect();
-  const groupCoordinator = (await coordinators(bootstrap, '__consumer_offsets'))(group);
-  const txn = await coordinators(bootstrap, '__transaction_state');
-  for (let k = 0; k < 100; k++) if (txn(`${base}-${k}`) === groupCoordinator) return `${base}-${k}`;
-  return `${base}-0`;
+  // on a fresh cluster the internal topics and their coordinators take a moment: poll, bounded
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await withAdmin(bootstrap, (a) => a.fetchOffsets({ groupId: group, topics: [inTopic] }));
+      const warm = kafka.producer({ transactionalId: `${base}-warmup`, idempotent: true, maxInFlightRequests: 1 });
+      await warm.connect();
+      try {
+        // an aborted transaction (invisible to read_committed) makes the cluster create __transaction_state
+        const t = await warm.transaction();
+        await t.send({ topic: outTopic, messages: [{ value: 'warmup (aborted)' }] });
+        await t.abort();
+      } finally {
+        await warm.disconnect();
+      }
+      const groupCoordinator = (await coordinators(bootstrap, '__consumer_offsets'))(group);
+      const txn = await coordinators(bootstrap, '__transaction_state');
+      for (let k = 0; k < 100; k++) if (txn(`${base}-${k}`) === groupCoordinator) return `${base}-${k}`;
+      return `${base}-0`;
+    } catch (e) {
+      if (Date.now() > deadline) throw new Error(`the internal topics did not become usable within 60 s: ${e.message}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
 }
 
 async function createTopics(bootstrap, topics) {
@@ -192,7 +208,7 @@ export async function checkEos(target, client, { reader, logDir, log = () => {} 
   const [inTopic, outTopic, group] = [`${id}-in`, `${id}-out`, `${id}-group`];
   await createTopics(target.bootstrap, [inTopic, outTopic]);
   await produceInputs(target.bootstrap, inTopic, EOS_INPUTS);
-  const txId = await sharedCoordinatorTxId(target.bootstrap, group, `${id}-tx`, inTopic);
+  const txId = await sharedCoordinatorTxId(target.bootstrap, group, `${id}-tx`, inTopic, outTopic);
   let killed = null;
   let groupCoordinator = null;
   const events = await runDriver(client.command('eos', [target.bootstrap, inTopic, outTopic, group, txId, String(EOS_INPUTS)]), {

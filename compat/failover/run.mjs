@@ -47,6 +47,11 @@ for (const c of new Set([java, ...clients])) {
 console.log(`  setup done (${elapsed()}): ${clients.map((c) => c.version ?? c.name).join(', ')}`);
 
 const runs = []; // { client, scenario, target, pass, summary, ... }
+// Failures of a client against the reference Kafka itself (not Rivulet's to fix): reported, not
+// counted as failed; one that passes counts as passed.
+const KNOWN = {
+  'eos kafkajs kafka': 'kafkajs 2.2.4 does not keep exactly-once across a transaction coordinator killed on Kafka: it keeps reaching the dead broker (ECONNREFUSED) for the ~10 s before Kafka moves the coordinator, its transactions cannot be aborted ("Cannot continue to use transaction once ended"), and the committed output ends up with a few inputs missing and as many twice',
+};
 const plan = clients.flatMap((c) => scenarios.filter((s) => c.modes.includes(s)).map((s) => ({ client: c, scenario: s })));
 
 /**
@@ -95,9 +100,11 @@ async function runOne(t, client, scenario, last) {
     }
     const check = scenario === 'eos' ? checkEos : checkFailover;
     const r = await check(t, client, { reader, logDir, log });
-    runs.push({ client: client.name, scenario, target: t.name, ...r });
-    console.log(`${r.pass ? 'pass' : 'FAIL'} ${label}: ${r.summary} (${Math.round((performance.now() - started) / 1000)} s; at ${elapsed()})`);
+    const known = !r.pass ? KNOWN[`${scenario} ${client.name} ${t.name}`] : undefined;
+    runs.push({ client: client.name, scenario, target: t.name, ...r, known });
+    console.log(`${r.pass ? 'pass' : known ? 'known' : 'FAIL'} ${label}: ${r.summary} (${Math.round((performance.now() - started) / 1000)} s; at ${elapsed()})`);
     if (!r.pass && r.errors?.length) console.log(`  first client errors: ${r.errors.join(' | ')}`);
+    if (known) console.log(`  known: ${known}`);
   } catch (e) {
     runs.push({ client: client.name, scenario, target: t.name, pass: false, summary: `error: ${e.message}` });
     console.log(`FAIL ${label}: ${e.message} (at ${elapsed()})`);
@@ -170,7 +177,7 @@ const targets = [...new Set(runs.map((r) => r.target))];
 const cell = (r) => {
   if (!r) return '—';
   if (r.summary.startsWith('setup failed') || r.summary.startsWith('error')) return `FAIL: ${r.summary}`;
-  const v = r.pass ? 'pass' : 'FAIL';
+  const v = r.pass ? 'pass' : r.known ? 'FAIL (known, the client)' : 'FAIL';
   if (r.scenario === 'tools') return r.diff ? `${v}: ${r.diff.length ? `${r.diff.length} differences from Kafka` : 'same as Kafka'}` : v;
   return r.scenario === 'eos'
     ? `${v}: ${r.committedOutput}/${r.inputs} once, ${r.missing} missing, ${r.duplicates} dup`
@@ -184,7 +191,9 @@ for (const { client, scenario } of plan) {
 }
 fs.writeFileSync(path.join(cacheDir, 'failover-results.json'), JSON.stringify(runs, null, 2));
 const passed = runs.filter((r) => r.pass).length;
-const failed = runs.length - passed;
+const known = runs.filter((r) => !r.pass && r.known).length;
+const failed = runs.length - passed - known;
 console.log(`total ${elapsed()}`);
-console.log(`failover: ${passed} passed, ${failed} failed`);
+if (known) console.log(`(skipped: ${known} known failure${known > 1 ? 's' : ''} of a client against the reference Kafka, listed above)`);
+console.log(`failover: ${passed} passed, ${failed} failed${known ? `, ${known} skipped` : ''}`);
 process.exitCode = failed === 0 ? 0 : 1;
