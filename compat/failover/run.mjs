@@ -122,7 +122,9 @@ try {
   const targets = [];
   if (!args.includes('--no-rivulet')) {
     const index = await import(path.join(root, 'dist/src/index.js'));
-    cluster = await index.startCluster({ brokers: 3 });
+    // the internal topics partitioned as the reference Kafka's (lib/kafka-cluster.mjs: 3 each; Rivulet's
+    // default is 1), so that groups and transactional ids spread over the brokers' coordinators
+    cluster = await index.startCluster({ brokers: 3, config: { 'offsets.topic.num.partitions': 3, 'transaction.state.log.num.partitions': 3 } });
     targets.push(target('rivulet', cluster.bootstrap, { kill: (id) => cluster.killBroker(id), restart: (id) => cluster.restartBroker(id) }));
   }
   if (!args.includes('--no-kafka')) {
