@@ -51,7 +51,8 @@ const FINALIZED_FEATURES_EPOCH = 1n
 // ApiVersionsRequest.isValid's pattern for software names and versions.
 const SOFTWARE = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/
 
-// KIP-1242: the client's idea of which broker it is talking to, checked only when it has one.
+// KIP-1242: the client's idea of which broker it is talking to, checked only when it has one. In a
+// cluster every node shares one Broker: the node is the one whose listener took the connection.
 function targetError(clusterId: string | null, nodeId: number, ourClusterId: string, ourNodeId: number): number {
   if ((clusterId === null) !== (nodeId === -1)) return ErrorCode.INVALID_REQUEST
   if (clusterId === null) return 0
@@ -65,7 +66,7 @@ export default defineHandler({
       if (!SOFTWARE.test(req.clientSoftwareName) || !SOFTWARE.test(req.clientSoftwareVersion)) {
         return { errorCode: ErrorCode.INVALID_REQUEST, apiKeys: [] }
       }
-      const target = ctx.version >= 5 ? targetError(req.clusterId, req.nodeId, ctx.broker.cluster.clusterId, ctx.broker.nodeId) : 0
+      const target = ctx.version >= 5 ? targetError(req.clusterId, req.nodeId, ctx.broker.cluster.clusterId, ctx.node.id) : 0
       if (target !== 0) return { errorCode: target, apiKeys: [] }
       const first = ctx.connection.clientSoftwareName === null
       ctx.connection.clientSoftwareName = req.clientSoftwareName
