@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { AlterShareGroupOffsets } from '../../../protocol/apis/alter-share-group-offsets.js'
 import { DeleteShareGroupOffsets } from '../../../protocol/apis/delete-share-group-offsets.js'
+import type { Reader, Writer } from '../../../protocol/primitives.js'
 import { checkTruncation, decodeAll, encode, versionsOf } from '../../helpers/codec.js'
 
 const str = (s: string) => Buffer.concat([Buffer.from([s.length + 1]), Buffer.from(s)])
@@ -17,7 +18,7 @@ const NULL_STR = Buffer.from([0])
 const uuidBytes = Buffer.from('000000000000000000000000000000ff', 'hex')
 const uuid = uuidBytes.toString('base64url')
 
-function roundTrip(codec: Parameters<typeof decodeAll>[0], bytes: Buffer): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+function roundTrip(codec: { read(r: Reader): unknown; write(w: Writer, v: never): void }, bytes: Buffer): any { // eslint-disable-line @typescript-eslint/no-explicit-any
   const value = decodeAll(codec, bytes)
   expect(encode(codec, value as never).toString('hex')).toBe(bytes.toString('hex'))
   checkTruncation(codec, bytes)
