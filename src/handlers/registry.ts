@@ -50,6 +50,8 @@ import shareGroupDescribe from './share-group-describe.js'
 import shareFetch from './share-fetch.js'
 import shareAcknowledge from './share-acknowledge.js'
 import describeShareGroupOffsets from './describe-share-group-offsets.js'
+import alterShareGroupOffsets from './alter-share-group-offsets.js'
+import deleteShareGroupOffsets from './delete-share-group-offsets.js'
 // security
 import { guardCoordinator } from './coordinator-guard.js'
 import electLeaders from './elect-leaders.js'
@@ -75,6 +77,7 @@ export const handlers: readonly AnyHandler[] = [
   findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch,
   describeGroups, listGroups, deleteGroups, offsetDelete, consumerGroupHeartbeat, consumerGroupDescribe,
   shareGroupHeartbeat, shareGroupDescribe, shareFetch, shareAcknowledge, describeShareGroupOffsets,
+  alterShareGroupOffsets, deleteShareGroupOffsets,
   // security
   saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials,
   createDelegationToken, renewDelegationToken, expireDelegationToken, describeDelegationToken,

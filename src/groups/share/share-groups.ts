@@ -116,6 +116,35 @@ export class ShareGroups {
     return this.deleteState(groupId)
   }
 
+  // AlterShareGroupOffsets (GroupMetadataManager.alterShareGroupOffsets): the group is created when
+  // it does not exist yet; an id held by a classic or consumer group is GROUP_ID_NOT_FOUND, a group
+  // with members NON_EMPTY_GROUP, else each given share-partition starts over at its offset. The
+  // caller has checked the topics and partitions exist.
+  alterOffsets(groupId: string, offsets: { topicId: string; partition: number; startOffset: number }[]): { code: 'GROUP_ID_NOT_FOUND' | 'NON_EMPTY_GROUP'; message: string } | null {
+    if (this.deps.otherGroupType(groupId)) return { code: 'GROUP_ID_NOT_FOUND', message: `Group ${groupId} is not a share group.` }
+    const g = this.coordinator.group(groupId)
+    if (g && g.members.size > 0) return { code: 'NON_EMPTY_GROUP', message: `Share group ${groupId} is not empty.` }
+    this.coordinator.restoreEmpty(groupId)
+    for (const o of offsets) this.partitions.setStartOffset(groupId, o.topicId, o.partition, o.startOffset)
+    if (offsets.length > 0) this.deps.logger.info({ group: groupId, sharePartitions: offsets.length }, 'share group start offsets altered')
+    return null
+  }
+
+  // DeleteShareGroupOffsets (GroupCoordinatorShard.initiateDeleteShareGroupOffsets): the group must
+  // be a share group (GROUP_ID_NOT_FOUND) without members (NON_EMPTY_GROUP); then, per existing
+  // topic, its share-partition state goes, or UNKNOWN_TOPIC_OR_PARTITION when the group has none.
+  deleteOffsets(groupId: string, topicIds: string[]): { code: 'GROUP_ID_NOT_FOUND' | 'NON_EMPTY_GROUP'; message: string } | Map<string, boolean> {
+    const g = this.coordinator.group(groupId)
+    if (this.deps.otherGroupType(groupId) || (!g && this.partitions.ofGroup(groupId).length === 0)) {
+      return { code: 'GROUP_ID_NOT_FOUND', message: this.deps.otherGroupType(groupId) ? `Group ${groupId} is not a share group.` : `Group ${groupId} not found.` }
+    }
+    if (g && g.members.size > 0) return { code: 'NON_EMPTY_GROUP', message: `Share group ${groupId} is not empty.` }
+    const out = new Map<string, boolean>()
+    for (const id of topicIds) out.set(id, this.partitions.deleteGroupTopic(groupId, id) > 0)
+    this.deps.logger.info({ group: groupId, topics: [...out].filter(([, d]) => d).length }, 'share group offsets deleted')
+    return out
+  }
+
   private deleteState(groupId: string): 0 {
     const n = this.partitions.deleteGroup(groupId)
     this.deps.logger.info({ group: groupId, sharePartitions: n }, 'share group deleted')

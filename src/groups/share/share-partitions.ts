@@ -204,6 +204,34 @@ export class SharePartitions {
     return n
   }
 
+  // AlterShareGroupOffsets (Kafka's InitializeShareGroupState with the given start offset): the
+  // share-partition starts over at `startOffset`, its in-flight state dropped, and the new state is
+  // written to __share_group_state before the caller answers. The snapshot epoch keeps counting up.
+  setStartOffset(groupId: string, topicId: string, partition: number, startOffset: number): SharePartition {
+    const id = coordinatorKey({ groupId, topicId, partition })
+    const old = this.partitions.get(id)
+    old?.stop()
+    const sp = this.newPartition(groupId, topicId, partition, startOffset)
+    sp.snapshotEpoch = old?.snapshotEpoch ?? 0
+    this.partitions.set(id, sp)
+    this.persist(groupId, topicId, partition, sp)
+    return sp
+  }
+
+  // DeleteShareGroupOffsets: every share-partition of the group on one topic goes, with a tombstone
+  // each, so the next fetch starts again from share.auto.offset.reset. The number deleted.
+  deleteGroupTopic(groupId: string, topicId: string): number {
+    let n = 0
+    for (const { topicId: t, partition, sp } of this.ofGroup(groupId)) {
+      if (t !== topicId) continue
+      sp.stop()
+      this.partitions.delete(coordinatorKey({ groupId, topicId, partition }))
+      this.deps.store.write({ groupId, topicId, partition }, null)
+      n++
+    }
+    return n
+  }
+
   // DeleteGroups of an empty share group (Kafka's DeleteShareGroupState): every share-partition of
   // the group goes, with a tombstone in __share_group_state.
   deleteGroup(groupId: string): number {
