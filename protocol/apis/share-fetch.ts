@@ -64,7 +64,8 @@ export const ShareFetch = defineApi({
         acknowledgeErrorCode: t.errorCode(),
         acknowledgeErrorMessage: t.nullableString({ nullable: '0+', default: null }),
         currentLeader: shareLeader,
-        records: t.records(),
+        // Unlike Fetch's, ShareFetchResponse's Records is not nullable (none: a zero-length set).
+        records: t.records({ nullable: 'none', default: Buffer.alloc(0) }),
         acquiredRecords: t.array({
           firstOffset: t.int64(),
           lastOffset: t.int64(),
