@@ -96,3 +96,16 @@ export function configResourceDenied(ctx: RequestContext, operation: number, con
   if (!r || authorize(ctx, operation, r.type, r.type === ResourceType.CLUSTER ? CLUSTER_NAME : name)) return null
   return { errorCode: ErrorCode[`${r.error}_AUTHORIZATION_FAILED`], errorMessage: DENIED_MESSAGE[r.error] }
 }
+
+// KafkaApis.handleConsumerGroupDescribe / handleShareGroupDescribe: a group the principal may not
+// DESCRIBE, or one whose members' topics it may not all DESCRIBE, is answered with this error
+// (the group's members are then left out); null when it may be described.
+export function describeGroupDenied(ctx: RequestContext, groupId: string): { errorCode: number; errorMessage: string } | null {
+  return authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, groupId) ? null : { errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: 'Group authorization failed.' }
+}
+
+export function describedTopicsDenied(ctx: RequestContext, topics: readonly string[]): { errorCode: number; errorMessage: string } | null {
+  const describable = authorizedNames(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC, topics)
+  if (topics.every((t) => allowed(describable, t))) return null
+  return { errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'The group has described topic(s) that the client is not authorized to describe.' }
+}

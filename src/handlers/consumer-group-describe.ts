@@ -9,8 +9,7 @@
 // TOPIC_AUTHORIZATION_FAILED without its members.
 
 import { ConsumerGroupDescribe } from '../../protocol/apis/consumer-group-describe.js'
-import { ErrorCode } from '../../protocol/errors.js'
-import { allowed, authorize, authorizedNames, authorizedOperations, Op, Res } from './auth.js'
+import { authorizedOperations, describedTopicsDenied, describeGroupDenied, Res } from './auth.js'
 import { defineHandler } from './handler.js'
 
 const NOT_REQUESTED = -2147483648
@@ -20,12 +19,13 @@ export default defineHandler({
   api: ConsumerGroupDescribe,
   handle(req, ctx) {
     const groups = req.groupIds.map((groupId) => {
-      if (!authorize(ctx, Op.DESCRIBE, Res.GROUP, groupId)) return { groupId, errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED, errorMessage: 'Group authorization failed.', authorizedOperations: NOT_REQUESTED }
+      const groupDenied = describeGroupDenied(ctx, groupId)
+      if (groupDenied) return { groupId, ...groupDenied, authorizedOperations: NOT_REQUESTED }
       const d = ctx.broker.consumerGroups.describe(groupId)
       if ('errorCode' in d) return { groupId, errorCode: d.errorCode, errorMessage: d.errorMessage, authorizedOperations: NOT_REQUESTED }
       const topics = d.members.flatMap((m) => [...m.subscribedTopicNames, ...m.assignment.map((t) => t.topicName), ...m.targetAssignment.map((t) => t.topicName)])
-      const describable = authorizedNames(ctx, Op.DESCRIBE, Res.TOPIC, topics)
-      if (topics.some((t) => !allowed(describable, t))) return { groupId, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, errorMessage: 'The group has described topic(s) that the client is not authorized to describe.', authorizedOperations: NOT_REQUESTED }
+      const topicsDenied = describedTopicsDenied(ctx, topics)
+      if (topicsDenied) return { groupId, ...topicsDenied, authorizedOperations: NOT_REQUESTED }
       return {
         groupId,
         errorCode: 0,
