@@ -84,6 +84,10 @@ async function suite(name, seeds, moduleDir) {
   const goArgs = ['test', '-count=1', '-json', '-timeout', '40m', ...(runRegex ? ['-run', runRegex] : []), `${FRANZ}/pkg/kgo`];
   const t0 = Date.now();
   const r = await run('go', goArgs, { cwd: moduleDir, env });
+  // The raw `go test -json` stream, for reading a failure beyond the last lines the report prints.
+  const logFile = path.join(root, 'compat/.cache', `kgo-suite-${name.split(' ')[0].toLowerCase()}${chaos ? '-chaos' : ''}.jsonl`);
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  fs.writeFileSync(logFile, r.out + r.err);
   const tests = parseJson(r.out);
   if (tests.length === 0) throw new Error(`${name}: go test reported no test (exit ${r.code}):\n${r.err.slice(-2000)}`);
   const top = tests.filter((t) => !t.name.includes('/'));
