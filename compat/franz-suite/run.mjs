@@ -4,7 +4,7 @@
 // skips what a broker does not serve (share groups, KIP-848 subtests), so skips are reported by
 // name beside passes and failures. The package's unit tests (no broker) run too and pass on both.
 //
-//   npm run build && node compat/franz-suite/run.mjs [--no-kafka] [--records N] [--run REGEX] [--chaos]
+//   npm run build && node compat/franz-suite/run.mjs [--no-kafka] [--records N] [--run REGEX] [--chaos] [--count N]
 //
 // Takes several minutes per target with the default record count; not part of `npm run compat`.
 import { spawn } from 'node:child_process';
@@ -25,7 +25,13 @@ const opt = (name, dflt) => {
 };
 const records = opt('--records', '500000');
 const runRegex = opt('--run', null);
+// KGO_TEST_CHAOS=1: franz-go's test dialer (helpers_test.go chaosDialer) closes each client
+// connection 0.5-1.5 s after it was opened, in TestGroupETL's producer and consumers and the share
+// ETL consumers; the client reconnects and retries. Faults are client-side only: nothing is
+// injected into the broker. Every other test runs as without it.
 const chaos = args.includes('--chaos');
+// go test -count: franz-go's docs run the chaos tests with -count=50 to shake out rare interleavings.
+const count = Number(opt('--count', '1'));
 
 // A throwaway module that requires franz-go at a fixed version, so `go test <pkg>` builds the
 // package's tests from the module cache.
@@ -48,8 +54,9 @@ function run(cmd, argv, o) {
   });
 }
 
-// Top-level tests and subtests from `go test -json`: the last action of each (pass/fail/skip),
-// with the skip reason from its output.
+// Top-level tests and subtests from `go test -json`: per test, how many of its runs passed, failed
+// and skipped (several with --count N), the output of its last run (with the skip reason) and of its
+// last failed run.
 function parseJson(stream) {
   const tests = new Map();
   for (const line of stream.split('\n')) {
@@ -61,11 +68,14 @@ function parseJson(stream) {
       continue;
     }
     if (!e.Test) continue;
-    const t = tests.get(e.Test) ?? { name: e.Test, action: 'run', output: '', ms: 0 };
+    const t = tests.get(e.Test) ?? { name: e.Test, action: 'run', output: '', failOutput: '', ms: 0, pass: 0, fail: 0, skip: 0 };
+    if (e.Action === 'run') t.output = '';
     if (e.Action === 'output') t.output += e.Output;
     if (e.Action === 'pass' || e.Action === 'fail' || e.Action === 'skip') {
       t.action = e.Action;
+      t[e.Action]++;
       t.ms = Math.round((e.Elapsed ?? 0) * 1000);
+      if (e.Action === 'fail') t.failOutput = t.output;
     }
     tests.set(e.Test, t);
   }
@@ -81,7 +91,7 @@ const skipReason = (t) => {
 
 async function suite(name, seeds, moduleDir) {
   const env = { ...process.env, KGO_SEEDS: seeds, KGO_TEST_RF: '1', KGO_TEST_RECORDS: records, ...(chaos ? { KGO_TEST_CHAOS: '1' } : {}) };
-  const goArgs = ['test', '-count=1', '-json', '-timeout', '40m', ...(runRegex ? ['-run', runRegex] : []), `${FRANZ}/pkg/kgo`];
+  const goArgs = ['test', `-count=${count}`, '-json', '-timeout', '40m', ...(runRegex ? ['-run', runRegex] : []), `${FRANZ}/pkg/kgo`];
   const t0 = Date.now();
   const r = await run('go', goArgs, { cwd: moduleDir, env });
   // The raw `go test -json` stream, for reading a failure beyond the last lines the report prints.
@@ -92,13 +102,14 @@ async function suite(name, seeds, moduleDir) {
   if (tests.length === 0) throw new Error(`${name}: go test reported no test (exit ${r.code}):\n${r.err.slice(-2000)}`);
   const top = tests.filter((t) => !t.name.includes('/'));
   const sub = tests.filter((t) => t.name.includes('/'));
-  const count = (list, a) => list.filter((t) => t.action === a).length;
-  return { name, seconds: Math.round((Date.now() - t0) / 1000), top, sub, passed: count(top, 'pass'), failed: count(top, 'fail'), skipped: count(top, 'skip') };
+  const sum = (list, a) => list.reduce((n, t) => n + t[a], 0);
+  return { name, seconds: Math.round((Date.now() - t0) / 1000), top, sub, passed: sum(top, 'pass'), failed: sum(top, 'fail'), skipped: sum(top, 'skip') };
 }
 
 function report(s) {
-  console.log(`${s.name}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped top-level tests (${s.top.length} ran) in ${s.seconds} s`);
-  for (const t of s.top.filter((x) => x.action === 'fail')) console.log(`  FAIL ${t.name}\n${t.output.split('\n').filter((l) => l.trim() !== '').slice(-12).map((l) => `      ${l}`).join('\n')}`);
+  const runs = count > 1 ? ` × ${count} runs each` : '';
+  console.log(`${s.name}${chaos ? ' (chaos)' : ''}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped top-level tests (${s.top.length} ran${runs}) in ${s.seconds} s`);
+  for (const t of s.top.filter((x) => x.fail > 0)) console.log(`  FAIL ${t.name} (${t.fail} of ${t.pass + t.fail} runs)\n${t.failOutput.split('\n').filter((l) => l.trim() !== '').slice(-12).map((l) => `      ${l}`).join('\n')}`);
   for (const t of [...s.top, ...s.sub].filter((x) => x.action === 'skip')) console.log(`  skip ${t.name}: ${skipReason(t)}`);
 }
 
