@@ -76,8 +76,14 @@ export function durationMs(iso: string): number | null {
   return Math.round((((d * 24 + h) * 60 + min) * 60 + sec) * 1000)
 }
 
+// Share fetch read sizing (readSize): the bytes per record assumed before a share-partition's
+// first read, and the least a read asks for (a few batches; cheap even when records are small).
+const INITIAL_BYTES_PER_RECORD = 1024
+const MIN_READ_BYTES = 64 * 1024
+
 export class SharePartitions {
   private readonly partitions = new Map<string, SharePartition>()
+  private readonly bytesPerRecord = new WeakMap<SharePartition, number>()
 
   constructor(private readonly deps: SharePartitionsDeps) {}
 
@@ -139,9 +145,14 @@ export class SharePartitions {
     const limit = committed ? log.lastStableOffset : log.highWatermark
     const from = sp.nextFetchOffset()
     if (from >= limit || (from >= sp.endOffset && !sp.canAcquireNew()) || maxRecords <= 0) return { records: null, acquired: [], bytes: 0 }
-    const r = log.read(from, Math.max(0, maxBytes), { minOneBatch: first, isolation: committed ? 'committed' : 'uncommitted', lease })
+    const opts: ReadOptions = { minOneBatch: first, isolation: committed ? 'committed' : 'uncommitted', lease }
+    const want = this.readSize(sp, Math.max(0, maxBytes), maxRecords)
+    let r = log.read(from, want, opts)
+    // The batch at `from` is larger than the estimate: read it within the request's own limit.
+    if ((!r.records || r.records.length === 0) && want < maxBytes) r = log.read(from, maxBytes, opts)
     if (!r.records || r.records.length === 0) return { records: null, acquired: [], bytes: 0 }
     const batches = walkBatches(r.records, committed ? r.aborted : null).filter((b) => b.baseOffset < limit)
+    this.learnRecordSize(sp, batches)
     const acquired = sp.acquire(memberId, batches, maxRecords)
     if (acquired.length === 0) return { records: null, acquired, bytes: 0 }
     const firstOffset = acquired[0]!.firstOffset
@@ -150,6 +161,25 @@ export class SharePartitions {
     const start = held[0]!.pos
     const end = held[held.length - 1]!.pos + held[held.length - 1]!.size
     return { records: r.records.subarray(start, end), acquired, bytes: end - start }
+  }
+
+  // Bytes to read for one share fetch of up to maxRecords records. Kafka hands its log's
+  // FileRecords to the response without copying and slices them to the acquired batches, so its
+  // read size costs nothing; Rivulet's file log copies what it reads, and reading the request's
+  // maxBytes (the Java client's fetch.max.bytes, 50 MiB) to hand out max.poll.records (500)
+  // records read up to a whole partition per fetch (bench/RESULTS.md, "Share-group throughput").
+  // So the read is sized from the bytes per record of this share-partition's last read, with room
+  // to spare; a short read only means fewer records this time.
+  private readSize(sp: SharePartition, maxBytes: number, maxRecords: number): number {
+    const perRecord = this.bytesPerRecord.get(sp) ?? INITIAL_BYTES_PER_RECORD
+    return Math.min(maxBytes, Math.max(MIN_READ_BYTES, Math.ceil(maxRecords * perRecord * 1.25)))
+  }
+
+  private learnRecordSize(sp: SharePartition, batches: ReadBatch[]): void {
+    const first = batches[0]
+    const last = batches[batches.length - 1]
+    if (!first || !last) return
+    this.bytesPerRecord.set(sp, (last.pos + last.size - first.pos) / (last.lastOffset - first.baseOffset + 1))
   }
 
   // Null when applied, else the error code and message for the partition.
