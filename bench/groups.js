@@ -2,7 +2,7 @@
 // Group benchmarks of issue 12, Rivulet vs Apache Kafka 4.4.0 in the same run (separate from
 // run.js; never part of npm test):
 //   npm run build && node bench/groups.js [--pairs 3] [--reps 3] [--only rebalance,share]
-//                                         [--records 200000] [--size 1024] [--no-kafka]
+//                                         [--records 200000] [--size 1024] [--no-kafka] [--baseline DIST]
 // rebalance: bench/java/GroupRebalance.java, 10 KafkaConsumers with group.protocol=consumer join
 //   one group on a 60-partition topic (time until every partition is owned, evenly, and consumed
 //   from), then one member leaves (time until its partitions are owned and consumed from by the
@@ -12,7 +12,9 @@
 //   groups per session, each reading the whole topic.
 // Each pair starts Rivulet (CLI, default config, fresh data dir), runs the workloads, stops it,
 // then the same on Kafka (compat/lib/kafka-broker.mjs): one broker at a time on this 2-core
-// machine. Prints medians and ranges as Markdown; raw numbers to bench/results/groups-<time>.json.
+// machine. `--baseline DIST` adds a second Rivulet build (another checkout's dist/) to each pair,
+// between the two, to measure a change. Prints medians and ranges as Markdown; raw numbers to
+// bench/results/groups-<time>.json.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +32,8 @@ const REPS = Number(opt('--reps', 3));
 const RECORDS = Number(opt('--records', 200000));
 const SIZE = Number(opt('--size', 1024));
 const ONLY = new Set(opt('--only', 'rebalance,share').split(','));
-const BROKERS = argv.includes('--no-kafka') ? ['rivulet'] : ['rivulet', 'kafka'];
+const BASELINE = opt('--baseline') && path.resolve(opt('--baseline'));
+const BROKERS = ['rivulet', ...(BASELINE ? ['baseline'] : []), ...(argv.includes('--no-kafka') ? [] : ['kafka'])];
 const log = (...a) => console.error('[groups]', ...a);
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-bench-groups-'));
@@ -46,12 +49,24 @@ async function javaBench(file, args) {
   return lines;
 }
 
+// brokers.js takes the build from RIVULET_BENCH_DIST when it spawns the CLI.
+async function startRivuletBuild(dist) {
+  const saved = process.env.RIVULET_BENCH_DIST;
+  if (dist) process.env.RIVULET_BENCH_DIST = dist;
+  try {
+    return await startRivuletSession(tmp);
+  } finally {
+    if (saved === undefined) delete process.env.RIVULET_BENCH_DIST;
+    else process.env.RIVULET_BENCH_DIST = saved;
+  }
+}
+
 const runs = [];
 const started = new Date();
 const loadStart = os.loadavg();
 for (let pair = 0; pair < PAIRS; pair++) {
   for (const broker of BROKERS) {
-    const b = broker === 'rivulet' ? await startRivuletSession(tmp) : await startKafkaSession();
+    const b = broker === 'kafka' ? await startKafkaSession() : await startRivuletBuild(broker === 'baseline' ? BASELINE : undefined);
     log(`pair ${pair + 1}/${PAIRS}: ${broker} at ${b.bootstrap}`);
     try {
       if (ONLY.has('rebalance')) {
@@ -75,16 +90,16 @@ fs.rmSync(tmp, { recursive: true, force: true });
 const fmt = (s, d = 0) => (s ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)}, n=${s.n})` : 'n/a');
 const stat = (workload, broker, key) => summarize(runs.filter((r) => r.workload === workload && r.broker === broker && !r.error).map((r) => r[key]));
 const row = (workload, key, label, d = 0) => {
-  const [riv, kaf] = BROKERS.map((b) => stat(workload, b, key)).concat([null]);
+  const [riv, base, kaf] = ['rivulet', 'baseline', 'kafka'].map((b) => stat(workload, b, key));
   const ratio = riv && kaf ? `${(riv.median / kaf.median).toFixed(2)}x` : '';
-  return `| ${label} | ${fmt(riv, d)} | ${fmt(kaf, d)} | ${ratio} |`;
+  return `| ${label} | ${fmt(riv, d)} |${BASELINE ? ` ${fmt(base, d)} |` : ''} ${fmt(kaf, d)} | ${ratio} |`;
 };
 const out = [
   `Run ${started.toISOString()} → ${new Date().toISOString()}; load average at start ${loadStart.map((x) => x.toFixed(2)).join(' ')}, at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}.`,
   `${PAIRS} pair(s) × ${REPS} repetition(s) per broker session; median (min–max, n).`,
   '',
-  '| Measure | Rivulet | Kafka 4.4.0 | Rivulet / Kafka |',
-  '|---|---|---|---|',
+  `| Measure | Rivulet |${BASELINE ? ' Rivulet baseline |' : ''} Kafka 4.4.0 | Rivulet / Kafka |`,
+  `|---|---|${BASELINE ? '---|' : ''}---|---|`,
 ];
 if (ONLY.has('rebalance')) {
   out.push(row('rebalance', 'joinAssignedMs', '10 members join: all 60 partitions assigned evenly (ms)'));
