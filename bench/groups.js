@@ -91,7 +91,7 @@ const fmt = (s, d = 0) => (s ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${
 const stat = (workload, broker, key) => summarize(runs.filter((r) => r.workload === workload && r.broker === broker && !r.error).map((r) => r[key]));
 const row = (workload, key, label, d = 0) => {
   const [riv, base, kaf] = ['rivulet', 'baseline', 'kafka'].map((b) => stat(workload, b, key));
-  const ratio = riv && kaf ? `${(riv.median / kaf.median).toFixed(2)}x` : '';
+  const ratio = riv && kaf && kaf.median ? `${(riv.median / kaf.median).toFixed(2)}x` : '';
   return `| ${label} | ${fmt(riv, d)} |${BASELINE ? ` ${fmt(base, d)} |` : ''} ${fmt(kaf, d)} | ${ratio} |`;
 };
 const out = [
