@@ -6,9 +6,9 @@
 // target (consumer-group.ts). Session and rebalance timeouts run on the broker's Clock.
 //
 // A consumer group shares the classic Group object (and so its committed offsets) through
-// Group.consumer; the classic paths refuse a non-empty consumer group. Not implemented: online
-// migration between classic and consumer groups of a non-empty group (group.consumer.migration.policy);
-// an empty group of either type becomes the other on its first member, as in Kafka.
+// Group.consumer. An empty group of either type becomes the other on its first member, as in Kafka;
+// a live one migrates online under group.consumer.migration.policy (migration.ts), and classic
+// members inside a consumer group are served by consumer-classic.ts.
 
 import { ErrorCode } from '../../protocol/errors.js'
 import type { Clock } from '../clock.js'
@@ -22,6 +22,7 @@ import {
 } from './consumer-group.js'
 import { ConsumerGroupBatch } from './consumer-store.js'
 import type { Group } from './group.js'
+import { classicToConsumer, consumerToClassic, shouldDowngrade, upgradeRefusal, type MigrationPolicy } from './migration.js'
 import { compileTopicRegex } from './topic-regex.js'
 import { HeartbeatError, fail, validateHeartbeat, type ConsumerHeartbeat, type OwnedPartitions } from './consumer-validate.js'
 
@@ -30,6 +31,8 @@ export interface ConsumerGroupConfig {
   heartbeatIntervalMs(groupId: string): number // consumer.heartbeat.interval.ms / group.consumer.heartbeat.interval.ms
   readonly maxSize: number // group.consumer.max.size
   readonly assignors: string[] // group.consumer.assignors; the first is the default
+  readonly migrationPolicy: MigrationPolicy // group.consumer.migration.policy
+  readonly classicMaxSize: number // group.max.size: a downgrade must fit in a classic group
 }
 
 export interface ConsumerTopics {
@@ -81,9 +84,9 @@ export interface ConsumerGroupDescription {
 
 export class ConsumerGroupCoordinator {
   // The records of the operation under way, appended once it succeeds.
-  private batch = new ConsumerGroupBatch('')
+  batch = new ConsumerGroupBatch('')
 
-  constructor(private readonly deps: ConsumerDeps) {}
+  constructor(readonly deps: ConsumerDeps) {}
 
   // After the classic coordinator replayed __consumer_offsets (which fills Group.consumer): the
   // derived state is rebuilt and every member's session starts again, as Kafka's onLoaded does.
@@ -94,7 +97,7 @@ export class ConsumerGroupCoordinator {
       g.protocolType = 'consumer'
       for (const m of [...data.members.values()]) {
         data.putMember(m)
-        this.scheduleSessionTimeout(g.groupId, m)
+        this.scheduleSessionTimeout(g.groupId, m, m.classic?.sessionTimeoutMs)
       }
       data.subscriptionSignature = this.subscriptionSignature(data)
       data.assignorName = this.preferredAssignor(data)
@@ -115,19 +118,27 @@ export class ConsumerGroupCoordinator {
   }
 
   // The configured assignors this broker has (a Kafka class name is not one of them).
-  private assignors(): string[] {
+  assignors(): string[] {
     const known = this.deps.config.assignors.filter((a) => a in ASSIGNORS)
     return known.length > 0 ? known : ['uniform']
   }
 
-  // getOrMaybeCreateConsumerGroup: a join (epoch 0) creates the group or takes over an empty
-  // classic one; anything else needs an existing consumer group.
+  // getOrMaybeCreateConsumerGroup: a join (epoch 0) creates the group, takes over an empty
+  // classic one or upgrades a live classic one (validateOnlineUpgrade); anything else needs an
+  // existing consumer group.
   private consumerGroup(groupId: string, create: boolean): { group: Group; data: ConsumerGroupData } {
     const g = this.deps.groups.group(groupId)
     if (!g || g.state === 'Dead') {
       if (!create) fail('GROUP_ID_NOT_FOUND', `Consumer group ${groupId} not found.`)
-    } else if (!g.consumer) {
-      if (!create || g.state !== 'Empty') fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`)
+    } else if (!g.consumer && (!create || g.state !== 'Empty')) {
+      const refusal = create ? upgradeRefusal(g, this.deps.config.migrationPolicy, this.deps.config.maxSize) : 'it is not a consumer group'
+      if (refusal !== null) {
+        if (create) this.deps.logger.info({ group: groupId }, `cannot upgrade the classic group to a consumer group: ${refusal}`)
+        fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`)
+      }
+      const data = classicToConsumer(this.deps.groups, g, this.deps.topics, this.batch)
+      for (const m of data.members.values()) this.scheduleSessionTimeout(groupId, m, m.classic?.sessionTimeoutMs)
+      return { group: g, data }
     }
     const group = g && g.state !== 'Dead' ? g : this.deps.groups.getOrCreate(groupId)
     if (!group.consumer) {
@@ -156,6 +167,7 @@ export class ConsumerGroupCoordinator {
       subscribedTopicRegex: req.subscribedTopicRegex ?? member.subscribedTopicRegex,
       clientId: req.clientId,
       clientHost: req.clientHost,
+      classic: null,
     }
     const subscriptionChanged = !sameSubscription(member, updated)
     if (!data.members.has(updated.memberId) || !sameMetadata(member, updated)) this.batch.member(updated)
@@ -214,7 +226,7 @@ export class ConsumerGroupCoordinator {
         this.batch.target(data)
       }
       this.deps.logger.info({ group: group.groupId, member: memberId, replaced: existing.memberId, instanceId }, 'static member rejoined the consumer group')
-      return { ...existing, memberId, memberEpoch: 0, previousMemberEpoch: 0, sessionTimer: null, rebalanceTimer: null, assigned: copyAssignment(existing.assigned), pendingRevocation: new Map() }
+      return { ...existing, memberId, memberEpoch: 0, previousMemberEpoch: 0, sessionTimer: null, rebalanceTimer: null, joinTimer: null, syncTimer: null, classic: null, assigned: copyAssignment(existing.assigned), pendingRevocation: new Map() }
     }
     if (!existing) fail('UNKNOWN_MEMBER_ID', `Instance id ${instanceId} is unknown.`)
     if (existing!.memberId !== memberId) fail('FENCED_INSTANCE_ID', `Static member ${memberId} with instance id ${instanceId} was fenced by member ${existing!.memberId}.`)
@@ -248,15 +260,24 @@ export class ConsumerGroupCoordinator {
     return out
   }
 
-  // consumerGroupFenceMember: the member goes and the group epoch moves on, so the others get a
-  // new target at their next heartbeat.
-  fence(groupId: string, data: ConsumerGroupData, m: ConsumerMember): void {
-    data.removeMember(m.memberId)
-    this.batch.removeMember(m.memberId)
+  // consumerGroupFenceMembers: the members go and the group epoch moves on, so the others get a
+  // new target at their next heartbeat; or, when only classic members would remain, the group
+  // goes back to the classic protocol (an online downgrade) and rebalances.
+  fence(groupId: string, data: ConsumerGroupData, ...ms: ConsumerMember[]): void {
+    const leaving = new Set(ms.map((m) => m.memberId))
+    const group = this.deps.groups.group(groupId)
+    if (group && shouldDowngrade(this.deps.groups, groupId, data, leaving, this.deps.config.migrationPolicy, this.deps.config.classicMaxSize)) {
+      consumerToClassic(this.deps.groups, group, data, leaving, this.deps.topics, this.batch, true)
+      return
+    }
+    for (const m of ms) {
+      data.removeMember(m.memberId)
+      this.batch.removeMember(m.memberId)
+    }
     this.maybeBumpEpoch(groupId, data, true)
   }
 
-  private maybeBumpEpoch(groupId: string, data: ConsumerGroupData, force: boolean): void {
+  maybeBumpEpoch(groupId: string, data: ConsumerGroupData, force: boolean): void {
     const signature = this.subscriptionSignature(data)
     if (!force && data.groupEpoch !== 0 && signature === data.subscriptionSignature) return
     data.subscriptionSignature = signature
@@ -267,7 +288,7 @@ export class ConsumerGroupCoordinator {
 
   // The subscribed topics as the assignor sees them: a topic created, deleted or grown (or a regex
   // matching a new topic) changes it, and so bumps the group epoch (Kafka's subscription metadata).
-  private subscriptionSignature(data: ConsumerGroupData): string {
+  subscriptionSignature(data: ConsumerGroupData): string {
     return [...this.subscribedTopics(data).values()].map((t) => `${t.id}/${t.partitions}`).sort().join(',')
   }
 
@@ -292,7 +313,7 @@ export class ConsumerGroupCoordinator {
 
   // updateTargetAssignment: the assignor the members ask for most (ties: the configured order),
   // else the first configured one, over every member's subscription.
-  private computeTargetAssignment(data: ConsumerGroupData): void {
+  computeTargetAssignment(data: ConsumerGroupData): void {
     const name = this.preferredAssignor(data)
     const members: AssignorMember[] = [...data.members.values()].map((m) => ({
       memberId: m.memberId,
@@ -316,9 +337,10 @@ export class ConsumerGroupCoordinator {
     return name
   }
 
-  private scheduleSessionTimeout(groupId: string, m: ConsumerMember): void {
+  // A classic member's session is its JoinGroup session timeout, as in Kafka.
+  scheduleSessionTimeout(groupId: string, m: ConsumerMember, classicMs?: number): void {
     m.sessionTimer?.cancel()
-    const ms = this.deps.config.sessionTimeoutMs(groupId)
+    const ms = classicMs ?? this.deps.config.sessionTimeoutMs(groupId)
     m.sessionTimer = this.deps.clock.schedule(ms, () => this.expire(groupId, m.memberId, 'session timeout expired'))
   }
 
@@ -340,7 +362,7 @@ export class ConsumerGroupCoordinator {
     })
   }
 
-  private expire(groupId: string, memberId: string, why: string): void {
+  expire(groupId: string, memberId: string, why: string): void {
     const data = this.deps.groups.group(groupId)?.consumer
     const m = data?.members.get(memberId)
     if (!data || !m) return

@@ -396,7 +396,10 @@ export function loadGroups(c: GroupContext): void {
       replayConsumerRecord(c, rec.record)
     } else {
       metadata.set(rec.group, rec.value)
-      if (rec.value === null) {
+      // A GroupMetadata tombstone alone does not delete offsets (Kafka writes one when a live
+      // classic group becomes a consumer group, keeping its offsets); a deleted group's offsets
+      // have their own tombstones. Only the legacy layout's moved groups relied on it.
+      if (rec.value === null && c.store.legacyLayout) {
         const g = c.group(rec.group)
         if (g) g.offsets.clear()
       }
@@ -406,7 +409,7 @@ export function loadGroups(c: GroupContext): void {
   for (const [groupId, value] of metadata) {
     if (value === null) {
       const g = c.group(groupId)
-      if (g && g.offsets.size === 0) c.groups.delete(groupId)
+      if (g && g.offsets.size === 0 && !g.consumer) c.groups.delete(groupId)
       continue
     }
     const g = c.getOrCreate(groupId)
