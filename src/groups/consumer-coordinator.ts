@@ -24,6 +24,7 @@ import { ConsumerGroupBatch } from './consumer-store.js'
 import type { Group } from './group.js'
 import { classicToConsumer, consumerToClassic, shouldDowngrade, upgradeRefusal, type MigrationPolicy } from './migration.js'
 import { compileTopicRegex } from './topic-regex.js'
+import { describeConsumerGroup, toList, type ConsumerGroupDescription } from './consumer-describe.js'
 import { HeartbeatError, fail, validateHeartbeat, type ConsumerHeartbeat, type OwnedPartitions } from './consumer-validate.js'
 
 export interface ConsumerGroupConfig {
@@ -60,27 +61,7 @@ export interface ConsumerHeartbeatResult {
   assignment: { topicId: string; partitions: number[] }[] | null
 }
 
-type NamedAssignment = { topicId: string; topicName: string; partitions: number[] }[]
-
-export interface ConsumerGroupDescription {
-  groupId: string
-  state: string
-  groupEpoch: number
-  assignmentEpoch: number
-  assignorName: string
-  members: {
-    memberId: string
-    instanceId: string | null
-    rackId: string | null
-    memberEpoch: number
-    clientId: string
-    clientHost: string
-    subscribedTopicNames: string[]
-    subscribedTopicRegex: string | null
-    assignment: NamedAssignment
-    targetAssignment: NamedAssignment
-  }[]
-}
+export { toList, type ConsumerGroupDescription } from './consumer-describe.js'
 
 export class ConsumerGroupCoordinator {
   // The records of the operation under way, appended once it succeeds.
@@ -126,7 +107,7 @@ export class ConsumerGroupCoordinator {
   // getOrMaybeCreateConsumerGroup: a join (epoch 0) creates the group, takes over an empty
   // classic one or upgrades a live classic one (validateOnlineUpgrade); anything else needs an
   // existing consumer group.
-  private consumerGroup(groupId: string, create: boolean): { group: Group; data: ConsumerGroupData } {
+  private consumerGroup(groupId: string, create: boolean, req?: ConsumerHeartbeat): { group: Group; data: ConsumerGroupData } {
     const g = this.deps.groups.group(groupId)
     if (!g || g.state === 'Dead') {
       if (!create) fail('GROUP_ID_NOT_FOUND', `Consumer group ${groupId} not found.`)
@@ -136,6 +117,9 @@ export class ConsumerGroupCoordinator {
         if (create) this.deps.logger.info({ group: groupId }, `cannot upgrade the classic group to a consumer group: ${refusal}`)
         fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`)
       }
+      // Kafka converts inside the heartbeat's operation and rolls both back when the joining member
+      // is refused; here the refusals that follow the conversion are checked before it.
+      this.checkJoinBeforeUpgrade(g, req!)
       const data = classicToConsumer(this.deps.groups, g, this.deps.topics, this.batch)
       for (const m of data.members.values()) this.scheduleSessionTimeout(groupId, m, m.classic?.sessionTimeoutMs)
       return { group: g, data }
@@ -149,9 +133,20 @@ export class ConsumerGroupCoordinator {
     return { group, data: group.consumer }
   }
 
+  private checkJoinBeforeUpgrade(g: Group, req: ConsumerHeartbeat): void {
+    const memberId = req.memberId === '' ? null : req.memberId
+    if (g.members.size >= this.deps.config.maxSize && (memberId === null || !g.members.has(memberId))) {
+      fail('GROUP_MAX_SIZE_REACHED', `The consumer group has reached its maximum capacity of ${this.deps.config.maxSize} members.`)
+    }
+    const owner = req.instanceId === null ? undefined : g.staticMembers.get(req.instanceId)
+    if (owner !== undefined && owner !== memberId) {
+      fail('UNRELEASED_INSTANCE_ID', `Static member ${req.memberId} with instance id ${req.instanceId} cannot join the group because the instance id is owned by ${owner} member.`)
+    }
+  }
+
   private regularHeartbeat(req: ConsumerHeartbeat): ConsumerHeartbeatResult {
     const joining = req.memberEpoch === 0
-    const { group, data } = this.consumerGroup(req.groupId, joining)
+    const { group, data } = this.consumerGroup(req.groupId, joining, req)
     const memberId = req.memberId === '' ? randomUuid() : req.memberId
     if (data.members.size >= this.deps.config.maxSize && !data.members.has(memberId)) {
       fail('GROUP_MAX_SIZE_REACHED', `The consumer group has reached its maximum capacity of ${this.deps.config.maxSize} members.`)
@@ -372,33 +367,9 @@ export class ConsumerGroupCoordinator {
     this.batch.flush(this.deps.groups.store)
   }
 
-  // ConsumerGroup.asDescribedGroup (ConsumerGroupDescribe); null with an error for a group that does
-  // not exist or is classic.
+  // ConsumerGroupDescribe (consumer-describe.ts).
   describe(groupId: string): ConsumerGroupDescription | { errorCode: number; errorMessage: string } {
-    const g = this.deps.groups.group(groupId)
-    if (!g || g.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }
-    if (!g.consumer) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} is not a consumer group.` }
-    const data = g.consumer
-    const named = (a: Assignment) => toList(a).map((t) => ({ ...t, topicName: this.deps.topics.byId(t.topicId)?.name ?? '' }))
-    return {
-      groupId,
-      state: data.state(),
-      groupEpoch: data.groupEpoch,
-      assignmentEpoch: data.assignmentEpoch,
-      assignorName: data.assignorName !== '' ? data.assignorName : this.assignors()[0]!,
-      members: [...data.members.values()].map((m) => ({
-        memberId: m.memberId,
-        instanceId: m.instanceId,
-        rackId: m.rackId,
-        memberEpoch: m.memberEpoch,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        subscribedTopicNames: m.subscribedTopicNames,
-        subscribedTopicRegex: m.subscribedTopicRegex,
-        assignment: named(m.assigned),
-        targetAssignment: named(data.targetAssignment.get(m.memberId) ?? new Map()),
-      })),
-    }
+    return describeConsumerGroup(this.deps.groups, this.deps.topics, this.assignors()[0]!, groupId)
   }
 
   stop(): void {
@@ -434,6 +405,3 @@ function sameSubscription(a: ConsumerMember, b: ConsumerMember): boolean {
     a.subscribedTopicNames.length === b.subscribedTopicNames.length && [...a.subscribedTopicNames].sort().join('\u0000') === [...b.subscribedTopicNames].sort().join('\u0000')
 }
 
-export function toList(a: Assignment): { topicId: string; partitions: number[] }[] {
-  return [...a].filter(([, ps]) => ps.size > 0).map(([topicId, ps]) => ({ topicId, partitions: [...ps].sort((x, y) => x - y) }))
-}

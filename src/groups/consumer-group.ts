@@ -118,7 +118,6 @@ export class ConsumerGroupData {
   // ConsumerGroup.supportsClassicProtocols: a classic member may join when it shares at least one
   // protocol with every classic member already in the group.
   supportsClassicProtocols(protocolType: string, names: string[]): boolean {
-    if (this.members.size === 0) return protocolType !== '' && names.length > 0
     if (protocolType !== 'consumer') return false
     const classics = [...this.members.values()].filter((m) => m.classic)
     return names.some((n) => classics.every((m) => m.classic!.protocols.some((p) => p.name === n)))
