@@ -13,7 +13,7 @@
 import { decodeSubscription, encodeAssignment } from '../../protocol/consumer-protocol.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { randomUuid } from '../cluster/cluster.js'
-import type { ConsumerGroupCoordinator } from './consumer-coordinator.js'
+import { sameCurrent, type ConsumerGroupCoordinator } from './consumer-coordinator.js'
 import { newMember, reconcile, type ConsumerGroupData, type ConsumerMember } from './consumer-group.js'
 import { ConsumerGroupBatch } from './consumer-store.js'
 import type { JoinRequest, LeaveResult, MemberIdentity, SyncRequest } from './coordinator.js'
@@ -95,7 +95,7 @@ export class ClassicMembersOfConsumerGroups implements ClassicPathsOfConsumerGro
     })
     const reconciled = reconcile(data, updated, data.assignmentEpoch, data.targetAssignment.get(updated.memberId) ?? new Map(), owned)
     if (reconciled !== updated) data.putMember(reconciled)
-    this.co.batch.current(reconciled)
+    if (isNew || !sameCurrent(member, reconciled)) this.co.batch.current(reconciled)
     // validateOnlineDowngradeWithReplacedMember: a classic static member that replaced the last
     // consumer-protocol member leaves a group of classic members only.
     if (replaced !== null && !replaced.classic && shouldDowngrade(this.deps.groups, group.groupId, data, new Set(), this.deps.config.migrationPolicy, this.deps.config.classicMaxSize)) {

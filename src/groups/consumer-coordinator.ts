@@ -396,7 +396,7 @@ function sameMetadata(a: ConsumerMember, b: ConsumerMember): boolean {
   return sameSubscription(a, b) && a.instanceId === b.instanceId && a.rackId === b.rackId && a.clientId === b.clientId && a.clientHost === b.clientHost && a.rebalanceTimeoutMs === b.rebalanceTimeoutMs
 }
 
-function sameCurrent(a: ConsumerMember, b: ConsumerMember): boolean {
+export function sameCurrent(a: ConsumerMember, b: ConsumerMember): boolean {
   return a.memberEpoch === b.memberEpoch && a.previousMemberEpoch === b.previousMemberEpoch && a.state === b.state && sameAssignment(a.assigned, b.assigned) && sameAssignment(a.pendingRevocation, b.pendingRevocation)
 }
 
