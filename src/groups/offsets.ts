@@ -8,6 +8,7 @@ import { LogError } from '../log/types.js'
 import type { GroupContext } from './context.js'
 import { validateConsumerCommit } from './consumer-group.js'
 import { ConsumerGroupBatch, replayConsumerRecord } from './consumer-store.js'
+import { compileTopicRegex } from './topic-regex.js'
 import { Group, Member, offsetKey, splitOffsetKey, type CommittedOffset, type GroupState } from './group.js'
 
 export interface OffsetCommitRequest {
@@ -293,6 +294,15 @@ export function deleteGroup(c: GroupContext, groupId: string): number {
 // ClassicGroup.isSubscribedToTopic over the topics of the selected protocol's subscriptions: only a
 // "consumer" group with members subscribes; metadata that cannot be parsed counts as subscribed.
 function isSubscribedTo(g: Group, topic: string): boolean {
+  // A KIP-848 group (ConsumerGroup.isSubscribedToTopic): a member's topic names or regex.
+  if (g.consumer) {
+    for (const m of g.consumer.members.values()) {
+      if (m.subscribedTopicNames.includes(topic)) return true
+      const re = m.subscribedTopicRegex ? compileTopicRegex(m.subscribedTopicRegex) : null
+      if (re !== null && typeof re !== 'string' && re.test(topic)) return true
+    }
+    return false
+  }
   if (g.protocolType !== 'consumer' || g.members.size === 0) return false
   if (g.protocolName === null) return true
   for (const m of g.members.values()) {
