@@ -18,7 +18,7 @@ import { Group, Member, type JoinResult, type Protocol, type SyncResult } from '
 import type { GroupConfig, GroupContext } from './context.js'
 import type { ClassicPathsOfConsumerGroups } from './consumer-classic.js'
 import { GroupStore } from './group-store.js'
-import { loadGroups, migrateLegacyLayout } from './offsets.js'
+import { loadGroups, migrateLegacyLayout } from './offsets-load.js'
 import {
   completeJoin, completeSync, currentJoinResult, joinError, maybeCompleteJoin, maybePrepareRebalanceOrCompleteJoin, memberList, prepareRebalance,
   removeMember, scheduleHeartbeat, syncError, tryPersist,
