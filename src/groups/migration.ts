@@ -53,15 +53,15 @@ export function upgradeRefusal(g: Group, policy: MigrationPolicy, consumerMaxSiz
 function memberFromClassic(g: Group, m: Member, topics: TopicsByName): ConsumerMember {
   const metadata = g.protocolName !== null ? m.metadataFor(g.protocolName) : (m.protocols[0]?.metadata ?? Buffer.alloc(0))
   const subscription = decodeSubscription(metadata)
+  // An empty assignment (a member the leader left out, or every member while the classic group
+  // completes a rebalance) is no assignment at all: Kafka cannot read it and refuses the upgrade.
   const assigned: Assignment = new Map()
-  if (m.assignment.length > 0) {
-    for (const t of decodeAssignment(m.assignment).assignedPartitions) {
-      const topic = topics.byName(t.topic)
-      if (!topic) continue
-      const ps = assigned.get(topic.id) ?? new Set<number>()
-      for (const p of t.partitions) ps.add(p)
-      assigned.set(topic.id, ps)
-    }
+  for (const t of decodeAssignment(m.assignment).assignedPartitions) {
+    const topic = topics.byName(t.topic)
+    if (!topic) continue
+    const ps = assigned.get(topic.id) ?? new Set<number>()
+    for (const p of t.partitions) ps.add(p)
+    assigned.set(topic.id, ps)
   }
   return {
     ...newMember(m.memberId),

@@ -185,6 +185,18 @@ describe('refusals', () => {
     expect(group()).toMatchObject({ consumer: null, state: 'Stable' })
   })
 
+  it('a classic group completing a rebalance (no assignments yet) is not upgraded, as Kafka cannot read them', async () => {
+    await start()
+    const protocols = [{ name: 'range', metadata: sub() }]
+    const j = await settled(groups().join(joinReq('g', { protocols })))
+    expect(group().state).toBe('CompletingRebalance')
+    expect(hb({ memberId: 'c' })).toMatchObject({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: 'Cannot upgrade the classic group g to consumer group because the embedded consumer protocol is malformed.' })
+    expect(group()).toMatchObject({ consumer: null, state: 'CompletingRebalance' })
+    // Once the leader assigned, the upgrade goes through.
+    await settled(groups().sync(syncReq('g', j, [{ memberId: j.memberId, assignment: asg([0, 1]) }])))
+    expect(hb({ memberId: 'c' }).errorCode).toBe(0)
+  })
+
   it('a static consumer member cannot take an instance id a classic member holds: UNRELEASED_INSTANCE_ID', async () => {
     await start()
     const protocols = [{ name: 'range', metadata: sub() }]

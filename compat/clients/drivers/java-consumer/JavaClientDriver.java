@@ -505,8 +505,9 @@ public class JavaClientDriver {
     while (new HashSet<>(seen).size() < produced && System.currentTimeMillis() < deadline) Thread.sleep(100);
   }
 
-  // Three members start with `from`'s protocol and are replaced one at a time by members of `to`'s,
-  // 60 records produced before and 60 after each swap. No record may be lost; one may be read twice
+  // Three members start with `from`'s protocol and are replaced one at a time by members of `to`'s
+  // (each leaves, the other two settle, the newcomer joins), 60 records produced before and 60 after
+  // each swap. No record may be lost; one may be read twice
   // only if a member read it and did not commit it before its partition moved (at-least-once).
   static Scenario migrationScenario(String name, String from, String to) {
     return (obs) -> {
@@ -524,6 +525,10 @@ public class JavaClientDriver {
           produce(p, topic, makeRecords(name + "-" + i + "a", 60, produced));
           produced += 60;
           members.get(i).close();
+          // The group settles before the newcomer arrives: a classic group still completing its
+          // rebalance has no assignments to carry over, and Kafka refuses to upgrade it then
+          // (GROUP_ID_NOT_FOUND, which the consumer treats as fatal).
+          settledGroup(group, 2, 6);
           members.set(i, new LiveMember(group, topic, to, seen));
           produce(p, topic, makeRecords(name + "-" + i + "b", 60, produced));
           produced += 60;
