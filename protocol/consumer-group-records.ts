@@ -5,7 +5,8 @@
 // ConsumerGroupMemberMetadata, 6 ConsumerGroupTargetAssignmentMetadata, 7
 // ConsumerGroupTargetAssignmentMember, 8 ConsumerGroupCurrentMemberAssignment, 16
 // ConsumerGroupRegularExpression (read and ignored: regexes are resolved on demand here).
-// A null value is a tombstone.
+// ConsumerGroupMemberMetadata's tagged field 0 (ClassicMemberMetadata) marks a classic-protocol
+// member of a consumer group. A null value is a tombstone.
 
 import { ProtocolError, Reader, Writer } from './primitives.js'
 import { defineStruct, t } from './schema.js'
@@ -25,6 +26,12 @@ const memberValue = defineStruct({
   subscribedTopicRegex: t.nullableString(),
   rebalanceTimeoutMs: t.int32({ default: -1 }),
   serverAssignor: t.nullableString(),
+  // Set while the member speaks the classic protocol inside a consumer group (KIP-848's online
+  // migration): its JoinGroup session timeout and protocols; null for a consumer-protocol member.
+  classicMemberMetadata: t.nullableStruct({
+    sessionTimeoutMs: t.int32(),
+    supportedProtocols: t.array({ name: t.string(), metadata: t.bytes() }),
+  }, { tag: 0 }),
 }, '0', '0+')
 const targetMetadataValue = defineStruct({ assignmentEpoch: t.int32() }, '0', '0+')
 const targetMemberValue = defineStruct({ topicPartitions: t.array(topicPartitions) }, '0', '0+')

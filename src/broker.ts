@@ -18,6 +18,8 @@ import { changedKeys, type Logger } from './logger.js'
 import type { BrokerMetrics } from './metrics/broker-metrics.js'
 import { GroupCoordinator } from './groups/coordinator.js'
 import { ConsumerGroupCoordinator } from './groups/consumer-coordinator.js'
+import { ClassicMembersOfConsumerGroups } from './groups/consumer-classic.js'
+import { parsePolicy } from './groups/migration.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { ShareGroups } from './groups/share/share-groups.js'
 import { SHARE_STATE_TOPIC } from './groups/share/share-state-store.js'
@@ -120,6 +122,7 @@ export class Broker {
       },
     })
     this.consumerGroups = this.newConsumerGroups(o)
+    this.groups.classicInConsumerGroups = new ClassicMembersOfConsumerGroups(this.consumerGroups)
     this.shareGroups = this.newShareGroups(o)
     this.txns = new TransactionCoordinator({
       clock: o.clock,
@@ -161,6 +164,8 @@ export class Broker {
         sessionTimeoutMs: (id) => Number(cluster.groupConfigs.get(id)?.['consumer.session.timeout.ms'] ?? config.int('group.consumer.session.timeout.ms')),
         heartbeatIntervalMs: (id) => Number(cluster.groupConfigs.get(id)?.['consumer.heartbeat.interval.ms'] ?? config.int('group.consumer.heartbeat.interval.ms')),
         get maxSize() { return config.int('group.consumer.max.size') },
+        get migrationPolicy() { return parsePolicy(config.get('group.consumer.migration.policy') ?? undefined) },
+        get classicMaxSize() { return config.int('group.max.size') },
         get assignors() { return (config.get('group.consumer.assignors') ?? 'uniform,range').split(',').map((a) => a.trim()).filter((a) => a !== '') },
       },
       topics: {

@@ -6,9 +6,9 @@
 // target (consumer-group.ts). Session and rebalance timeouts run on the broker's Clock.
 //
 // A consumer group shares the classic Group object (and so its committed offsets) through
-// Group.consumer; the classic paths refuse a non-empty consumer group. Not implemented: online
-// migration between classic and consumer groups of a non-empty group (group.consumer.migration.policy);
-// an empty group of either type becomes the other on its first member, as in Kafka.
+// Group.consumer. An empty group of either type becomes the other on its first member, as in Kafka;
+// a live one migrates online under group.consumer.migration.policy (migration.ts), and classic
+// members inside a consumer group are served by consumer-classic.ts.
 
 import { ErrorCode } from '../../protocol/errors.js'
 import type { Clock } from '../clock.js'
@@ -22,7 +22,9 @@ import {
 } from './consumer-group.js'
 import { ConsumerGroupBatch } from './consumer-store.js'
 import type { Group } from './group.js'
+import { classicToConsumer, consumerToClassic, shouldDowngrade, upgradeRefusal, type MigrationPolicy } from './migration.js'
 import { compileTopicRegex } from './topic-regex.js'
+import { describeConsumerGroup, toList, type ConsumerGroupDescription } from './consumer-describe.js'
 import { HeartbeatError, fail, validateHeartbeat, type ConsumerHeartbeat, type OwnedPartitions } from './consumer-validate.js'
 
 export interface ConsumerGroupConfig {
@@ -30,6 +32,8 @@ export interface ConsumerGroupConfig {
   heartbeatIntervalMs(groupId: string): number // consumer.heartbeat.interval.ms / group.consumer.heartbeat.interval.ms
   readonly maxSize: number // group.consumer.max.size
   readonly assignors: string[] // group.consumer.assignors; the first is the default
+  readonly migrationPolicy: MigrationPolicy // group.consumer.migration.policy
+  readonly classicMaxSize: number // group.max.size: a downgrade must fit in a classic group
 }
 
 export interface ConsumerTopics {
@@ -57,33 +61,13 @@ export interface ConsumerHeartbeatResult {
   assignment: { topicId: string; partitions: number[] }[] | null
 }
 
-type NamedAssignment = { topicId: string; topicName: string; partitions: number[] }[]
-
-export interface ConsumerGroupDescription {
-  groupId: string
-  state: string
-  groupEpoch: number
-  assignmentEpoch: number
-  assignorName: string
-  members: {
-    memberId: string
-    instanceId: string | null
-    rackId: string | null
-    memberEpoch: number
-    clientId: string
-    clientHost: string
-    subscribedTopicNames: string[]
-    subscribedTopicRegex: string | null
-    assignment: NamedAssignment
-    targetAssignment: NamedAssignment
-  }[]
-}
+export { toList, type ConsumerGroupDescription } from './consumer-describe.js'
 
 export class ConsumerGroupCoordinator {
   // The records of the operation under way, appended once it succeeds.
-  private batch = new ConsumerGroupBatch('')
+  batch = new ConsumerGroupBatch('')
 
-  constructor(private readonly deps: ConsumerDeps) {}
+  constructor(readonly deps: ConsumerDeps) {}
 
   // After the classic coordinator replayed __consumer_offsets (which fills Group.consumer): the
   // derived state is rebuilt and every member's session starts again, as Kafka's onLoaded does.
@@ -94,7 +78,7 @@ export class ConsumerGroupCoordinator {
       g.protocolType = 'consumer'
       for (const m of [...data.members.values()]) {
         data.putMember(m)
-        this.scheduleSessionTimeout(g.groupId, m)
+        this.scheduleSessionTimeout(g.groupId, m, m.classic?.sessionTimeoutMs)
       }
       data.subscriptionSignature = this.subscriptionSignature(data)
       data.assignorName = this.preferredAssignor(data)
@@ -115,19 +99,30 @@ export class ConsumerGroupCoordinator {
   }
 
   // The configured assignors this broker has (a Kafka class name is not one of them).
-  private assignors(): string[] {
+  assignors(): string[] {
     const known = this.deps.config.assignors.filter((a) => a in ASSIGNORS)
     return known.length > 0 ? known : ['uniform']
   }
 
-  // getOrMaybeCreateConsumerGroup: a join (epoch 0) creates the group or takes over an empty
-  // classic one; anything else needs an existing consumer group.
-  private consumerGroup(groupId: string, create: boolean): { group: Group; data: ConsumerGroupData } {
+  // getOrMaybeCreateConsumerGroup: a join (epoch 0) creates the group, takes over an empty
+  // classic one or upgrades a live classic one (validateOnlineUpgrade); anything else needs an
+  // existing consumer group.
+  private consumerGroup(groupId: string, create: boolean, req?: ConsumerHeartbeat): { group: Group; data: ConsumerGroupData } {
     const g = this.deps.groups.group(groupId)
     if (!g || g.state === 'Dead') {
       if (!create) fail('GROUP_ID_NOT_FOUND', `Consumer group ${groupId} not found.`)
-    } else if (!g.consumer) {
-      if (!create || g.state !== 'Empty') fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`)
+    } else if (!g.consumer && (!create || g.state !== 'Empty')) {
+      const refusal = create ? upgradeRefusal(g, this.deps.config.migrationPolicy, this.deps.config.maxSize) : 'it is not a consumer group'
+      if (refusal !== null) {
+        if (create) this.deps.logger.info({ group: groupId }, `cannot upgrade the classic group to a consumer group: ${refusal}`)
+        fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`)
+      }
+      // Kafka converts inside the heartbeat's operation and rolls both back when the joining member
+      // is refused; here the refusals that follow the conversion are checked before it.
+      this.checkJoinBeforeUpgrade(g, req!)
+      const data = classicToConsumer(this.deps.groups, g, this.deps.topics, this.batch)
+      for (const m of data.members.values()) this.scheduleSessionTimeout(groupId, m, m.classic?.sessionTimeoutMs)
+      return { group: g, data }
     }
     const group = g && g.state !== 'Dead' ? g : this.deps.groups.getOrCreate(groupId)
     if (!group.consumer) {
@@ -138,9 +133,20 @@ export class ConsumerGroupCoordinator {
     return { group, data: group.consumer }
   }
 
+  private checkJoinBeforeUpgrade(g: Group, req: ConsumerHeartbeat): void {
+    const memberId = req.memberId === '' ? null : req.memberId
+    if (g.members.size >= this.deps.config.maxSize && (memberId === null || !g.members.has(memberId))) {
+      fail('GROUP_MAX_SIZE_REACHED', `The consumer group has reached its maximum capacity of ${this.deps.config.maxSize} members.`)
+    }
+    const owner = req.instanceId === null ? undefined : g.staticMembers.get(req.instanceId)
+    if (owner !== undefined && owner !== memberId) {
+      fail('UNRELEASED_INSTANCE_ID', `Static member ${req.memberId} with instance id ${req.instanceId} cannot join the group because the instance id is owned by ${owner} member.`)
+    }
+  }
+
   private regularHeartbeat(req: ConsumerHeartbeat): ConsumerHeartbeatResult {
     const joining = req.memberEpoch === 0
-    const { group, data } = this.consumerGroup(req.groupId, joining)
+    const { group, data } = this.consumerGroup(req.groupId, joining, req)
     const memberId = req.memberId === '' ? randomUuid() : req.memberId
     if (data.members.size >= this.deps.config.maxSize && !data.members.has(memberId)) {
       fail('GROUP_MAX_SIZE_REACHED', `The consumer group has reached its maximum capacity of ${this.deps.config.maxSize} members.`)
@@ -156,6 +162,7 @@ export class ConsumerGroupCoordinator {
       subscribedTopicRegex: req.subscribedTopicRegex ?? member.subscribedTopicRegex,
       clientId: req.clientId,
       clientHost: req.clientHost,
+      classic: null,
     }
     const subscriptionChanged = !sameSubscription(member, updated)
     if (!data.members.has(updated.memberId) || !sameMetadata(member, updated)) this.batch.member(updated)
@@ -214,7 +221,7 @@ export class ConsumerGroupCoordinator {
         this.batch.target(data)
       }
       this.deps.logger.info({ group: group.groupId, member: memberId, replaced: existing.memberId, instanceId }, 'static member rejoined the consumer group')
-      return { ...existing, memberId, memberEpoch: 0, previousMemberEpoch: 0, sessionTimer: null, rebalanceTimer: null, assigned: copyAssignment(existing.assigned), pendingRevocation: new Map() }
+      return { ...existing, memberId, memberEpoch: 0, previousMemberEpoch: 0, sessionTimer: null, rebalanceTimer: null, joinTimer: null, syncTimer: null, classic: null, assigned: copyAssignment(existing.assigned), pendingRevocation: new Map() }
     }
     if (!existing) fail('UNKNOWN_MEMBER_ID', `Instance id ${instanceId} is unknown.`)
     if (existing!.memberId !== memberId) fail('FENCED_INSTANCE_ID', `Static member ${memberId} with instance id ${instanceId} was fenced by member ${existing!.memberId}.`)
@@ -248,15 +255,24 @@ export class ConsumerGroupCoordinator {
     return out
   }
 
-  // consumerGroupFenceMember: the member goes and the group epoch moves on, so the others get a
-  // new target at their next heartbeat.
-  fence(groupId: string, data: ConsumerGroupData, m: ConsumerMember): void {
-    data.removeMember(m.memberId)
-    this.batch.removeMember(m.memberId)
+  // consumerGroupFenceMembers: the members go and the group epoch moves on, so the others get a
+  // new target at their next heartbeat; or, when only classic members would remain, the group
+  // goes back to the classic protocol (an online downgrade) and rebalances.
+  fence(groupId: string, data: ConsumerGroupData, ...ms: ConsumerMember[]): void {
+    const leaving = new Set(ms.map((m) => m.memberId))
+    const group = this.deps.groups.group(groupId)
+    if (group && shouldDowngrade(this.deps.groups, groupId, data, leaving, this.deps.config.migrationPolicy, this.deps.config.classicMaxSize)) {
+      consumerToClassic(this.deps.groups, group, data, leaving, this.deps.topics, this.batch, true)
+      return
+    }
+    for (const m of ms) {
+      data.removeMember(m.memberId)
+      this.batch.removeMember(m.memberId)
+    }
     this.maybeBumpEpoch(groupId, data, true)
   }
 
-  private maybeBumpEpoch(groupId: string, data: ConsumerGroupData, force: boolean): void {
+  maybeBumpEpoch(groupId: string, data: ConsumerGroupData, force: boolean): void {
     const signature = this.subscriptionSignature(data)
     if (!force && data.groupEpoch !== 0 && signature === data.subscriptionSignature) return
     data.subscriptionSignature = signature
@@ -267,7 +283,7 @@ export class ConsumerGroupCoordinator {
 
   // The subscribed topics as the assignor sees them: a topic created, deleted or grown (or a regex
   // matching a new topic) changes it, and so bumps the group epoch (Kafka's subscription metadata).
-  private subscriptionSignature(data: ConsumerGroupData): string {
+  subscriptionSignature(data: ConsumerGroupData): string {
     return [...this.subscribedTopics(data).values()].map((t) => `${t.id}/${t.partitions}`).sort().join(',')
   }
 
@@ -292,7 +308,7 @@ export class ConsumerGroupCoordinator {
 
   // updateTargetAssignment: the assignor the members ask for most (ties: the configured order),
   // else the first configured one, over every member's subscription.
-  private computeTargetAssignment(data: ConsumerGroupData): void {
+  computeTargetAssignment(data: ConsumerGroupData): void {
     const name = this.preferredAssignor(data)
     const members: AssignorMember[] = [...data.members.values()].map((m) => ({
       memberId: m.memberId,
@@ -316,9 +332,10 @@ export class ConsumerGroupCoordinator {
     return name
   }
 
-  private scheduleSessionTimeout(groupId: string, m: ConsumerMember): void {
+  // A classic member's session is its JoinGroup session timeout, as in Kafka.
+  scheduleSessionTimeout(groupId: string, m: ConsumerMember, classicMs?: number): void {
     m.sessionTimer?.cancel()
-    const ms = this.deps.config.sessionTimeoutMs(groupId)
+    const ms = classicMs ?? this.deps.config.sessionTimeoutMs(groupId)
     m.sessionTimer = this.deps.clock.schedule(ms, () => this.expire(groupId, m.memberId, 'session timeout expired'))
   }
 
@@ -340,7 +357,7 @@ export class ConsumerGroupCoordinator {
     })
   }
 
-  private expire(groupId: string, memberId: string, why: string): void {
+  expire(groupId: string, memberId: string, why: string): void {
     const data = this.deps.groups.group(groupId)?.consumer
     const m = data?.members.get(memberId)
     if (!data || !m) return
@@ -350,33 +367,9 @@ export class ConsumerGroupCoordinator {
     this.batch.flush(this.deps.groups.store)
   }
 
-  // ConsumerGroup.asDescribedGroup (ConsumerGroupDescribe); null with an error for a group that does
-  // not exist or is classic.
+  // ConsumerGroupDescribe (consumer-describe.ts).
   describe(groupId: string): ConsumerGroupDescription | { errorCode: number; errorMessage: string } {
-    const g = this.deps.groups.group(groupId)
-    if (!g || g.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }
-    if (!g.consumer) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} is not a consumer group.` }
-    const data = g.consumer
-    const named = (a: Assignment) => toList(a).map((t) => ({ ...t, topicName: this.deps.topics.byId(t.topicId)?.name ?? '' }))
-    return {
-      groupId,
-      state: data.state(),
-      groupEpoch: data.groupEpoch,
-      assignmentEpoch: data.assignmentEpoch,
-      assignorName: data.assignorName !== '' ? data.assignorName : this.assignors()[0]!,
-      members: [...data.members.values()].map((m) => ({
-        memberId: m.memberId,
-        instanceId: m.instanceId,
-        rackId: m.rackId,
-        memberEpoch: m.memberEpoch,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        subscribedTopicNames: m.subscribedTopicNames,
-        subscribedTopicRegex: m.subscribedTopicRegex,
-        assignment: named(m.assigned),
-        targetAssignment: named(data.targetAssignment.get(m.memberId) ?? new Map()),
-      })),
-    }
+    return describeConsumerGroup(this.deps.groups, this.deps.topics, this.assignors()[0]!, groupId)
   }
 
   stop(): void {
@@ -403,7 +396,7 @@ function sameMetadata(a: ConsumerMember, b: ConsumerMember): boolean {
   return sameSubscription(a, b) && a.instanceId === b.instanceId && a.rackId === b.rackId && a.clientId === b.clientId && a.clientHost === b.clientHost && a.rebalanceTimeoutMs === b.rebalanceTimeoutMs
 }
 
-function sameCurrent(a: ConsumerMember, b: ConsumerMember): boolean {
+export function sameCurrent(a: ConsumerMember, b: ConsumerMember): boolean {
   return a.memberEpoch === b.memberEpoch && a.previousMemberEpoch === b.previousMemberEpoch && a.state === b.state && sameAssignment(a.assigned, b.assigned) && sameAssignment(a.pendingRevocation, b.pendingRevocation)
 }
 
@@ -412,6 +405,3 @@ function sameSubscription(a: ConsumerMember, b: ConsumerMember): boolean {
     a.subscribedTopicNames.length === b.subscribedTopicNames.length && [...a.subscribedTopicNames].sort().join('\u0000') === [...b.subscribedTopicNames].sort().join('\u0000')
 }
 
-export function toList(a: Assignment): { topicId: string; partitions: number[] }[] {
-  return [...a].filter(([, ps]) => ps.size > 0).map(([topicId, ps]) => ({ topicId, partitions: [...ps].sort((x, y) => x - y) }))
-}

@@ -34,6 +34,17 @@ export interface ConsumerMember {
   pendingRevocation: Assignment
   sessionTimer: Timer | null
   rebalanceTimer: Timer | null
+  // A member that speaks the classic protocol (JoinGroup/SyncGroup/Heartbeat) inside this consumer
+  // group, after an online upgrade (Kafka's ClassicMemberMetadata); null for a consumer-protocol one.
+  classic: ClassicMemberMetadata | null
+  // Classic members only: must rejoin (join timeout) or sync (sync timeout) within the rebalance timeout.
+  joinTimer: Timer | null
+  syncTimer: Timer | null
+}
+
+export interface ClassicMemberMetadata {
+  sessionTimeoutMs: number
+  protocols: { name: string; metadata: Buffer }[]
 }
 
 export function newMember(memberId: string): ConsumerMember {
@@ -41,6 +52,7 @@ export function newMember(memberId: string): ConsumerMember {
     memberId, instanceId: null, rackId: null, clientId: '', clientHost: '', memberEpoch: 0, previousMemberEpoch: 0, state: 'stable',
     rebalanceTimeoutMs: -1, subscribedTopicNames: [], subscribedTopicRegex: null, serverAssignor: null,
     assigned: new Map(), pendingRevocation: new Map(), sessionTimer: null, rebalanceTimer: null,
+    classic: null, joinTimer: null, syncTimer: null,
   }
 }
 
@@ -93,9 +105,32 @@ export class ConsumerGroupData {
     this.members.delete(memberId)
     this.targetAssignment.delete(memberId)
     if (m.instanceId !== null && this.staticMembers.get(m.instanceId) === memberId) this.staticMembers.delete(m.instanceId)
-    m.sessionTimer?.cancel()
-    m.rebalanceTimer?.cancel()
+    cancelTimers(m)
     return m
+  }
+
+  classicMemberCount(): number {
+    let n = 0
+    for (const m of this.members.values()) if (m.classic) n++
+    return n
+  }
+
+  // ConsumerGroup.supportsClassicProtocols: a classic member may join when it shares at least one
+  // protocol with every classic member already in the group.
+  supportsClassicProtocols(protocolType: string, names: string[]): boolean {
+    if (protocolType !== 'consumer') return false
+    const classics = [...this.members.values()].filter((m) => m.classic)
+    return names.some((n) => classics.every((m) => m.classic!.protocols.some((p) => p.name === n)))
+  }
+
+  // ConsumerGroup.waitingOnUnreleasedPartition: a partition of the member's target is still owned
+  // by another member, so rejoining would not get it yet.
+  waitingOnUnreleasedPartition(m: ConsumerMember): boolean {
+    const target = this.targetAssignment.get(m.memberId) ?? new Map<string, Set<number>>()
+    for (const [topicId, ps] of target) {
+      for (const p of ps) if (!(m.assigned.get(topicId)?.has(p) ?? false) && this.currentPartitionEpoch(topicId, p) !== -1) return true
+    }
+    return false
   }
 
   private releasePartitions(m: ConsumerMember): void {
@@ -112,13 +147,17 @@ export class ConsumerGroupData {
 
 // Member checks of OffsetCommit and TxnOffsetCommit (ConsumerGroup.validateOffsetCommit): an epoch
 // < 0 is an admin or manual-assignment commit, allowed on an empty group only; otherwise the member
-// must exist and send its current epoch. A consumer-protocol member must use OffsetCommit v9+.
+// must exist and send its current epoch. A consumer-protocol member must use OffsetCommit v9+; a
+// classic one (online migration) may use any version.
 export function validateConsumerCommit(data: ConsumerGroupData, memberId: string, memberEpoch: number, version: number, transactional: boolean): number {
   if (memberEpoch < 0 && data.members.size === 0) return ErrorCode.NONE
   const m = data.members.get(memberId)
   if (!m) return ErrorCode.UNKNOWN_MEMBER_ID
-  if (!transactional && version < 9) return ErrorCode.UNSUPPORTED_VERSION
-  return memberEpoch === m.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH
+  // A classic member inside a consumer group commits as a classic member does: its generation is
+  // its member epoch, any OffsetCommit version, ILLEGAL_GENERATION on a mismatch.
+  if (!transactional && !m.classic && version < 9) return ErrorCode.UNSUPPORTED_VERSION
+  if (memberEpoch === m.memberEpoch) return ErrorCode.NONE
+  return m.classic ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.STALE_MEMBER_EPOCH
 }
 
 // OffsetFetch v9+ (ConsumerGroup.validateOffsetFetch): a member epoch < 0 (the Admin client, a
@@ -128,6 +167,10 @@ export function validateConsumerFetch(data: ConsumerGroupData, memberId: string 
   const m = data.members.get(memberId)
   if (!m) return ErrorCode.UNKNOWN_MEMBER_ID
   return memberEpoch === m.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH
+}
+
+export function cancelTimers(m: ConsumerMember): void {
+  for (const t of [m.sessionTimer, m.rebalanceTimer, m.joinTimer, m.syncTimer]) t?.cancel()
 }
 
 export function copyAssignment(a: Assignment): Assignment {

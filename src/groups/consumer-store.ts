@@ -28,6 +28,7 @@ export class ConsumerGroupBatch {
     this.records.push(R.member(this.groupId, m.memberId, {
       instanceId: m.instanceId, rackId: m.rackId, clientId: m.clientId, clientHost: m.clientHost, subscribedTopicNames: m.subscribedTopicNames,
       subscribedTopicRegex: m.subscribedTopicRegex, rebalanceTimeoutMs: m.rebalanceTimeoutMs, serverAssignor: m.serverAssignor,
+      classicMemberMetadata: m.classic && { sessionTimeoutMs: m.classic.sessionTimeoutMs, supportedProtocols: m.classic.protocols },
     }))
   }
 
@@ -55,6 +56,12 @@ export class ConsumerGroupBatch {
 
   deleteGroup(): void {
     this.records.push(R.targetEpoch(this.groupId, null), R.epoch(this.groupId, null))
+  }
+
+  // A record of another kind in the same append (the classic GroupMetadata record or its
+  // tombstone of an online migration, which Kafka writes with the consumer group records).
+  raw(record: { key: Buffer; value: Buffer | null }): void {
+    this.records.push(record)
   }
 
   flush(store: GroupStore): void {
@@ -95,13 +102,17 @@ export function replayConsumerRecord(c: GroupContext, rec: ConsumerGroupRecord):
       if (rec.value) data.targetAssignment.set(rec.memberId, fromValue(rec.value.topicPartitions))
       else data.targetAssignment.delete(rec.memberId)
       return
-    case 'member':
+    case 'member': {
       if (rec.value === null) {
         data.members.delete(rec.memberId)
         return
       }
-      Object.assign(memberOf(data, rec.memberId), rec.value)
+      const { classicMemberMetadata: classic, ...v } = rec.value
+      Object.assign(memberOf(data, rec.memberId), v, {
+        classic: classic && { sessionTimeoutMs: classic.sessionTimeoutMs, protocols: classic.supportedProtocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata) })) },
+      })
       return
+    }
     case 'current': {
       if (rec.value === null) return
       const v = rec.value

@@ -16,8 +16,9 @@ import type { InternalTopic } from '../log/internal-topic.js'
 import type { Logger } from '../logger.js'
 import { Group, Member, type JoinResult, type Protocol, type SyncResult } from './group.js'
 import type { GroupConfig, GroupContext } from './context.js'
+import type { ClassicPathsOfConsumerGroups } from './consumer-classic.js'
 import { GroupStore } from './group-store.js'
-import { loadGroups, migrateLegacyLayout } from './offsets.js'
+import { loadGroups, migrateLegacyLayout } from './offsets-load.js'
 import {
   completeJoin, completeSync, currentJoinResult, joinError, maybeCompleteJoin, maybePrepareRebalanceOrCompleteJoin, memberList, prepareRebalance,
   removeMember, scheduleHeartbeat, syncError, tryPersist,
@@ -83,12 +84,19 @@ export class GroupCoordinator implements GroupContext {
   readonly config: GroupConfig
   // Producer id → the groups holding its pending transactional offsets.
   readonly txnGroups = new Map<number, Set<string>>()
+  // Classic members of KIP-848 consumer groups are served there (set by the broker's wiring).
+  classicInConsumerGroups: ClassicPathsOfConsumerGroups | null = null
 
   constructor(private readonly deps: GroupDeps) {
     this.clock = deps.clock
     this.logger = deps.logger
     this.config = deps.config
     this.store = new GroupStore(deps.offsetsTopic, false, deps.topicId)
+  }
+
+  private consumerPaths(): ClassicPathsOfConsumerGroups {
+    if (!this.classicInConsumerGroups) throw new Error('classic paths of consumer groups are not wired')
+    return this.classicInConsumerGroups
   }
 
   private get now(): number {
@@ -135,9 +143,9 @@ export class GroupCoordinator implements GroupContext {
     }
     if (group.state === 'Dead') return Promise.resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId))
     if (group.consumer) {
-      // A KIP-848 group: an empty one becomes classic again (as Kafka converts it); joining a live
-      // one as a classic member (Kafka's online migration) is not served.
-      if (group.consumer.members.size > 0) return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId))
+      // A KIP-848 group: a live one takes the member as a classic member of the consumer group
+      // (classicGroupJoinToConsumerGroup); an empty one becomes classic again, as Kafka converts it.
+      if (group.consumer.members.size > 0) return Promise.resolve(this.consumerPaths().join(group, req))
       group.consumer = null
       group.protocolType = null
       if (!unknown) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId))
@@ -264,6 +272,7 @@ export class GroupCoordinator implements GroupContext {
   sync(req: SyncRequest): Promise<SyncResult> {
     if (req.groupId === '') return Promise.resolve(syncError(ErrorCode.INVALID_GROUP_ID))
     const group = this.groups.get(req.groupId)
+    if (group?.consumer) return Promise.resolve(this.consumerPaths().sync(group, req))
     if (!group || group.state === 'Empty') return Promise.resolve(syncError(ErrorCode.UNKNOWN_MEMBER_ID))
     if (group.state === 'Dead') return Promise.resolve(syncError(ErrorCode.COORDINATOR_NOT_AVAILABLE))
     const invalid = group.validateMember(req.memberId, req.groupInstanceId)
@@ -312,6 +321,7 @@ export class GroupCoordinator implements GroupContext {
     if (req.groupId === '') return ErrorCode.INVALID_GROUP_ID
     const group = this.groups.get(req.groupId)
     if (!group) return ErrorCode.UNKNOWN_MEMBER_ID
+    if (group.consumer) return this.consumerPaths().heartbeat(group, req)
     if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE
     const invalid = group.validateMember(req.memberId, req.groupInstanceId)
     if (invalid !== ErrorCode.NONE) return invalid
@@ -329,6 +339,7 @@ export class GroupCoordinator implements GroupContext {
     const group = this.groups.get(groupId)
     if (!group) return { errorCode: 0, members: members.map((m) => ({ ...m, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) }
     if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] }
+    if (group.consumer) return this.consumerPaths().leave(group, members)
     let left = 0
     const results = members.map((req) => {
       const out = { memberId: req.memberId, groupInstanceId: req.groupInstanceId }

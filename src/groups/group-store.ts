@@ -55,24 +55,7 @@ export class GroupStore {
   // The group's GroupMetadata record: members (none once Empty) with the selected protocol's
   // metadata and their assignments.
   writeGroupState(group: Group, partition?: number): void {
-    const members = group.state === 'Empty' ? [] : [...group.members.values()]
-    this.writeGroup(group.groupId, {
-      protocolType: group.protocolType ?? '',
-      generation: group.generationId,
-      protocol: group.protocolName,
-      leader: group.leaderId,
-      currentStateTimestamp: BigInt(group.currentStateTimestamp),
-      members: members.map((m) => ({
-        memberId: m.memberId,
-        groupInstanceId: m.groupInstanceId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        rebalanceTimeout: m.rebalanceTimeoutMs,
-        sessionTimeout: m.sessionTimeoutMs,
-        subscription: m.metadataFor(group.protocolName),
-        assignment: m.assignment,
-      })),
-    }, [], partition)
+    this.writeGroup(group.groupId, groupStateValue(group), [], partition)
   }
 
   // Visits the records of every partition that compaction would keep (InternalTopic.replay), oldest
@@ -97,5 +80,26 @@ export class GroupStore {
         visit({ ...rec, offset: r.offset, producerId: r.producerId })
       })
     }
+  }
+}
+
+export function groupStateValue(group: Group): GroupValue {
+  const members = group.state === 'Empty' ? [] : [...group.members.values()]
+  return {
+    protocolType: group.protocolType ?? '',
+    generation: group.generationId,
+    protocol: group.protocolName,
+    leader: group.leaderId,
+    currentStateTimestamp: BigInt(group.currentStateTimestamp),
+    members: members.map((m) => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      rebalanceTimeout: m.rebalanceTimeoutMs,
+      sessionTimeout: m.sessionTimeoutMs,
+      subscription: m.metadataFor(group.protocolName),
+      assignment: m.assignment,
+    })),
   }
 }

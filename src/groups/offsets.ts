@@ -1,14 +1,15 @@
 // Committed offsets and group administration (list, describe, delete, OffsetDelete, expiry) on
-// top of the coordinator's groups, and the start-up replay of `__consumer_offsets`.
+// top of the coordinator's groups (the start-up replay of `__consumer_offsets` is in offsets-load.ts).
 
 import { ErrorCode } from '../../protocol/errors.js'
 import { decodeSubscription } from '../../protocol/consumer-protocol.js'
-import type { GroupValue, OffsetValueIn } from '../../protocol/group-records.js'
+import type { OffsetValueIn } from '../../protocol/group-records.js'
 import { LogError } from '../log/types.js'
 import type { GroupContext } from './context.js'
 import { validateConsumerCommit } from './consumer-group.js'
-import { ConsumerGroupBatch, replayConsumerRecord } from './consumer-store.js'
-import { Group, Member, offsetKey, splitOffsetKey, type CommittedOffset, type GroupState } from './group.js'
+import { ConsumerGroupBatch } from './consumer-store.js'
+import { compileTopicRegex } from './topic-regex.js'
+import { Group, offsetKey, splitOffsetKey, type CommittedOffset, type GroupState } from './group.js'
 
 export interface OffsetCommitRequest {
   groupId: string
@@ -99,7 +100,7 @@ function acceptOffsets<O extends OffsetIn>(offsets: O[], times: (o: O) => { comm
 }
 
 // A committed offset as its OffsetCommit record value.
-function offsetValue(v: CommittedOffset): OffsetValueIn {
+export function offsetValue(v: CommittedOffset): OffsetValueIn {
   return { offset: BigInt(v.offset), leaderEpoch: v.leaderEpoch, metadata: v.metadata, commitTimestamp: BigInt(v.commitTimestamp), expireTimestamp: BigInt(v.expireTimestamp) }
 }
 
@@ -161,7 +162,7 @@ export function commitTxnOffsets(c: GroupContext, req: TxnOffsetCommitRequest): 
   return results
 }
 
-function addPending(c: GroupContext, group: Group, producerId: number, key: string, value: CommittedOffset): void {
+export function addPending(c: GroupContext, group: Group, producerId: number, key: string, value: CommittedOffset): void {
   let pending = group.pendingTxnOffsets.get(producerId)
   if (!pending) group.pendingTxnOffsets.set(producerId, (pending = new Map()))
   pending.set(key, value)
@@ -293,6 +294,15 @@ export function deleteGroup(c: GroupContext, groupId: string): number {
 // ClassicGroup.isSubscribedToTopic over the topics of the selected protocol's subscriptions: only a
 // "consumer" group with members subscribes; metadata that cannot be parsed counts as subscribed.
 function isSubscribedTo(g: Group, topic: string): boolean {
+  // A KIP-848 group (ConsumerGroup.isSubscribedToTopic): a member's topic names or regex.
+  if (g.consumer) {
+    for (const m of g.consumer.members.values()) {
+      if (m.subscribedTopicNames.includes(topic)) return true
+      const re = m.subscribedTopicRegex ? compileTopicRegex(m.subscribedTopicRegex) : null
+      if (re !== null && typeof re !== 'string' && re.test(topic)) return true
+    }
+    return false
+  }
   if (g.protocolType !== 'consumer' || g.members.size === 0) return false
   if (g.protocolName === null) return true
   for (const m of g.members.values()) {
@@ -373,77 +383,4 @@ export function expireOffsets(c: GroupContext): number {
     if (g.offsets.size === 0 && g.members.size === 0 && g.pendingTxnOffsets.size === 0) deleteGroup(c, g.groupId)
   }
   return expired
-}
-
-export function loadGroups(c: GroupContext): void {
-  const metadata = new Map<string, GroupValue | null>()
-  c.store.replay((rec) => {
-    if (rec.kind === 'marker') {
-      completeTxnOffsets(c, rec.partition, rec.producerId, rec.commit)
-    } else if (rec.kind === 'offset') {
-      const g = c.getOrCreate(rec.group)
-      const key = offsetKey(rec.topic, rec.partition)
-      const value = rec.value === null ? null : { offset: Number(rec.value.offset), leaderEpoch: rec.value.leaderEpoch, metadata: rec.value.metadata, commitTimestamp: Number(rec.value.commitTimestamp), expireTimestamp: Number(rec.value.expireTimestamp), recordOffset: rec.offset }
-      if (rec.producerId >= 0) {
-        if (value !== null) addPending(c, g, rec.producerId, key, value)
-      } else if (value === null) {
-        g.offsets.delete(key)
-        for (const pending of g.pendingTxnOffsets.values()) pending.delete(key)
-      } else {
-        g.offsets.set(key, value)
-      }
-    } else if (rec.kind === 'consumer') {
-      replayConsumerRecord(c, rec.record)
-    } else {
-      metadata.set(rec.group, rec.value)
-      if (rec.value === null) {
-        const g = c.group(rec.group)
-        if (g) g.offsets.clear()
-      }
-    }
-  })
-  const now = c.clock.now()
-  for (const [groupId, value] of metadata) {
-    if (value === null) {
-      const g = c.group(groupId)
-      if (g && g.offsets.size === 0) c.groups.delete(groupId)
-      continue
-    }
-    const g = c.getOrCreate(groupId)
-    g.generationId = value.generation
-    g.protocolType = value.protocolType === '' ? null : value.protocolType
-    g.protocolName = value.protocol
-    g.currentStateTimestamp = value.currentStateTimestamp >= 0n ? Number(value.currentStateTimestamp) : now
-    for (const m of value.members) {
-      const rebalanceTimeout = m.rebalanceTimeout === -1 ? m.sessionTimeout : m.rebalanceTimeout
-      const member = new Member(m.memberId, m.groupInstanceId, m.clientId, m.clientHost, rebalanceTimeout, m.sessionTimeout, value.protocolType, [{ name: value.protocol ?? '', metadata: m.subscription }])
-      member.assignment = m.assignment
-      g.add(member)
-    }
-    g.leaderId = value.leader !== null && g.members.has(value.leader) ? value.leader : g.leaderId
-    g.state = g.members.size > 0 ? 'Stable' : 'Empty'
-  }
-}
-
-// Rewrites every group that the legacy layout stored outside its Kafka partition: its metadata and
-// committed offsets go to the Kafka partition, then tombstones to the old one (which replay skips,
-// and the cleaner removes). Pending transactional offsets are not moved: their markers go to the
-// partition the transaction recorded. Returns the number of groups moved.
-export function migrateLegacyLayout(c: GroupContext): number {
-  let moved = 0
-  for (const g of c.groups.values()) {
-    const old = c.store.legacyPartitionFor(g.groupId)
-    if (old < 0) continue
-    const to = c.store.partitionFor(g.groupId)
-    c.store.writeGroupState(g, to)
-    const offsets = [...g.offsets].map(([key, v]) => ({ ...splitOffsetKey(key), value: offsetValue(v) }))
-    const base = c.store.writeOffsets(g.groupId, offsets, undefined, to)
-    offsets.forEach((o, i) => {
-      const cur = g.offsets.get(offsetKey(o.topic, o.partition))
-      if (cur) cur.recordOffset = base + i
-    })
-    c.store.writeGroup(g.groupId, null, offsets, old)
-    moved++
-  }
-  return moved
 }

@@ -3,7 +3,8 @@
 // that does not exist answers GROUP_ID_NOT_FOUND "Group <id> not found.", a classic group
 // GROUP_ID_NOT_FOUND "Group <id> is not a consumer group." (the Admin client then falls back to
 // DescribeGroups). authorizedOperations as DescribeGroups reports them. v1: memberType (1: a
-// member using the consumer protocol, the only kind here). With an authorizer (KafkaApis.
+// member using the consumer protocol, 0: a classic member of a consumer group after an online
+// upgrade; v0 has no field, as Kafka's -1 unknown). With an authorizer (KafkaApis.
 // handleConsumerGroupDescribe): DESCRIBE on each group, else GROUP_AUTHORIZATION_FAILED; a group
 // whose members are subscribed to or assigned a topic the principal may not DESCRIBE answers
 // TOPIC_AUTHORIZATION_FAILED without its members.
@@ -13,6 +14,7 @@ import { authorizedOperations, describedTopicsDenied, describeGroupDenied, Res }
 import { defineHandler } from './handler.js'
 
 const NOT_REQUESTED = -2147483648
+const CLASSIC_MEMBER_TYPE = 0
 const CONSUMER_MEMBER_TYPE = 1
 
 export default defineHandler({
@@ -34,11 +36,11 @@ export default defineHandler({
         groupEpoch: d.groupEpoch,
         assignmentEpoch: d.assignmentEpoch,
         assignorName: d.assignorName,
-        members: d.members.map((m) => ({
+        members: d.members.map(({ classic, ...m }) => ({
           ...m,
           assignment: { topicPartitions: m.assignment },
           targetAssignment: { topicPartitions: m.targetAssignment },
-          memberType: CONSUMER_MEMBER_TYPE,
+          memberType: classic ? CLASSIC_MEMBER_TYPE : CONSUMER_MEMBER_TYPE,
         })),
         authorizedOperations: req.includeAuthorizedOperations ? authorizedOperations(ctx, Res.GROUP, groupId) : NOT_REQUESTED,
       }

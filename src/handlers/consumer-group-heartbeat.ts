@@ -4,7 +4,8 @@
 // when it changed or the request was a full one, its assignment. Errors carry Kafka's messages:
 // INVALID_REQUEST, UNSUPPORTED_ASSIGNOR, INVALID_REGULAR_EXPRESSION, GROUP_ID_NOT_FOUND,
 // UNKNOWN_MEMBER_ID, FENCED_MEMBER_EPOCH, FENCED_INSTANCE_ID, UNRELEASED_INSTANCE_ID,
-// GROUP_MAX_SIZE_REACHED. v1: subscribedTopicRegex, and the member id is always the client's
+// GROUP_MAX_SIZE_REACHED. A join to a live classic group upgrades it to a consumer group, or answers
+// GROUP_ID_NOT_FOUND when group.consumer.migration.policy or Kafka's conditions refuse (migration.ts). v1: subscribedTopicRegex, and the member id is always the client's
 // (KIP-1082); v0 members joining with an empty id get one. With an authorizer
 // (KafkaApis.handleConsumerGroupHeartbeat): READ on the group, else GROUP_AUTHORIZATION_FAILED, and
 // DESCRIBE on every subscribed topic name, else TOPIC_AUTHORIZATION_FAILED. Not done: Kafka also

@@ -9,6 +9,8 @@
 // InetAddress.toString() prints it. Member metadata has no size limit but the request's
 // (socket.request.max.bytes), as in Kafka; a group record too large for __consumer_offsets fails
 // the leader's SyncGroup instead (see sync-group.ts). Not implemented: group.max.size.
+// A live KIP-848 consumer group takes the member as a classic member (classicGroupJoinToConsumerGroup,
+// src/groups/consumer-classic.ts): answered at once, generation = member epoch, no leader.
 // With an authorizer the group needs READ (else GROUP_AUTHORIZATION_FAILED), as KafkaApis.
 
 import { JoinGroup } from '../../protocol/apis/join-group.js'

@@ -3,7 +3,8 @@
 // constructor for old versions); v3+: a batch of members by memberId, or by groupInstanceId with
 // an empty memberId (how the Admin client removes static members), each with its own error; an
 // unknown group answers UNKNOWN_MEMBER_ID per member with no top-level error. v5 reason: ignored.
-// An empty group id is INVALID_GROUP_ID at the top level.
+// An empty group id is INVALID_GROUP_ID at the top level. In a KIP-848 consumer group, classic
+// members leave by id and any member by instance id; the group may go back to classic (downgrade).
 // With an authorizer the group needs READ (else GROUP_AUTHORIZATION_FAILED), as KafkaApis.
 
 import { LeaveGroup } from '../../protocol/apis/leave-group.js'

@@ -7,6 +7,8 @@
 // either is null) and must match the group's; the response carries the group's pair on success.
 // A group record too large for __consumer_offsets (max.message.bytes) fails every parked
 // SyncGroup with UNKNOWN_SERVER_ERROR and starts another rebalance, as Kafka's failed append does.
+// In a KIP-848 consumer group a classic member's SyncGroup returns the server assignor's partitions
+// (src/groups/consumer-classic.ts), or REBALANCE_IN_PROGRESS when it must rejoin first.
 // With an authorizer the group needs READ (else GROUP_AUTHORIZATION_FAILED), as KafkaApis.
 
 import { SyncGroup } from '../../protocol/apis/sync-group.js'

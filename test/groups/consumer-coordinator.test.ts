@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../protocol/errors.js'
 import { ManualClock } from '../../src/clock.js'
 import type { ConsumerGroupCoordinator, ConsumerHeartbeat, ConsumerHeartbeatResult } from '../../src/groups/consumer-coordinator.js'
-import { commitOffsets, listGroups } from '../../src/groups/offsets.js'
+import { commitOffsets, deleteOffsets, listGroups } from '../../src/groups/offsets.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 
 let clock: ManualClock
@@ -183,6 +183,14 @@ describe('leaving and timeouts', () => {
 })
 
 describe('offsets of a consumer group', () => {
+  it('OffsetDelete keeps the offsets of topics a live member subscribes to (GROUP_SUBSCRIBED_TO_TOPIC), by name or regex', () => {
+    b.broker.createTopic('other', 1, 1, {})
+    hb({ memberId: 'a' })
+    hb({ memberId: 'r', subscribedTopicNames: null, subscribedTopicRegex: 'oth.*' })
+    const res = deleteOffsets(b.broker.groups, 'g', [{ name: 'orders', partitions: [0] }, { name: 'other', partitions: [0] }, { name: 'gone', partitions: [0] }])
+    expect(res.results.map((t) => t.partitions[0]!.errorCode)).toEqual([ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, 0])
+  })
+
   it('checks the member epoch on OffsetCommit: STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID; admin commits only when empty', () => {
     hb({ memberId: 'a' })
     const commit = (memberId: string, epoch: number) =>

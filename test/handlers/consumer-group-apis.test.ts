@@ -1,6 +1,6 @@
 // ConsumerGroupHeartbeat and ConsumerGroupDescribe through the wire, and what the classic APIs
 // answer about a KIP-848 group: DescribeGroups, ListGroups with a types filter, OffsetFetch v9
-// with member epochs, a classic JoinGroup into a live consumer group, DeleteGroups.
+// with member epochs, a classic JoinGroup into a live consumer group (MEMBER_ID_REQUIRED, as a classic member may join it), DeleteGroups.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConsumerGroupDescribe } from '../../protocol/apis/consumer-group-describe.js'
 import { ConsumerGroupHeartbeat } from '../../protocol/apis/consumer-group-heartbeat.js'
@@ -54,7 +54,11 @@ describe('KIP-848 APIs on the wire', () => {
     const ok = await client.send(OffsetFetch, 9, { groups: [{ groupId: 'cg2', memberId: 'm1', memberEpoch: 1, topics: null }], requireStable: false })
     expect(ok.groups[0]!.errorCode).toBe(0)
     const classic = await client.send(JoinGroup, 9, { groupId: 'cg2', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] })
-    expect(classic.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+    // Kafka 4.4 (classicGroupJoinToConsumerGroup): a classic consumer may join a live consumer
+    // group (online migration), so it is asked for a member id; another protocol type may not.
+    expect(classic).toMatchObject({ errorCode: ErrorCode.MEMBER_ID_REQUIRED })
+    const other = await client.send(JoinGroup, 9, { groupId: 'cg2', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', protocolType: 'connect', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] })
+    expect(other.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
     const del = await client.send(DeleteGroups, 2, { groupsNames: ['cg2'] })
     expect(del.results[0]!.errorCode).toBe(ErrorCode.NON_EMPTY_GROUP)
     await client.send(ConsumerGroupHeartbeat, 1, { groupId: 'cg2', memberId: 'm1', memberEpoch: -1 })

@@ -503,6 +503,77 @@ add('describe-group', async () => {
   }
 });
 
+
+// KIP-848 (group.protocol=consumer, librdkafka's "consumer" group protocol): the server assigns.
+// librdkafka refuses the classic-only settings (session timeout, heartbeat interval, assignors)
+// with this protocol, so none is set. Members commit through auto-commit every 100 ms.
+function kip848Consumer(groupId) {
+  return kafka.consumer({ kafkaJS: { groupId, fromBeginning: true, autoCommit: true, autoCommitInterval: 100, maxWaitTimeInMs: 100 }, 'group.protocol': 'consumer' });
+}
+
+// A member leaves and another joins while records keep arriving; each record is read at least
+// once and the group's committed offsets reach the end of every partition.
+add('kip848-group', async () => {
+  const topic = T('kip848-group');
+  const group = T('kip848-group');
+  await createTopic(topic, 6);
+  const seen = new Map();
+  const members = new Map();
+  const start = async (name) => {
+    const c = kip848Consumer(group);
+    await c.connect();
+    await c.subscribe({ topics: [topic] });
+    c.run({ eachMessage: async ({ partition, message }) => { const k = `${partition}:${message.offset}`; seen.set(k, (seen.get(k) ?? 0) + 1); } });
+    members.set(name, c);
+  };
+  const stop = async (name) => {
+    await members.get(name).disconnect();
+    members.delete(name);
+  };
+  const shares = () => [...members.values()].map((c) => assigned(c)?.length ?? 0).sort();
+  const settle = async (want, what) => {
+    const ok = await waitFor(() => shares().join() === want.join() && new Set([...members.values()].flatMap((c) => assigned(c) ?? [])).size === 6, 60000, 100);
+    check(ok, `${what}: partitions per member`, want, shares());
+    return shares();
+  };
+  let produced = 0;
+  const send = async (tag) => { await produce(topic, msgs(tag, 60)); produced += 60; };
+  const readAllSoFar = async (what) => {
+    const ok = await waitFor(() => seen.size >= produced, 60000, 100);
+    check(ok, `${what}: records read`, produced, seen.size);
+  };
+  const steps = [];
+  try {
+    await start('a');
+    steps.push(await settle([6], 'one member'));
+    await send('k1');
+    await start('b');
+    steps.push(await settle([3, 3], 'two members'));
+    await readAllSoFar('two members');
+    await stop('a');
+    await send('k2');
+    steps.push(await settle([6], 'after a left'));
+    await readAllSoFar('after a left');
+    await start('c');
+    await send('k3');
+    steps.push(await settle([3, 3], 'after c joined'));
+    await readAllSoFar('after c joined');
+    const ends = Object.fromEntries((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
+    const committed = async () => Object.fromEntries((await admin.fetchOffsets({ groupId: group, topics: [topic] }))[0].partitions.map((p) => [p.partition, Number(p.offset)]));
+    const done = await waitFor(async () => JSON.stringify(await committed()) === JSON.stringify(ends), 15000, 200);
+    check(done, 'committed offsets reach the end of every partition', ends, await committed());
+    let type = null;
+    try {
+      const d = (await admin.describeGroups([group])).groups[0];
+      type = { type: d.type ?? null, state: d.state, members: d.members.length };
+    } catch (e) { type = errName(e); }
+    const twice = [...seen.values()].filter((n) => n > 1).length;
+    return { message: `members ${JSON.stringify(steps)}; ${produced} records read (${twice} twice), committed to the end`, observed: { steps, read: seen.size, describe: type } };
+  } finally {
+    await Promise.all([...members.values()].map((c) => c.disconnect().catch(() => {})));
+  }
+});
+
 add('reset-offsets', async () => skip('@confluentinc/kafka-javascript 1.10.1: the KafkaJS-compatible admin has no setOffsets/resetOffsets (alterConsumerGroupOffsets)'));
 
 add('delete-records', async () => {
