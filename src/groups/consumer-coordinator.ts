@@ -127,11 +127,12 @@ export class ConsumerGroupCoordinator {
     if (!g || g.state === 'Dead') {
       if (!create) fail('GROUP_ID_NOT_FOUND', `Consumer group ${groupId} not found.`)
     } else if (!g.consumer) {
-      if (!create || g.state !== 'Empty') fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`)
+      if (!create || g.state !== 'Empty' || (g.streams?.members.size ?? 0) > 0) fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`)
     }
     const group = g && g.state !== 'Dead' ? g : this.deps.groups.getOrCreate(groupId)
     if (!group.consumer) {
       group.consumer = new ConsumerGroupData()
+      group.streams = null
       group.protocolType = 'consumer'
       group.protocolName = null
     }

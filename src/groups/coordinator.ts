@@ -134,11 +134,12 @@ export class GroupCoordinator implements GroupContext {
       this.store.writeGroupState(group)
     }
     if (group.state === 'Dead') return Promise.resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId))
-    if (group.consumer) {
-      // A KIP-848 group: an empty one becomes classic again (as Kafka converts it); joining a live
-      // one as a classic member (Kafka's online migration) is not served.
-      if (group.consumer.members.size > 0) return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId))
+    if (group.consumer || group.streams) {
+      // A KIP-848 or KIP-1071 group: an empty one becomes classic again (as Kafka converts it);
+      // joining a live one as a classic member (Kafka's online migration) is not served.
+      if ((group.consumer ?? group.streams)!.members.size > 0) return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId))
       group.consumer = null
+      group.streams = null
       group.protocolType = null
       if (!unknown) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId))
     }

@@ -35,8 +35,9 @@ function validateCommit(c: GroupContext, req: OffsetCommitRequest): { group?: Gr
     group = c.getOrCreate(req.groupId)
   }
   if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
-  if (group.consumer) {
-    const errorCode = validateConsumerCommit(group.consumer, req.memberId, req.generationId, req.version ?? 9, false)
+  const modern = group.consumer ?? group.streams
+  if (modern) {
+    const errorCode = validateConsumerCommit(modern, req.memberId, req.generationId, req.version ?? 9, false)
     return errorCode === 0 ? { group, errorCode } : { errorCode }
   }
   if (req.generationId < 0 && group.state === 'Empty') return { group, errorCode: 0 }
@@ -135,8 +136,9 @@ function validateTxnCommit(c: GroupContext, req: TxnOffsetCommitRequest): { grou
     group = c.getOrCreate(req.groupId)
   }
   if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
-  if (group.consumer) {
-    const errorCode = validateConsumerCommit(group.consumer, req.memberId, req.generationId, 9, true)
+  const modern = group.consumer ?? group.streams
+  if (modern) {
+    const errorCode = validateConsumerCommit(modern, req.memberId, req.generationId, 9, true)
     return errorCode === 0 ? { group, errorCode } : { errorCode }
   }
   if (req.generationId < 0 && group.state === 'Empty') return { group, errorCode: 0 }
@@ -239,7 +241,7 @@ export interface GroupDescription {
 // Kafka's GroupMetadata.summary: member metadata and assignments only once the group is Stable.
 export function describeGroup(c: GroupContext, groupId: string): GroupDescription | null {
   const g = c.group(groupId)
-  if (!g || g.state === 'Dead' || g.consumer) return null
+  if (!g || g.state === 'Dead' || g.consumer || g.streams) return null
   const stable = g.state === 'Stable'
   return {
     groupId,
@@ -264,9 +266,10 @@ export function listGroups(c: GroupContext, states: string[], types: string[]): 
   const lowerTypes = types.map((s) => s.toLowerCase())
   for (const g of c.groups.values()) {
     if (g.state === 'Dead') continue
-    // KIP-848 groups: type "consumer", protocol type "consumer", ConsumerGroupState's names.
-    const state = g.consumer ? g.consumer.state() : g.state
-    const type = g.consumer ? 'consumer' : 'classic'
+    // KIP-848 groups: type "consumer", protocol type "consumer", ConsumerGroupState's names;
+    // KIP-1071 groups: type and protocol type "streams", StreamsGroupState's names.
+    const state = g.consumer ? g.consumer.state() : g.streams ? g.streams.state() : g.state
+    const type = g.consumer ? 'consumer' : g.streams ? 'streams' : 'classic'
     if (lowerStates.length > 0 && !lowerStates.includes(state.toLowerCase())) continue
     if (lowerTypes.length > 0 && !lowerTypes.includes(type)) continue
     out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', state, type })
@@ -277,7 +280,7 @@ export function listGroups(c: GroupContext, states: string[], types: string[]): 
 export function deleteGroup(c: GroupContext, groupId: string): number {
   const g = c.group(groupId)
   if (!g || g.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND
-  if (g.state !== 'Empty' || (g.consumer?.members.size ?? 0) > 0) return ErrorCode.NON_EMPTY_GROUP
+  if (g.state !== 'Empty' || (g.consumer?.members.size ?? 0) > 0 || (g.streams?.members.size ?? 0) > 0) return ErrorCode.NON_EMPTY_GROUP
   const tombstones = [...g.offsets.keys()].map(splitOffsetKey)
   if (g.consumer) {
     const batch = new ConsumerGroupBatch(groupId)
@@ -358,7 +361,7 @@ export function expireOffsets(c: GroupContext): number {
   const retentionMs = c.config.offsetsRetentionMs
   let expired = 0
   for (const g of [...c.groups.values()]) {
-    if (g.state !== 'Empty' || (g.consumer?.members.size ?? 0) > 0) continue
+    if (g.state !== 'Empty' || (g.consumer?.members.size ?? 0) > 0 || (g.streams?.members.size ?? 0) > 0) continue
     const gone: { topic: string; partition: number; value: null }[] = []
     for (const [key, o] of g.offsets) {
       const base = g.protocolType !== null ? g.currentStateTimestamp : o.commitTimestamp
