@@ -1,0 +1,140 @@
+// compat driver for Kafka Streams with group.protocol=streams (KIP-1071, streams groups): runs
+// StreamsProtocolApp as two child JVMs of one application.id and prints one JSON line per scenario.
+//   StreamsProtocolDriver <bootstrap> <prefix>
+// streams-protocol-two-instances: both instances run with disjoint active tasks that together are
+//   every task of the topology (2 subtopologies x 4 partitions), as the broker's task assignor
+//   gave them;
+// streams-protocol-results: the totals (through the repartition topic and the state store) are
+//   exactly what the input implies;
+// streams-protocol-describe: Admin.describeStreamsGroups shows a Stable streams group of two
+//   members with its two subtopologies, ListGroups shows it as type streams, and the broker created
+//   the repartition and changelog topics (4 partitions; the changelog compacted).
+import java.util.*;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.StreamsGroupDescription;
+import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
+import org.apache.kafka.common.config.ConfigResource;
+
+public class StreamsProtocolDriver extends StreamsDriver {
+  static final List<String> SCENARIOS = List.of("streams-protocol-two-instances", "streams-protocol-results", "streams-protocol-describe");
+  static int failedAt = 0;
+
+  public static void main(String[] args) throws Exception {
+    bootstrap = args[0];
+    prefix = args[1] + "-";
+    appId = prefix + "app";
+    stateRoot = java.nio.file.Files.createTempDirectory("rivulet-compat-streams-protocol-").toFile();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      for (Process p : children) p.destroyForcibly();
+      deleteTree(stateRoot);
+    }));
+    if (SCENARIOS.stream().noneMatch(StreamsScenarios::selected)) System.exit(0);
+    int code = 0;
+    try {
+      flow();
+    } catch (Throwable e) {
+      Fail f = e instanceof Fail ? (Fail) e : null;
+      if (f == null) e.printStackTrace();
+      String msg = f != null ? f.getMessage() : "client error: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+      result(SCENARIOS.get(failedAt), "fail", msg, f == null ? null : f.expected, f == null ? e.getClass().getSimpleName() : f.got, null);
+      for (int i = failedAt + 1; i < SCENARIOS.size(); i++) result(SCENARIOS.get(i), "fail", "not reached: " + SCENARIOS.get(failedAt) + " failed", null, null, null);
+      code = 1;
+    } finally {
+      for (Process p : children) p.destroyForcibly();
+    }
+    System.exit(code);
+  }
+
+  static void flow() throws Exception {
+    Properties ap = new Properties();
+    ap.put("bootstrap.servers", bootstrap);
+    try (Admin admin = Admin.create(ap); KafkaProducer<String, String> producer = producer()) {
+      admin.createTopics(List.of(new NewTopic(prefix + "orders", PARTITIONS, (short) 1), new NewTopic(prefix + "totals", PARTITIONS, (short) 1))).all().get();
+      // 1. two instances share the tasks the broker assigns
+      Process a = startInstance("A", "StreamsProtocolApp");
+      awaitSharing(List.of("A"), 90_000);
+      Process b = startInstance("B", "StreamsProtocolApp");
+      Map<String, List<String>> shared = awaitSharing(List.of("A", "B"), 90_000);
+      Set<String> all = new TreeSet<>(shared.get("A"));
+      all.addAll(shared.get("B"));
+      Set<String> overlap = new TreeSet<>(shared.get("A"));
+      overlap.retainAll(shared.get("B"));
+      Set<String> expectedTasks = new TreeSet<>();
+      for (int s = 0; s < 2; s++) for (int p = 0; p < PARTITIONS; p++) expectedTasks.add(s + "_" + p);
+      if (!overlap.isEmpty()) throw new Fail("both instances report the same active tasks", "disjoint", shared);
+      awaitAllTasks(expectedTasks, 60_000);
+      shared = Map.of("A", tasksIfRunning("A"), "B", tasksIfRunning("B"));
+      result(SCENARIOS.get(0), "pass", "A has " + shared.get("A") + ", B has " + shared.get("B"), null, null, Map.of("tasks", expectedTasks.size()));
+
+      // 2. exact totals through the repartition topic and the state store
+      failedAt = 1;
+      produceOrders(producer, T0, 0, ORDERS);
+      Map<String, String> want = expectedTotals();
+      Map<String, String> got = Map.of();
+      long until = System.currentTimeMillis() + 90_000;
+      while (System.currentTimeMillis() < until && !(got = latest(readAll(prefix + "totals", true))).equals(want)) Thread.sleep(500);
+      if (!got.equals(want)) throw new Fail("totals differ from the input", want, got);
+      result(SCENARIOS.get(1), "pass", ORDERS + " orders summed exactly into " + want.size() + " customer totals", null, null, null);
+
+      // 3. the group as the Admin client and the broker show it
+      failedAt = 2;
+      describe(admin);
+      stopInstance(a);
+      stopInstance(b);
+    }
+  }
+
+  static void awaitAllTasks(Set<String> expected, long timeoutMs) throws Exception {
+    long until = System.currentTimeMillis() + timeoutMs;
+    Set<String> got = Set.of();
+    while (System.currentTimeMillis() < until) {
+      List<String> a = tasksIfRunning("A"), b = tasksIfRunning("B");
+      if (a != null && b != null) {
+        Set<String> union = new TreeSet<>(a);
+        union.addAll(b);
+        got = union;
+        if (union.equals(expected) && a.size() + b.size() == expected.size()) return;
+      }
+      Thread.sleep(200);
+    }
+    throw new Fail("the two instances do not own every task exactly once", expected, new TreeMap<>(lastState));
+  }
+
+  static void describe(Admin admin) throws Exception {
+    StreamsGroupDescription d = admin.describeStreamsGroups(List.of(appId)).describedGroups().get(appId).get();
+    List<String> members = new ArrayList<>();
+    for (StreamsGroupMemberDescription m : d.members()) members.add(m.assignment().activeTasks().size() + " active");
+    Map<String, Object> seen = new TreeMap<>();
+    seen.put("state", String.valueOf(d.groupState()));
+    seen.put("members", d.members().size());
+    seen.put("subtopologies", d.subtopologies().size());
+    if (d.groupState() != GroupState.STABLE || d.members().size() != 2 || d.subtopologies().size() != 2) {
+      throw new Fail("describeStreamsGroups", Map.of("state", "STABLE", "members", 2, "subtopologies", 2), seen);
+    }
+    boolean listed = false;
+    for (GroupListing g : admin.listGroups(ListGroupsOptions.forStreamsGroups()).all().get()) {
+      if (g.groupId().equals(appId) && g.type().orElse(null) == GroupType.STREAMS) listed = true;
+    }
+    if (!listed) throw new Fail("listGroups(forStreamsGroups) does not list the application", appId, seen);
+    String repartition = appId + "-by-customer-repartition", changelog = appId + "-totals-store-changelog";
+    Map<String, TopicDescription> topics = admin.describeTopics(List.of(repartition, changelog)).allTopicNames().get();
+    seen.put("repartitionPartitions", topics.get(repartition).partitions().size());
+    seen.put("changelogPartitions", topics.get(changelog).partitions().size());
+    ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, changelog);
+    Config cfg = admin.describeConfigs(List.of(res)).all().get().get(res);
+    seen.put("changelogCleanupPolicy", cfg.get("cleanup.policy").value());
+    if (!seen.get("repartitionPartitions").equals(PARTITIONS) || !seen.get("changelogPartitions").equals(PARTITIONS) || !"compact".equals(seen.get("changelogCleanupPolicy"))) {
+      throw new Fail("internal topics", Map.of("partitions", PARTITIONS, "changelogCleanupPolicy", "compact"), seen);
+    }
+    result(SCENARIOS.get(2), "pass", "Stable streams group of 2 members (" + String.join(", ", members) + "), 2 subtopologies, internal topics created", null, null, seen);
+  }
+}
