@@ -302,6 +302,7 @@ export class Broker {
     this.controller.reconcile()
     this.groups.load()
     this.consumerGroups.load()
+    this.streamsGroups.load()
     this.shareGroups.load()
     this.txns.load()
     // Kafka's LogManager runs its first retention check log.initial.task.delay.ms after start-up.

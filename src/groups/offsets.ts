@@ -8,6 +8,7 @@ import { LogError } from '../log/types.js'
 import type { GroupContext } from './context.js'
 import { validateConsumerCommit } from './consumer-group.js'
 import { ConsumerGroupBatch, replayConsumerRecord } from './consumer-store.js'
+import { StreamsGroupBatch, replayStreamsRecord } from './streams/streams-store.js'
 import { Group, Member, offsetKey, splitOffsetKey, type CommittedOffset, type GroupState } from './group.js'
 
 export interface OffsetCommitRequest {
@@ -287,6 +288,11 @@ export function deleteGroup(c: GroupContext, groupId: string): number {
     batch.deleteGroup()
     batch.flush(c.store)
   }
+  if (g.streams) {
+    const batch = new StreamsGroupBatch(groupId)
+    batch.deleteGroup()
+    batch.flush(c.store)
+  }
   c.store.writeGroup(groupId, null, tombstones)
   g.transition('Dead', c.clock.now())
   c.groups.delete(groupId)
@@ -397,6 +403,8 @@ export function loadGroups(c: GroupContext): void {
       }
     } else if (rec.kind === 'consumer') {
       replayConsumerRecord(c, rec.record)
+    } else if (rec.kind === 'streams') {
+      replayStreamsRecord(c, rec.record)
     } else {
       metadata.set(rec.group, rec.value)
       if (rec.value === null) {

@@ -16,14 +16,16 @@
 import { ErrorCode } from '../../../protocol/errors.js'
 import type { Clock } from '../../clock.js'
 import type { Logger } from '../../logger.js'
-import { LEAVE_GROUP_MEMBER_EPOCH, LEAVE_GROUP_STATIC_MEMBER_EPOCH, sameAssignment, type Assignment } from '../consumer-group.js'
+import { LEAVE_GROUP_MEMBER_EPOCH, LEAVE_GROUP_STATIC_MEMBER_EPOCH } from '../consumer-group.js'
 import { HeartbeatError, fail } from '../consumer-validate.js'
 import type { GroupContext } from '../context.js'
 import type { Group } from '../group.js'
 import { assignTasks } from './streams-assignor.js'
 import { StreamsGroupData, newStreamsMember, noTasks, reconcile, type StreamsMember, type Tasks } from './streams-group.js'
+import { StreamsGroupBatch } from './streams-store.js'
 import { configureTopics, sameTopology, StreamsStatus, summarizeTopics, type TopicToCreate } from './streams-topology.js'
 import { validateStreamsHeartbeat, type StreamsHeartbeat, type TaskList } from './streams-validate.js'
+import { checkEpoch, ownedTasks, sameCurrent, sameEndpoint, sameMetadata, sameTasks, toList } from './streams-checks.js'
 import { describeStreamsGroup, endpointPartitions, type StreamsGroupDescription } from './streams-describe.js'
 
 export interface StreamsGroupConfig {
@@ -70,12 +72,35 @@ export interface StreamsHeartbeatResult {
 }
 
 export class StreamsGroupCoordinator {
+  // The records of the operation under way, appended once it succeeds.
+  private batch = new StreamsGroupBatch('')
+
   constructor(private readonly deps: StreamsDeps) {}
+
+  // After __consumer_offsets was replayed (which fills Group.streams): owners, static members and
+  // the topology's configuration are rebuilt and every member's session starts again, as Kafka's
+  // onLoaded does.
+  load(): void {
+    for (const g of this.deps.groups.groups.values()) {
+      const data = g.streams
+      if (!data) continue
+      g.protocolType = 'streams'
+      for (const m of [...data.members.values()]) {
+        data.putMember(m)
+        this.scheduleSessionTimeout(g.groupId, m)
+      }
+      if (data.topology) data.configured = configureTopics(data.topology, (n) => this.deps.topics.partitions(n))
+      data.metadataSignature = this.metadataSignature(data)
+    }
+  }
 
   heartbeat(req: StreamsHeartbeat): StreamsHeartbeatResult {
     try {
       validateStreamsHeartbeat(req)
-      return req.memberEpoch === LEAVE_GROUP_MEMBER_EPOCH || req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH ? this.leave(req) : this.regularHeartbeat(req)
+      this.batch = new StreamsGroupBatch(req.groupId)
+      const res = req.memberEpoch === LEAVE_GROUP_MEMBER_EPOCH || req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH ? this.leave(req) : this.regularHeartbeat(req)
+      this.batch.flush(this.deps.groups.store)
+      return res
     } catch (err) {
       if (!(err instanceof HeartbeatError)) throw err
       return { ...emptyResult(req.memberId, 0), errorCode: err.code, errorMessage: err.message }
@@ -110,8 +135,13 @@ export class StreamsGroupCoordinator {
     }
     const member = req.instanceId === null ? this.dynamicMember(data, req, joining) : this.staticMember(data, req, joining)
     const status: { statusCode: number; statusDetail: string }[] = []
-    let bump = joining && !data.members.has(member.memberId)
-    if (joining) bump = this.maybeUpdateTopology(req, data, status) || bump
+    const epochBefore = data.groupEpoch
+    const isNew = !data.members.has(member.memberId)
+    let bump = joining && isNew
+    if (joining && this.maybeUpdateTopology(req, data, status)) {
+      bump = true
+      this.batch.topology(data)
+    }
     const updated: StreamsMember = {
       ...member,
       instanceId: req.instanceId ?? member.instanceId,
@@ -127,7 +157,8 @@ export class StreamsGroupCoordinator {
       clientHost: req.clientHost,
     }
     bump ||= updated.processId !== member.processId || updated.topologyEpoch !== member.topologyEpoch || !sameEndpoint(updated, member)
-    if (!data.members.has(updated.memberId)) this.deps.logger.info({ group: req.groupId, member: updated.memberId }, 'member joined the streams group')
+    if (isNew) this.deps.logger.info({ group: req.groupId, member: updated.memberId }, 'member joined the streams group')
+    if (isNew || !sameMetadata(member, updated)) this.batch.member(updated)
     data.putMember(updated)
     if (req.shutdownApplication && !data.shutdownRequested) {
       data.shutdownRequested = true
@@ -138,6 +169,8 @@ export class StreamsGroupCoordinator {
     const target = data.targetAssignment.get(updated.memberId) ?? noTasks()
     const reconciled = reconcile(data, updated, data.assignmentEpoch, target, ownedTasks(req))
     if (reconciled !== updated) data.putMember(reconciled)
+    if (data.groupEpoch !== epochBefore) this.batch.metadata(data)
+    if (isNew || !sameCurrent(member, reconciled)) this.batch.current(reconciled)
     if (!sameTasks(member.assigned, reconciled.assigned)) data.endpointInformationEpoch++
     this.scheduleRebalanceTimeout(req.groupId, data, updated, reconciled)
     this.scheduleSessionTimeout(req.groupId, reconciled)
@@ -189,7 +222,11 @@ export class StreamsGroupCoordinator {
       }
       const target = data.targetAssignment.get(existing.memberId)
       data.removeMember(existing.memberId)
-      if (target) data.targetAssignment.set(req.memberId, target)
+      this.batch.removeMember(existing.memberId)
+      if (target) {
+        data.targetAssignment.set(req.memberId, target)
+        this.batch.target(data)
+      }
       return { ...existing, memberId: req.memberId, memberEpoch: 0, previousMemberEpoch: 0, sessionTimer: null, rebalanceTimer: null, assigned: noTasks(), pendingRevocation: noTasks() }
     }
     if (!existing) fail('UNKNOWN_MEMBER_ID', `Instance id ${req.instanceId} is unknown.`)
@@ -206,7 +243,9 @@ export class StreamsGroupCoordinator {
     if (req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
       // The static member keeps its tasks and target until it comes back or its session ends.
       m!.rebalanceTimer?.cancel()
-      data.putMember({ ...m!, memberEpoch: LEAVE_GROUP_STATIC_MEMBER_EPOCH, pendingRevocation: noTasks(), rebalanceTimer: null })
+      const left: StreamsMember = { ...m!, memberEpoch: LEAVE_GROUP_STATIC_MEMBER_EPOCH, pendingRevocation: noTasks(), rebalanceTimer: null }
+      data.putMember(left)
+      this.batch.current(left)
       this.deps.logger.info({ group: req.groupId, member: req.memberId, instanceId: req.instanceId }, 'static member temporarily left the streams group')
     } else {
       this.deps.logger.info({ group: req.groupId, member: req.memberId }, 'member left the streams group')
@@ -218,9 +257,11 @@ export class StreamsGroupCoordinator {
   // streamsGroupFenceMember: the member goes and the group epoch moves on.
   private fence(groupId: string, data: StreamsGroupData, m: StreamsMember): void {
     data.removeMember(m.memberId)
+    this.batch.removeMember(m.memberId)
     data.groupEpoch++
     if (data.members.size === 0) data.shutdownRequested = false
     this.configure(groupId, data, false)
+    this.batch.metadata(data)
   }
 
   // Configures the topology when the group epoch moves or the topics it reads changed (Kafka's
@@ -267,6 +308,7 @@ export class StreamsGroupCoordinator {
     data.targetAssignment.clear()
     for (const m of data.members.values()) data.targetAssignment.set(m.memberId, target.get(m.memberId) ?? noTasks())
     data.assignmentEpoch = data.groupEpoch
+    this.batch.target(data)
   }
 
   private response(req: StreamsHeartbeat, data: StreamsGroupData, before: StreamsMember, after: StreamsMember, status: { statusCode: number; statusDetail: string }[]): StreamsHeartbeatResult {
@@ -319,7 +361,9 @@ export class StreamsGroupCoordinator {
     const m = data?.members.get(memberId)
     if (!data || !m) return
     this.deps.logger.info({ group: groupId, member: memberId }, `streams group member removed: ${why}`)
+    this.batch = new StreamsGroupBatch(groupId)
     this.fence(groupId, data, m)
+    this.batch.flush(this.deps.groups.store)
   }
 
   describe(groupId: string): StreamsGroupDescription | { errorCode: number; errorMessage: string } {
@@ -344,40 +388,4 @@ function emptyResult(memberId: string, memberEpoch: number): StreamsHeartbeatRes
     errorCode: 0, errorMessage: null, memberId, memberEpoch, heartbeatIntervalMs: 0, acceptableRecoveryLag: 0, taskOffsetIntervalMs: 0,
     status: null, activeTasks: null, standbyTasks: null, warmupTasks: null, endpointInformationEpoch: 0, partitionsByUserEndpoint: null,
   }
-}
-
-// throwIfStreamsGroupMemberEpochIsInvalid: a member ahead of the coordinator, or behind it other
-// than by one lost response (the previous epoch, owning a subset of its tasks), is fenced.
-function checkEpoch(m: StreamsMember, received: number, owned: Tasks | null): void {
-  if (received > m.memberEpoch) {
-    fail('FENCED_MEMBER_EPOCH', `The streams group member has a greater member epoch (${received}) than the one known by the group coordinator (${m.memberEpoch}). The member must abandon all its tasks and rejoin.`)
-  } else if (received < m.memberEpoch && (received !== m.previousMemberEpoch || owned === null || !isSubset(owned, m.assigned))) {
-    fail('FENCED_MEMBER_EPOCH', `The streams group member has a smaller member epoch (${received}) than the one known by the group coordinator (${m.memberEpoch}). The member must abandon all its tasks and rejoin.`)
-  }
-}
-
-function isSubset(owned: Tasks, assigned: Tasks): boolean {
-  const sub = (a: Assignment, b: Assignment) => [...a].every(([s, ps]) => [...ps].every((p) => b.get(s)?.has(p) ?? false))
-  return sub(owned.active, assigned.active) && sub(owned.standby, assigned.standby) && sub(owned.warmup, assigned.warmup)
-}
-
-function ownedTasks(req: StreamsHeartbeat): Tasks | null {
-  if (req.activeTasks === null || req.standbyTasks === null || req.warmupTasks === null) return null
-  return { active: fromList(req.activeTasks), standby: fromList(req.standbyTasks), warmup: fromList(req.warmupTasks) }
-}
-
-function fromList(l: TaskList): Assignment {
-  return new Map(l.map((t) => [t.subtopologyId, new Set(t.partitions)]))
-}
-
-export function toList(a: Assignment): TaskList {
-  return [...a].filter(([, ps]) => ps.size > 0).sort(([x], [y]) => x.localeCompare(y)).map(([subtopologyId, ps]) => ({ subtopologyId, partitions: [...ps].sort((x, y) => x - y) }))
-}
-
-function sameTasks(a: Tasks, b: Tasks): boolean {
-  return sameAssignment(a.active, b.active) && sameAssignment(a.standby, b.standby) && sameAssignment(a.warmup, b.warmup)
-}
-
-function sameEndpoint(a: StreamsMember, b: StreamsMember): boolean {
-  return a.userEndpoint?.host === b.userEndpoint?.host && a.userEndpoint?.port === b.userEndpoint?.port
 }
