@@ -52,7 +52,7 @@ export default defineHandler({
     return {
       throttleTimeMs: 0,
       ...res,
-      acceptableRecoveryLagLegacy: res.acceptableRecoveryLag,
+      acceptableRecoveryLagLegacy: Math.max(0, res.acceptableRecoveryLag),
       acceptableRecoveryLag: BigInt(res.acceptableRecoveryLag),
       topologyDescriptionRequired: false,
     }

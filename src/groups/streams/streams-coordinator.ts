@@ -171,7 +171,8 @@ export class StreamsGroupCoordinator {
     if (reconciled !== updated) data.putMember(reconciled)
     if (data.groupEpoch !== epochBefore) this.batch.metadata(data)
     if (isNew || !sameCurrent(member, reconciled)) this.batch.current(reconciled)
-    if (!sameTasks(member.assigned, reconciled.assigned)) data.endpointInformationEpoch++
+    // Interactive Queries' view changes only when a member with an endpoint gets other tasks.
+    if (!sameTasks(member.assigned, reconciled.assigned) && reconciled.userEndpoint !== null) data.endpointInformationEpoch++
     this.scheduleRebalanceTimeout(req.groupId, data, updated, reconciled)
     this.scheduleSessionTimeout(req.groupId, reconciled)
     return this.response(req, data, member, reconciled, status)
@@ -251,7 +252,7 @@ export class StreamsGroupCoordinator {
       this.deps.logger.info({ group: req.groupId, member: req.memberId }, 'member left the streams group')
       this.fence(req.groupId, data, m!)
     }
-    return { ...emptyResult(req.memberId, req.memberEpoch), status: null }
+    return emptyResult(req.memberId, req.memberEpoch)
   }
 
   // streamsGroupFenceMember: the member goes and the group epoch moves on.
@@ -370,7 +371,7 @@ export class StreamsGroupCoordinator {
     const g = this.deps.groups.group(groupId)
     if (!g || g.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }
     if (!g.streams) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} is not a streams group.` }
-    return describeStreamsGroup(groupId, g.streams)
+    return describeStreamsGroup(groupId, g.streams, (n) => this.deps.topics.partitions(n))
   }
 
   stop(): void {
@@ -385,7 +386,8 @@ export class StreamsGroupCoordinator {
 
 function emptyResult(memberId: string, memberEpoch: number): StreamsHeartbeatResult {
   return {
-    errorCode: 0, errorMessage: null, memberId, memberEpoch, heartbeatIntervalMs: 0, acceptableRecoveryLag: 0, taskOffsetIntervalMs: 0,
-    status: null, activeTasks: null, standbyTasks: null, warmupTasks: null, endpointInformationEpoch: 0, partitionsByUserEndpoint: null,
+    // As Kafka's generated response defaults: AcceptableRecoveryLag -1 ("not given"), an empty status.
+    errorCode: 0, errorMessage: null, memberId, memberEpoch, heartbeatIntervalMs: 0, acceptableRecoveryLag: -1, taskOffsetIntervalMs: 0,
+    status: [], activeTasks: null, standbyTasks: null, warmupTasks: null, endpointInformationEpoch: 0, partitionsByUserEndpoint: null,
   }
 }

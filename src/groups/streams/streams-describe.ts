@@ -43,7 +43,10 @@ function list(a: Assignment): TaskList {
   return [...a].filter(([, ps]) => ps.size > 0).sort(([x], [y]) => x.localeCompare(y)).map(([subtopologyId, ps]) => ({ subtopologyId, partitions: [...ps].sort((x, y) => x - y) }))
 }
 
-export function describeStreamsGroup(groupId: string, data: StreamsGroupData): StreamsGroupDescription {
+// Internal topics show the partition count the coordinator decided (the topic's, once it exists),
+// as Kafka's describe of the configured topology does.
+export function describeStreamsGroup(groupId: string, data: StreamsGroupData, partitionsOf: (topic: string) => number | undefined): StreamsGroupDescription {
+  const configured = (t: TopicInfo): TopicInfo => ({ ...t, partitions: t.partitions !== 0 ? t.partitions : partitionsOf(t.name) ?? 0 })
   const tasks = (t: { active: Assignment; standby: Assignment; warmup: Assignment }) => ({ activeTasks: list(t.active), standbyTasks: list(t.standby), warmupTasks: list(t.warmup) })
   return {
     groupId,
@@ -56,8 +59,8 @@ export function describeStreamsGroup(groupId: string, data: StreamsGroupData): S
         subtopologyId: s.subtopologyId,
         sourceTopics: s.sourceTopics,
         repartitionSinkTopics: s.repartitionSinkTopics,
-        stateChangelogTopics: s.stateChangelogTopics,
-        repartitionSourceTopics: s.repartitionSourceTopics,
+        stateChangelogTopics: s.stateChangelogTopics.map(configured),
+        repartitionSourceTopics: s.repartitionSourceTopics.map(configured),
       })),
     },
     members: [...data.members.values()].map((m: StreamsMember) => ({

@@ -3,6 +3,7 @@ import { StreamsGroupHeartbeat } from '../../../protocol/apis/streams-group-hear
 import { StreamsGroupDescribe } from '../../../protocol/apis/streams-group-describe.js'
 import { Reader } from '../../../protocol/primitives.js'
 import { checkRoundTrip, encode, versionsOf } from '../../helpers/codec.js'
+import { checkGolden, goldenFrames } from '../../helpers/golden.js'
 
 const topology = {
   epoch: 0,
@@ -104,5 +105,45 @@ describe('StreamsGroupDescribe', () => {
     expect(g.authorizedOperations).toBe(-2147483648)
     expect(g.assignorName).toBe(v >= 1 ? 'sticky' : null)
     expect(g.topologyDescriptionStatus).toBe(v >= 1 ? 1 : 0)
+  })
+})
+
+// Frames Kafka Streams 4.4.0 (group.protocol=streams) and Kafka 4.4.0 exchanged
+// (compat/streams/capture-golden.mjs): every byte read, the same bytes written back, every
+// truncated prefix refused.
+describe('golden frames from Kafka Streams 4.4.0 and Kafka 4.4.0', () => {
+  const heartbeats = goldenFrames('streams-group-heartbeat')
+  const describes = goldenFrames('streams-group-describe')
+
+  it('has the captured exchanges', () => {
+    expect(heartbeats.map((f) => f.label).sort()).toEqual(['heartbeat', 'heartbeat-tasks', 'join', 'join-second', 'leave'])
+    expect(describes.map((f) => f.label)).toEqual(['describe'])
+  })
+
+  it.each(heartbeats.map((f) => [f.file, f] as const))('%s', (_file, f) => {
+    const { request, response } = checkGolden(StreamsGroupHeartbeat, f)
+    if (f.label === 'join') {
+      // The topology as the client sends it: the repartition topic between the two subtopologies,
+      // the changelog of the store, partition counts left to the broker, the topic configs.
+      expect(request.memberEpoch).toBe(0)
+      expect(request.topology!.subtopologies.map((s) => s.subtopologyId)).toEqual(['0', '1'])
+      const [s0, s1] = request.topology!.subtopologies
+      expect(s1!.repartitionSourceTopics[0]!.name).toBe(s0!.repartitionSinkTopics[0])
+      expect(s1!.stateChangelogTopics[0]).toMatchObject({ partitions: 0, topicConfigs: expect.arrayContaining([{ key: 'cleanup.policy', value: 'compact' }]) })
+      // Kafka delays the first assignment (group.streams.initial.rebalance.delay.ms) and reports
+      // the internal topics it is creating.
+      expect(response!.status!.map((s) => s.statusCode)).toEqual([5, 3])
+    }
+    if (f.label === 'leave') expect(response).toMatchObject({ memberEpoch: -1, acceptableRecoveryLag: -1n, status: [] })
+    if (f.label === 'heartbeat-tasks') expect(response!.activeTasks!.length).toBeGreaterThan(0)
+  })
+
+  it.each(describes.map((f) => [f.file, f] as const))('%s', (_file, f) => {
+    const { response } = checkGolden(StreamsGroupDescribe, f)
+    const g = response!.groups[0]!
+    expect(g).toMatchObject({ groupState: 'Stable', topologyDescriptionStatus: 0, assignorName: 'sticky' })
+    // Internal topics are described with the partition count the coordinator decided.
+    expect(g.topology!.subtopologies![1]!.stateChangelogTopics[0]!.partitions).toBe(4)
+    expect(g.members).toHaveLength(2)
   })
 })
