@@ -11,12 +11,12 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startKafka } from '../lib/kafka-broker.mjs';
+import { kafkaLibsDir, startKafka } from '../lib/kafka-broker.mjs';
 import { startRecordProxy } from '../lib/record-proxy.mjs';
 import driver from '../clients/streams-protocol.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const ctx = { cacheDir: path.join(root, 'compat', '.cache'), root, log: (m) => console.log(m) };
+const ctx = { cacheDir: path.join(root, 'compat', '.cache'), root, log: (m) => console.log(m), kafkaLibs: async () => kafkaLibsDir() };
 await driver.setup(ctx);
 
 // Heartbeat requests: member epoch at bytes after the header; the label comes from what the

@@ -8,7 +8,9 @@
 //   exactly what the input implies;
 // streams-protocol-describe: Admin.describeStreamsGroups shows a Stable streams group of two
 //   members with its two subtopologies, ListGroups shows it as type streams, and the broker created
-//   the repartition and changelog topics (4 partitions; the changelog compacted).
+//   the repartition and changelog topics (4 partitions; the changelog compacted);
+// streams-protocol-tool: kafka-streams-groups (StreamsGroupCommand, from $KAFKA_LIBS) --list shows
+//   the group, --describe --members shows its two members, --describe --offsets its input topics.
 import java.util.*;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -25,7 +27,7 @@ import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.config.ConfigResource;
 
 public class StreamsProtocolDriver extends StreamsDriver {
-  static final List<String> SCENARIOS = List.of("streams-protocol-two-instances", "streams-protocol-results", "streams-protocol-describe");
+  static final List<String> SCENARIOS = List.of("streams-protocol-two-instances", "streams-protocol-results", "streams-protocol-describe", "streams-protocol-tool");
   static int failedAt = 0;
 
   public static void main(String[] args) throws Exception {
@@ -88,9 +90,38 @@ public class StreamsProtocolDriver extends StreamsDriver {
       // 3. the group as the Admin client and the broker show it
       failedAt = 2;
       describe(admin);
+
+      // 4. Kafka's kafka-streams-groups tool
+      failedAt = 3;
+      tool();
       stopInstance(a);
       stopInstance(b);
     }
+  }
+
+  static String runTool(String... args) throws Exception {
+    String libs = System.getenv("KAFKA_LIBS");
+    if (libs == null) throw new Fail("KAFKA_LIBS is not set", "the Kafka 4.4.0 tools jars", null);
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", libs + "/*",
+        "org.apache.kafka.tools.streams.StreamsGroupCommand", "--bootstrap-server", bootstrap));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) p.destroyForcibly();
+    log("kafka-streams-groups " + String.join(" ", args) + " ->\n" + out);
+    return out;
+  }
+
+  static void tool() throws Exception {
+    String list = runTool("--list");
+    if (!list.lines().anyMatch(l -> l.trim().equals(appId))) throw new Fail("--list does not show the group", appId, list);
+    String members = runTool("--describe", "--group", appId, "--members");
+    long lines = members.lines().filter(l -> l.startsWith(appId + " ")).count();
+    if (lines != 2) throw new Fail("--describe --members does not show two members", 2, members);
+    String offsets = runTool("--describe", "--group", appId, "--offsets");
+    if (!offsets.contains(prefix + "orders") || !offsets.contains(appId + "-by-customer-repartition")) throw new Fail("--describe --offsets does not show the input topics", prefix + "orders", offsets);
+    result(SCENARIOS.get(3), "pass", "--list, --describe --members (2 members) and --describe --offsets", null, null, null);
   }
 
   static void awaitAllTasks(Set<String> expected, long timeoutMs) throws Exception {
