@@ -32,7 +32,7 @@ beforeAll(async () => {
   b.broker.createTopic('in', 2, 1, {})
   b.broker.createTopic('secret', 2, 1, {})
   const admin = await login('admin')
-  const acl = (resourceType: number, resourceName: string, operation: number, pattern = Pat.LITERAL) => ({ resourceType, resourceName, resourcePatternType: pattern, principal: 'User:alice', host: '*', operation, permissionType: Perm.ALLOW })
+  const acl = (resourceType: number, resourceName: string, operation: number, pattern: number = Pat.LITERAL) => ({ resourceType, resourceName, resourcePatternType: pattern, principal: 'User:alice', host: '*', operation, permissionType: Perm.ALLOW })
   const r = await admin.send(CreateAcls, 3, { creations: [acl(Res.GROUP, 'app', Op.READ), acl(Res.TOPIC, 'in', Op.DESCRIBE), acl(Res.TOPIC, 'app-', Op.DESCRIBE, Pat.PREFIXED)] })
   expect(r.results.map((x) => x.errorCode)).toEqual([0, 0, 0])
   alice = await login('alice')
