@@ -193,6 +193,7 @@ export class Broker {
         sessionTimeoutMs: (id) => groupInt(id, 'streams.session.timeout.ms'),
         heartbeatIntervalMs: (id) => groupInt(id, 'streams.heartbeat.interval.ms'),
         numStandbyReplicas: (id) => groupInt(id, 'streams.num.standby.replicas'),
+        initialRebalanceDelayMs: (id) => groupInt(id, 'streams.initial.rebalance.delay.ms'),
         get maxSize() { return config.int('group.streams.max.size') },
         get acceptableRecoveryLag() { return Number(config.get('group.streams.acceptable.recovery.lag') ?? 10000) },
         taskOffsetIntervalMs: 60_000, // Kafka's streams.task.offset.interval.ms default

@@ -218,6 +218,7 @@ const RIVULET_BROKER_CONFIGS: readonly RivuletBrokerConfig[] = [
   { name: 'group.share.session.timeout.ms', doc: 'Session timeout of share-group members (group config share.session.timeout.ms).' },
   { name: 'group.share.max.size', doc: 'Members a share group may have.' },
   { name: 'group.share.max.share.sessions', doc: 'Share sessions a broker keeps (SHARE_SESSION_LIMIT_REACHED beyond).' },
+  { name: 'group.streams.initial.rebalance.delay.ms', default: '0', doc: 'Delay of the first task assignment of a new streams group, answered with the ASSIGNMENT_DELAYED status meanwhile (Kafka: 3000; Rivulet: 0 for fast tests; group config streams.initial.rebalance.delay.ms).' },
   { name: 'group.streams.heartbeat.interval.ms', doc: 'Heartbeat interval of streams-group members (group config streams.heartbeat.interval.ms).' },
   { name: 'group.streams.session.timeout.ms', doc: 'Session timeout of streams-group members (group config streams.session.timeout.ms).' },
   { name: 'group.streams.num.standby.replicas', doc: 'Standby replicas of each stateful task of a streams group (group config streams.num.standby.replicas).' },

@@ -32,6 +32,7 @@ export interface StreamsGroupConfig {
   sessionTimeoutMs(groupId: string): number // streams.session.timeout.ms / group.streams.session.timeout.ms
   heartbeatIntervalMs(groupId: string): number // streams.heartbeat.interval.ms / group.streams.heartbeat.interval.ms
   numStandbyReplicas(groupId: string): number // streams.num.standby.replicas / group.streams.num.standby.replicas
+  initialRebalanceDelayMs(groupId: string): number // streams.initial.rebalance.delay.ms / group.streams.initial.rebalance.delay.ms
   readonly maxSize: number // group.streams.max.size
   readonly acceptableRecoveryLag: number // group.streams.acceptable.recovery.lag
   readonly taskOffsetIntervalMs: number // Kafka's streams.task.offset.interval.ms default
@@ -138,6 +139,9 @@ export class StreamsGroupCoordinator {
     const epochBefore = data.groupEpoch
     const isNew = !data.members.has(member.memberId)
     let bump = joining && isNew
+    // A new group waits group.streams.initial.rebalance.delay.ms for more members before its first
+    // assignment (Kafka's ASSIGNMENT_DELAYED); the delay is not kept across a restart.
+    if (joining && data.groupEpoch === 0 && data.members.size === 0) data.assignmentDelayedUntil = this.deps.clock.now() + this.deps.config.initialRebalanceDelayMs(req.groupId)
     if (joining && this.maybeUpdateTopology(req, data, status)) {
       bump = true
       this.batch.topology(data)
@@ -165,7 +169,7 @@ export class StreamsGroupCoordinator {
       this.deps.logger.info({ group: req.groupId, member: updated.memberId }, 'a streams member requested the shutdown of the application')
     }
     this.configure(req.groupId, data, bump, req.mayCreateTopic)
-    if (data.groupEpoch > data.assignmentEpoch) this.computeTargetAssignment(req.groupId, data)
+    this.assignOrDelay(req.groupId, data, status)
     const target = data.targetAssignment.get(updated.memberId) ?? noTasks()
     const reconciled = reconcile(data, updated, data.assignmentEpoch, target, ownedTasks(req))
     if (reconciled !== updated) data.putMember(reconciled)
@@ -292,6 +296,29 @@ export class StreamsGroupCoordinator {
   private metadataSignature(data: StreamsGroupData): string {
     const names = new Set((data.topology?.subtopologies ?? []).flatMap((s) => [...s.sourceTopics, ...s.repartitionSourceTopics.map((r) => r.name), ...s.stateChangelogTopics.map((c) => c.name)]))
     return [...names].sort().map((n) => `${n}/${this.deps.topics.partitions(n) ?? '-'}`).join(',')
+  }
+
+  // While the initial delay runs, members move to the group epoch with no tasks (as on Kafka, where
+  // they get the group epoch and ASSIGNMENT_DELAYED); once it is over the epoch moves on and the
+  // first real assignment is computed.
+  private assignOrDelay(groupId: string, data: StreamsGroupData, status: { statusCode: number; statusDetail: string }[]): void {
+    const delayed = this.deps.clock.now() < data.assignmentDelayedUntil
+    if (delayed) {
+      status.push({ statusCode: StreamsStatus.ASSIGNMENT_DELAYED, statusDetail: 'Assignment delayed due to the configured initial rebalance delay.' })
+      if (data.groupEpoch > data.assignmentEpoch) {
+        data.targetAssignment.clear()
+        for (const m of data.members.values()) data.targetAssignment.set(m.memberId, noTasks())
+        data.assignmentEpoch = data.groupEpoch
+        this.batch.target(data)
+      }
+      data.assignmentPending = true
+      return
+    }
+    if (data.assignmentPending) {
+      data.assignmentPending = false
+      data.groupEpoch++
+    }
+    if (data.groupEpoch > data.assignmentEpoch) this.computeTargetAssignment(groupId, data)
   }
 
   private computeTargetAssignment(groupId: string, data: StreamsGroupData): void {

@@ -66,6 +66,9 @@ export class StreamsGroupData {
   metadataSignature = ''
   endpointInformationEpoch = 0
   shutdownRequested = false
+  // Until then (broker clock) the first assignment waits (group.streams.initial.rebalance.delay.ms).
+  assignmentDelayedUntil = 0
+  assignmentPending = false // an assignment was held back by the delay
   readonly members = new Map<string, StreamsMember>()
   readonly staticMembers = new Map<string, string>() // instance id → member id
   readonly targetAssignment = new Map<string, Tasks>() // member id → its target

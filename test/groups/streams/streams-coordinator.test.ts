@@ -207,3 +207,28 @@ describe('assignment and reconciliation', () => {
     expect(hb({ memberId: 'a', memberEpoch: 1 }).status).toContainEqual({ statusCode: 4, statusDetail: 'A KafkaStreams instance encountered a fatal error and requested a shutdown for the entire application.' })
   })
 })
+
+describe('initial rebalance delay', () => {
+  it('answers ASSIGNMENT_DELAYED and assigns nothing until group.streams.initial.rebalance.delay.ms passed', async () => {
+    b.cleanup()
+    await start({ 'group.streams.initial.rebalance.delay.ms': 3000 })
+    b.broker.createTopic('words', 2, 1, {})
+    const a = hb({ memberId: 'a' })
+    expect(a.status).toEqual([{ statusCode: 5, statusDetail: 'Assignment delayed due to the configured initial rebalance delay.' }])
+    expect(a.activeTasks).toEqual([])
+    expect(a.memberEpoch).toBe(1)
+    const b0 = hb({ memberId: 'b' })
+    expect(b0).toMatchObject({ memberEpoch: 2, activeTasks: [] })
+    clock.advance(3000)
+    const a1 = hb({ memberId: 'a', memberEpoch: 1 }, { active: [] })
+    expect(a1.status).toEqual([])
+    const b1 = hb({ memberId: 'b', memberEpoch: 2 }, { active: [] })
+    // Both members joined before the first assignment, so the tasks are split at once.
+    expect([count(a1.activeTasks), count(b1.activeTasks)]).toEqual([2, 2])
+  })
+
+  it('does not delay by default (Rivulet: 0, Kafka: 3000)', () => {
+    b.broker.createTopic('words', 2, 1, {})
+    expect(count(hb({ memberId: 'a' }).activeTasks)).toBe(4)
+  })
+})
