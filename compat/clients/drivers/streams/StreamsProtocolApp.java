@@ -10,8 +10,8 @@
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
+import java.util.TreeSet;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -19,6 +19,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -52,6 +54,25 @@ public class StreamsProtocolApp {
     return p;
   }
 
+  /** One JSON line: {"instance","state","tasks":[active task ids],"standby":[standby task ids]}. */
+  static synchronized void emit(String name, String state, KafkaStreams running) {
+    TreeSet<String> active = new TreeSet<>(), standby = new TreeSet<>();
+    if (running != null) {
+      for (ThreadMetadata t : running.metadataForLocalThreads()) {
+        for (TaskMetadata m : t.activeTasks()) active.add(m.taskId().toString());
+        for (TaskMetadata m : t.standbyTasks()) standby.add(m.taskId().toString());
+      }
+    }
+    System.out.println("{\"instance\":\"" + name + "\",\"state\":\"" + state + "\",\"tasks\":" + json(active) + ",\"standby\":" + json(standby) + "}");
+    System.out.flush();
+  }
+
+  static String json(TreeSet<String> ids) {
+    StringBuilder sb = new StringBuilder("[");
+    for (String id : ids) sb.append(sb.length() > 1 ? "," : "").append('"').append(id).append('"');
+    return sb.append(']').toString();
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length != 5) {
       System.err.println("usage: StreamsProtocolApp <bootstrap> <prefix> <applicationId> <stateDir> <name>");
@@ -60,7 +81,7 @@ public class StreamsProtocolApp {
     String name = args[4];
     KafkaStreams streams = new KafkaStreams(topology(args[1]).build(), config(args[0], args[2], args[3]));
     KafkaStreams[] ref = { streams };
-    streams.setStateListener((now, before) -> StreamsApp.emit(name, now.name(), now == KafkaStreams.State.RUNNING ? StreamsApp.activeTasks(ref[0]) : List.of()));
+    streams.setStateListener((now, before) -> emit(name, now.name(), now == KafkaStreams.State.RUNNING ? ref[0] : null));
     streams.setUncaughtExceptionHandler(e -> {
       e.printStackTrace();
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -69,7 +90,7 @@ public class StreamsProtocolApp {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
     for (String line; (line = in.readLine()) != null && !line.trim().equals("stop");) { /* wait */ }
     streams.close(Duration.ofSeconds(30));
-    StreamsApp.emit(name, "CLOSED", List.of());
+    emit(name, "CLOSED", null);
     System.exit(0);
   }
 }

@@ -3,7 +3,8 @@
 //   StreamsProtocolDriver <bootstrap> <prefix>
 // streams-protocol-two-instances: both instances run with disjoint active tasks that together are
 //   every task of the topology (2 subtopologies x 4 partitions), as the broker's task assignor
-//   gave them;
+//   gave them, and, with the group config streams.num.standby.replicas=1, each holds a standby of
+//   every stateful task (the store's subtopology) the other runs;
 // streams-protocol-results: the totals (through the repartition topic and the state store) are
 //   exactly what the input implies;
 // streams-protocol-describe: Admin.describeStreamsGroups shows a Stable streams group of two
@@ -14,6 +15,8 @@
 import java.util.*;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
@@ -61,6 +64,9 @@ public class StreamsProtocolDriver extends StreamsDriver {
     ap.put("bootstrap.servers", bootstrap);
     try (Admin admin = Admin.create(ap); KafkaProducer<String, String> producer = producer()) {
       admin.createTopics(List.of(new NewTopic(prefix + "orders", PARTITIONS, (short) 1), new NewTopic(prefix + "totals", PARTITIONS, (short) 1))).all().get();
+      // Standbys are the broker's business with the streams protocol: a group config (KIP-1071).
+      ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, appId);
+      admin.incrementalAlterConfigs(Map.of(group, List.of(new AlterConfigOp(new ConfigEntry("streams.num.standby.replicas", "1"), AlterConfigOp.OpType.SET)))).all().get();
       // 1. two instances share the tasks the broker assigns
       Process a = startInstance("A", "StreamsProtocolApp");
       awaitSharing(List.of("A"), 90_000);
@@ -75,7 +81,8 @@ public class StreamsProtocolDriver extends StreamsDriver {
       if (!overlap.isEmpty()) throw new Fail("both instances report the same active tasks", "disjoint", shared);
       awaitAllTasks(expectedTasks, 60_000);
       shared = Map.of("A", tasksIfRunning("A"), "B", tasksIfRunning("B"));
-      result(SCENARIOS.get(0), "pass", "A has " + shared.get("A") + ", B has " + shared.get("B"), null, null, Map.of("tasks", expectedTasks.size()));
+      Map<String, List<String>> standbys = awaitStandbys(60_000);
+      result(SCENARIOS.get(0), "pass", "A has " + shared.get("A") + " (standby " + standbys.get("A") + "), B has " + shared.get("B") + " (standby " + standbys.get("B") + ")", null, null, Map.of("tasks", expectedTasks.size()));
 
       // 2. exact totals through the repartition topic and the state store
       failedAt = 1;
@@ -122,6 +129,26 @@ public class StreamsProtocolDriver extends StreamsDriver {
     String offsets = runTool("--describe", "--group", appId, "--offsets");
     if (!offsets.contains(prefix + "orders") || !offsets.contains(appId + "-by-customer-repartition")) throw new Fail("--describe --offsets does not show the input topics", prefix + "orders", offsets);
     result(SCENARIOS.get(3), "pass", "--list, --describe --members (2 members) and --describe --offsets", null, null, null);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<String> standbyIfRunning(String name) {
+    Map<String, Object> m = lastState.get(name);
+    return m != null && "RUNNING".equals(m.get("state")) ? (List<String>) m.get("standby") : null;
+  }
+
+  /** Waits until each instance holds as standby exactly the other's active tasks of the stateful subtopology 1. */
+  static Map<String, List<String>> awaitStandbys(long timeoutMs) throws Exception {
+    long until = System.currentTimeMillis() + timeoutMs;
+    while (System.currentTimeMillis() < until) {
+      List<String> a = tasksIfRunning("A"), b = tasksIfRunning("B"), sa = standbyIfRunning("A"), sb = standbyIfRunning("B");
+      if (a != null && b != null && sa != null && sb != null) {
+        List<String> wantA = b.stream().filter(t -> t.startsWith("1_")).toList(), wantB = a.stream().filter(t -> t.startsWith("1_")).toList();
+        if (sa.equals(wantA) && sb.equals(wantB)) return Map.of("A", sa, "B", sb);
+      }
+      Thread.sleep(200);
+    }
+    throw new Fail("each instance should hold the other's stateful tasks as standby (streams.num.standby.replicas=1)", "A standby = B's 1_*, B standby = A's 1_*", new TreeMap<>(lastState));
   }
 
   static void awaitAllTasks(Set<String> expected, long timeoutMs) throws Exception {
