@@ -182,25 +182,26 @@ export class StreamsGroupCoordinator {
     return this.response(req, data, member, reconciled, status)
   }
 
-  // A joining member brings the topology. The group takes it when it has none, when no other
-  // member is left, or when its epoch is newer (a rolling topology upgrade); a member behind the
-  // group's topology epoch is told STALE_TOPOLOGY and gets no tasks; the same epoch with another
-  // topology is STREAMS_INVALID_TOPOLOGY_EPOCH.
+  // A joining member brings the topology (GroupMetadataManager.maybeUpdateTopology of Kafka 4.4):
+  // the group takes the first one and keeps it (emptied groups too: a new topology needs a new or
+  // deleted group); a member behind the group's topology epoch is told STALE_TOPOLOGY and gets no
+  // tasks; any other topology is INVALID_REQUEST "Topology updates are not supported yet.", as
+  // Kafka 4.4.0 answers it (KAFKA-21370 makes the same-epoch case STREAMS_INVALID_TOPOLOGY_EPOCH
+  // from Kafka 4.5).
   private maybeUpdateTopology(req: StreamsHeartbeat, data: StreamsGroupData, status: { statusCode: number; statusDetail: string }[]): boolean {
     const topology = req.topology!
-    const others = [...data.members.values()].some((m) => m.memberId !== req.memberId)
     const current = data.topology
-    if (current !== null && sameTopology(current, topology)) return false
-    if (current === null || !others || topology.epoch > current.epoch) {
+    if (current === null) {
       data.topology = topology
       data.configured = null
       this.deps.logger.info({ group: req.groupId, topologyEpoch: topology.epoch }, 'streams group topology set')
       return true
     }
-    if (topology.epoch === current.epoch) {
-      fail('STREAMS_INVALID_TOPOLOGY_EPOCH', `The topology epoch ${topology.epoch} is the group's, but the topology differs from the group's topology.`)
+    if (current.epoch > topology.epoch) {
+      status.push({ statusCode: StreamsStatus.STALE_TOPOLOGY, statusDetail: `The member's topology epoch ${topology.epoch} is behind the group's topology epoch ${current.epoch}.` })
+      return false
     }
-    status.push({ statusCode: StreamsStatus.STALE_TOPOLOGY, statusDetail: `The member's topology epoch ${topology.epoch} is behind the group's topology epoch ${current.epoch}.` })
+    if (!sameTopology(current, topology)) fail('INVALID_REQUEST', 'Topology updates are not supported yet.')
     return false
   }
 

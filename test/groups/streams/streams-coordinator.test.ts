@@ -101,7 +101,12 @@ describe('topology and internal topics', () => {
     expect(hb({ memberId: 'a', memberEpoch: 1, topology })).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Topology can only be provided when (re-)joining.' })
     expect(hb({ memberId: 'a', memberEpoch: 9 })).toMatchObject({ errorCode: ErrorCode.FENCED_MEMBER_EPOCH })
     const other = { ...topology, subtopologies: [topology.subtopologies[0]!, { ...topology.subtopologies[1]!, subtopologyId: '2' }] }
-    expect(hb({ memberId: 'b', topology: other })).toMatchObject({ errorCode: ErrorCode.STREAMS_INVALID_TOPOLOGY_EPOCH })
+    // Kafka 4.4.0 refuses any other topology this way (KAFKA-21370: STREAMS_INVALID_TOPOLOGY_EPOCH from 4.5).
+    expect(hb({ memberId: 'b', topology: other })).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Topology updates are not supported yet.' })
+    expect(hb({ memberId: 'b', topology: { ...other, epoch: 1 } })).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Topology updates are not supported yet.' })
+    // An emptied group keeps its topology.
+    expect(hb({ memberId: 'a', memberEpoch: -1 }).errorCode).toBe(0)
+    expect(hb({ memberId: 'c', topology: other }).errorCode).toBe(ErrorCode.INVALID_REQUEST)
     expect(hb({ memberId: 'b', topology: { ...topology, subtopologies: [{ ...topology.subtopologies[0]!, sourceTopicRegex: ['w.*'] }] } }))
       .toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Regular expressions for source topics are not supported yet.' })
   })
