@@ -20,10 +20,10 @@ import { LEAVE_GROUP_MEMBER_EPOCH, LEAVE_GROUP_STATIC_MEMBER_EPOCH } from '../co
 import { HeartbeatError, fail } from '../consumer-validate.js'
 import type { GroupContext } from '../context.js'
 import type { Group } from '../group.js'
-import { assignTasks } from './streams-assignor.js'
-import { StreamsGroupData, newStreamsMember, noTasks, reconcile, type StreamsMember, type Tasks } from './streams-group.js'
+import { assignOrDelay, configure, metadataSignature } from './streams-planner.js'
+import { StreamsGroupData, newStreamsMember, noTasks, reconcile, type StreamsMember } from './streams-group.js'
 import { StreamsGroupBatch } from './streams-store.js'
-import { configureTopics, sameTopology, StreamsStatus, summarizeTopics, type TopicToCreate } from './streams-topology.js'
+import { configureTopics, sameTopology, StreamsStatus, type TopicToCreate } from './streams-topology.js'
 import { validateStreamsHeartbeat, type StreamsHeartbeat, type TaskList } from './streams-validate.js'
 import { checkEpoch, ownedTasks, sameCurrent, sameEndpoint, sameMetadata, sameTasks, toList } from './streams-checks.js'
 import { describeStreamsGroup, endpointPartitions, type StreamsGroupDescription } from './streams-describe.js'
@@ -91,7 +91,7 @@ export class StreamsGroupCoordinator {
         this.scheduleSessionTimeout(g.groupId, m)
       }
       if (data.topology) data.configured = configureTopics(data.topology, (n) => this.deps.topics.partitions(n))
-      data.metadataSignature = this.metadataSignature(data)
+      data.metadataSignature = metadataSignature(this.deps, data)
     }
   }
 
@@ -168,8 +168,8 @@ export class StreamsGroupCoordinator {
       data.shutdownRequested = true
       this.deps.logger.info({ group: req.groupId, member: updated.memberId }, 'a streams member requested the shutdown of the application')
     }
-    this.configure(req.groupId, data, bump, req.mayCreateTopic)
-    this.assignOrDelay(req.groupId, data, status)
+    configure(this.deps, this.batch, req.groupId, data, bump, req.mayCreateTopic)
+    assignOrDelay(this.deps, this.batch, req.groupId, data, status)
     const target = data.targetAssignment.get(updated.memberId) ?? noTasks()
     const reconciled = reconcile(data, updated, data.assignmentEpoch, target, ownedTasks(req))
     if (reconciled !== updated) data.putMember(reconciled)
@@ -266,78 +266,8 @@ export class StreamsGroupCoordinator {
     this.batch.removeMember(m.memberId)
     data.groupEpoch++
     if (data.members.size === 0) data.shutdownRequested = false
-    this.configure(groupId, data, false)
+    configure(this.deps, this.batch, groupId, data, false)
     this.batch.metadata(data)
-  }
-
-  // Configures the topology when the group epoch moves or the topics it reads changed (Kafka's
-  // metadata hash), creating missing internal topics; a configuration change bumps the epoch.
-  private configure(groupId: string, data: StreamsGroupData, bump: boolean, mayCreate: (name: string) => boolean = () => true): void {
-    if (data.topology === null) {
-      if (bump) data.groupEpoch++
-      return
-    }
-    const signature = this.metadataSignature(data)
-    if (!bump && data.configured !== null && signature === data.metadataSignature) return
-    let configured = configureTopics(data.topology, (n) => this.deps.topics.partitions(n))
-    if (configured.toCreate.length > 0) {
-      const denied = configured.toCreate.filter((t) => !mayCreate(t.name)).map((t) => t.name)
-      const failures = configured.toCreate.filter((t) => mayCreate(t.name)).map((t) => this.deps.topics.create(t)).filter((e): e is string => e !== null)
-      this.deps.logger.info({ group: groupId, topics: configured.toCreate.map((t) => t.name) }, 'creating the internal topics of a streams group')
-      configured = configureTopics(data.topology, (n) => this.deps.topics.partitions(n))
-      // Kafka reports what kept the internal topics from being created in the status detail.
-      if (configured.status && denied.length > 0) configured.status.statusDetail += `; Unauthorized to CREATE on topics ${summarizeTopics(denied)}.`
-      if (configured.status && failures.length > 0) configured.status.statusDetail += `; ${failures.join('; ')}`
-    }
-    data.configured = configured
-    data.metadataSignature = this.metadataSignature(data)
-    data.groupEpoch++
-  }
-
-  private metadataSignature(data: StreamsGroupData): string {
-    const names = new Set((data.topology?.subtopologies ?? []).flatMap((s) => [...s.sourceTopics, ...s.repartitionSourceTopics.map((r) => r.name), ...s.stateChangelogTopics.map((c) => c.name)]))
-    return [...names].sort().map((n) => `${n}/${this.deps.topics.partitions(n) ?? '-'}`).join(',')
-  }
-
-  // While the initial delay runs, members move to the group epoch with no tasks (as on Kafka, where
-  // they get the group epoch and ASSIGNMENT_DELAYED); once it is over the epoch moves on and the
-  // first real assignment is computed.
-  private assignOrDelay(groupId: string, data: StreamsGroupData, status: { statusCode: number; statusDetail: string }[]): void {
-    const delayed = this.deps.clock.now() < data.assignmentDelayedUntil
-    if (delayed) {
-      status.push({ statusCode: StreamsStatus.ASSIGNMENT_DELAYED, statusDetail: 'Assignment delayed due to the configured initial rebalance delay.' })
-      if (data.groupEpoch > data.assignmentEpoch) {
-        data.targetAssignment.clear()
-        for (const m of data.members.values()) data.targetAssignment.set(m.memberId, noTasks())
-        data.assignmentEpoch = data.groupEpoch
-        this.batch.target(data)
-      }
-      data.assignmentPending = true
-      return
-    }
-    if (data.assignmentPending) {
-      data.assignmentPending = false
-      data.groupEpoch++
-    }
-    if (data.groupEpoch > data.assignmentEpoch) this.computeTargetAssignment(groupId, data)
-  }
-
-  private computeTargetAssignment(groupId: string, data: StreamsGroupData): void {
-    const configured = data.configured
-    const epoch = data.topology?.epoch
-    const members = [...data.members.values()].filter((m) => m.topologyEpoch === epoch)
-    const target = configured?.tasks
-      ? assignTasks({
-        tasks: configured.tasks,
-        stateful: configured.stateful,
-        members: members.map((m) => ({ memberId: m.memberId, processId: m.processId, previous: data.targetAssignment.get(m.memberId) ?? noTasks() })),
-        numStandbyReplicas: this.deps.config.numStandbyReplicas(groupId),
-      })
-      : new Map<string, Tasks>()
-    data.targetAssignment.clear()
-    for (const m of data.members.values()) data.targetAssignment.set(m.memberId, target.get(m.memberId) ?? noTasks())
-    data.assignmentEpoch = data.groupEpoch
-    this.batch.target(data)
   }
 
   private response(req: StreamsHeartbeat, data: StreamsGroupData, before: StreamsMember, after: StreamsMember, status: { statusCode: number; statusDetail: string }[]): StreamsHeartbeatResult {
