@@ -302,6 +302,8 @@ export function deleteGroup(c: GroupContext, groupId: string): number {
 // ClassicGroup.isSubscribedToTopic over the topics of the selected protocol's subscriptions: only a
 // "consumer" group with members subscribes; metadata that cannot be parsed counts as subscribed.
 function isSubscribedTo(g: Group, topic: string): boolean {
+  // A streams group with members reads its topology's source and repartition topics.
+  if (g.streams) return g.streams.members.size > 0 && (g.streams.topology?.subtopologies ?? []).some((s) => s.sourceTopics.includes(topic) || s.repartitionSourceTopics.some((r) => r.name === topic))
   if (g.protocolType !== 'consumer' || g.members.size === 0) return false
   if (g.protocolName === null) return true
   for (const m of g.members.values()) {
@@ -315,7 +317,7 @@ function isSubscribedTo(g: Group, topic: string): boolean {
 }
 
 // OffsetDelete (OffsetMetadataManager.deleteOffsets): refused for a non-empty group that is not a
-// consumer group, and per partition while a live consumer group is subscribed to the topic.
+// consumer group, and per partition while a live consumer or streams group is subscribed to the topic.
 export function deleteOffsets(c: GroupContext, groupId: string, topics: { name: string; partitions: number[] }[]): { errorCode: number; results: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[] } {
   if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, results: [] }
   const g = c.group(groupId)

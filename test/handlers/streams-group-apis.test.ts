@@ -7,10 +7,12 @@ import { DeleteGroups } from '../../protocol/apis/delete-groups.js'
 import { DescribeGroups } from '../../protocol/apis/describe-groups.js'
 import { JoinGroup } from '../../protocol/apis/join-group.js'
 import { ListGroups } from '../../protocol/apis/list-groups.js'
+import { OffsetDelete } from '../../protocol/apis/offset-delete.js'
 import { OffsetFetch } from '../../protocol/apis/offset-fetch.js'
 import { StreamsGroupDescribe } from '../../protocol/apis/streams-group-describe.js'
 import { StreamsGroupHeartbeat } from '../../protocol/apis/streams-group-heartbeat.js'
 import { ErrorCode } from '../../protocol/errors.js'
+import { commitOffsets } from '../../src/groups/offsets.js'
 import { scratchDirs, startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
 
@@ -103,5 +105,21 @@ describe('KIP-1071 APIs on the wire', () => {
     // m1 carries on at its epoch with its tasks.
     const again = await client!.send(StreamsGroupHeartbeat, 1, { groupId: 'app', memberId: 'm1', memberEpoch: 2, activeTasks: kept, standbyTasks: [], warmupTasks: [] })
     expect(again).toMatchObject({ errorCode: 0, memberEpoch: 2 })
+  })
+})
+
+describe('OffsetDelete on a streams group', () => {
+  it('refuses the topics a live streams group reads, allows the others', async () => {
+    await start()
+    b!.broker.createTopic('in', 2, 1, {})
+    b!.broker.createTopic('other', 1, 1, {})
+    const r = await join(1, 'm1')
+    const commit = (topic: string) => commitOffsets(b!.broker.groups, {
+      groupId: 'app', generationId: r.memberEpoch, memberId: 'm1', groupInstanceId: null, retentionTimeMs: -1, groupNotFoundError: ErrorCode.GROUP_ID_NOT_FOUND, version: 9,
+      offsets: [{ topic, partition: 0, offset: 3, leaderEpoch: -1, metadata: '', commitTimestamp: -1 }],
+    })
+    expect([commit('in'), commit('other')]).toEqual([[0], [0]])
+    const del = await client!.send(OffsetDelete, 0, { groupId: 'app', topics: [{ name: 'in', partitions: [{ partitionIndex: 0 }] }, { name: 'other', partitions: [{ partitionIndex: 0 }] }] })
+    expect(del.topics.map((t) => [t.name, t.partitions[0]!.errorCode])).toEqual([['in', ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC], ['other', 0]])
   })
 })
