@@ -264,6 +264,7 @@ export class StreamsGroupCoordinator {
   private fence(groupId: string, data: StreamsGroupData, m: StreamsMember): void {
     data.removeMember(m.memberId)
     this.batch.removeMember(m.memberId)
+    if (m.userEndpoint !== null) data.endpointInformationEpoch++
     data.groupEpoch++
     if (data.members.size === 0) data.shutdownRequested = false
     configure(this.deps, this.batch, groupId, data, false)
