@@ -237,3 +237,28 @@ describe('initial rebalance delay', () => {
     expect(count(hb({ memberId: 'a' }).activeTasks)).toBe(4)
   })
 })
+
+describe('limits and timeouts', () => {
+  it('refuses a member beyond group.streams.max.size', async () => {
+    b.cleanup()
+    await start({ 'group.streams.max.size': 1 })
+    hb({ memberId: 'a' })
+    expect(hb({ memberId: 'b' })).toMatchObject({ errorCode: ErrorCode.GROUP_MAX_SIZE_REACHED, errorMessage: 'The streams group has reached its maximum capacity of 1 members.' })
+  })
+
+  it('fences a member that does not revoke its tasks within its rebalance timeout', () => {
+    b.broker.createTopic('words', 2, 1, {})
+    const a = hb({ memberId: 'a', rebalanceTimeoutMs: 5000 })
+    hb({ memberId: 'b' })
+    // a is asked to revoke half of its tasks and keeps reporting them.
+    const a1 = hb({ memberId: 'a', memberEpoch: 1 }, { active: tasks(a.activeTasks) })
+    expect(a1.memberEpoch).toBe(1)
+    clock.advance(4000)
+    hb({ memberId: 'b', memberEpoch: 2 }, { active: [] })
+    clock.advance(1000)
+    expect(b.broker.groups.group('app')!.streams!.members.has('a')).toBe(false)
+    // b then gets every task.
+    const b1 = hb({ memberId: 'b', memberEpoch: 2 }, { active: [] })
+    expect(count(b1.activeTasks)).toBe(4)
+  })
+})
