@@ -8,6 +8,7 @@
 import { ProtocolError, Reader, Writer, ZERO_UUID } from './primitives.js'
 import { defineStruct, t } from './schema.js'
 import { decodeConsumerGroupRecord, type ConsumerGroupRecord } from './consumer-group-records.js'
+import { decodeStreamsGroupRecord, isStreamsKeyVersion, type StreamsGroupRecord } from './streams-group-records.js'
 
 const offsetKey = defineStruct({ group: t.string(), topic: t.string(), partition: t.int32() }, '0-1')
 const offsetValue = defineStruct({
@@ -52,6 +53,7 @@ export type GroupRecord =
   | { kind: 'offset'; group: string; topic: string; partition: number; value: OffsetValue | null }
   | { kind: 'group'; group: string; value: GroupValue | null }
   | { kind: 'consumer'; group: string; record: ConsumerGroupRecord } // KIP-848 records, key v3+
+  | { kind: 'streams'; group: string; record: StreamsGroupRecord } // KIP-1071 records, key v17-23
 
 function encodeWith(version: number, write: (w: Writer) => void): Buffer {
   const w = new Writer(64)
@@ -90,6 +92,10 @@ export function decodeGroupRecord(key: Buffer, value: Buffer | null): GroupRecor
     if (value === null) return { kind: 'group', group: k.group, value: null }
     const vr = new Reader(value)
     return { kind: 'group', group: k.group, value: groupValue(vr.int16()).read(vr) }
+  }
+  if (isStreamsKeyVersion(kv)) {
+    const record = decodeStreamsGroupRecord(kv, r, value)
+    return { kind: 'streams', group: record.group, record }
   }
   if (kv >= 3) {
     const record = decodeConsumerGroupRecord(kv, r, value)

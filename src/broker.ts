@@ -20,6 +20,7 @@ import { GroupCoordinator } from './groups/coordinator.js'
 import { ConsumerGroupCoordinator } from './groups/consumer-coordinator.js'
 import { ClassicMembersOfConsumerGroups } from './groups/consumer-classic.js'
 import { parsePolicy } from './groups/migration.js'
+import { StreamsGroupCoordinator } from './groups/streams/streams-coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { ShareGroups } from './groups/share/share-groups.js'
 import { SHARE_STATE_TOPIC } from './groups/share/share-state-store.js'
@@ -52,6 +53,7 @@ export class Broker {
   readonly groups: GroupCoordinator
   readonly consumerGroups: ConsumerGroupCoordinator // KIP-848 groups, beside the classic ones
   readonly shareGroups: ShareGroups // KIP-932 share groups and their __share_group_state
+  readonly streamsGroups: StreamsGroupCoordinator // KIP-1071 streams groups, beside the consumer ones
   readonly txns: TransactionCoordinator
   readonly cleaner: LogCleaner
   // The brokers this store serves (one unless started as a cluster) and their leaderships.
@@ -124,6 +126,7 @@ export class Broker {
     this.consumerGroups = this.newConsumerGroups(o)
     this.groups.classicInConsumerGroups = new ClassicMembersOfConsumerGroups(this.consumerGroups)
     this.shareGroups = this.newShareGroups(o)
+    this.streamsGroups = this.newStreamsGroups(o)
     this.txns = new TransactionCoordinator({
       clock: o.clock,
       logger: o.logger,
@@ -178,6 +181,39 @@ export class Broker {
           return t ? asTopic(t) : undefined
         },
         all: () => cluster.topicList().map(asTopic),
+      },
+    })
+  }
+
+  private newStreamsGroups(o: BrokerOptions): StreamsGroupCoordinator {
+    const config = o.config
+    const cluster = this.cluster
+    // A group's own streams.* config (IncrementalAlterConfigs on GROUP), else the broker's.
+    const groupInt = (id: string, name: string) => Number(groupConfigValue(config, cluster.groupConfigs.get(id), name))
+    return new StreamsGroupCoordinator({
+      groups: this.groups,
+      clock: o.clock,
+      logger: o.logger,
+      config: {
+        sessionTimeoutMs: (id) => groupInt(id, 'streams.session.timeout.ms'),
+        heartbeatIntervalMs: (id) => groupInt(id, 'streams.heartbeat.interval.ms'),
+        numStandbyReplicas: (id) => groupInt(id, 'streams.num.standby.replicas'),
+        initialRebalanceDelayMs: (id) => groupInt(id, 'streams.initial.rebalance.delay.ms'),
+        get maxSize() { return config.int('group.streams.max.size') },
+        get acceptableRecoveryLag() { return Number(config.get('group.streams.acceptable.recovery.lag') ?? 10000) },
+        taskOffsetIntervalMs: 60_000, // Kafka's streams.task.offset.interval.ms default
+      },
+      topics: {
+        partitions: (name) => cluster.topic(name)?.partitions,
+        create: (t) => {
+          try {
+            this.createTopic(t.name, t.partitions, t.replicationFactor, t.configs)
+            return null
+          } catch (err) {
+            if (err instanceof KafkaError) return err.message
+            throw err
+          }
+        },
       },
     })
   }
@@ -272,6 +308,7 @@ export class Broker {
     this.controller.reconcile()
     this.groups.load()
     this.consumerGroups.load()
+    this.streamsGroups.load()
     this.shareGroups.load()
     this.txns.load()
     // Kafka's LogManager runs its first retention check log.initial.task.delay.ms after start-up.
@@ -406,6 +443,7 @@ export class Broker {
     this.groups.stop()
     this.consumerGroups.stop()
     this.shareGroups.stop()
+    this.streamsGroups.stop()
     this.txns.stop()
     this.logs.close()
   }

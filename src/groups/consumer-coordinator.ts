@@ -111,6 +111,8 @@ export class ConsumerGroupCoordinator {
     const g = this.deps.groups.group(groupId)
     if (!g || g.state === 'Dead') {
       if (!create) fail('GROUP_ID_NOT_FOUND', `Consumer group ${groupId} not found.`)
+    } else if (!g.consumer && (g.streams?.members.size ?? 0) > 0) {
+      fail('GROUP_ID_NOT_FOUND', `Group ${groupId} is not a consumer group.`)
     } else if (!g.consumer && (!create || g.state !== 'Empty')) {
       const refusal = create ? upgradeRefusal(g, this.deps.config.migrationPolicy, this.deps.config.maxSize) : 'it is not a consumer group'
       if (refusal !== null) {
@@ -127,6 +129,7 @@ export class ConsumerGroupCoordinator {
     const group = g && g.state !== 'Dead' ? g : this.deps.groups.getOrCreate(groupId)
     if (!group.consumer) {
       group.consumer = new ConsumerGroupData()
+      group.streams = null
       group.protocolType = 'consumer'
       group.protocolName = null
     }

@@ -145,11 +145,17 @@ export class ConsumerGroupData {
   }
 }
 
+// What the offset checks need of a KIP-848 or KIP-1071 group.
+export interface EpochedMembers {
+  readonly members: ReadonlyMap<string, { memberEpoch: number; classic?: unknown }>
+}
+
 // Member checks of OffsetCommit and TxnOffsetCommit (ConsumerGroup.validateOffsetCommit): an epoch
 // < 0 is an admin or manual-assignment commit, allowed on an empty group only; otherwise the member
 // must exist and send its current epoch. A consumer-protocol member must use OffsetCommit v9+; a
-// classic one (online migration) may use any version.
-export function validateConsumerCommit(data: ConsumerGroupData, memberId: string, memberEpoch: number, version: number, transactional: boolean): number {
+// classic one (online migration) may use any version. Streams groups pass their StreamsGroupData:
+// Kafka's StreamsGroup.validateOffsetCommit makes the same member and epoch checks.
+export function validateConsumerCommit(data: EpochedMembers, memberId: string, memberEpoch: number, version: number, transactional: boolean): number {
   if (memberEpoch < 0 && data.members.size === 0) return ErrorCode.NONE
   const m = data.members.get(memberId)
   if (!m) return ErrorCode.UNKNOWN_MEMBER_ID
@@ -162,7 +168,7 @@ export function validateConsumerCommit(data: ConsumerGroupData, memberId: string
 
 // OffsetFetch v9+ (ConsumerGroup.validateOffsetFetch): a member epoch < 0 (the Admin client, a
 // consumer without a group) is not checked; otherwise the member must exist at that epoch.
-export function validateConsumerFetch(data: ConsumerGroupData, memberId: string | null, memberEpoch: number): number {
+export function validateConsumerFetch(data: EpochedMembers, memberId: string | null, memberEpoch: number): number {
   if (memberEpoch < 0 || memberId === null) return ErrorCode.NONE
   const m = data.members.get(memberId)
   if (!m) return ErrorCode.UNKNOWN_MEMBER_ID

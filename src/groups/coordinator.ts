@@ -142,11 +142,14 @@ export class GroupCoordinator implements GroupContext {
       this.store.writeGroupState(group)
     }
     if (group.state === 'Dead') return Promise.resolve(joinError(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId))
-    if (group.consumer) {
+    if (group.consumer || group.streams) {
       // A KIP-848 group: a live one takes the member as a classic member of the consumer group
-      // (classicGroupJoinToConsumerGroup); an empty one becomes classic again, as Kafka converts it.
-      if (group.consumer.members.size > 0) return Promise.resolve(this.consumerPaths().join(group, req))
+      // (classicGroupJoinToConsumerGroup). A live KIP-1071 group has no such migration. An empty
+      // one of either becomes classic again, as Kafka converts it.
+      if (group.consumer && group.consumer.members.size > 0) return Promise.resolve(this.consumerPaths().join(group, req))
+      if (group.streams && group.streams.members.size > 0) return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, req.memberId))
       group.consumer = null
+      group.streams = null
       group.protocolType = null
       if (!unknown) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, req.memberId))
     }

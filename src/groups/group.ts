@@ -5,6 +5,7 @@
 import { ErrorCode } from '../../protocol/errors.js'
 import type { Timer } from '../clock.js'
 import type { ConsumerGroupData } from './consumer-group.js'
+import type { StreamsGroupData } from './streams/streams-group.js'
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead'
 
@@ -91,6 +92,9 @@ export class Group {
   // Set while this is a KIP-848 consumer group (consumer-coordinator.ts); the classic fields then
   // stay those of an Empty group and only the committed offsets are shared.
   consumer: ConsumerGroupData | null = null
+  // Set while this is a KIP-1071 streams group (streams/streams-coordinator.ts), as `consumer` is
+  // for KIP-848 groups: the offsets stay here, shared with every group type.
+  streams: StreamsGroupData | null = null
 
   constructor(readonly groupId: string, now: number) {
     this.currentStateTimestamp = now

@@ -1,12 +1,13 @@
 // The start-up replay of `__consumer_offsets` into the coordinator's groups (committed and pending
-// transactional offsets, classic group metadata, KIP-848 consumer group records), and the one-time
-// move of groups an older Rivulet stored outside their Kafka partition.
+// transactional offsets, classic group metadata, KIP-848 consumer and KIP-1071 streams group
+// records), and the one-time move of groups an older Rivulet stored outside their Kafka partition.
 
 import type { GroupValue } from '../../protocol/group-records.js'
 import type { GroupContext } from './context.js'
 import { replayConsumerRecord } from './consumer-store.js'
 import { Member, offsetKey, splitOffsetKey } from './group.js'
 import { addPending, completeTxnOffsets, offsetValue } from './offsets.js'
+import { replayStreamsRecord } from './streams/streams-store.js'
 
 export function loadGroups(c: GroupContext): void {
   const metadata = new Map<string, GroupValue | null>()
@@ -27,6 +28,8 @@ export function loadGroups(c: GroupContext): void {
       }
     } else if (rec.kind === 'consumer') {
       replayConsumerRecord(c, rec.record)
+    } else if (rec.kind === 'streams') {
+      replayStreamsRecord(c, rec.record)
     } else {
       metadata.set(rec.group, rec.value)
       // A GroupMetadata tombstone alone does not delete offsets (Kafka writes one when a live

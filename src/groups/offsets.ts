@@ -10,6 +10,7 @@ import { validateConsumerCommit } from './consumer-group.js'
 import { ConsumerGroupBatch } from './consumer-store.js'
 import { compileTopicRegex } from './topic-regex.js'
 import { Group, offsetKey, splitOffsetKey, type CommittedOffset, type GroupState } from './group.js'
+import { StreamsGroupBatch } from './streams/streams-store.js'
 
 export interface OffsetCommitRequest {
   groupId: string
@@ -36,8 +37,9 @@ function validateCommit(c: GroupContext, req: OffsetCommitRequest): { group?: Gr
     group = c.getOrCreate(req.groupId)
   }
   if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
-  if (group.consumer) {
-    const errorCode = validateConsumerCommit(group.consumer, req.memberId, req.generationId, req.version ?? 9, false)
+  const modern = group.consumer ?? group.streams
+  if (modern) {
+    const errorCode = validateConsumerCommit(modern, req.memberId, req.generationId, req.version ?? 9, false)
     return errorCode === 0 ? { group, errorCode } : { errorCode }
   }
   if (req.generationId < 0 && group.state === 'Empty') return { group, errorCode: 0 }
@@ -136,8 +138,9 @@ function validateTxnCommit(c: GroupContext, req: TxnOffsetCommitRequest): { grou
     group = c.getOrCreate(req.groupId)
   }
   if (group.state === 'Dead') return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
-  if (group.consumer) {
-    const errorCode = validateConsumerCommit(group.consumer, req.memberId, req.generationId, 9, true)
+  const modern = group.consumer ?? group.streams
+  if (modern) {
+    const errorCode = validateConsumerCommit(modern, req.memberId, req.generationId, 9, true)
     return errorCode === 0 ? { group, errorCode } : { errorCode }
   }
   if (req.generationId < 0 && group.state === 'Empty') return { group, errorCode: 0 }
@@ -240,7 +243,7 @@ export interface GroupDescription {
 // Kafka's GroupMetadata.summary: member metadata and assignments only once the group is Stable.
 export function describeGroup(c: GroupContext, groupId: string): GroupDescription | null {
   const g = c.group(groupId)
-  if (!g || g.state === 'Dead' || g.consumer) return null
+  if (!g || g.state === 'Dead' || g.consumer || g.streams) return null
   const stable = g.state === 'Stable'
   return {
     groupId,
@@ -265,9 +268,10 @@ export function listGroups(c: GroupContext, states: string[], types: string[]): 
   const lowerTypes = types.map((s) => s.toLowerCase())
   for (const g of c.groups.values()) {
     if (g.state === 'Dead') continue
-    // KIP-848 groups: type "consumer", protocol type "consumer", ConsumerGroupState's names.
-    const state = g.consumer ? g.consumer.state() : g.state
-    const type = g.consumer ? 'consumer' : 'classic'
+    // KIP-848 groups: type "consumer", protocol type "consumer", ConsumerGroupState's names;
+    // KIP-1071 groups: type and protocol type "streams", StreamsGroupState's names.
+    const state = g.consumer ? g.consumer.state() : g.streams ? g.streams.state() : g.state
+    const type = g.consumer ? 'consumer' : g.streams ? 'streams' : 'classic'
     if (lowerStates.length > 0 && !lowerStates.includes(state.toLowerCase())) continue
     if (lowerTypes.length > 0 && !lowerTypes.includes(type)) continue
     out.push({ groupId: g.groupId, protocolType: g.protocolType ?? '', state, type })
@@ -278,10 +282,15 @@ export function listGroups(c: GroupContext, states: string[], types: string[]): 
 export function deleteGroup(c: GroupContext, groupId: string): number {
   const g = c.group(groupId)
   if (!g || g.state === 'Dead') return ErrorCode.GROUP_ID_NOT_FOUND
-  if (g.state !== 'Empty' || (g.consumer?.members.size ?? 0) > 0) return ErrorCode.NON_EMPTY_GROUP
+  if (g.state !== 'Empty' || (g.consumer?.members.size ?? 0) > 0 || (g.streams?.members.size ?? 0) > 0) return ErrorCode.NON_EMPTY_GROUP
   const tombstones = [...g.offsets.keys()].map(splitOffsetKey)
   if (g.consumer) {
     const batch = new ConsumerGroupBatch(groupId)
+    batch.deleteGroup()
+    batch.flush(c.store)
+  }
+  if (g.streams) {
+    const batch = new StreamsGroupBatch(groupId)
     batch.deleteGroup()
     batch.flush(c.store)
   }
@@ -303,6 +312,8 @@ function isSubscribedTo(g: Group, topic: string): boolean {
     }
     return false
   }
+  // A streams group with members reads its topology's source and repartition topics.
+  if (g.streams) return g.streams.members.size > 0 && (g.streams.topology?.subtopologies ?? []).some((s) => s.sourceTopics.includes(topic) || s.repartitionSourceTopics.some((r) => r.name === topic))
   if (g.protocolType !== 'consumer' || g.members.size === 0) return false
   if (g.protocolName === null) return true
   for (const m of g.members.values()) {
@@ -316,7 +327,7 @@ function isSubscribedTo(g: Group, topic: string): boolean {
 }
 
 // OffsetDelete (OffsetMetadataManager.deleteOffsets): refused for a non-empty group that is not a
-// consumer group, and per partition while a live consumer group is subscribed to the topic.
+// consumer group, and per partition while a live consumer or streams group is subscribed to the topic.
 export function deleteOffsets(c: GroupContext, groupId: string, topics: { name: string; partitions: number[] }[]): { errorCode: number; results: { name: string; partitions: { partitionIndex: number; errorCode: number }[] }[] } {
   if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, results: [] }
   const g = c.group(groupId)
@@ -368,7 +379,7 @@ export function expireOffsets(c: GroupContext): number {
   const retentionMs = c.config.offsetsRetentionMs
   let expired = 0
   for (const g of [...c.groups.values()]) {
-    if (g.state !== 'Empty' || (g.consumer?.members.size ?? 0) > 0) continue
+    if (g.state !== 'Empty' || (g.consumer?.members.size ?? 0) > 0 || (g.streams?.members.size ?? 0) > 0) continue
     const gone: { topic: string; partition: number; value: null }[] = []
     for (const [key, o] of g.offsets) {
       const base = g.protocolType !== null ? g.currentStateTimestamp : o.commitTimestamp

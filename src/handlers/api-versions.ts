@@ -28,15 +28,14 @@ import { defineHandler } from './handler.js'
 //   KIP-853) reports it. No client acts on it: kafka-clients never reads it, kafka-features only
 //   lists it, and what a quorum-aware tool would call (DescribeQuorum, Add/RemoveRaftVoter,
 //   UpdateFeatures) is not advertised, so those tools fail as before, on the missing API.
-// Not reported, as Kafka omits a feature at level 0: streams.version (KIP-1071), whose groups and
-// APIs are not served yet. Kafka 4.4.0 finalizes streams.version 1: that difference shows in
-// compat/MATRIX.md (java-tools features-describe).
+// - streams.version 1 (KIP-1071 streams groups): StreamsGroupHeartbeat/Describe v0-1 served.
 const FEATURES = [
   { name: 'metadata.version', minVersion: 7, maxVersion: 33, level: 33 },
   { name: 'transaction.version', minVersion: 0, maxVersion: 2, level: 2 },
   { name: 'eligible.leader.replicas.version', minVersion: 0, maxVersion: 1, level: 1 },
   { name: 'group.version', minVersion: 0, maxVersion: 1, level: 1 },
   { name: 'share.version', minVersion: 0, maxVersion: 2, level: 2 },
+  { name: 'streams.version', minVersion: 0, maxVersion: 1, level: 1 },
   { name: 'kraft.version', minVersion: 0, maxVersion: 1, level: 1 },
 ]
 const SUPPORTED_FEATURES = FEATURES.map(({ name, minVersion, maxVersion }) => ({ name, minVersion, maxVersion }))

@@ -26,6 +26,7 @@ const KEYS: ReadonlyMap<number, ['group' | 'txn', (req: Keyed, version: number) 
   [47, ['group', (r) => r.groupId]], // OffsetDelete
   [68, ['group', (r) => r.groupId]], // ConsumerGroupHeartbeat (KIP-848)
   [76, ['group', (r) => r.groupId]], // ShareGroupHeartbeat (KIP-932)
+  [88, ['group', (r) => r.groupId]], // StreamsGroupHeartbeat (KIP-1071)
   [91, ['group', (r) => r.groupId]], // AlterShareGroupOffsets (KIP-932)
   [92, ['group', (r) => r.groupId]], // DeleteShareGroupOffsets (KIP-932)
   [22, ['txn', (r) => r.transactionalId]], // InitProducerId (null: an idempotent producer)

@@ -35,8 +35,9 @@ export default defineHandler({
       const operations = withOps ? authorizedOperations(ctx, Res.GROUP, groupId) : NOT_REQUESTED
       const g = describeGroup(broker.groups, groupId)
       if (!g) {
-        // A KIP-848 or KIP-932 group is not a classic group (GroupMetadataManager.describeGroups).
-        const modern = broker.groups.group(groupId)?.consumer || broker.shareGroups.coordinator.group(groupId)
+        // A KIP-848, KIP-932 or KIP-1071 group is not a classic group (GroupMetadataManager.describeGroups).
+        const g = broker.groups.group(groupId)
+        const modern = g?.consumer || g?.streams || broker.shareGroups.coordinator.group(groupId)
         const message = modern ? `Group ${groupId} is not a classic group.` : `Group ${groupId} not found.`
         if (version >= 6) return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: message, groupState: 'Dead', authorizedOperations: NOT_REQUESTED }
         return { groupId, errorCode: 0, groupState: 'Dead', authorizedOperations: operations }

@@ -4,7 +4,8 @@
 // v4+: statesFilter, matched case-insensitively after trimming, and groupState in the response
 // (KIP-518); v5+: typesFilter, matched case-insensitively against "classic" or "consumer"
 // (KIP-848 groups, whose states are Empty, Assigning, Reconciling and Stable) or "share" (KIP-932
-// groups: Empty or Stable), and groupType.
+// groups: Empty or Stable) or "streams" (KIP-1071 groups: Empty, NotReady, Assigning, Reconciling,
+// Stable), and groupType.
 // Empty filters match everything. With an authorizer: every group with DESCRIBE on the cluster,
 // else only the groups the principal may DESCRIBE (KafkaApis.handleListGroupsRequest).
 

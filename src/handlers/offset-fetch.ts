@@ -68,7 +68,8 @@ export default defineHandler({
         groups: req.groups.map((g) => {
           if (!authorize(ctx, Op.DESCRIBE, Res.GROUP, g.groupId)) return { groupId: g.groupId, topics: [], errorCode: ErrorCode.GROUP_AUTHORIZATION_FAILED }
           // v9+: a KIP-848 member fetches at its current epoch (STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID).
-          const consumer = ctx.broker.groups.group(g.groupId)?.consumer
+          const group = ctx.broker.groups.group(g.groupId)
+          const consumer = group?.consumer ?? group?.streams
           const errorCode = consumer && version >= 9 ? validateConsumerFetch(consumer, g.memberId, g.memberEpoch) : 0
           if (errorCode !== 0) return { groupId: g.groupId, topics: [], errorCode }
           const topics = version >= 10 ? fetchGroupByIds(ctx, g.groupId, g.topics, req.requireStable) : fetchGroup(ctx, g.groupId, g.topics, req.requireStable)

@@ -47,6 +47,8 @@ import consumerGroupHeartbeat from './consumer-group-heartbeat.js'
 import consumerGroupDescribe from './consumer-group-describe.js'
 import shareGroupHeartbeat from './share-group-heartbeat.js'
 import shareGroupDescribe from './share-group-describe.js'
+import streamsGroupHeartbeat from './streams-group-heartbeat.js'
+import streamsGroupDescribe from './streams-group-describe.js'
 import shareFetch from './share-fetch.js'
 import shareAcknowledge from './share-acknowledge.js'
 import describeShareGroupOffsets from './describe-share-group-offsets.js'
@@ -77,7 +79,7 @@ export const handlers: readonly AnyHandler[] = [
   findCoordinator, joinGroup, syncGroup, heartbeat, leaveGroup, offsetCommit, offsetFetch,
   describeGroups, listGroups, deleteGroups, offsetDelete, consumerGroupHeartbeat, consumerGroupDescribe,
   shareGroupHeartbeat, shareGroupDescribe, shareFetch, shareAcknowledge, describeShareGroupOffsets,
-  alterShareGroupOffsets, deleteShareGroupOffsets,
+  alterShareGroupOffsets, deleteShareGroupOffsets, streamsGroupHeartbeat, streamsGroupDescribe,
   // security
   saslHandshake, saslAuthenticate, describeAcls, createAcls, deleteAcls, describeUserScramCredentials, alterUserScramCredentials,
   createDelegationToken, renewDelegationToken, expireDelegationToken, describeDelegationToken,

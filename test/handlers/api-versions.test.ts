@@ -25,7 +25,7 @@ const ranges = (res: Awaited<ReturnType<typeof ask>>) =>
   Object.fromEntries(res.supportedFeatures.map((f) => [f.name, [f.minVersion, f.maxVersion]]))
 
 describe('ApiVersions features', () => {
-  it('v4 finalizes metadata.version 4.4-IV2, transaction.version 2, eligible.leader.replicas.version 1, group.version 1, share.version 2 and kraft.version 1, as Kafka 4.4.0', async () => {
+  it('v4 finalizes metadata.version 4.4-IV2, transaction.version 2, eligible.leader.replicas.version 1, group.version 1, share.version 2, streams.version 1 and kraft.version 1, as Kafka 4.4.0', async () => {
     const res = await ask(4)
     expect(res.errorCode).toBe(0)
     // metadata.version levels: 7 is 3.3-IV3 (the lowest Kafka 4 supports), 33 is 4.4-IV2
@@ -35,6 +35,7 @@ describe('ApiVersions features', () => {
       'eligible.leader.replicas.version': [1, 1],
       'group.version': [1, 1],
       'share.version': [2, 2],
+      'streams.version': [1, 1],
       'kraft.version': [1, 1],
     })
     expect(ranges(res)).toEqual({
@@ -43,18 +44,20 @@ describe('ApiVersions features', () => {
       'eligible.leader.replicas.version': [0, 1],
       'group.version': [0, 1],
       'share.version': [0, 2],
+      'streams.version': [0, 1],
       'kraft.version': [0, 1],
     })
     expect(res.finalizedFeaturesEpoch).toBeGreaterThan(0n)
   })
 
-  it('does not advertise the group protocol it does not serve (streams)', async () => {
+  it('advertises KIP-1071 streams groups as Kafka 4.4.0 does: streams.version 1, StreamsGroupHeartbeat/Describe 0-1', async () => {
     const res = await ask(4)
-    const names = [...res.supportedFeatures.map((f) => f.name), ...res.finalizedFeatures.map((f) => f.name)]
-    expect(names).not.toContain('streams.version')
-    // and the APIs that feature would enable are not served either
-    const keys = new Set(res.apiKeys.map((k) => k.apiKey))
-    expect(keys.has(88 /* StreamsGroupHeartbeat */)).toBe(false)
+    expect(res.finalizedFeatures).toContainEqual(expect.objectContaining({ name: 'streams.version', minVersionLevel: 1, maxVersionLevel: 1 }))
+    const byKey = new Map(res.apiKeys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion]]))
+    expect(byKey.get(88 /* StreamsGroupHeartbeat */)).toEqual([0, 1])
+    expect(byKey.get(89 /* StreamsGroupDescribe */)).toEqual([0, 1])
+    // Only asked for when a topology description plugin is configured, which Rivulet has not.
+    expect(byKey.has(93 /* StreamsGroupTopologyDescriptionUpdate */)).toBe(false)
   })
 
   it('advertises KIP-932 share groups as Kafka 4.4.0 does: share.version 2 and the four share APIs', async () => {
@@ -84,7 +87,7 @@ describe('ApiVersions features', () => {
   it('v3 leaves out supported ranges that start at 0 but keeps every finalized level', async () => {
     const res = await ask(3)
     expect(ranges(res)).toEqual({ 'metadata.version': [7, 33] })
-    expect(Object.keys(levels(res)).sort()).toEqual(['eligible.leader.replicas.version', 'group.version', 'kraft.version', 'metadata.version', 'share.version', 'transaction.version'])
+    expect(Object.keys(levels(res)).sort()).toEqual(['eligible.leader.replicas.version', 'group.version', 'kraft.version', 'metadata.version', 'share.version', 'streams.version', 'transaction.version'])
   })
 
   it('v0-v2 carry no features', async () => {

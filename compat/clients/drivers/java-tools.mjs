@@ -695,10 +695,9 @@ const scenarios = [
 
   // Issue 15 item 15. kafka-features describe (Admin.describeFeatures: ApiVersions' feature
   // levels). Both brokers must finalize metadata.version, transaction.version 2, group.version 1
-  // (KIP-848 consumer groups), share.version 2 (KIP-932 share groups) and kraft.version 1 (a
-  // single-node quorum; Rivulet reports it as Kafka does because no client acts on it). The full
-  // list goes into `observed`. Expected difference: Kafka 4.4.0 also finalizes streams.version 1;
-  // Rivulet does not claim it while streams groups are not served (src/handlers/api-versions.ts).
+  // (KIP-848 consumer groups), share.version 2 (KIP-932 share groups), streams.version 1 (KIP-1071
+  // streams groups) and kraft.version 1 (a single-node quorum; Rivulet reports it as Kafka does
+  // because no client acts on it). The full list goes into `observed`.
   ['features-describe', async (s) => {
     const res = await tool(MAIN.features, [...B, 'describe']);
     check(!/Exception/.test(res.err), `kafka-features describe printed an exception: ${errorText(res)}`, 'no exception', errorText(res));
@@ -712,6 +711,7 @@ const scenarios = [
     checkEq('group.version (supported, finalized)', '0-1 1', `${features['group.version']?.supported} ${features['group.version']?.finalized}`);
     checkEq('kraft.version (supported, finalized)', '0-1 1', `${features['kraft.version']?.supported} ${features['kraft.version']?.finalized}`);
     checkEq('share.version (supported, finalized)', '0-2 2', `${features['share.version']?.supported} ${features['share.version']?.finalized}`);
+    checkEq('streams.version (supported, finalized)', '0-1 1', `${features['streams.version']?.supported} ${features['streams.version']?.finalized}`);
     s.observed = { features };
     return Object.entries(features).map(([k, v]) => `${k}=${v.finalized}`).join(', ');
   }],

@@ -58,11 +58,16 @@ public class StreamsDriver {
   // child instances
 
   static Process startInstance(String name) throws Exception {
+    return startInstance(name, "StreamsApp");
+  }
+
+  /** Runs mainClass (StreamsApp or StreamsProtocolApp) as a child JVM of one application.id. */
+  static Process startInstance(String name, String mainClass) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"));
     String log4j = System.getProperty("log4j2.configurationFile");
     if (log4j != null) cmd.add("-Dlog4j2.configurationFile=" + log4j);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "StreamsApp", bootstrap, prefix, appId,
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, bootstrap, prefix, appId,
         new File(stateRoot, name).getPath(), name));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     children.add(p);

@@ -1,0 +1,89 @@
+// How a streams group's topology meets the topics and becomes tasks (the part of Kafka's
+// streamsGroupHeartbeat between updating the member and reconciling it): the topology is configured
+// against the topics that exist when the group epoch or those topics change, missing internal
+// topics are created, and a target assignment is computed with the sticky assignor once the group
+// epoch passed the assignment epoch and the initial delay is over. Records go to the operation's batch.
+
+import type { Clock } from '../../clock.js'
+import type { Logger } from '../../logger.js'
+import { assignTasks } from './streams-assignor.js'
+import { noTasks, type StreamsGroupData, type Tasks } from './streams-group.js'
+import type { StreamsGroupBatch } from './streams-store.js'
+import { configureTopics, StreamsStatus, summarizeTopics, type TopicToCreate } from './streams-topology.js'
+
+export interface PlanDeps {
+  clock: Clock
+  logger: Logger
+  config: { numStandbyReplicas(groupId: string): number }
+  topics: { partitions(name: string): number | undefined; create(t: TopicToCreate): string | null }
+}
+
+// Configures the topology when the group epoch moves or the topics it reads changed (Kafka's
+// metadata hash), creating missing internal topics; a configuration change bumps the epoch.
+export function configure(deps: PlanDeps, batch: StreamsGroupBatch, groupId: string, data: StreamsGroupData, bump: boolean, mayCreate: (name: string) => boolean = () => true): void {
+  if (data.topology === null) {
+    if (bump) data.groupEpoch++
+    return
+  }
+  const signature = metadataSignature(deps, data)
+  if (!bump && data.configured !== null && signature === data.metadataSignature) return
+  let configured = configureTopics(data.topology, (n) => deps.topics.partitions(n))
+  if (configured.toCreate.length > 0) {
+    const denied = configured.toCreate.filter((t) => !mayCreate(t.name)).map((t) => t.name)
+    const failures = configured.toCreate.filter((t) => mayCreate(t.name)).map((t) => deps.topics.create(t)).filter((e): e is string => e !== null)
+    deps.logger.info({ group: groupId, topics: configured.toCreate.map((t) => t.name) }, 'creating the internal topics of a streams group')
+    configured = configureTopics(data.topology, (n) => deps.topics.partitions(n))
+    // Kafka reports what kept the internal topics from being created in the status detail.
+    if (configured.status && denied.length > 0) configured.status.statusDetail += `; Unauthorized to CREATE on topics ${summarizeTopics(denied)}.`
+    if (configured.status && failures.length > 0) configured.status.statusDetail += `; ${failures.join('; ')}`
+  }
+  data.configured = configured
+  data.metadataSignature = metadataSignature(deps, data)
+  data.groupEpoch++
+}
+
+export function metadataSignature(deps: PlanDeps, data: StreamsGroupData): string {
+  const names = new Set((data.topology?.subtopologies ?? []).flatMap((s) => [...s.sourceTopics, ...s.repartitionSourceTopics.map((r) => r.name), ...s.stateChangelogTopics.map((c) => c.name)]))
+  return [...names].sort().map((n) => `${n}/${deps.topics.partitions(n) ?? '-'}`).join(',')
+}
+
+// While the initial delay runs, members move to the group epoch with no tasks (as on Kafka, where
+// they get the group epoch and ASSIGNMENT_DELAYED); once it is over the epoch moves on and the
+// first real assignment is computed.
+export function assignOrDelay(deps: PlanDeps, batch: StreamsGroupBatch, groupId: string, data: StreamsGroupData, status: { statusCode: number; statusDetail: string }[]): void {
+  const delayed = deps.clock.now() < data.assignmentDelayedUntil
+  if (delayed) {
+    status.push({ statusCode: StreamsStatus.ASSIGNMENT_DELAYED, statusDetail: 'Assignment delayed due to the configured initial rebalance delay.' })
+    if (data.groupEpoch > data.assignmentEpoch) {
+      data.targetAssignment.clear()
+      for (const m of data.members.values()) data.targetAssignment.set(m.memberId, noTasks())
+      data.assignmentEpoch = data.groupEpoch
+      batch.target(data)
+    }
+    data.assignmentPending = true
+    return
+  }
+  if (data.assignmentPending) {
+    data.assignmentPending = false
+    data.groupEpoch++
+  }
+  if (data.groupEpoch > data.assignmentEpoch) computeTargetAssignment(deps, batch, groupId, data)
+}
+
+function computeTargetAssignment(deps: PlanDeps, batch: StreamsGroupBatch, groupId: string, data: StreamsGroupData): void {
+  const configured = data.configured
+  const epoch = data.topology?.epoch
+  const members = [...data.members.values()].filter((m) => m.topologyEpoch === epoch)
+  const target = configured?.tasks
+    ? assignTasks({
+      tasks: configured.tasks,
+      stateful: configured.stateful,
+      members: members.map((m) => ({ memberId: m.memberId, processId: m.processId, previous: data.targetAssignment.get(m.memberId) ?? noTasks() })),
+      numStandbyReplicas: deps.config.numStandbyReplicas(groupId),
+    })
+    : new Map<string, Tasks>()
+  data.targetAssignment.clear()
+  for (const m of data.members.values()) data.targetAssignment.set(m.memberId, target.get(m.memberId) ?? noTasks())
+  data.assignmentEpoch = data.groupEpoch
+  batch.target(data)
+}
