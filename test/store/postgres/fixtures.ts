@@ -26,3 +26,37 @@ export async function ledPartition(url: string, config: Partial<LogConfig> = {},
   const part = await store.openPartition(topic, 0, epoch, { ...DEFAULT_LOG_CONFIG, ...config })
   return { store, topic, part, epoch }
 }
+
+// Retries an acquisition until the other lease has expired by PostgreSQL's clock (bounded): the
+// condition is polled, time itself is not assumed.
+export async function acquireWhenFree(acquire: () => Promise<number | null>, timeoutMs = 10_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const epoch = await acquire()
+    if (epoch !== null) return epoch
+    if (Date.now() > deadline) throw new Error('leadership never became free')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+// Lets a test wait for a condition on state that concurrent tasks change: each task calls
+// notify() after a change, until() re-checks its predicate then (bounded, so a bug fails the
+// test instead of hanging it).
+export class Waiter {
+  private wake: (() => void)[] = []
+  notify(): void {
+    const w = this.wake
+    this.wake = []
+    for (const f of w) f()
+  }
+  async until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error('condition not reached in time')
+      await new Promise<void>((resolve) => {
+        this.wake.push(resolve)
+        setTimeout(resolve, 100) // a bounded re-check, should no task notify again
+      })
+    }
+  }
+}
