@@ -2,13 +2,13 @@
 // crash, no hang), an append whose outcome was unknown is retried by its producer and stored
 // once, and nothing acknowledged is lost when the server is back; also under concurrent producers,
 // for a leader fenced while its connection was broken, and for brokers starting on one database.
-import { expect, it } from 'vitest'
+import { expect, it, onTestFinished } from 'vitest'
 import { readHeaders } from '../../../protocol/records/index.js'
 import { DEFAULT_LOG_CONFIG, LogError } from '../../../src/log/types.js'
 import { SCHEMA_VERSION } from '../../../src/store/postgres/schema.js'
 import { PostgresStore } from '../../../src/store/postgres/store.js'
 import { describePostgres } from '../../helpers/postgres.js'
-import { NOW, Waiter, acquireWhenFree, batch, ledPartition } from './fixtures.js'
+import { NOW, Waiter, acquireWhenFree, batch, ledPartition, serverPids } from './fixtures.js'
 
 describePostgres('PostgreSQL store faults', (pg) => {
   it('fails appends with KAFKA_STORAGE_ERROR while PostgreSQL is down and loses nothing acknowledged', async () => {
@@ -131,5 +131,45 @@ describePostgres('PostgreSQL store faults', (pg) => {
     expect(await stores[1]!.createTopic('x', 1)).not.toBeNull()
     expect(await stores[2]!.createTopic('x', 1)).toBeNull()
     for (const s of stores) await s.close()
+  })
+
+  it('answers KAFKA_STORAGE_ERROR within the query timeout while PostgreSQL does not answer at all, and recovers when it does', async () => {
+    const url = await pg.freshDatabase()
+    const store = await PostgresStore.open(url, { queryTimeoutMs: 300, connectTimeoutMs: 300 })
+    const topic = (await store.createTopic('t', 1))!
+    const epoch = (await store.leases(1, 60_000).acquireLeadership(topic.topicId, 0))!
+    const part = await store.openPartition(topic, 0, epoch, DEFAULT_LOG_CONFIG)
+    const idem = (seq: number) => batch(1, { from: seq, producerId: 9, producerEpoch: 0, baseSequence: seq })
+    await part.append(idem(0), { nowMs: NOW })
+    const pids = serverPids(pg.server.dir)
+    expect(pids.length).toBeGreaterThan(1)
+    const resume = () => pids.forEach((pid) => {
+      try {
+        process.kill(pid, 'SIGCONT')
+      } catch {
+        // exited meanwhile (the backend of a discarded connection)
+      }
+    })
+    onTestFinished(resume) // a failure or timeout must not leave the server stopped
+    for (const pid of pids) process.kill(pid, 'SIGSTOP')
+    let outcome: unknown
+    try {
+      // an append the server never answers: its outcome is unknown (the server may commit it later)
+      outcome = await Promise.resolve(part.append(idem(1), { nowMs: NOW })).then((r) => r, (e: unknown) => e)
+      // and one that cannot get a connection at all
+      const next = await Promise.resolve(part.append(idem(1), { nowMs: NOW })).then((r) => r, (e: unknown) => e)
+      expect(next).toMatchObject({ name: 'LogError', code: 'KAFKA_STORAGE_ERROR' })
+    } finally {
+      resume()
+    }
+    expect(outcome).toMatchObject({ name: 'LogError', code: 'KAFKA_STORAGE_ERROR' })
+    expect((outcome as Error).message).toMatch('the PostgreSQL store failed for t-0')
+    // The producer retries sequence 1: stored once, whether the first attempt committed or not.
+    const retried = await part.append(idem(1), { nowMs: NOW })
+    expect(retried.baseOffset).toBe(1)
+    expect(await part.append(idem(2), { nowMs: NOW })).toMatchObject({ baseOffset: 2, duplicate: false })
+    const stored = readHeaders((await part.read(0, 1_000_000, { minOneBatch: true })).records!)
+    expect(stored.map((h) => h.baseSequence)).toEqual([0, 1, 2])
+    await store.close()
   })
 })

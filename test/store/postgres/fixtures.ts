@@ -1,5 +1,7 @@
 // Shared set-up for the PostgreSQL store tests: a store on a fresh database, a topic, and its
 // partition 0 led by a broker at the epoch its lease gave it.
+import fs from 'node:fs'
+import path from 'node:path'
 import { buildBatch } from '../../../protocol/records/index.js'
 import { DEFAULT_LOG_CONFIG, type LogConfig } from '../../../src/log/types.js'
 import type { PostgresPartition } from '../../../src/store/postgres/partition.js'
@@ -59,4 +61,20 @@ export class Waiter {
       })
     }
   }
+}
+
+// The processes of a temporary PostgreSQL server (the postmaster and its children run in its data
+// directory), to pause and resume it as an unresponsive database (a hung host, a network
+// partition that drops packets) looks to its clients.
+export function serverPids(dir: string): number[] {
+  const pids: number[] = []
+  for (const p of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue
+    try {
+      if (fs.readlinkSync(`/proc/${p}/cwd`).startsWith(path.join(dir, 'data')) && /^(postgres|\S*\/bin\/postgres\0)/.test(fs.readFileSync(`/proc/${p}/cmdline`, 'utf8'))) pids.push(Number(p))
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids
 }
