@@ -13,7 +13,7 @@
 // PostgreSQL store also every PostgreSQL process (the store's work is part of the broker's cost).
 //
 //   npm run build && node bench/pg-e2e.js [--reps 2] [--records 100000] [--size 1024]
-//     [--partitions 4] [--rate 500] [--no-kafka] [--dist DIR]   (a build with --store)
+//     [--partitions 4] [--rate 500] [--pg-fsync on|off] [--no-kafka] [--dist DIR]   (a build with --store)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -33,6 +33,9 @@ const RECORDS = Number(opt('records', '100000'));
 const SIZE = Number(opt('size', '1024'));
 const PARTITIONS = Number(opt('partitions', '4'));
 const RATE = Number(opt('rate', '500'));
+// PostgreSQL's fsync: on (default) makes an acknowledged produce survive a crash of the database
+// host; off shows what the commit's flush costs (the local log does not fsync either, Kafka's default).
+const PG_FSYNC = opt('pg-fsync', 'on');
 const MiB = 1048576;
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
@@ -71,7 +74,7 @@ const starters = {
   },
   async postgres() {
     const { startTempPostgres } = await import(path.join(distDir(), 'src/store/postgres/temp-server.js'));
-    const pg = await startTempPostgres({ settings: { fsync: 'on', full_page_writes: 'on', shared_buffers: '256MB', max_wal_size: '2GB' } });
+    const pg = await startTempPostgres({ settings: { fsync: PG_FSYNC, full_page_writes: PG_FSYNC, shared_buffers: '256MB', max_wal_size: '2GB' } });
     try {
       const b = await spawnRivulet({ store: pg.url(), logFile: logFile('postgres') });
       return {
@@ -145,6 +148,6 @@ const summary = Object.fromEntries(brokers.map((name) => [name, {
 const ratio = +(summary.postgres.produceMiBs / summary.local.produceMiBs).toFixed(2);
 console.log(JSON.stringify({
   date: new Date().toISOString(), dist: distDir(), load: os.loadavg().map((x) => +x.toFixed(1)), cpus: os.cpus().length,
-  options: { reps: REPS, records: RECORDS, size: SIZE, partitions: PARTITIONS, rate: RATE },
+  options: { reps: REPS, records: RECORDS, size: SIZE, partitions: PARTITIONS, rate: RATE, pgFsync: PG_FSYNC },
   summary, produceRatioPostgresToLocal: ratio, target: 0.5, met: ratio >= 0.5, rows,
 }, null, 1));
