@@ -30,18 +30,18 @@ const SECONDS = Number(opt('seconds', '5'));
 const PARTITIONS = Number(opt('partitions', '8'));
 const MiB = 1048576;
 
-// CPU seconds (user + system) of every process whose command line names the server's data dir.
+// CPU seconds (user + system) of a PostgreSQL server: its live processes (cwd in the data dir)
+// and, through the postmaster's cutime/cstime, the backends that already exited.
 function serverCpuSeconds(dir) {
   const tick = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
   let total = 0;
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const postmaster = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+      if (!postmaster && !fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) continue;
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const mine = cmd.includes(dir) || fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dir);
-      if (!mine) continue;
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(f[11]) + Number(f[12])) / tick; // utime, stime
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+      total += (f[11] + f[12] + (postmaster ? f[13] + f[14] : 0)) / tick; // utime, stime (+ reaped children)
     } catch { /* gone */ }
   }
   return total;

@@ -39,20 +39,26 @@ const PG_FSYNC = opt('pg-fsync', 'on');
 const MiB = 1048576;
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
-/** CPU seconds of a pid, or of every process whose cwd or command line is under `dir`. */
+/**
+ * CPU seconds of a pid, or of a PostgreSQL server: every live process whose cwd is under `dir`,
+ * plus the CPU of the exited ones, which the postmaster (the one naming `dir` on its command line)
+ * has reaped into its cutime/cstime: a backend whose connection closed takes its CPU with it.
+ */
 function cpuSeconds({ pid, dir }) {
-  const of = (p) => {
+  const fields = (p) => {
     try {
       const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(f[11]) + Number(f[12])) / TICK;
-    } catch { return 0; }
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    } catch { return null; }
   };
-  if (pid) return of(pid);
+  if (pid) { const f = fields(pid); return f ? (f[11] + f[12]) / TICK : 0; }
   let total = 0;
   for (const p of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
     try {
-      if (fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir) || fs.readlinkSync(`/proc/${p}/cwd`).startsWith(dir)) total += of(p);
+      const postmaster = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dir);
+      if (!postmaster && !fs.readlinkSync(`/proc/${p}/cwd`).startsWith(dir)) continue;
+      const f = fields(p);
+      if (f) total += (f[11] + f[12] + (postmaster ? f[13] + f[14] : 0)) / TICK;
     } catch { /* gone */ }
   }
   return total;
