@@ -70,6 +70,11 @@ async function hasStore() {
   return /--store URL/.test(r.stdout);
 }
 
+if (!(await hasStore())) {
+  console.log(`pg-e2e: not supported yet: ${cliPath()} has no --store option (issue 11 part 2); pass --dist with a build that has it`);
+  process.exit(2);
+}
+
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-pg-e2e-'));
 const logFile = (name) => path.join(tmpRoot, `${name}.log`);
 
@@ -127,10 +132,6 @@ async function one(name, rep) {
 const libs = kafkaLibsDir();
 initJava({ libsDir: libs, log4jFile: toolsLog4jConfig(tmpRoot) });
 const brokers = ['local', 'postgres', ...(args.includes('--no-kafka') ? [] : ['kafka'])];
-if (!(await hasStore())) {
-  console.log(`pg-e2e: not supported yet: ${cliPath()} has no --store option (issue 11 part 2); pass --dist with a build that has it`);
-  process.exit(2);
-}
 const rows = [];
 try {
   for (let rep = 0; rep < REPS; rep++) {
