@@ -58,11 +58,12 @@ export function duBytes(dir) {
 
 /**
  * Spawn the Rivulet CLI (default config) and wait for its "ready" line.
- * @param {{dataDir?: string, memory?: boolean, extraArgs?: string[], logFile?: string, cli?: string, nodeArgs?: string[]}} o
+ * @param {{dataDir?: string, memory?: boolean, store?: string, extraArgs?: string[], logFile?: string, cli?: string, nodeArgs?: string[]}} o
  */
 export async function spawnRivulet(o = {}) {
   const args = [...(o.nodeArgs ?? []), o.cli ?? cliPath(), '--port', '0'];
   if (o.memory) args.push('--memory');
+  else if (o.store) args.push('--store', o.store); // the PostgreSQL store (issue 11), no data dir
   else args.push('--data-dir', o.dataDir);
   if (o.extraArgs) args.push(...o.extraArgs);
   const t0 = performance.now();

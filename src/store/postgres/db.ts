@@ -21,6 +21,12 @@ export interface DbOptions {
   // How long a statement waits for a connection before it fails (default 5 s): a store that is
   // down must answer clients with an error soon, not hold their requests.
   connectTimeoutMs?: number
+  // How long a statement (or a transaction script) may wait for its answer (default 15 s, under
+  // the Kafka clients' request.timeout.ms of 30 s). A server that stopped answering without
+  // closing the connection (a hung host, a partition that drops packets) would otherwise hold the
+  // statement, and every write queued behind it on its partition, until TCP gives up. The
+  // connection is then discarded, not reused: its unanswered statement may still complete.
+  queryTimeoutMs?: number
 }
 
 // Statements are prepared once per connection under a name; texts built per call (one VALUES row
@@ -38,23 +44,48 @@ export function connect(url: string, o: DbOptions = {}): Db {
     if (name === undefined && names.size < NAMED_STATEMENTS) names.set(text, (name = `rivulet_${names.size}`))
     return name
   }
+  const timeoutMs = o.queryTimeoutMs ?? 15_000
+  // Runs `work` on a pooled connection; past the timeout the connection is destroyed (release
+  // with an error), which also fails the statement still waiting on it.
+  const onConnection = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect()
+    let broken: Error | undefined
+    // A checked-out connection reports the server going away as an 'error' event as well as by
+    // failing its statement; unheard, the event would end the process (pool.query listens for it
+    // the same way).
+    const onError = (err: Error) => void (broken ??= err)
+    client.on('error', onError)
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject((broken = new Error(`no answer from PostgreSQL within ${timeoutMs} ms`))), timeoutMs)
+    })
+    const running = work(client)
+    running.catch(() => undefined) // after a timeout its failure (the destroyed connection) is nobody's
+    try {
+      return await Promise.race([running, timeout])
+    } catch (err) {
+      // the server's own refusal (a constraint, a bad statement) leaves the connection usable
+      if (!(err instanceof pg.DatabaseError)) broken ??= err as Error
+      throw err
+    } finally {
+      clearTimeout(timer)
+      if (!broken) client.off('error', onError) // a broken one is destroyed: it may still report
+      client.release(broken)
+    }
+  }
   return {
-    query: async <T>(text: string, values: unknown[] = []) => (await pool.query({ name: nameOf(text), text, values })).rows as T[],
-    transaction: async (script) => {
-      const client = await pool.connect()
-      let broken: Error | undefined
-      try {
+    query: <T>(text: string, values: unknown[] = []) => onConnection(async (client) => (await client.query({ name: nameOf(text), text, values })).rows as T[]),
+    transaction: (script) =>
+      onConnection(async (client) => {
         await client.query('BEGIN')
-        await client.query(script)
-        await client.query('COMMIT')
-      } catch (err) {
-        broken = err as Error
-        await client.query('ROLLBACK').catch(() => undefined)
-        throw err
-      } finally {
-        client.release(broken)
-      }
-    },
+        try {
+          await client.query(script)
+          await client.query('COMMIT')
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => undefined)
+          throw err
+        }
+      }),
     end: () => pool.end(),
   }
 }
