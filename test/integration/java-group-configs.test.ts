@@ -1,7 +1,9 @@
 // GROUP config resources (KIP-848) through Kafka's Java Admin 4.4: describeConfigs before and after
 // incrementalAlterConfigs SET and DELETE, and the refusals (out of range, unknown name, not a
 // number), line for line what Kafka 4.4.0 answers (test/fixtures/kafka-4.4-group-configs.txt,
-// recorded with the same program). Skipped when java or the kafka-clients jars are missing.
+// recorded with the same program). Skipped when java or the kafka-clients jars are missing. The
+// broker runs with Kafka's default group.streams.initial.rebalance.delay.ms (3000), which Rivulet
+// lowers to 0 for fast tests; the group config reports that broker default as its synonym.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -18,7 +20,7 @@ const usable = spawnSync('java', ['-version']).status === 0 && jars.every((j) =>
 
 let broker: TestBroker
 beforeAll(async () => {
-  if (usable) broker = await startTestBroker()
+  if (usable) broker = await startTestBroker({ config: { 'group.streams.initial.rebalance.delay.ms': 3000 } })
 })
 afterAll(async () => {
   await broker?.cleanup()
