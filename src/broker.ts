@@ -13,6 +13,8 @@ import { LogCleaner } from './log/cleaner/cleaner.js'
 import { InternalTopic } from './log/internal-topic.js'
 import { LogManager } from './log/log-manager.js'
 import type { PartitionStore } from './log/partition-store.js'
+import type { AsyncPartitionStore } from './store/async-partition-store.js'
+import type { SharedStore, SharedTopic } from './store/shared-store.js'
 import type { Storage } from './log/storage.js'
 import { changedKeys, type Logger } from './logger.js'
 import type { BrokerMetrics } from './metrics/broker-metrics.js'
@@ -38,6 +40,9 @@ export interface BrokerOptions {
   // One rack (or null) per broker of this process: several make a cluster over this one store
   // (startCluster). Default: one broker, with broker.rack.
   racks?: (string | null)[]
+  // A store shared with other brokers (PostgreSQL, `store.url`): ordinary partitions are served
+  // from it, internal topics and metadata are committed to it. Null: the local log only.
+  shared?: SharedStore | null
 }
 
 export class Broker {
@@ -71,6 +76,10 @@ export class Broker {
   readonly authorizer: StandardAuthorizer | null
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
+  readonly shared: SharedStore | null
+  // With a shared store: its partitions by `topic-partition` (ordinary / internal topics).
+  private readonly remote = new Map<string, AsyncPartitionStore>()
+  private readonly mirrors = new Map<string, PartitionStore>()
   private retentionTimer: Timer | null = null
   private offsetExpiryTimer: Timer | null = null
   private stopped = false
@@ -80,6 +89,7 @@ export class Broker {
     this.clock = o.clock
     this.logger = o.logger
     this.storage = o.storage
+    this.shared = o.shared ?? null
     this.cluster = new Cluster(o.storage, o.config)
     this.nodes = new Nodes(this.cluster.nodeId, o.racks ?? [o.config.get('broker.rack')])
     this.controller = new ClusterController({ cluster: this.cluster, nodes: this.nodes, logger: o.logger, log: (t, p) => this.logs.get(t, p) })
@@ -190,7 +200,8 @@ export class Broker {
         get maxSessions() { return config.int('group.share.max.share.sessions') },
       },
       topics: { byName: (n) => asTopic(cluster.topic(n)), byId: (id) => asTopic(cluster.topicById(id)) },
-      partition: (topic, p) => this.partition(topic, p),
+      // Share groups read local logs; over a shared store (store.url) they see internal topics only.
+      partition: (topic, p) => this.localPartition(topic, p),
       stateTopic: this.internalTopic(SHARE_STATE_TOPIC, 'share.coordinator.state.topic', { 'compression.type': 'producer' }),
       otherGroupType: (id) => {
         const g = this.groups.group(id)
@@ -233,7 +244,7 @@ export class Broker {
         this.openTopicLogs(t)
         return t.partitions
       },
-      store: (p) => this.partition(name, p)!,
+      store: (p) => this.localPartition(name, p)!,
       now: () => this.clock.now(),
     })
   }
@@ -282,6 +293,12 @@ export class Broker {
       try {
         const n = this.logs.applyRetention()
         if (n > 0) this.logger.info({ segments: n }, 'retention deleted segments')
+        for (const [key, s] of this.remote) {
+          void Promise.resolve(s.applyRetention(this.clock.now())).then(
+            (batches) => batches > 0 && this.logger.info({ partition: key, batches }, 'retention deleted batches'),
+            (err) => this.logger.warn({ err, partition: key }, 'retention pass failed'),
+          )
+        }
         this.logs.flushDue()
       } catch (err) {
         this.logger.error({ err }, 'retention pass failed')
@@ -309,16 +326,41 @@ export class Broker {
     for (let p = 0; p < t.partitions; p++) this.openLog(t.name, p, cfg)
   }
 
-  private openLog(topic: string, p: number, cfg: ReturnType<BrokerConfig['logConfig']>): PartitionStore {
-    const log = this.logs.open(topic, p, cfg)
-    log.leaderEpoch = this.controller.leaderEpochOf(topic, p)
-    return log
+  private openLog(topic: string, p: number, cfg: ReturnType<BrokerConfig['logConfig']>): AsyncPartitionStore {
+    const t = this.shared ? this.cluster.topic(topic) : undefined
+    if (!t || t.internal) return this.openLocal(topic, p, cfg)
+    const key = `${topic}-${p}`
+    let s = this.remote.get(key)
+    if (!s) this.remote.set(key, (s = this.shared!.partition(sharedTopic(t), p, cfg, () => this.logs.wake(key))))
+    return s
   }
 
-  partition(topic: string, partition: number): PartitionStore | undefined {
+  private openLocal(topic: string, p: number, cfg: ReturnType<BrokerConfig['logConfig']>): PartitionStore {
+    const log = this.logs.open(topic, p, cfg)
+    log.leaderEpoch = this.controller.leaderEpochOf(topic, p)
+    if (!this.shared) return log
+    const key = `${topic}-${p}`
+    let m = this.mirrors.get(key)
+    if (!m) this.mirrors.set(key, (m = this.shared.internal(sharedTopic(this.cluster.topic(topic)!), p, log)))
+    return m
+  }
+
+  // The partition, as a store that may answer later (a shared store) or at once (the local log).
+  partition(topic: string, partition: number): AsyncPartitionStore | undefined {
     const t = this.cluster.topic(topic)
     if (!t || partition < 0 || partition >= t.partitions) return undefined
-    return this.logs.get(topic, partition) ?? this.openLog(topic, partition, this.config.logConfig(t.configs))
+    const open = this.shared ? (this.remote.get(`${topic}-${partition}`) ?? this.mirrors.get(`${topic}-${partition}`)) : this.logs.get(topic, partition)
+    return open ?? this.openLog(topic, partition, this.config.logConfig(t.configs))
+  }
+
+  // The partition when it is a synchronous local log: always on the local log, and for internal
+  // topics (kept locally, committed behind) with a shared store; undefined for ordinary partitions
+  // served from a shared store.
+  localPartition(topic: string, partition: number): PartitionStore | undefined {
+    const t = this.cluster.topic(topic)
+    if (!t || partition < 0 || partition >= t.partitions || (this.shared && !t.internal)) return undefined
+    const open = this.shared ? this.mirrors.get(`${topic}-${partition}`) : this.logs.get(topic, partition)
+    return open ?? this.openLocal(topic, partition, this.config.logConfig(t.configs))
   }
 
   createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string | null>, validateOnly = false): TopicInfo {
@@ -347,7 +389,12 @@ export class Broker {
   deleteTopic(name: string): TopicInfo {
     if (!this.config.bool('delete.topic.enable')) throw new KafkaError('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.')
     const t = this.cluster.deleteTopic(name)
-    for (let p = 0; p < t.partitions; p++) this.logs.remove(name, p)
+    for (let p = 0; p < t.partitions; p++) {
+      this.logs.remove(name, p)
+      this.remote.delete(`${name}-${p}`)
+      this.mirrors.delete(`${name}-${p}`)
+    }
+    this.shared?.removeTopic(sharedTopic(t))
     const offsets = deleteTopicOffsets(this.groups, name)
     this.shareGroups.partitions.deleteTopic(t.id)
     this.logger.info({ topic: name, topicId: t.id, committedOffsetsRemoved: offsets }, 'topic deleted')
@@ -380,7 +427,7 @@ export class Broker {
     const t = this.cluster.topic(name)!
     const cfg = this.config.logConfig(t.configs)
     for (let p = 0; p < t.partitions; p++) {
-      const log = this.logs.get(name, p)
+      const log = this.logs.get(name, p) ?? this.remote.get(`${name}-${p}`)
       if (log) log.config = cfg
     }
   }
@@ -404,4 +451,8 @@ export class Broker {
     this.txns.stop()
     this.logs.close()
   }
+}
+
+function sharedTopic(t: TopicInfo): SharedTopic {
+  return { id: t.id, name: t.name, partitions: t.partitions }
 }

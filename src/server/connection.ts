@@ -276,6 +276,17 @@ export class Connection implements ConnectionInfo {
         this.destroy()
       }
     }
+    const shared = this.o.broker.shared
+    if (shared !== null) {
+      // Over a shared store a response leaves only once the writes it follows are committed there.
+      const since = shared.writeSeq
+      const inner = respond
+      respond = (res, ms) => {
+        const wait = shared.durable(since)
+        if (wait === null) inner(res, ms)
+        else committedWithin(wait, DURABLE_WAIT_MS).then(() => inner(res, ms), onError)
+      }
+    }
     try {
       const out = handler.handle(req, ctx)
       if (startedAt >= 0) spent = performance.now() - startedAt
@@ -391,4 +402,19 @@ function peekClientId(frame: Buffer): string | null {
   const len = frame.readInt16BE(8)
   if (len < 0 || frame.length < 10 + len) return null
   return frame.toString('utf8', 10, 10 + len)
+}
+
+// How long a response waits for the shared store to commit the writes before it (PostgreSQL away)
+// before the client is told REQUEST_TIMED_OUT, which every client retries; the writes stay queued
+// and commit when the store returns (src/store/postgres/write-behind.ts).
+const DURABLE_WAIT_MS = 5000
+
+function committedWithin(wait: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new KafkaError('REQUEST_TIMED_OUT', `the shared store did not commit within ${ms} ms`)), ms)
+    wait.then(() => {
+      clearTimeout(timer)
+      resolve()
+    }, reject)
+  })
 }
