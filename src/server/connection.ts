@@ -261,6 +261,8 @@ export class Connection implements ConnectionInfo {
   private invoke(handler: AnyHandler, req: unknown, ctx: RequestContext, respond: (res: unknown, handlerMs?: number) => void): void {
     const startedAt = this.o.broker.quotas.request.enabled ? performance.now() : -1
     let spent = -1
+    // An error response acknowledges nothing: it never waits for the shared store (below).
+    const direct = respond
     const onError = (err: unknown) => {
       const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR
       const { apiKey, apiVersion, correlationId, clientId } = ctx.header
@@ -270,7 +272,7 @@ export class Connection implements ConnectionInfo {
         this.log.debug({ apiKey, apiVersion, correlationId, error: errorName(code), message: (err as Error).message }, `${handler.api.name} error`)
       }
       try {
-        respond(handler.errorResponse(req, code, ctx), spent)
+        direct(handler.errorResponse(req, code, ctx), spent)
       } catch (inner) {
         this.log.error({ err: inner }, 'building the error response failed')
         this.destroy()
