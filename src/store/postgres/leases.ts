@@ -60,11 +60,14 @@ export class BrokerLeases {
   // As acquireLeadership, and also when the lease is held under this node id: by an earlier
   // process of this broker, which is dead or fenced since this one registered (register() waits
   // for its membership lease to end), so a restarted broker takes its partitions back at once.
+  // Only while this process holds the node id's live membership: a process that was paused past
+  // its lease and replaced (its node id registered by another incarnation) claims nothing.
   async claimLeadership(topicId: string, partition: number): Promise<number | null> {
     const rows = await this.db.query<{ leader_epoch: number }>(
       `UPDATE rivulet_partitions SET leader_id = $3, leader_epoch = leader_epoch + 1, lease_expires_at = now() + $4::int * interval '1 millisecond'
-       WHERE topic_id = $1 AND partition = $2 AND (leader_id IS NULL OR leader_id = $3 OR lease_expires_at IS NULL OR lease_expires_at <= now()) RETURNING leader_epoch`,
-      [topicId, partition, this.nodeId, this.leaseMs],
+       WHERE topic_id = $1 AND partition = $2 AND (leader_id IS NULL OR leader_id = $3 OR lease_expires_at IS NULL OR lease_expires_at <= now())
+         AND EXISTS (SELECT 1 FROM rivulet_brokers WHERE node_id = $3 AND incarnation = $5 AND lease_expires_at > now()) RETURNING leader_epoch`,
+      [topicId, partition, this.nodeId, this.leaseMs, this.incarnation],
     )
     return rows[0]?.leader_epoch ?? null
   }
