@@ -331,7 +331,17 @@ export class Broker {
     if (!t || t.internal) return this.openLocal(topic, p, cfg)
     const key = `${topic}-${p}`
     let s = this.remote.get(key)
-    if (!s) this.remote.set(key, (s = this.shared!.partition(sharedTopic(t), p, cfg, () => this.logs.wake(key))))
+    if (!s) {
+      s = this.shared!.partition(sharedTopic(t), p, cfg, {
+        appended: () => this.logs.wake(key),
+        // The store's lease epoch is the partition's leader epoch: Metadata, Fetch fencing and
+        // OffsetForLeaderEpoch answer with the epoch the stored batches carry.
+        led: (epoch, start) => {
+          if (this.cluster.topic(topic) === t && this.cluster.leadership.adopt(topic, p, this.nodeId, epoch, start)) this.cluster.save()
+        },
+      })
+      this.remote.set(key, s)
+    }
     return s
   }
 

@@ -16,13 +16,20 @@ export interface SharedTopic {
   partitions: number
 }
 
+export interface PartitionEvents {
+  // After each committed append (long-polling fetches wake on it).
+  appended(): void
+  // This broker took the partition's leadership at `epoch` (Kafka's leader epoch: batches carry
+  // it), with `logEndOffset` the epoch's start offset.
+  led(epoch: number, logEndOffset: number): void
+}
+
 export interface SharedStore {
   // The broker's file tree: metadata documents (cluster.json, credentials, quotas, ACLs) persisted
   // in the store, logs in memory.
   readonly storage: Storage
   // An ordinary partition, served from the store while this broker holds its leadership.
-  // `onAppend` runs after each committed append (long-polling fetches wake on it).
-  partition(topic: SharedTopic, partition: number, config: LogConfig, onAppend: () => void): AsyncPartitionStore
+  partition(topic: SharedTopic, partition: number, config: LogConfig, events: PartitionEvents): AsyncPartitionStore
   // An internal-topic partition around its local log (filled from the store the first time).
   internal(topic: SharedTopic, partition: number, log: PartitionStore): PartitionStore
   removeTopic(topic: SharedTopic): void

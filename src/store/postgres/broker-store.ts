@@ -7,7 +7,7 @@
 import type { PartitionStore } from '../../log/partition-store.js'
 import type { Storage } from '../../log/storage.js'
 import type { LogConfig } from '../../log/types.js'
-import type { SharedStore, SharedTopic } from '../shared-store.js'
+import type { PartitionEvents, SharedStore, SharedTopic } from '../shared-store.js'
 import type { Db } from './db.js'
 import { MirroredPartition, type MirrorRef, type StoredBatch } from './internal-mirror.js'
 import { LeasedPartition } from './leased-partition.js'
@@ -71,7 +71,7 @@ export class PgBrokerStore implements SharedStore {
     return this.writes.durable(since)
   }
 
-  partition(topic: SharedTopic, partition: number, config: LogConfig, onAppend: () => void): LeasedPartition {
+  partition(topic: SharedTopic, partition: number, config: LogConfig, events: PartitionEvents): LeasedPartition {
     const topicId = uuidOf(topic.id)
     const key = `${topicId}:${partition}`
     let p = this.leased.get(key)
@@ -80,9 +80,12 @@ export class PgBrokerStore implements SharedStore {
       p = new LeasedPartition(`${topic.name}-${partition}`, {
         open: async (cfg) => {
           const epoch = await this.claim(ref, topic.partitions)
-          return epoch === null ? null : this.store.openPartition({ topicId, name: topic.name, partitions: topic.partitions, configs: {} }, partition, epoch, cfg)
+          if (epoch === null) return null
+          const opened = await this.store.openPartition({ topicId, name: topic.name, partitions: topic.partitions, configs: {} }, partition, epoch, cfg)
+          events.led(epoch, opened.logEndOffset)
+          return opened
         },
-      }, config, onAppend)
+      }, config, () => events.appended())
       this.leased.set(key, p)
       p.open().catch(() => undefined)
     }
