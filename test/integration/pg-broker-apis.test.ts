@@ -95,4 +95,10 @@ describePostgres('a broker over PostgreSQL, partition APIs', (pg) => {
     await db.end()
     await expect(startBroker({ port: 0, store: url })).rejects.toThrow(`schema version ${SCHEMA_VERSION + 1}, newer than this Rivulet's ${SCHEMA_VERSION}`)
   }, 60_000)
+
+  it('refuses a second broker process with another node id over the same database', async () => {
+    const url = await pg.freshDatabase()
+    await setup(url)
+    await expect(startBroker({ port: 0, store: url, config: { 'node.id': 2 } })).rejects.toThrow('several broker processes over one PostgreSQL database are not supported yet')
+  }, 60_000)
 })

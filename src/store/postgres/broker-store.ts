@@ -47,6 +47,14 @@ export class PgBrokerStore implements SharedStore {
     try {
       const leases = store.leases(o.nodeId, o.leaseMs)
       await registerWhenFree(leases, o.endpoint, o.leaseMs)
+      // Each broker keeps the metadata documents and the coordinators' state in its own memory:
+      // until brokers share them (issue 11 part 2's multi-process mode), a second live broker over
+      // the same database would overwrite the first's topics. Refused rather than corrupted.
+      const others = (await leases.liveBrokers()).filter((b) => b.nodeId !== o.nodeId)
+      if (others.length > 0) {
+        await store.db.query('UPDATE rivulet_brokers SET lease_expires_at = now() WHERE node_id = $1 AND incarnation = $2', [o.nodeId, leases.incarnation])
+        throw new Error(`broker ${others.map((b) => `${b.nodeId} (${b.endpoint})`).join(', ')} is live on this database: several broker processes over one PostgreSQL database are not supported yet`)
+      }
       const writes = new WriteBehind(o.warn)
       const storage = await mirrorStorage(store.db, writes)
       const s = new PgBrokerStore(store, leases, writes, storage, await preloadInternal(store.db), o)
