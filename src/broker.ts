@@ -200,8 +200,7 @@ export class Broker {
         get maxSessions() { return config.int('group.share.max.share.sessions') },
       },
       topics: { byName: (n) => asTopic(cluster.topic(n)), byId: (id) => asTopic(cluster.topicById(id)) },
-      // Share groups read local logs; over a shared store (store.url) they see internal topics only.
-      partition: (topic, p) => this.localPartition(topic, p),
+      partition: (topic, p) => this.partition(topic, p),
       stateTopic: this.internalTopic(SHARE_STATE_TOPIC, 'share.coordinator.state.topic', { 'compression.type': 'producer' }),
       otherGroupType: (id) => {
         const g = this.groups.group(id)

@@ -2,7 +2,7 @@
 // ListOffsets by timestamp, earliest, latest and max timestamp; DeleteRecords moving the log start;
 // leader epochs (the store's lease epoch is the partition's leader epoch: Metadata, the stored
 // batches and OffsetForLeaderEpoch agree, and a restart moves it on); a database from a newer
-// Rivulet refused at start-up.
+// Rivulet refused at start-up; share groups reading the store.
 import { afterEach, expect, it } from 'vitest'
 import { DeleteRecords } from '../../protocol/apis/delete-records.js'
 import { Fetch } from '../../protocol/apis/fetch.js'
@@ -100,5 +100,18 @@ describePostgres('a broker over PostgreSQL, partition APIs', (pg) => {
     const url = await pg.freshDatabase()
     await setup(url)
     await expect(startBroker({ port: 0, store: url, config: { 'node.id': 2 } })).rejects.toThrow('several broker processes over one PostgreSQL database are not supported yet')
+  }, 60_000)
+
+  it('serves share groups from the store: records acquired once, released ones again', async () => {
+    const { b, c } = await setup(await pg.freshDatabase())
+    const topicId = b.broker.createTopic('a', 1, 1, {}).id
+    for (const t of [T0, T0 + 1, T0 + 2]) await produce(c, t)
+    b.broker.cluster.groupConfigs.set('q', { 'share.auto.offset.reset': 'earliest' })
+    const share = b.broker.shareGroups.partitions
+    const acquired = async (member: string) => ((await share.read('q', member, topicId, 0, 1 << 20, 500, true, undefined))?.acquired ?? []).map((a) => [a.firstOffset, a.lastOffset])
+    expect(await acquired('m1')).toEqual([[0, 2]])
+    expect(await acquired('m2')).toEqual([])
+    share.releaseMember('q', 'm1', [{ topicId, partition: 0 }])
+    expect(await acquired('m2')).toEqual([[0, 2]])
   }, 60_000)
 })
