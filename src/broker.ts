@@ -14,6 +14,7 @@ import { InternalTopic } from './log/internal-topic.js'
 import { LogManager } from './log/log-manager.js'
 import type { PartitionStore } from './log/partition-store.js'
 import type { AsyncPartitionStore } from './store/async-partition-store.js'
+import { SharedPartitions } from './store/shared-partitions.js'
 import type { SharedStore, SharedTopic } from './store/shared-store.js'
 import type { Storage } from './log/storage.js'
 import { changedKeys, type Logger } from './logger.js'
@@ -76,10 +77,10 @@ export class Broker {
   readonly authorizer: StandardAuthorizer | null
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
-  readonly shared: SharedStore | null
-  // With a shared store: its partitions by `topic-partition` (ordinary / internal topics).
-  private readonly remote = new Map<string, AsyncPartitionStore>()
-  private readonly mirrors = new Map<string, PartitionStore>()
+  // A store shared with other brokers (store.url), null on the local log; and the partitions it
+  // serves or commits.
+  readonly sharedStore: SharedStore | null
+  private readonly shared: SharedPartitions | null
   private retentionTimer: Timer | null = null
   private offsetExpiryTimer: Timer | null = null
   private stopped = false
@@ -89,7 +90,8 @@ export class Broker {
     this.clock = o.clock
     this.logger = o.logger
     this.storage = o.storage
-    this.shared = o.shared ?? null
+    this.sharedStore = o.shared ?? null
+    this.shared = o.shared ? this.sharedPartitions(o.shared) : null
     this.cluster = new Cluster(o.storage, o.config)
     this.nodes = new Nodes(this.cluster.nodeId, o.racks ?? [o.config.get('broker.rack')])
     this.controller = new ClusterController({ cluster: this.cluster, nodes: this.nodes, logger: o.logger, log: (t, p) => this.logs.get(t, p) })
@@ -292,12 +294,10 @@ export class Broker {
       try {
         const n = this.logs.applyRetention()
         if (n > 0) this.logger.info({ segments: n }, 'retention deleted segments')
-        for (const [key, s] of this.remote) {
-          void Promise.resolve(s.applyRetention(this.clock.now())).then(
-            (batches) => batches > 0 && this.logger.info({ partition: key, batches }, 'retention deleted batches'),
-            (err) => this.logger.warn({ err, partition: key }, 'retention pass failed'),
-          )
-        }
+        this.shared?.applyRetention(this.clock.now(), (partition, batches, err) => {
+          if (err) this.logger.warn({ err, partition }, 'retention pass failed')
+          else this.logger.info({ partition, batches }, 'retention deleted batches')
+        })
         this.logs.flushDue()
       } catch (err) {
         this.logger.error({ err }, 'retention pass failed')
@@ -325,41 +325,32 @@ export class Broker {
     for (let p = 0; p < t.partitions; p++) this.openLog(t.name, p, cfg)
   }
 
+  private sharedPartitions(store: SharedStore): SharedPartitions {
+    return new SharedPartitions(store, {
+      wake: (key) => this.logs.wake(key),
+      led: (t, p, epoch, start) => {
+        const current = this.cluster.topic(t.name)
+        if (current?.id === t.id && this.cluster.leadership.adopt(t.name, p, this.nodeId, epoch, start)) this.cluster.save()
+      },
+    })
+  }
+
   private openLog(topic: string, p: number, cfg: ReturnType<BrokerConfig['logConfig']>): AsyncPartitionStore {
     const t = this.shared ? this.cluster.topic(topic) : undefined
-    if (!t || t.internal) return this.openLocal(topic, p, cfg)
-    const key = `${topic}-${p}`
-    let s = this.remote.get(key)
-    if (!s) {
-      s = this.shared!.partition(sharedTopic(t), p, cfg, {
-        appended: () => this.logs.wake(key),
-        // The store's lease epoch is the partition's leader epoch: Metadata, Fetch fencing and
-        // OffsetForLeaderEpoch answer with the epoch the stored batches carry.
-        led: (epoch, start) => {
-          if (this.cluster.topic(topic) === t && this.cluster.leadership.adopt(topic, p, this.nodeId, epoch, start)) this.cluster.save()
-        },
-      })
-      this.remote.set(key, s)
-    }
-    return s
+    return !t || t.internal ? this.openLocal(topic, p, cfg) : this.shared!.open(sharedTopic(t), p, cfg)
   }
 
   private openLocal(topic: string, p: number, cfg: ReturnType<BrokerConfig['logConfig']>): PartitionStore {
     const log = this.logs.open(topic, p, cfg)
     log.leaderEpoch = this.controller.leaderEpochOf(topic, p)
-    if (!this.shared) return log
-    const key = `${topic}-${p}`
-    let m = this.mirrors.get(key)
-    if (!m) this.mirrors.set(key, (m = this.shared.internal(sharedTopic(this.cluster.topic(topic)!), p, log)))
-    return m
+    return this.shared ? this.shared.wrap(sharedTopic(this.cluster.topic(topic)!), p, log) : log
   }
 
   // The partition, as a store that may answer later (a shared store) or at once (the local log).
   partition(topic: string, partition: number): AsyncPartitionStore | undefined {
     const t = this.cluster.topic(topic)
     if (!t || partition < 0 || partition >= t.partitions) return undefined
-    const open = this.shared ? (this.remote.get(`${topic}-${partition}`) ?? this.mirrors.get(`${topic}-${partition}`)) : this.logs.get(topic, partition)
-    return open ?? this.openLog(topic, partition, this.config.logConfig(t.configs))
+    return (this.shared ? this.shared.get(topic, partition) : this.logs.get(topic, partition)) ?? this.openLog(topic, partition, this.config.logConfig(t.configs))
   }
 
   // The partition when it is a synchronous local log: always on the local log, and for internal
@@ -368,8 +359,7 @@ export class Broker {
   localPartition(topic: string, partition: number): PartitionStore | undefined {
     const t = this.cluster.topic(topic)
     if (!t || partition < 0 || partition >= t.partitions || (this.shared && !t.internal)) return undefined
-    const open = this.shared ? this.mirrors.get(`${topic}-${partition}`) : this.logs.get(topic, partition)
-    return open ?? this.openLocal(topic, partition, this.config.logConfig(t.configs))
+    return (this.shared ? this.shared.local(topic, partition) : this.logs.get(topic, partition)) ?? this.openLocal(topic, partition, this.config.logConfig(t.configs))
   }
 
   createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string | null>, validateOnly = false): TopicInfo {
@@ -398,12 +388,8 @@ export class Broker {
   deleteTopic(name: string): TopicInfo {
     if (!this.config.bool('delete.topic.enable')) throw new KafkaError('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.')
     const t = this.cluster.deleteTopic(name)
-    for (let p = 0; p < t.partitions; p++) {
-      this.logs.remove(name, p)
-      this.remote.delete(`${name}-${p}`)
-      this.mirrors.delete(`${name}-${p}`)
-    }
-    this.shared?.removeTopic(sharedTopic(t))
+    for (let p = 0; p < t.partitions; p++) this.logs.remove(name, p)
+    this.shared?.remove(sharedTopic(t))
     const offsets = deleteTopicOffsets(this.groups, name)
     this.shareGroups.partitions.deleteTopic(t.id)
     this.logger.info({ topic: name, topicId: t.id, committedOffsetsRemoved: offsets }, 'topic deleted')
@@ -436,8 +422,9 @@ export class Broker {
     const t = this.cluster.topic(name)!
     const cfg = this.config.logConfig(t.configs)
     for (let p = 0; p < t.partitions; p++) {
-      const log = this.logs.get(name, p) ?? this.remote.get(`${name}-${p}`)
+      const log = this.logs.get(name, p)
       if (log) log.config = cfg
+      else this.shared?.setConfig(name, p, cfg)
     }
   }
 

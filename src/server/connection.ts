@@ -278,7 +278,7 @@ export class Connection implements ConnectionInfo {
         this.destroy()
       }
     }
-    const shared = this.o.broker.shared
+    const shared = this.o.broker.sharedStore
     if (shared !== null) {
       // Over a shared store a response leaves only once the writes it follows are committed there.
       const since = shared.writeSeq
