@@ -225,6 +225,7 @@ async function startNodes(o: StartOptions, racks?: (string | null)[]): Promise<{
       broker: () => broker,
       clock,
       reset: async () => {
+        if (storeUrl !== '') throw new Error('reset() empties an in-memory broker; this one keeps its data in PostgreSQL (store.url)')
         if (!memory) throw new Error(`reset() empties an in-memory broker; this one keeps its data in ${dir}`)
         if (servers.length > 1) throw new Error('reset() empties a single broker; stop this cluster and start a new one')
         const old = broker

@@ -32,6 +32,9 @@ export class PgBrokerStore implements SharedStore {
   private readonly ensured = new Map<string, number>()
   private heartbeat: NodeJS.Timeout | null = null
   private closed = false
+  // The last renewal failure reported, so a broker fenced for good (or a database away) logs it
+  // once every few seconds rather than every heartbeat.
+  private lastWarn = { message: '', at: 0 }
 
   private constructor(
     private readonly store: PostgresStore,
@@ -158,7 +161,12 @@ export class PgBrokerStore implements SharedStore {
       const kept = await this.leases.renewAll(held.map(({ p }) => ({ topicId: p.ref.topicId, partition: p.ref.partition, epoch: p.epoch })))
       for (const { l, p } of held) if (!kept.has(`${p.ref.topicId}:${p.ref.partition}`)) l.drop(p)
     } catch (err) {
-      this.o.warn(err, 'renewing the PostgreSQL leases failed')
+      const message = err instanceof Error ? err.message : String(err)
+      const now = Date.now()
+      if (message !== this.lastWarn.message || now - this.lastWarn.at > 10_000) {
+        this.lastWarn = { message, at: now }
+        this.o.warn(err, 'renewing the PostgreSQL leases failed')
+      }
     }
   }
 
