@@ -1,6 +1,7 @@
 // A broker whose data lives in PostgreSQL (store.url, issue 11 part 2) with kafkajs: produce and
-// consume, a group committing offsets, a transaction; a new broker over the same database (the
-// process restarted) serves the same records, offsets and transactions. Every wait is on a
+// consume, a group committing offsets, a transaction, a consume-transform-produce transaction
+// (sendOffsets) committed and one aborted; a new broker over the same database (the process
+// restarted) serves the same records, offsets and transactions. Every wait is on a
 // kafkajs call or event; timers only bound a wait so a failure does not hang.
 import { afterEach, expect, it } from 'vitest'
 import type { Consumer } from 'kafkajs'
@@ -104,5 +105,47 @@ describePostgres('a broker over PostgreSQL', (pg) => {
     const t2 = await tp2.transaction()
     await t2.send({ topic: 'txn-out', messages: [{ value: 'after-restart' }] })
     await t2.commit()
+  }, 60_000)
+
+  it('commits a consume-transform-produce transaction (sendOffsets) exactly once, across a restart', async () => {
+    const url = await pg.freshDatabase()
+    let b = await start(url)
+    const admin = kafka(b).admin()
+    open.push(admin)
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'in', numPartitions: 1 }, { topic: 'out', numPartitions: 1 }] })
+    const plain = kafka(b).producer()
+    open.push(plain)
+    await plain.connect()
+    await plain.send({ topic: 'in', acks: -1, messages: ['a', 'b', 'c'].map((value) => ({ value })) })
+
+    const tp = kafka(b).producer({ transactionalId: 'ctp', idempotent: true, maxInFlightRequests: 1 })
+    open.push(tp)
+    await tp.connect()
+    const txn = await tp.transaction()
+    await txn.send({ topic: 'out', messages: ['A', 'B', 'C'].map((value) => ({ value })) })
+    await txn.sendOffsets({ consumerGroupId: 'ctp-group', topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '3' }] }] })
+    await txn.commit()
+    const aborted = await tp.transaction()
+    await aborted.send({ topic: 'out', messages: [{ value: 'NEVER' }] })
+    await aborted.sendOffsets({ consumerGroupId: 'ctp-group', topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '1' }] }] })
+    await aborted.abort()
+    for (const x of open.splice(0).reverse()) await x.disconnect().catch(() => {})
+    await brokers.pop()!.stop()
+
+    b = await start(url)
+    const admin2 = kafka(b).admin()
+    open.push(admin2)
+    await admin2.connect()
+    const offsets = await admin2.fetchOffsets({ groupId: 'ctp-group', topics: ['in'] })
+    expect(offsets[0]!.partitions).toEqual([expect.objectContaining({ partition: 0, offset: '3' })])
+    // read_committed (kafkajs's default): the committed transform only; the end marker of the
+    // aborted transaction lets the consumer past it.
+    const plain2 = kafka(b).producer()
+    open.push(plain2)
+    await plain2.connect()
+    await plain2.send({ topic: 'out', acks: -1, messages: [{ value: 'end' }] })
+    const read = await consume(b, 'out', 'ctp-check', 4)
+    expect(read.values).toEqual(['A', 'B', 'C', 'end'])
   }, 60_000)
 })
