@@ -13,6 +13,9 @@ import { LogCleaner } from './log/cleaner/cleaner.js'
 import { InternalTopic } from './log/internal-topic.js'
 import { LogManager } from './log/log-manager.js'
 import type { PartitionStore } from './log/partition-store.js'
+import type { AsyncPartitionStore } from './store/async-partition-store.js'
+import { SharedPartitions } from './store/shared-partitions.js'
+import type { SharedStore, SharedTopic } from './store/shared-store.js'
 import type { Storage } from './log/storage.js'
 import { changedKeys, type Logger } from './logger.js'
 import type { BrokerMetrics } from './metrics/broker-metrics.js'
@@ -41,6 +44,9 @@ export interface BrokerOptions {
   // One rack (or null) per broker of this process: several make a cluster over this one store
   // (startCluster). Default: one broker, with broker.rack.
   racks?: (string | null)[]
+  // A store shared with other brokers (PostgreSQL, `store.url`): ordinary partitions are served
+  // from it, internal topics and metadata are committed to it. Null: the local log only.
+  shared?: SharedStore | null
 }
 
 export class Broker {
@@ -75,6 +81,10 @@ export class Broker {
   readonly authorizer: StandardAuthorizer | null
   advertisedHost = '127.0.0.1'
   advertisedPort = 9092
+  // A store shared with other brokers (store.url), null on the local log; and the partitions it
+  // serves or commits.
+  readonly sharedStore: SharedStore | null
+  private readonly shared: SharedPartitions | null
   private retentionTimer: Timer | null = null
   private offsetExpiryTimer: Timer | null = null
   private stopped = false
@@ -84,6 +94,8 @@ export class Broker {
     this.clock = o.clock
     this.logger = o.logger
     this.storage = o.storage
+    this.sharedStore = o.shared ?? null
+    this.shared = o.shared ? this.sharedPartitions(o.shared) : null
     this.cluster = new Cluster(o.storage, o.config)
     this.nodes = new Nodes(this.cluster.nodeId, o.racks ?? [o.config.get('broker.rack')])
     this.controller = new ClusterController({ cluster: this.cluster, nodes: this.nodes, logger: o.logger, log: (t, p) => this.logs.get(t, p) })
@@ -274,7 +286,7 @@ export class Broker {
         this.openTopicLogs(t)
         return t.partitions
       },
-      store: (p) => this.partition(name, p)!,
+      store: (p) => this.localPartition(name, p)!,
       now: () => this.clock.now(),
     })
   }
@@ -324,6 +336,10 @@ export class Broker {
       try {
         const n = this.logs.applyRetention()
         if (n > 0) this.logger.info({ segments: n }, 'retention deleted segments')
+        this.shared?.applyRetention(this.clock.now(), (partition, batches, err) => {
+          if (err) this.logger.warn({ err, partition }, 'retention pass failed')
+          else this.logger.info({ partition, batches }, 'retention deleted batches')
+        })
         this.logs.flushDue()
       } catch (err) {
         this.logger.error({ err }, 'retention pass failed')
@@ -351,16 +367,41 @@ export class Broker {
     for (let p = 0; p < t.partitions; p++) this.openLog(t.name, p, cfg)
   }
 
-  private openLog(topic: string, p: number, cfg: ReturnType<BrokerConfig['logConfig']>): PartitionStore {
-    const log = this.logs.open(topic, p, cfg)
-    log.leaderEpoch = this.controller.leaderEpochOf(topic, p)
-    return log
+  private sharedPartitions(store: SharedStore): SharedPartitions {
+    return new SharedPartitions(store, {
+      wake: (key) => this.logs.wake(key),
+      led: (t, p, epoch, start) => {
+        const current = this.cluster.topic(t.name)
+        if (current?.id === t.id && this.cluster.leadership.adopt(t.name, p, this.nodeId, epoch, start)) this.cluster.save()
+      },
+    })
   }
 
-  partition(topic: string, partition: number): PartitionStore | undefined {
+  private openLog(topic: string, p: number, cfg: ReturnType<BrokerConfig['logConfig']>): AsyncPartitionStore {
+    const t = this.shared ? this.cluster.topic(topic) : undefined
+    return !t || t.internal ? this.openLocal(topic, p, cfg) : this.shared!.open(sharedTopic(t), p, cfg)
+  }
+
+  private openLocal(topic: string, p: number, cfg: ReturnType<BrokerConfig['logConfig']>): PartitionStore {
+    const log = this.logs.open(topic, p, cfg)
+    log.leaderEpoch = this.controller.leaderEpochOf(topic, p)
+    return this.shared ? this.shared.wrap(sharedTopic(this.cluster.topic(topic)!), p, log) : log
+  }
+
+  // The partition, as a store that may answer later (a shared store) or at once (the local log).
+  partition(topic: string, partition: number): AsyncPartitionStore | undefined {
     const t = this.cluster.topic(topic)
     if (!t || partition < 0 || partition >= t.partitions) return undefined
-    return this.logs.get(topic, partition) ?? this.openLog(topic, partition, this.config.logConfig(t.configs))
+    return (this.shared ? this.shared.get(topic, partition) : this.logs.get(topic, partition)) ?? this.openLog(topic, partition, this.config.logConfig(t.configs))
+  }
+
+  // The partition when it is a synchronous local log: always on the local log, and for internal
+  // topics (kept locally, committed behind) with a shared store; undefined for ordinary partitions
+  // served from a shared store.
+  localPartition(topic: string, partition: number): PartitionStore | undefined {
+    const t = this.cluster.topic(topic)
+    if (!t || partition < 0 || partition >= t.partitions || (this.shared && !t.internal)) return undefined
+    return (this.shared ? this.shared.local(topic, partition) : this.logs.get(topic, partition)) ?? this.openLocal(topic, partition, this.config.logConfig(t.configs))
   }
 
   createTopic(name: string, partitions: number, replicationFactor: number, configs: Record<string, string | null>, validateOnly = false): TopicInfo {
@@ -390,6 +431,7 @@ export class Broker {
     if (!this.config.bool('delete.topic.enable')) throw new KafkaError('TOPIC_DELETION_DISABLED', 'Topic deletion is disabled.')
     const t = this.cluster.deleteTopic(name)
     for (let p = 0; p < t.partitions; p++) this.logs.remove(name, p)
+    this.shared?.remove(sharedTopic(t))
     const offsets = deleteTopicOffsets(this.groups, name)
     this.shareGroups.partitions.deleteTopic(t.id)
     this.logger.info({ topic: name, topicId: t.id, committedOffsetsRemoved: offsets }, 'topic deleted')
@@ -424,6 +466,7 @@ export class Broker {
     for (let p = 0; p < t.partitions; p++) {
       const log = this.logs.get(name, p)
       if (log) log.config = cfg
+      else this.shared?.setConfig(name, p, cfg)
     }
   }
 
@@ -447,4 +490,8 @@ export class Broker {
     this.txns.stop()
     this.logs.close()
   }
+}
+
+function sharedTopic(t: TopicInfo): SharedTopic {
+  return { id: t.id, name: t.name, partitions: t.partitions }
 }

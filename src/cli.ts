@@ -27,6 +27,9 @@ Options:
                            non-empty directory that is not a Rivulet data directory
   --adopt-data-dir         use a non-empty --data-dir that is not Rivulet's anyway
   --memory                 keep everything in memory (nothing is written, nothing survives a stop)
+  --store URL              keep everything in PostgreSQL (postgres://user@host:port/db; the
+                           store.url config): topics, configs, record batches, producer state,
+                           group offsets and transactions survive a restart or a kill
   --manual-clock           the broker's time moves only when told to (the test kit's
                            POST /clock/advance on the admin port): session timeouts, retention,
                            transaction timeouts and offset expiry without waiting
@@ -74,6 +77,7 @@ interface Args {
   dataDir?: string
   adoptDataDir?: boolean
   memory?: boolean
+  store?: string
   manualClock?: boolean
   configFile?: string
   overrides: [string, string][]
@@ -116,6 +120,7 @@ function parseArgs(argv: string[]): Args {
       case '--data-dir': o.dataDir = value(); break
       case '--adopt-data-dir': o.adoptDataDir = true; break
       case '--memory': o.memory = true; break
+      case '--store': o.store = value(); break
       case '--manual-clock': o.manualClock = true; break
       case '--config': o.configFile = value(); break
       case '--listeners': o.overrides.push(['listeners', value()]); break
@@ -157,6 +162,7 @@ function parseArgs(argv: string[]): Args {
     }
   }
   if (o.memory && o.dataDir) fail('--memory and --data-dir exclude each other')
+  if (o.store !== undefined && (o.memory || o.dataDir !== undefined)) fail('--store keeps the data in PostgreSQL: it excludes --memory and --data-dir')
   if (o.memory && o.adoptDataDir) fail('--adopt-data-dir needs a data directory, not --memory')
   if (o.adminHost !== undefined && o.adminPort === undefined) fail('--admin-host needs --admin-port')
   return o
@@ -233,7 +239,7 @@ async function main(): Promise<void> {
   // The CLI records requests only when the admin port serves the test kit's routes (GET
   // /requests); otherwise a served broker's dispatch has no request hook until a fault is added.
   const kit = args.adminPort === undefined ? { maxRequests: 0 } : undefined
-  const options = { port, host: args.host, dataDir: args.dataDir, adoptDataDir: args.adoptDataDir, memory, config, logger, users: args.users, kit, clock: args.manualClock ? ('manual' as const) : undefined, adminPort: args.adminPort, adminHost: args.adminHost }
+  const options = { port, host: args.host, dataDir: args.dataDir, store: args.store, adoptDataDir: args.adoptDataDir, memory, config, logger, users: args.users, kit, clock: args.manualClock ? ('manual' as const) : undefined, adminPort: args.adminPort, adminHost: args.adminHost }
   running = args.brokers !== undefined && args.brokers > 1 ? await startCluster({ ...options, brokers: args.brokers }) : await startBroker(options)
   if (requested !== null) {
     const signal: string = requested

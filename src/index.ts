@@ -11,6 +11,7 @@ import { ManualClock, systemClock, type Clock } from './clock.js'
 import { reportConfig, validateStartupConfig } from './config.js'
 import { inspectDataDir, lockDataDir } from './data-dir.js'
 import { diskStorage, memoryStorage } from './log/storage.js'
+import type { SharedStore } from './store/shared-store.js'
 import { createLogger, silentLogger, type Logger } from './logger.js'
 import { listenerSecurity } from './security/listener-security.js'
 import { closeTokenValidators, startTokenValidators } from './security/oauth/config.js'
@@ -30,6 +31,9 @@ export interface StartOptions {
   // Keep everything in memory. The default unless `dataDir` (or `log.dirs` in `config`) is given;
   // `memory: false` without a directory uses ./data.
   memory?: boolean
+  // Keep the data in PostgreSQL (`store.url`, the CLI's --store): postgres://user@host:port/db.
+  // Excludes dataDir and memory.
+  store?: string
   // Use a non-empty directory that is not a Rivulet data directory anyway (the CLI's --adopt-data-dir).
   adoptDataDir?: boolean
   // Kafka server.properties names, e.g. { 'num.partitions': 3, 'log.segment.bytes': 1048576 }.
@@ -144,7 +148,11 @@ async function startNodes(o: StartOptions, racks?: (string | null)[]): Promise<{
   validateStartupConfig(values)
   reportConfig(values, logger, racks?.length ?? 1)
   if (o.dataDir) values.set('log.dirs', o.dataDir)
-  const memory = o.memory ?? !(values.has('log.dirs') || values.has('log.dir'))
+  if (o.store) values.set('store.url', o.store)
+  const storeUrl = values.get('store.url') ?? ''
+  if (storeUrl !== '' && (o.dataDir || o.memory)) throw new Error('store.url (--store) keeps the data in PostgreSQL: it excludes a data directory and memory')
+  if (storeUrl !== '' && (racks?.length ?? 1) > 1) throw new Error('store.url (--store) serves one broker per process: start one process per broker over the same database')
+  const memory = storeUrl !== '' || (o.memory ?? !(values.has('log.dirs') || values.has('log.dir')))
   values.set('listeners', firstListenerOverridden(values.get('listeners') ?? 'PLAINTEXT://127.0.0.1:0', o.host, o.port))
   const advertised = values.get('advertised.listeners')
   if (advertised !== undefined && o.port !== undefined) values.set('advertised.listeners', advertisedPortOverridden(advertised, values.get('listeners')!, o.port))
@@ -182,15 +190,19 @@ async function startNodes(o: StartOptions, racks?: (string | null)[]): Promise<{
   let unlock: (() => void) | null = null
   let broker: Broker
   let started: { clean: boolean; topics: number }
+  let shared: SharedStore | null = null
   try {
     if (!memory) unlock = lockDataDir(dir)
     if (kind === 'adopted') logger.warn({ dataDir: dir }, 'adopting a directory that is not a Rivulet data directory (adoptDataDir)')
-    broker = new Broker({ config, storage: memory ? memoryStorage() : diskStorage(dir), clock, logger, racks })
+    if (storeUrl !== '') shared = await openSharedStore(storeUrl, config, `${bound[0]!.host}:${bound[0]!.port}`, logger)
+    broker = new Broker({ config, storage: shared ? shared.storage : memory ? memoryStorage() : diskStorage(dir), clock, logger, racks, shared })
     broker.nodes.list.forEach((node, i) => (node.endpoints = endpointsOf(bounds[i]!)))
     // A failed start is not stopped: stop() would mark the directory clean and rewrite its
     // checkpoints from a half-loaded state.
     started = broker.start()
+    await shared?.ready()
   } catch (err) {
+    await shared?.close().catch(() => undefined)
     await admin?.server.close()
     await Promise.all(servers.map((s) => s.close()))
     closeTokenValidators(validators)
@@ -206,13 +218,14 @@ async function startNodes(o: StartOptions, racks?: (string | null)[]): Promise<{
   const bootstrap = listeners[0]!.bootstrap
   const named = listeners.length > 1 || listeners[0]!.securityProtocol !== 'PLAINTEXT' ? { listeners: listeners.map((l) => `${l.name}://${l.bootstrap}`) } : {}
   const others = servers.length > 1 ? { brokers: cluster.nodes.map((n) => `${n.nodeId}@${n.bootstrap}`) } : {}
-  logger.info({ bootstrap, ...named, ...others, ...(admin ? { admin: admin.url } : {}), storage: memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
+  logger.info({ bootstrap, ...named, ...others, ...(admin ? { admin: admin.url } : {}), storage: storeUrl !== '' ? redactUrl(storeUrl) : memory ? 'memory' : dir, clean: started.clean, topics: started.topics, pid: process.pid }, 'listening')
   let stopping: Promise<void> | null = null
   const kit = new TestKit(
     {
       broker: () => broker,
       clock,
       reset: async () => {
+        if (storeUrl !== '') throw new Error('reset() empties an in-memory broker; this one keeps its data in PostgreSQL (store.url)')
         if (!memory) throw new Error(`reset() empties an in-memory broker; this one keeps its data in ${dir}`)
         if (servers.length > 1) throw new Error('reset() empties a single broker; stop this cluster and start a new one')
         const old = broker
@@ -255,6 +268,7 @@ async function startNodes(o: StartOptions, racks?: (string | null)[]): Promise<{
           broker.stop()
         } finally {
           unlock?.()
+          await shared?.close()
         }
         logger.info('stopped')
       })()),
@@ -292,4 +306,27 @@ function addUsers(broker: Broker, users: Record<string, string> | undefined): vo
   if (!users || Object.keys(users).length === 0) return
   const upsert = Object.entries(users).flatMap(([name, password]) => SCRAM_MECHANISMS.map((m) => [name, m.type, credentialFromPassword(m, password)] as [string, number, ReturnType<typeof credentialFromPassword>]))
   broker.scramCredentials.apply({ upsert })
+}
+
+// The PostgreSQL store, loaded only when asked for (the driver stays out of a plain start).
+async function openSharedStore(url: string, config: BrokerConfig, endpoint: string, logger: Logger): Promise<SharedStore> {
+  const { PgBrokerStore } = await import('./store/postgres/broker-store.js')
+  return PgBrokerStore.open(url, {
+    nodeId: config.int('node.id'),
+    leaseMs: config.int('store.lease.ms'),
+    heartbeatMs: config.int('store.heartbeat.interval.ms'),
+    endpoint,
+    warn: (err, msg) => logger.warn({ err }, msg),
+  })
+}
+
+// A connection URL as logged: without its password.
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return 'postgres://?'
+  }
 }

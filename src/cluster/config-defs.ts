@@ -258,8 +258,25 @@ function brokerConfigs(): ConfigDef[] {
   })
   const missing = [...ours.keys()].filter((n) => !defs.some((d) => d.name === n))
   if (missing.length > 0) throw new Error(`Rivulet broker configs unknown to Kafka: ${missing.join(', ')}`)
-  return defs
+  return [...defs, ...RIVULET_ONLY_BROKER_CONFIGS]
 }
+
+// Configs Kafka has no counterpart for: where a broker's data lives when it is not its own log
+// directory (issue 11 part 2). Internal in Kafka's sense: DescribeConfigs lists them only when set.
+const RIVULET_ONLY_BROKER_CONFIGS: readonly ConfigDef[] = [
+  {
+    name: 'store.url', type: 'STRING', default: null, kafkaDefault: null, dynamic: false, applied: true, internal: true,
+    doc: 'postgres://user@host:port/db: keep topics, configs, record batches, producer state and the internal topics in this PostgreSQL database instead of log.dirs, so a restarted broker (or another one over the same database) serves the same data (also --store). Empty: the local log.',
+  },
+  {
+    name: 'store.lease.ms', type: 'INT', default: '1000', kafkaDefault: null, dynamic: false, applied: true, internal: true, check: { kind: 'range', min: '100' },
+    doc: 'With store.url: how long this broker\'s membership and partition leaderships last without renewal (by PostgreSQL\'s clock); a broker that stops renewing (killed, paused) loses its partitions after it.',
+  },
+  {
+    name: 'store.heartbeat.interval.ms', type: 'INT', default: '250', kafkaDefault: null, dynamic: false, applied: true, internal: true, check: { kind: 'range', min: '10' },
+    doc: 'With store.url: how often the leases are renewed; keep it well under store.lease.ms.',
+  },
+]
 
 export const BROKER_CONFIGS: readonly ConfigDef[] = brokerConfigs()
 

@@ -102,6 +102,20 @@ export class Leadership {
     return state
   }
 
+  // A leadership decided outside this process (a shared store's lease, src/store/shared-store.ts):
+  // `leader` at `epoch` from `start` on, recorded as elect() records its own. An older epoch than
+  // the one known changes nothing.
+  adopt(topic: string, partition: number, leader: number, epoch: number, start: number): boolean {
+    const state = this.get(topic, partition)
+    if (!state || epoch < state.leaderEpoch || (epoch === state.leaderEpoch && leader === state.leader)) return false
+    state.leader = leader
+    state.leaderEpoch = epoch
+    state.epochs = state.epochs.filter(([e, s]) => e < epoch && s < start)
+    state.epochs.push([epoch, start])
+    this.deps?.changed(topic, partition, state)
+    return true
+  }
+
   // The first live replica in replica order (Kafka's preferred-first election), -1 if none.
   firstLiveReplica(state: PartitionLeadership): number {
     return state.replicas.find((id) => this.deps?.isLive(id) ?? true) ?? -1

@@ -13,6 +13,7 @@ import { DeleteRecords, type DeleteRecordsResponse } from '../../protocol/apis/d
 import { ErrorCode, type ErrorName } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import { LogError } from '../log/types.js'
+import { attempt, settle, settleAll, type MaybePromise } from '../store/async-partition-store.js'
 import { allowed, authorizedNames, Op, Res } from './auth.js'
 import { leaderError } from './cluster-view.js'
 import { defineHandler, type RequestContext } from './handler.js'
@@ -26,7 +27,7 @@ function failed(partitionIndex: number, error: ErrorName): PartitionOut {
 }
 
 // Returns the partition result and whether the log start offset moved.
-function deletePartition(ctx: RequestContext, topic: string, partition: number, offset: bigint): [PartitionOut, boolean] {
+function deletePartition(ctx: RequestContext, topic: string, partition: number, offset: bigint): MaybePromise<[PartitionOut, boolean]> {
   const { broker } = ctx
   const t = broker.cluster.topic(topic)
   const log = broker.partition(topic, partition)
@@ -40,13 +41,14 @@ function deletePartition(ctx: RequestContext, topic: string, partition: number, 
   const target = offset === HIGH_WATERMARK ? BigInt(hw) : offset
   if (target < 0n || target > BigInt(hw)) return [failed(partition, 'OFFSET_OUT_OF_RANGE'), false]
   const before = log.logStartOffset
-  try {
-    const low = log.deleteRecordsBefore(Number(target))
-    return [{ partitionIndex: partition, lowWatermark: BigInt(low), errorCode: 0 }, low !== before]
-  } catch (err) {
-    if (err instanceof LogError) return [failed(partition, err.code), false]
-    throw err
-  }
+  return attempt(
+    () => log.deleteRecordsBefore(Number(target)),
+    (low): [PartitionOut, boolean] => [{ partitionIndex: partition, lowWatermark: BigInt(low), errorCode: 0 }, low !== before],
+    (err): [PartitionOut, boolean] => {
+      if (err instanceof LogError) return [failed(partition, err.code), false]
+      throw err
+    },
+  )
 }
 
 export default defineHandler({
@@ -61,17 +63,19 @@ export default defineHandler({
     }
     let moved = false
     const deletable = authorizedNames(ctx, Op.DELETE, Res.TOPIC, wanted.keys())
-    const topics = [...wanted].map(([name, parts]) => ({
-      name,
-      partitions: [...parts].map(([partition, offset]) => {
+    const topics = [...wanted].map(([name, parts]) => settle(settleAll(
+      [...parts].map(([partition, offset]) => {
         if (!allowed(deletable, name)) return failed(partition, 'TOPIC_AUTHORIZATION_FAILED')
-        const [out, changed] = deletePartition(ctx, name, partition, offset)
-        moved ||= changed
-        return out
+        return settle(deletePartition(ctx, name, partition, offset), ([out, changed]) => {
+          moved ||= changed
+          return out
+        })
       }),
-    }))
-    if (moved) broker.logs.checkpointLogStartOffsets()
-    return { throttleTimeMs: 0, topics }
+    ), (partitions) => ({ name, partitions })))
+    return settle(settleAll(topics), (done) => {
+      if (moved) broker.logs.checkpointLogStartOffsets()
+      return { throttleTimeMs: 0, topics: done }
+    })
   },
   errorResponse: (req, errorCode) => ({
     topics: req.topics.map((t) => ({

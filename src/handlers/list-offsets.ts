@@ -17,6 +17,8 @@ import { ListOffsets, type ListOffsetsRequest, type ListOffsetsResponse } from '
 import { ErrorCode } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import { LogError } from '../log/types.js'
+import type { TimestampHit } from '../log/partition-store.js'
+import { attempt, settle, settleAll, type MaybePromise } from '../store/async-partition-store.js'
 import { allowed, authorizedNames, Op, Res } from './auth.js'
 import { leaderError } from './cluster-view.js'
 import { defineHandler, type RequestContext } from './handler.js'
@@ -52,7 +54,7 @@ function answer(partitionIndex: number, f: Found): PartitionOut {
   return { partitionIndex, errorCode: 0, timestamp: BigInt(f.timestamp), offset: BigInt(f.offset), leaderEpoch: f.leaderEpoch }
 }
 
-function lookup(ctx: RequestContext, topic: string, p: PartitionIn, committed: boolean): PartitionOut {
+function lookup(ctx: RequestContext, topic: string, p: PartitionIn, committed: boolean): MaybePromise<PartitionOut> {
   const { broker, version } = ctx
   const ts = Number(p.timestamp)
   if (ts < 0 && (!MIN_VERSION.has(ts) || version < MIN_VERSION.get(ts)!)) return failed(p.partitionIndex, ErrorCode.UNSUPPORTED_VERSION)
@@ -64,32 +66,29 @@ function lookup(ctx: RequestContext, topic: string, p: PartitionIn, committed: b
   const state = broker.cluster.leadership.get(topic, p.partitionIndex)
   const latestEpoch = state?.leaderEpoch ?? 0
   const lastFetchable = committed ? log.lastStableOffset : log.highWatermark
-  const fetchable = (f: Found): Found => (f.offset >= lastFetchable ? NOT_FOUND : f)
-  try {
-    switch (ts) {
-      case LATEST:
-        return answer(p.partitionIndex, { timestamp: -1, offset: lastFetchable, leaderEpoch: latestEpoch })
-      case EARLIEST:
-      case EARLIEST_LOCAL:
-        return answer(p.partitionIndex, { timestamp: -1, offset: log.logStartOffset, leaderEpoch: state ? broker.cluster.leadership.epochForOffset(state, log.logStartOffset) : 0 })
-      case LATEST_TIERED:
-      case EARLIEST_PENDING_UPLOAD:
-        return answer(p.partitionIndex, NOT_FOUND)
-      case MAX_TIMESTAMP:
-        return answer(p.partitionIndex, fetchable(log.offsetOfMaxTimestamp() ?? NOT_FOUND))
-      default:
-        return answer(p.partitionIndex, fetchable(log.offsetForTimestamp(ts) ?? NOT_FOUND))
-    }
-  } catch (err) {
-    // A batch that does not decode (CORRUPT_MESSAGE, INVALID_RECORD, UNSUPPORTED_COMPRESSION_TYPE).
+  const fetchable = (f: TimestampHit | null): PartitionOut => answer(p.partitionIndex, !f || f.offset >= lastFetchable ? NOT_FOUND : f)
+  switch (ts) {
+    case LATEST:
+      return answer(p.partitionIndex, { timestamp: -1, offset: lastFetchable, leaderEpoch: latestEpoch })
+    case EARLIEST:
+    case EARLIEST_LOCAL:
+      return answer(p.partitionIndex, { timestamp: -1, offset: log.logStartOffset, leaderEpoch: state ? broker.cluster.leadership.epochForOffset(state, log.logStartOffset) : 0 })
+    case LATEST_TIERED:
+    case EARLIEST_PENDING_UPLOAD:
+      return answer(p.partitionIndex, NOT_FOUND)
+  }
+  // A batch that does not decode (CORRUPT_MESSAGE, INVALID_RECORD, UNSUPPORTED_COMPRESSION_TYPE),
+  // or a store that failed (KAFKA_STORAGE_ERROR).
+  const fail = (err: unknown): PartitionOut => {
     if (err instanceof LogError) return failed(p.partitionIndex, ErrorCode[err.code])
     throw err
   }
+  return attempt(() => (ts === MAX_TIMESTAMP ? log.offsetOfMaxTimestamp() : log.offsetForTimestamp(ts)), fetchable, fail)
 }
 
 // v0: Kafka 3.x's legacyFetchOffsetsBefore, newest first. A consumer (replicaId -1) would have
 // offsets above the high watermark replaced by it; ours never exceed it (HW = log end offset).
-function legacyLookup(ctx: RequestContext, topic: string, p: PartitionIn): PartitionOut {
+function legacyLookup(ctx: RequestContext, topic: string, p: PartitionIn): MaybePromise<PartitionOut> {
   const { broker } = ctx
   const ts = Number(p.timestamp)
   if (ts < EARLIEST) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNSUPPORTED_VERSION, oldStyleOffsets: [] }
@@ -97,7 +96,13 @@ function legacyLookup(ctx: RequestContext, topic: string, p: PartitionIn): Parti
   if (!log) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, oldStyleOffsets: [] }
   const notLeader = leaderError(ctx, topic, p.partitionIndex)
   if (notLeader !== 0) return { partitionIndex: p.partitionIndex, errorCode: notLeader, oldStyleOffsets: [] }
-  const times = log.segmentOffsetTimes(broker.clock.now())
+  return attempt(() => log.segmentOffsetTimes(broker.clock.now()), (times) => legacyAnswer(p, ts, times), (err) => {
+    if (err instanceof LogError) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode[err.code], oldStyleOffsets: [] }
+    throw err
+  })
+}
+
+function legacyAnswer(p: PartitionIn, ts: number, times: { offset: number; time: number }[]): PartitionOut {
   let start: number
   if (ts === LATEST) start = times.length - 1
   else if (ts === EARLIEST) start = 0
@@ -118,8 +123,8 @@ export default defineHandler({
     const describable = authorizedNames(ctx, Op.DESCRIBE, Res.TOPIC, req.topics.map((t) => t.name))
     const denied = (p: PartitionIn) => failed(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
     if (version === 0) {
-      const topics = req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => (allowed(describable, t.name) ? legacyLookup(ctx, t.name, p) : denied(p))) }))
-      return { topics }
+      const topics = req.topics.map((t) => settle(settleAll(t.partitions.map((p) => (allowed(describable, t.name) ? legacyLookup(ctx, t.name, p) : denied(p)))), (partitions) => ({ name: t.name, partitions })))
+      return settle(settleAll(topics), (done) => ({ topics: done }))
     }
     // Kafka bounds answers by isolation level only for consumers (replicaId -1).
     const committed = version >= 2 && req.isolationLevel === 1 && req.replicaId === -1
@@ -132,7 +137,7 @@ export default defineHandler({
         seen.add(key)
       }
     }
-    const byTopic = new Map<string, PartitionOut[]>()
+    const byTopic = new Map<string, MaybePromise<PartitionOut>[]>()
     const answered = new Set<string>()
     for (const t of req.topics) {
       let out = byTopic.get(t.name)
@@ -148,7 +153,8 @@ export default defineHandler({
         out.push(duplicates.has(key) ? failed(p.partitionIndex, ErrorCode.INVALID_REQUEST) : lookup(ctx, t.name, p, committed))
       }
     }
-    return { throttleTimeMs: 0, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) }
+    const topics = [...byTopic].map(([name, partitions]) => settle(settleAll(partitions), (done) => ({ name, partitions: done })))
+    return settle(settleAll(topics), (done) => ({ throttleTimeMs: 0, topics: done }))
   },
   errorResponse: (req, errorCode) => ({
     topics: req.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => failed(p.partitionIndex, errorCode)) })),

@@ -24,6 +24,7 @@ import { leadsWithTransactionalBatch, validateRecordsForAppend } from '../../pro
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { TopicInfo } from '../cluster/cluster.js'
 import { LogError } from '../log/types.js'
+import { attempt, settle, settleAll, type MaybePromise } from '../store/async-partition-store.js'
 import { quotaUser } from '../quotas/entity.js'
 import { allowed, authorize, authorizedNames, hasAuthorizer, Op, Res } from './auth.js'
 import { currentLeader, leaderError, type BrokerEndpoint } from './cluster-view.js'
@@ -39,7 +40,7 @@ function failed(index: number, name: ErrorName, message: string | null = null, r
   }
 }
 
-function producePartition(ctx: RequestContext, topic: TopicInfo, pd: PartitionIn, now: number, transactionalId: string | null, leaders: Map<number, BrokerEndpoint>): PartitionOut {
+function producePartition(ctx: RequestContext, topic: TopicInfo, pd: PartitionIn, now: number, transactionalId: string | null, leaders: Map<number, BrokerEndpoint>): MaybePromise<PartitionOut> {
   const { broker, version } = ctx
   const log = broker.partition(topic.name, pd.index)
   if (!log) return failed(pd.index, 'UNKNOWN_TOPIC_OR_PARTITION')
@@ -61,14 +62,19 @@ function producePartition(ctx: RequestContext, topic: TopicInfo, pd: PartitionIn
     const error = broker.txns.verifyAppend(transactionalId, batch.producerId, batch.producerEpoch, topic.name, pd.index, log, mode)
     if (error !== null) return failed(pd.index, error, error === 'INVALID_TXN_STATE' ? 'Partition was not added to the transaction' : null)
   }
-  try {
-    const r = log.append(records, { nowMs: now })
-    broker.metrics?.produced(topic.name, 0, batch.recordCount, records.length)
-    return { index: pd.index, errorCode: 0, baseOffset: BigInt(r.baseOffset), logAppendTimeMs: BigInt(r.logAppendTime), logStartOffset: BigInt(r.logStartOffset), errorMessage: null }
-  } catch (err) {
-    if (err instanceof LogError) return failed(pd.index, err.code, err.message, err.recordErrors)
-    throw err
-  }
+  const bytes = records
+  // A store that answers later (PostgreSQL) acknowledges after its commit: the response waits.
+  return attempt(
+    () => log.append(bytes, { nowMs: now }),
+    (r): PartitionOut => {
+      broker.metrics?.produced(topic.name, 0, batch.recordCount, bytes.length)
+      return { index: pd.index, errorCode: 0, baseOffset: BigInt(r.baseOffset), logAppendTimeMs: BigInt(r.logAppendTime), logStartOffset: BigInt(r.logStartOffset), errorMessage: null }
+    },
+    (err) => {
+      if (err instanceof LogError) return failed(pd.index, err.code, err.message, err.recordErrors)
+      throw err
+    },
+  )
 }
 
 // v13 names topics by id: the name authorized is the one the id resolves to.
@@ -101,17 +107,20 @@ export default defineHandler({
         if (!mayWrite) return failed(pd.index, 'TOPIC_AUTHORIZATION_FAILED')
         if (!topic) return failed(pd.index, version >= 13 ? 'UNKNOWN_TOPIC_ID' : 'UNKNOWN_TOPIC_OR_PARTITION')
         if (topic.internal) return failed(pd.index, 'INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topic.name}`)
-        const out = producePartition(ctx, topic, pd, now, req.transactionalId, leaders)
-        if (out.errorCode !== 0) broker.metrics?.produced(topic.name, out.errorCode!, 0, 0)
-        return out
+        return settle(producePartition(ctx, topic, pd, now, req.transactionalId, leaders), (out) => {
+          if (out.errorCode !== 0) broker.metrics?.produced(topic.name, out.errorCode!, 0, 0)
+          return out
+        })
       })
-      return { name: td.name, topicId: td.topicId, partitionResponses }
+      return settle(settleAll(partitionResponses), (done) => ({ name: td.name, topicId: td.topicId, partitionResponses: done }))
     })
     // producer_byte_rate (KafkaApis.handleProduceRequest): the request's size is recorded and over
     // the quota the connection is muted, even with acks=0 (which sends nothing to carry the time).
     const throttleTimeMs = broker.quotas.produce.enabled ? produceThrottle(ctx) : 0
-    if (req.acks === 0) return null
-    return leaders.size === 0 ? { responses, throttleTimeMs } : { responses, throttleTimeMs, nodeEndpoints: [...leaders.values()] }
+    return settle(settleAll(responses), (done) => {
+      if (req.acks === 0) return null
+      return leaders.size === 0 ? { responses: done, throttleTimeMs } : { responses: done, throttleTimeMs, nodeEndpoints: [...leaders.values()] }
+    })
   },
   errorResponse: (req, errorCode) => ({
     responses: req.topicData.map((td) => ({

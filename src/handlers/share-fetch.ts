@@ -15,10 +15,12 @@
 
 import { systemClock } from '../clock.js'
 import { ShareFetch, type ShareFetchRequest, type ShareFetchResponse } from '../../protocol/apis/share-fetch.js'
-import { KafkaError } from '../../protocol/errors.js'
+import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import { ReadLease } from '../log/read-pool.js'
 import type { ShareSession } from '../groups/share/share-sessions.js'
+import type { ShareRead } from '../groups/share/share-partitions.js'
+import { LogError } from '../log/types.js'
 import { applyAcks, checkShareRequest, partitionErrors, partitionKey, sessionCall, type PartitionError } from './share-common.js'
 import { defineHandler, type RequestContext } from './handler.js'
 
@@ -32,13 +34,23 @@ interface Reads {
   acquired: number
 }
 
-function readSession(ctx: RequestContext, req: ShareFetchRequest, session: ShareSession, lease: ReadLease): Reads {
+// A partition whose store answers later (PostgreSQL) is awaited in turn (the limits carry over);
+// a store that failed answers its error code for that partition.
+async function readSession(ctx: RequestContext, req: ShareFetchRequest, session: ShareSession, lease: ReadLease): Promise<Reads> {
   const parts = new Map<string, PartitionOut>()
   let bytes = req.maxBytes > 0 ? req.maxBytes : 0x7fffffff
   let records = req.maxRecords > 0 ? req.maxRecords : DEFAULT_MAX_RECORDS
   let acquired = 0
   for (const ref of session.partitions.values()) {
-    const r = ctx.broker.shareGroups.partitions.read(session.groupId, session.memberId, ref.topicId, ref.partition, bytes, records, acquired === 0, lease)
+    let r: ShareRead | null
+    try {
+      const read = ctx.broker.shareGroups.partitions.read(session.groupId, session.memberId, ref.topicId, ref.partition, bytes, records, acquired === 0, lease)
+      r = read instanceof Promise ? await read : read
+    } catch (err) {
+      if (!(err instanceof LogError)) throw err
+      parts.set(partitionKey(ref.topicId, ref.partition), { partitionIndex: ref.partition, errorCode: ErrorCode[err.code], errorMessage: err.message, records: EMPTY, acquiredRecords: [] })
+      continue
+    }
     if (r === null) continue
     const n = r.acquired.reduce((s, a) => s + a.lastOffset - a.firstOffset + 1, 0)
     acquired += n
@@ -130,10 +142,10 @@ export default defineHandler({
     }
     if (renewOnly) return respond(ctx, req, session, false, null, errors, acks)
     const lease = new ReadLease()
-    let reads = readSession(ctx, req, session, lease)
+    let reads = await readSession(ctx, req, session, lease)
     if (reads.acquired === 0 && req.maxWaitMs > 0 && session.partitions.size > 0) {
       await waitForAppend(ctx, session, req.maxWaitMs)
-      reads = readSession(ctx, req, session, lease)
+      reads = await readSession(ctx, req, session, lease)
     }
     ctx.afterResponse?.(() => lease.release())
     return respond(ctx, req, session, epoch === 0, reads, errors, acks)

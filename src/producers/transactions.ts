@@ -19,7 +19,7 @@ import { TxnStatus, txnRecord, decodeTxnRecord, txnStatusName, type TxnLogValue,
 import type { ErrorName } from '../../protocol/errors.js'
 import type { Clock, Timer } from '../clock.js'
 import type { InternalTopic } from '../log/internal-topic.js'
-import type { PartitionStore } from '../log/partition-store.js'
+import type { AsyncPartitionStore, MaybePromise } from '../store/async-partition-store.js'
 import type { Logger } from '../logger.js'
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state'
@@ -75,7 +75,7 @@ export interface TxnDeps {
   config: TxnConfig
   stateTopic: InternalTopic
   // The partitions markers go to; undefined once deleted.
-  partition(topic: string, partition: number): PartitionStore | undefined
+  partition(topic: string, partition: number): AsyncPartitionStore | undefined
   allocateProducerId(): number
   // A marker was written (the group coordinator settles transactional offsets on it).
   onMarker(topic: string, partition: number, producerId: number, commit: boolean): void
@@ -266,7 +266,7 @@ export class TransactionCoordinator {
   // (Produce 11, TxnOffsetCommit 4: TRANSACTION_ABORTABLE) or 'add' (Produce 12+, TxnOffsetCommit
   // 5+: the partition joins the transaction). A partition where this producer epoch already has
   // its transaction open needs no check.
-  verifyAppend(transactionalId: string, producerId: number, epoch: number, topic: string, partition: number, log: PartitionStore, mode: 'default' | 'generic' | 'add'): ErrorName | null {
+  verifyAppend(transactionalId: string, producerId: number, epoch: number, topic: string, partition: number, log: AsyncPartitionStore, mode: 'default' | 'generic' | 'add'): ErrorName | null {
     const entry = log.producerEpoch(producerId)
     if (entry && entry.epoch > epoch) return 'INVALID_PRODUCER_EPOCH'
     if (entry && entry.epoch === epoch && entry.txnFirstOffset >= 0) return null
@@ -371,16 +371,52 @@ export class TransactionCoordinator {
     this.writeMarkers(m, commit)
   }
 
+  // A store that answers later (PostgreSQL) commits markers asynchronously: the transaction stays
+  // Prepare* (the producer's next step gets CONCURRENT_TRANSACTIONS, retriable) until every marker
+  // is committed, each retried while the store fails, as Kafka's TransactionMarkerChannelManager
+  // retries a marker until its partition's leader accepts it; Complete is persisted only then.
   private writeMarkers(m: TxnMetadata, commit: boolean): void {
     const now = this.now
+    const pending: Promise<void>[] = []
     for (const [topic, partitions] of m.partitions) {
       for (const p of partitions) {
         const log = this.deps.partition(topic, p)
         if (!log) continue // deleted since it joined the transaction
-        log.appendMarker(m.producerId, m.epoch, commit, COORDINATOR_EPOCH, now)
-        this.deps.onMarker(topic, p, m.producerId, commit)
+        const write = () => log.appendMarker(m.producerId, m.epoch, commit, COORDINATOR_EPOCH, now)
+        const offset = write()
+        if (offset instanceof Promise) pending.push(this.untilWritten(offset, write, `${topic}-${p}`).then(() => this.deps.onMarker(topic, p, m.producerId, commit)))
+        else this.deps.onMarker(topic, p, m.producerId, commit)
       }
     }
+    if (pending.length === 0) return this.markersWritten(m, commit, now)
+    void Promise.all(pending).then(
+      () => this.markersWritten(m, commit, this.now),
+      () => undefined, // stopped: the next start finds Prepare* and writes the markers again
+    )
+  }
+
+  private async untilWritten(first: Promise<number>, write: () => MaybePromise<number>, partition: string): Promise<void> {
+    let attempt: MaybePromise<number> = first
+    let backoffMs = 100
+    for (;;) {
+      try {
+        await attempt
+        return
+      } catch (err) {
+        if (this.stopped) throw err
+        this.deps.logger.warn({ err, partition }, 'writing a transaction marker failed; retrying')
+        await new Promise((resolve) => setTimeout(resolve, backoffMs))
+        backoffMs = Math.min(2000, backoffMs * 2)
+        try {
+          attempt = write()
+        } catch (e) {
+          attempt = Promise.reject(e)
+        }
+      }
+    }
+  }
+
+  private markersWritten(m: TxnMetadata, commit: boolean, now: number): void {
     m.state = commit ? 'CompleteCommit' : 'CompleteAbort'
     m.partitions.clear()
     if (m.nextProducerId !== NO_PRODUCER_ID) {

@@ -261,6 +261,8 @@ export class Connection implements ConnectionInfo {
   private invoke(handler: AnyHandler, req: unknown, ctx: RequestContext, respond: (res: unknown, handlerMs?: number) => void): void {
     const startedAt = this.o.broker.quotas.request.enabled ? performance.now() : -1
     let spent = -1
+    // An error response acknowledges nothing: it never waits for the shared store (below).
+    const direct = respond
     const onError = (err: unknown) => {
       const code = err instanceof KafkaError ? err.errorCode : ErrorCode.UNKNOWN_SERVER_ERROR
       const { apiKey, apiVersion, correlationId, clientId } = ctx.header
@@ -270,10 +272,21 @@ export class Connection implements ConnectionInfo {
         this.log.debug({ apiKey, apiVersion, correlationId, error: errorName(code), message: (err as Error).message }, `${handler.api.name} error`)
       }
       try {
-        respond(handler.errorResponse(req, code, ctx), spent)
+        direct(handler.errorResponse(req, code, ctx), spent)
       } catch (inner) {
         this.log.error({ err: inner }, 'building the error response failed')
         this.destroy()
+      }
+    }
+    const shared = this.o.broker.sharedStore
+    if (shared !== null) {
+      // Over a shared store a response leaves only once the writes it follows are committed there.
+      const since = shared.writeSeq
+      const inner = respond
+      respond = (res, ms) => {
+        const wait = shared.durable(since)
+        if (wait === null) inner(res, ms)
+        else committedWithin(wait, DURABLE_WAIT_MS).then(() => inner(res, ms), onError)
       }
     }
     try {
@@ -391,4 +404,19 @@ function peekClientId(frame: Buffer): string | null {
   const len = frame.readInt16BE(8)
   if (len < 0 || frame.length < 10 + len) return null
   return frame.toString('utf8', 10, 10 + len)
+}
+
+// How long a response waits for the shared store to commit the writes before it (PostgreSQL away)
+// before the client is told REQUEST_TIMED_OUT, which every client retries; the writes stay queued
+// and commit when the store returns (src/store/postgres/write-behind.ts).
+const DURABLE_WAIT_MS = 5000
+
+function committedWithin(wait: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new KafkaError('REQUEST_TIMED_OUT', `the shared store did not commit within ${ms} ms`)), ms)
+    wait.then(() => {
+      clearTimeout(timer)
+      resolve()
+    }, reject)
+  })
 }

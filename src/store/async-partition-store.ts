@@ -44,3 +44,23 @@ export interface AsyncPartitionStore {
 export function settle<T, R>(v: MaybePromise<T>, then: (value: T) => R): MaybePromise<R> {
   return v instanceof Promise ? v.then(then) : then(v)
 }
+
+// Every value once settled: the array itself, at once, when none is a promise (the file log), so
+// a handler over several partitions stays synchronous on the local log.
+export function settleAll<T>(values: MaybePromise<T>[]): MaybePromise<T[]> {
+  for (const v of values) if (v instanceof Promise) return Promise.all(values)
+  return values as T[]
+}
+
+// Runs `op` and hands its value to `then`, or a failure (a synchronous throw or a rejection) to
+// `fail`: one error path for a store that throws and one that rejects.
+export function attempt<T, R>(op: () => MaybePromise<T>, then: (value: T) => R, fail: (err: unknown) => R): MaybePromise<R> {
+  let v: MaybePromise<T>
+  try {
+    v = op()
+  } catch (err) {
+    return fail(err)
+  }
+  if (v instanceof Promise) return v.then(then, fail)
+  return then(v)
+}

@@ -23,7 +23,8 @@ export function topicRecords(broker: Broker, topic: string, partition?: number):
   const out: KitRecord[] = []
   for (let p = 0; p < t.partitions; p++) {
     if (partition !== undefined && p !== partition) continue
-    const log = broker.partition(topic, p)!
+    const log = broker.localPartition(topic, p)
+    if (!log) throw new Error(`${topic}-${p} is served from a shared store (store.url): the test kit reads local logs only`)
     let offset = log.logStartOffset
     while (offset < log.highWatermark) {
       const { records } = log.read(offset, CHUNK, { minOneBatch: true })

@@ -94,11 +94,11 @@ describe('DeleteRecords', () => {
     const c = await TestClient.connect(d.port)
     try {
       fill(d.broker, 'dr-disk', 1, 12)
-      const segments = d.broker.partition('dr-disk', 0)!.segmentCount
+      const segments = d.broker.localPartition('dr-disk', 0)!.segmentCount
       expect(segments).toBeGreaterThan(2)
       const res = await c.send(DeleteRecords, 2, { topics: [{ name: 'dr-disk', partitions: [{ partitionIndex: 0, offset: 9n }] }], timeoutMs: 5000 })
       expect(res.topics[0]!.partitions[0]).toEqual({ partitionIndex: 0, lowWatermark: 9n, errorCode: 0 })
-      expect(d.broker.partition('dr-disk', 0)!.segmentCount).toBeLessThan(segments)
+      expect(d.broker.localPartition('dr-disk', 0)!.segmentCount).toBeLessThan(segments)
       const checkpoint = fs.readFileSync(path.join(d.dataDir!, 'log-start-offset-checkpoint'), 'utf8')
       expect(checkpoint.split('\n')).toContain('dr-disk 0 9')
     } finally {

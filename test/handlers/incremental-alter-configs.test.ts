@@ -202,7 +202,7 @@ describe('IncrementalAlterConfigs', () => {
   })
 
   it('changes retention.ms, segment.bytes and max.message.bytes on the live log', async () => {
-    const log = tb.broker.partition('iac', 0)!
+    const log = tb.broker.localPartition('iac', 0)!
     const big = Buffer.alloc(2000, 1)
     expect((await produce(big)).errorCode).toBe(0)
     const res = await alter(1, TOPIC, 'iac', [

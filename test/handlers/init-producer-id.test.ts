@@ -137,7 +137,7 @@ describe('idempotent produce', () => {
     } finally {
       await producer.disconnect()
     }
-    const log = tb.broker.partition('idem-kafkajs', 0)!
+    const log = tb.broker.localPartition('idem-kafkajs', 0)!
     expect(log.logEndOffset).toBe(6)
     const last = readHeader(log.read(4, 1 << 20, { minOneBatch: true }).records!, 0)
     expect(last.producerId).toBeGreaterThanOrEqual(0)

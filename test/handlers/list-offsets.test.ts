@@ -95,7 +95,7 @@ describe('ListOffsets', () => {
   it('searches across segments (one batch per segment)', async () => {
     tb.broker.createTopic('lo-seg', 1, 1, { 'segment.bytes': '100' })
     for (const t of [100, 300, 200]) await produce('lo-seg', [t])
-    expect(tb.broker.partition('lo-seg', 0)!.segmentCount).toBe(3)
+    expect(tb.broker.localPartition('lo-seg', 0)!.segmentCount).toBe(3)
     expect(await list(7, base + 150, { topic: 'lo-seg' })).toMatchObject(at(1, base + 300, 7))
     expect(await list(7, base + 250, { topic: 'lo-seg' })).toMatchObject(at(1, base + 300, 7))
     expect(await list(7, -3, { topic: 'lo-seg' })).toMatchObject(at(1, base + 300, 7))

@@ -76,7 +76,7 @@ export async function resetOffsets(b: Broker, groupId: string, topic: string, pa
   const t = requireTopic(b, topic)
   const ps = partitions ?? [...Array(t.partitions).keys()]
   const offsets = ps.map((p) => {
-    const log = b.partition(topic, p)
+    const log = b.localPartition(topic, p)
     if (!log) throw new AdminError(404, `topic ${topic} has no partition ${p}`)
     const clamp = (o: number) => Math.min(Math.max(o, log.logStartOffset), log.highWatermark)
     switch (target.to) {

@@ -155,7 +155,7 @@ export function browse(b: Broker, topic: string, o: BrowseOptions) {
   const each = { ...o, scan: Math.max(1, Math.ceil(o.scan / partitions.length)) }
   const budget: Budget = { bytes: ANSWER_BYTES }
   const reads = partitions.map((p) => {
-    const log = b.partition(topic, p)
+    const log = b.localPartition(topic, p)
     return { partition: p, read: log ? readPartition(log, p, each, budget) : null }
   })
   const all = reads.flatMap((r) => r.read?.records ?? [])

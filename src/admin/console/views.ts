@@ -54,7 +54,7 @@ export function overview(src: ConsoleSources) {
 function partitionRows(b: Broker, t: TopicInfo) {
   const rows = []
   for (let p = 0; p < t.partitions; p++) {
-    const log = b.partition(t.name, p)
+    const log = b.localPartition(t.name, p)
     if (!log) continue
     rows.push({
       partition: p,

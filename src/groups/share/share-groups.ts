@@ -5,7 +5,7 @@
 
 import type { Clock } from '../../clock.js'
 import type { InternalTopic } from '../../log/internal-topic.js'
-import type { PartitionStore } from '../../log/partition-store.js'
+import type { AsyncPartitionStore } from '../../store/async-partition-store.js'
 import type { Logger } from '../../logger.js'
 import type { ShareAssignorTopic } from './share-assignor.js'
 import { ShareGroupCoordinator } from './share-coordinator.js'
@@ -28,7 +28,7 @@ export interface ShareGroupsDeps {
     byName(name: string): ShareAssignorTopic | undefined
     byId(id: string): ShareAssignorTopic | undefined
   }
-  partition(topic: string, partition: number): PartitionStore | undefined
+  partition(topic: string, partition: number): AsyncPartitionStore | undefined
   stateTopic: InternalTopic
   otherGroupType(groupId: string): boolean
 }

@@ -13,7 +13,8 @@
 import { LOG_OVERHEAD, RECORD_BATCH_OVERHEAD, getBatchSize, readBatchInfo } from '../../../protocol/records/index.js'
 import type { Clock } from '../../clock.js'
 import type { Logger } from '../../logger.js'
-import type { PartitionStore, ReadOptions } from '../../log/partition-store.js'
+import type { ReadOptions, ReadResult } from '../../log/partition-store.js'
+import { settle, type AsyncPartitionStore, type MaybePromise } from '../../store/async-partition-store.js'
 import { AckError, SharePartition, type AckBatch, type AcquiredRange, type LogBatch } from './share-partition.js'
 import { coordinatorKey, type ShareStateStore } from './share-state-store.js'
 import type { ShareAssignment } from './share-assignor.js'
@@ -31,7 +32,7 @@ export interface SharePartitionsDeps {
   logger: Logger
   config: SharePartitionsConfig
   topicName(topicId: string): string | undefined
-  partition(topic: string, partition: number): PartitionStore | undefined
+  partition(topic: string, partition: number): AsyncPartitionStore | undefined
   store: ShareStateStore
 }
 
@@ -120,12 +121,16 @@ export class SharePartitions {
   // share.auto.offset.reset: earliest is the log start, latest (the default) the high watermark,
   // by_duration:<ISO-8601 duration> the first record at most that old (else latest), as Kafka's
   // ShareGroupAutoOffsetResetStrategy.
-  private initialOffset(groupId: string, log: PartitionStore): number {
+  // by_duration on a store that answers later (PostgreSQL) starts at latest: the share-partition
+  // is created synchronously, on assignment.
+  private initialOffset(groupId: string, log: AsyncPartitionStore): number {
     const reset = this.deps.config.autoOffsetReset(groupId).trim().toLowerCase()
     if (reset === 'earliest') return log.logStartOffset
     if (reset.startsWith('by_duration:')) {
       const ms = durationMs(reset.slice('by_duration:'.length))
-      if (ms !== null) return log.offsetForTimestamp(this.deps.clock.now() - ms)?.offset ?? log.highWatermark
+      const hit = ms === null ? null : log.offsetForTimestamp(this.deps.clock.now() - ms)
+      if (hit instanceof Promise) hit.catch(() => undefined)
+      else if (ms !== null) return hit?.offset ?? log.highWatermark
     }
     return log.highWatermark
   }
@@ -136,7 +141,9 @@ export class SharePartitions {
 
   // Acquires records of one partition for a member: reads from the first record it could
   // acquire, up to maxBytes (at least one batch when `first`) and maxRecords.
-  read(groupId: string, memberId: string, topicId: string, partition: number, maxBytes: number, maxRecords: number, first: boolean, lease: ReadOptions['lease']): ShareRead | null {
+  // A store that answers later (PostgreSQL) acquires once its read is back; a store failure
+  // rejects with its LogError (KAFKA_STORAGE_ERROR).
+  read(groupId: string, memberId: string, topicId: string, partition: number, maxBytes: number, maxRecords: number, first: boolean, lease: ReadOptions['lease']): MaybePromise<ShareRead | null> {
     const sp = this.ensure(groupId, topicId, partition)
     const log = sp && this.deps.partition(this.deps.topicName(topicId)!, partition)
     if (!sp || !log) return null
@@ -147,9 +154,14 @@ export class SharePartitions {
     if (from >= limit || (from >= sp.endOffset && !sp.canAcquireNew()) || maxRecords <= 0) return { records: null, acquired: [], bytes: 0 }
     const opts: ReadOptions = { minOneBatch: first, isolation: committed ? 'committed' : 'uncommitted', lease }
     const want = this.readSize(sp, Math.max(0, maxBytes), maxRecords)
-    let r = log.read(from, want, opts)
+    const acquire = (r: ReadResult) => this.acquireRead(sp, memberId, r, committed, limit, maxRecords)
     // The batch at `from` is larger than the estimate: read it within the request's own limit.
-    if ((!r.records || r.records.length === 0) && want < maxBytes) r = log.read(from, maxBytes, opts)
+    const onRead = (r: ReadResult): MaybePromise<ShareRead> => ((!r.records || r.records.length === 0) && want < maxBytes ? settle(log.read(from, maxBytes, opts), acquire) : acquire(r))
+    const r = log.read(from, want, opts)
+    return r instanceof Promise ? r.then(onRead) : onRead(r)
+  }
+
+  private acquireRead(sp: SharePartition, memberId: string, r: ReadResult, committed: boolean, limit: number, maxRecords: number): ShareRead {
     if (!r.records || r.records.length === 0) return { records: null, acquired: [], bytes: 0 }
     const batches = walkBatches(r.records, committed ? r.aborted : null).filter((b) => b.baseOffset < limit)
     this.learnRecordSize(sp, batches)

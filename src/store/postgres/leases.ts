@@ -57,6 +57,33 @@ export class BrokerLeases {
     return rows[0]?.leader_epoch ?? null
   }
 
+  // As acquireLeadership, and also when the lease is held under this node id: by an earlier
+  // process of this broker, which is dead or fenced since this one registered (register() waits
+  // for its membership lease to end), so a restarted broker takes its partitions back at once.
+  // Only while this process holds the node id's live membership: a process that was paused past
+  // its lease and replaced (its node id registered by another incarnation) claims nothing.
+  async claimLeadership(topicId: string, partition: number): Promise<number | null> {
+    const rows = await this.db.query<{ leader_epoch: number }>(
+      `UPDATE rivulet_partitions SET leader_id = $3, leader_epoch = leader_epoch + 1, lease_expires_at = now() + $4::int * interval '1 millisecond'
+       WHERE topic_id = $1 AND partition = $2 AND (leader_id IS NULL OR leader_id = $3 OR lease_expires_at IS NULL OR lease_expires_at <= now())
+         AND EXISTS (SELECT 1 FROM rivulet_brokers WHERE node_id = $3 AND incarnation = $5 AND lease_expires_at > now()) RETURNING leader_epoch`,
+      [topicId, partition, this.nodeId, this.leaseMs, this.incarnation],
+    )
+    return rows[0]?.leader_epoch ?? null
+  }
+
+  // Renews every lease in `held` in one statement; returns the ones still held.
+  async renewAll(held: readonly { topicId: string; partition: number; epoch: number }[]): Promise<Set<string>> {
+    if (held.length === 0) return new Set()
+    const rows = await this.db.query<{ topic_id: string; partition: number }>(
+      `UPDATE rivulet_partitions p SET lease_expires_at = now() + $2::int * interval '1 millisecond'
+       FROM unnest($3::uuid[], $4::int[], $5::int[]) AS h(topic_id, partition, epoch)
+       WHERE p.topic_id = h.topic_id AND p.partition = h.partition AND p.leader_epoch = h.epoch AND p.leader_id = $1 RETURNING p.topic_id::text, p.partition`,
+      [this.nodeId, this.leaseMs, held.map((h) => h.topicId), held.map((h) => h.partition), held.map((h) => h.epoch)],
+    )
+    return new Set(rows.map((r) => `${r.topic_id}:${r.partition}`))
+  }
+
   // Renews leadership held at `epoch`; false when it was lost.
   async renewLeadership(topicId: string, partition: number, epoch: number): Promise<boolean> {
     const rows = await this.db.query(

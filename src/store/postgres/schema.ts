@@ -11,7 +11,7 @@
 
 import type { Db } from './db.js'
 
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 
 // pg_advisory_xact_lock key: "rivulet" in ASCII, so it does not collide with an application's.
 const MIGRATION_LOCK = 0x726976756c6574
@@ -69,6 +69,15 @@ CREATE TABLE IF NOT EXISTS rivulet_brokers (
   lease_expires_at timestamptz NOT NULL
 );`
 
+// v2: the broker's metadata documents (cluster.json with topics, configs and the producer id
+// block; SCRAM credentials, quotas, ACLs), one row per file of the data directory's root, so a
+// broker over PostgreSQL keeps nothing on its own disk (src/store/postgres/mirror-storage.ts).
+const V2 = `
+CREATE TABLE IF NOT EXISTS rivulet_files (
+  path text PRIMARY KEY,
+  data bytea NOT NULL
+);`
+
 export class SchemaError extends Error {
   constructor(message: string) {
     super(message)
@@ -97,6 +106,7 @@ export async function migrate(db: Db): Promise<void> {
   await db.transaction(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK});
 CREATE TABLE IF NOT EXISTS rivulet_schema (id int PRIMARY KEY CHECK (id = 1), version int NOT NULL);
 ${V1}
-INSERT INTO rivulet_schema VALUES (1, ${SCHEMA_VERSION}) ON CONFLICT (id) DO NOTHING;`)
+${V2}
+INSERT INTO rivulet_schema VALUES (1, ${SCHEMA_VERSION}) ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;`)
   await check()
 }

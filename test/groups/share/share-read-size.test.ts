@@ -46,10 +46,10 @@ describe('share fetch read size', () => {
     await start()
     produce(100, 20, 1000) // 2,000 records of ~1 KB
     const asked = spyReads()
-    const first = b.broker.shareGroups.partitions.read('q', 'a', topicId, 0, 50 << 20, 100, true, undefined)!
+    const first = (await b.broker.shareGroups.partitions.read('q', 'a', topicId, 0, 50 << 20, 100, true, undefined))!
     expect(acquiredCount(first)).toBe(100)
     expect(first.acquired[0]!.firstOffset).toBe(0)
-    const next = b.broker.shareGroups.partitions.read('q', 'a', topicId, 0, 50 << 20, 100, true, undefined)!
+    const next = (await b.broker.shareGroups.partitions.read('q', 'a', topicId, 0, 50 << 20, 100, true, undefined))!
     expect(next.acquired[0]!.firstOffset).toBe(100)
     expect(acquiredCount(next)).toBe(100)
     expect(asked.length).toBe(2)
@@ -61,7 +61,7 @@ describe('share fetch read size', () => {
     await start()
     produce(1, 200, 1000) // one ~200 KB batch
     const asked = spyReads()
-    const r = b.broker.shareGroups.partitions.read('q', 'a', topicId, 0, 1 << 20, 10, false, undefined)!
+    const r = (await b.broker.shareGroups.partitions.read('q', 'a', topicId, 0, 1 << 20, 10, false, undefined))!
     expect(acquiredCount(r)).toBe(10)
     expect(asked).toEqual([64 * 1024, 1 << 20])
   })

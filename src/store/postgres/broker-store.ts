@@ -1,0 +1,228 @@
+// A broker's view of the PostgreSQL store (SharedStore, src/store/shared-store.ts): it registers
+// the broker with a membership lease, claims the leadership of the partitions it serves (a lease
+// with an epoch each), renews both every heartbeat, and hands the broker its partitions: ordinary
+// ones served from the batch table (leased-partition.ts), internal ones as local logs whose writes
+// are committed behind (internal-mirror.ts), and its metadata documents (mirror-storage.ts).
+
+import type { PartitionStore } from '../../log/partition-store.js'
+import type { Storage } from '../../log/storage.js'
+import type { LogConfig } from '../../log/types.js'
+import type { PartitionEvents, SharedStore, SharedTopic } from '../shared-store.js'
+import type { Db } from './db.js'
+import { MirroredPartition, type MirrorRef, type StoredBatch } from './internal-mirror.js'
+import { LeasedPartition } from './leased-partition.js'
+import type { BrokerLeases } from './leases.js'
+import { mirrorStorage } from './mirror-storage.js'
+import { PostgresStore } from './store.js'
+import { WriteBehind } from './write-behind.js'
+
+export interface PgBrokerOptions {
+  nodeId: number
+  // How long a membership or leadership lease lasts without renewal, and how often they renew.
+  leaseMs: number
+  heartbeatMs: number
+  // Where clients reach this broker (host:port), recorded with its membership.
+  endpoint: string
+  warn: (err: unknown, msg: string) => void
+}
+
+export class PgBrokerStore implements SharedStore {
+  private readonly leased = new Map<string, LeasedPartition>()
+  private readonly mirrors = new Map<string, MirroredPartition>()
+  private readonly ensured = new Map<string, number>()
+  private heartbeat: NodeJS.Timeout | null = null
+  private closed = false
+  // The last renewal failure reported, so a broker fenced for good (or a database away) logs it
+  // once every few seconds rather than every heartbeat.
+  private lastWarn = { message: '', at: 0 }
+
+  private constructor(
+    private readonly store: PostgresStore,
+    private readonly leases: BrokerLeases,
+    private readonly writes: WriteBehind,
+    readonly storage: Storage,
+    private readonly preloaded: Map<string, StoredBatch[]>,
+    private readonly o: PgBrokerOptions,
+  ) {}
+
+  static async open(url: string, o: PgBrokerOptions): Promise<PgBrokerStore> {
+    const store = await PostgresStore.open(url)
+    try {
+      const leases = store.leases(o.nodeId, o.leaseMs)
+      await registerWhenFree(leases, o.endpoint, o.leaseMs)
+      // Each broker keeps the metadata documents and the coordinators' state in its own memory:
+      // until brokers share them (issue 11 part 2's multi-process mode), a second live broker over
+      // the same database would overwrite the first's topics. Refused rather than corrupted.
+      const others = (await leases.liveBrokers()).filter((b) => b.nodeId !== o.nodeId)
+      if (others.length > 0) {
+        await store.db.query('UPDATE rivulet_brokers SET lease_expires_at = now() WHERE node_id = $1 AND incarnation = $2', [o.nodeId, leases.incarnation])
+        throw new Error(`broker ${others.map((b) => `${b.nodeId} (${b.endpoint})`).join(', ')} is live on this database: several broker processes over one PostgreSQL database are not supported yet`)
+      }
+      const writes = new WriteBehind(o.warn)
+      const storage = await mirrorStorage(store.db, writes)
+      const s = new PgBrokerStore(store, leases, writes, storage, await preloadInternal(store.db), o)
+      s.heartbeat = setInterval(() => void s.renew(), o.heartbeatMs)
+      s.heartbeat.unref()
+      return s
+    } catch (err) {
+      await store.close()
+      throw err
+    }
+  }
+
+  get db(): Db {
+    return this.store.db
+  }
+
+  get writeSeq(): number {
+    return this.writes.seq
+  }
+
+  durable(since: number): Promise<void> | null {
+    return this.writes.durable(since)
+  }
+
+  partition(topic: SharedTopic, partition: number, config: LogConfig, events: PartitionEvents): LeasedPartition {
+    const topicId = uuidOf(topic.id)
+    const key = `${topicId}:${partition}`
+    let p = this.leased.get(key)
+    if (!p) {
+      const ref = { topicId, topicName: topic.name, partition }
+      p = new LeasedPartition(`${topic.name}-${partition}`, {
+        open: async (cfg) => {
+          const epoch = await this.claim(ref, topic.partitions)
+          if (epoch === null) return null
+          const opened = await this.store.openPartition({ topicId, name: topic.name, partitions: topic.partitions, configs: {} }, partition, epoch, cfg)
+          events.led(epoch, opened.logEndOffset)
+          return opened
+        },
+      }, config, () => events.appended())
+      this.leased.set(key, p)
+      p.open().catch(() => undefined)
+    }
+    return p
+  }
+
+  internal(topic: SharedTopic, partition: number, log: PartitionStore): PartitionStore {
+    const topicId = uuidOf(topic.id)
+    const key = `${topicId}:${partition}`
+    let m = this.mirrors.get(key)
+    if (!m) {
+      m = new MirroredPartition(log, { topicId, topicName: topic.name, partition }, this.store.db, this.writes, (ref) => this.claim(ref, topic.partitions))
+      const stored = this.preloaded.get(`${topic.name}:${partition}`)
+      this.preloaded.delete(`${topic.name}:${partition}`)
+      if (stored && log.logEndOffset === 0) m.fill(stored)
+      this.mirrors.set(key, m)
+    }
+    return m
+  }
+
+  removeTopic(topic: SharedTopic): void {
+    const topicId = uuidOf(topic.id)
+    for (let p = 0; p < topic.partitions; p++) {
+      const key = `${topicId}:${p}`
+      void this.leased.get(key)?.close().catch(() => undefined)
+      this.leased.delete(key)
+      this.mirrors.delete(key)
+    }
+    this.ensured.delete(topicId)
+    this.writes.push(async () => {
+      await this.store.db.query('DELETE FROM rivulet_topics WHERE topic_id = $1', [topicId])
+    })
+  }
+
+  async ready(): Promise<void> {
+    await Promise.all([...this.leased.values()].map((p) => p.open()))
+  }
+
+  // The topic's rows (created, or grown to `partitions`) then this broker's leadership of one.
+  private async claim(ref: MirrorRef, partitions: number): Promise<number | null> {
+    if ((this.ensured.get(ref.topicId) ?? 0) < partitions) {
+      // The broker's metadata names topics; a row left under the name by a deleted topic whose
+      // removal has not been committed yet gives way to the live one.
+      await this.store.db.query('DELETE FROM rivulet_topics WHERE name = $1 AND topic_id <> $2', [ref.topicName, ref.topicId])
+      await this.store.db.query(
+        `WITH t AS (INSERT INTO rivulet_topics (topic_id, name, partitions) VALUES ($1, $2, $3) ON CONFLICT (topic_id) DO UPDATE SET partitions = greatest(rivulet_topics.partitions, EXCLUDED.partitions) RETURNING topic_id)
+         INSERT INTO rivulet_partitions (topic_id, partition) SELECT t.topic_id, g FROM t, generate_series(0, $3::int - 1) g ON CONFLICT DO NOTHING`,
+        [ref.topicId, ref.topicName, partitions],
+      )
+      this.ensured.set(ref.topicId, partitions)
+    }
+    return this.leases.claimLeadership(ref.topicId, ref.partition)
+  }
+
+  // Every heartbeat: the membership lease, then every leadership this broker holds; a partition
+  // whose lease is gone is dropped (its next use claims it again, at a new epoch).
+  private async renew(): Promise<void> {
+    if (this.closed) return
+    try {
+      if (!(await this.leases.heartbeat())) await this.leases.register(this.o.endpoint)
+      const held = [...this.leased.values()].flatMap((l) => (l.served ? [{ l, p: l.served }] : []))
+      const kept = await this.leases.renewAll(held.map(({ p }) => ({ topicId: p.ref.topicId, partition: p.ref.partition, epoch: p.epoch })))
+      for (const { l, p } of held) if (!kept.has(`${p.ref.topicId}:${p.ref.partition}`)) l.drop(p)
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      const now = Date.now()
+      if (message !== this.lastWarn.message || now - this.lastWarn.at > 10_000) {
+        this.lastWarn = { message, at: now }
+        this.o.warn(err, 'renewing the PostgreSQL leases failed')
+      }
+    }
+  }
+
+  // A clean stop: pending writes committed (bounded), leases given up so a restarted or another
+  // broker takes the partitions at once.
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.heartbeat) clearInterval(this.heartbeat)
+    await this.writes.close(5000)
+    const open = [...this.leased.values()].flatMap((l) => (l.served ? [l.served] : []))
+    await Promise.all([...this.leased.values()].map((l) => l.close().catch(() => undefined)))
+    try {
+      for (const p of open) await this.leases.releaseLeadership(p.ref.topicId, p.ref.partition, p.epoch)
+      await this.store.db.query('UPDATE rivulet_brokers SET lease_expires_at = now() WHERE node_id = $1 AND incarnation = $2', [this.o.nodeId, this.leases.incarnation])
+    } catch (err) {
+      this.o.warn(err, 'giving up the PostgreSQL leases failed')
+    }
+    await this.store.close()
+  }
+}
+
+// A broker restarted after a crash finds its previous process's membership lease still running:
+// it waits for it to end (at most a lease and a bit), as Kafka's broker waits for its old session.
+async function registerWhenFree(leases: BrokerLeases, endpoint: string, leaseMs: number): Promise<void> {
+  const deadline = Date.now() + leaseMs * 2 + 1000
+  for (;;) {
+    try {
+      await leases.register(endpoint)
+      return
+    } catch (err) {
+      if (Date.now() > deadline || !(err instanceof Error) || !err.message.includes('is held by another live broker')) throw err
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, leaseMs / 4)))
+    }
+  }
+}
+
+// Every batch of the internal topics, oldest first per partition, to rebuild their local logs.
+async function preloadInternal(db: Db): Promise<Map<string, StoredBatch[]>> {
+  const rows = await db.query<{ name: string; partition: number; bytes: Buffer; is_control: boolean; producer_id: string; producer_epoch: number; max_timestamp: string }>(
+    `SELECT t.name, b.partition, b.bytes, b.is_control, b.producer_id, b.producer_epoch, b.max_timestamp FROM rivulet_batches b JOIN rivulet_topics t USING (topic_id)
+     WHERE t.name IN ('__consumer_offsets', '__transaction_state', '__share_group_state') ORDER BY t.name, b.partition, b.last_offset`,
+  )
+  const out = new Map<string, StoredBatch[]>()
+  for (const r of rows) {
+    const key = `${r.name}:${r.partition}`
+    let list = out.get(key)
+    if (!list) out.set(key, (list = []))
+    list.push({ bytes: r.bytes, isControl: r.is_control, producerId: Number(r.producer_id), producerEpoch: r.producer_epoch, maxTimestamp: Number(r.max_timestamp) })
+  }
+  return out
+}
+
+// Kafka's topic ids travel as 16 bytes, which the broker writes base64url (as Kafka's tools show
+// them); the store's uuid column takes the same 16 bytes in hex.
+function uuidOf(topicId: string): string {
+  const h = Buffer.from(topicId, 'base64url').toString('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}

@@ -1,0 +1,43 @@
+// A store shared by brokers, outside the broker's own data directory (issue 11 part 2; the
+// PostgreSQL store in src/store/postgres implements it). The broker speaks only this and the
+// partition seam (async-partition-store.ts): ordinary partitions come back as AsyncPartitionStores
+// (appends acknowledged after the store commits, reads from the store); internal-topic partitions
+// stay synchronous local logs, as the coordinators need, whose writes the store also commits
+// before the response that follows them leaves (`durable`).
+
+import type { PartitionStore } from '../log/partition-store.js'
+import type { Storage } from '../log/storage.js'
+import type { LogConfig } from '../log/types.js'
+import type { AsyncPartitionStore } from './async-partition-store.js'
+
+export interface SharedTopic {
+  id: string
+  name: string
+  partitions: number
+}
+
+export interface PartitionEvents {
+  // After each committed append (long-polling fetches wake on it).
+  appended(): void
+  // This broker took the partition's leadership at `epoch` (Kafka's leader epoch: batches carry
+  // it), with `logEndOffset` the epoch's start offset.
+  led(epoch: number, logEndOffset: number): void
+}
+
+export interface SharedStore {
+  // The broker's file tree: metadata documents (cluster.json, credentials, quotas, ACLs) persisted
+  // in the store, logs in memory.
+  readonly storage: Storage
+  // An ordinary partition, served from the store while this broker holds its leadership.
+  partition(topic: SharedTopic, partition: number, config: LogConfig, events: PartitionEvents): AsyncPartitionStore
+  // An internal-topic partition around its local log (filled from the store the first time).
+  internal(topic: SharedTopic, partition: number, log: PartitionStore): PartitionStore
+  removeTopic(topic: SharedTopic): void
+  // Count of the writes made through internal() and `storage` so far; durable(since) resolves
+  // when the ones after `since` are committed, or is null when there are none.
+  readonly writeSeq: number
+  durable(since: number): Promise<void> | null
+  // Resolves when every partition opened so far is served (start-up waits for it).
+  ready(): Promise<void>
+  close(): Promise<void>
+}
