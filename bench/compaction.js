@@ -25,6 +25,10 @@ const REPS = Number(opt('--reps', 3));
 const COMMITS = Number(opt('--commits', 1_000_000));
 const ONLY = new Set(opt('--only', 'offsets,cleaner').split(','));
 const KAFKA = !argv.includes('--no-kafka');
+// --cpu-prof DIR: V8 CPU profiles of the Rivulet brokers of the latency runs (--cpu-prof-interval 100 µs)
+const CPU_PROF = opt('--cpu-prof', null);
+// --cleaner on|off|both (default both): which of the latency runs to do
+const CLEANER_RUNS = { on: [true], off: [false], both: [true, false] }[opt('--cleaner', 'both')];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error('[compaction]', ...a);
 
@@ -200,12 +204,14 @@ async function rivuletLatency(cleaner) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-bench-compaction-'));
   const logFile = path.join(dir, 'rivulet.log');
   try {
-    const b = await spawnRivulet({ dataDir: path.join(dir, 'data'), logFile, extraArgs: ['--override', `log.cleaner.enable=${cleaner}`, '--override', 'log.cleaner.backoff.ms=1000'] });
+    const nodeArgs = process.env.CP99_PRELOAD ? ['--import', process.env.CP99_PRELOAD] : [];
+    if (CPU_PROF) nodeArgs.push(...['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', path.resolve(CPU_PROF), '--cpu-prof-name', `rivulet-cleaner-${cleaner ? 'on' : 'off'}-${Date.now()}.cpuprofile`]);
+    const b = await spawnRivulet({ dataDir: path.join(dir, 'data'), logFile, nodeArgs, extraArgs: ['--override', `log.cleaner.enable=${cleaner}`, '--override', 'log.cleaner.backoff.ms=1000'] });
     try {
       const r = await latencyCase(b, cleaner);
       const passes = rivuletPasses(logFile, 'cleanme-0');
       return { broker: 'rivulet', ...r, passes: passes.length, cleanedMB: +(passes.reduce((n, p) => n + p.readBytes, 0) / 1048576).toFixed(1), mbPerSec: passes.map((p) => p.mbPerSec) };
-    } finally { await b.stop(); }
+    } finally { await b.stop(); if (process.env.CP99_KEEPLOG) fs.copyFileSync(logFile, `${process.env.CP99_KEEPLOG}-${cleaner ? 'on' : 'off'}.log`); }
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 }
 
@@ -232,7 +238,7 @@ if (ONLY.has('offsets')) {
 }
 if (ONLY.has('cleaner')) {
   for (let i = 0; i < REPS; i++) {
-    for (const cleaner of [true, false]) {
+    for (const cleaner of CLEANER_RUNS) {
       out.latency.push(await rivuletLatency(cleaner));
       log(JSON.stringify(out.latency.at(-1)));
       if (KAFKA) { out.latency.push(await kafkaLatency(cleaner)); log(JSON.stringify(out.latency.at(-1))); }

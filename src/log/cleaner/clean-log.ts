@@ -120,25 +120,46 @@ class Slicer {
 type Visit = (h: BatchHeader, batch: Buffer) => boolean | void | Promise<boolean | void>
 
 // Visits the batches of a segment in order; a visit returning false stops the walk. The segment
-// is read CHUNK_BYTES at a time and each batch copied out of the scan window (one window for the
-// whole process: another scan may run while a visit is paused). Returns the bytes read.
-async function forEachBatch(log: CleanableLog, seg: Segment, p: CleanPass, s: Slicer, visit: Visit): Promise<number> {
+// is read CHUNK_BYTES at a time and the chunk's batches copied out of the scan window (one window
+// for the whole process: another scan may run while a visit is paused) into `arena`, reused from
+// chunk to chunk: a fresh copy of every batch kept V8's garbage collector busy (a 58 ms pause in a
+// CPU profile of the bench). Returns the bytes read.
+async function forEachBatch(log: CleanableLog, seg: Segment, p: CleanPass, s: Slicer, arena: Arena, visit: Visit): Promise<number> {
   let pos = 0
-  const batches: { h: BatchHeader; batch: Buffer }[] = []
+  const batches: { h: BatchHeader; at: number }[] = []
   while (pos < seg.log.size) {
     if (p.stopped() || log.closed || !log.segmentList().includes(seg)) throw new CleanAborted()
     batches.length = 0
+    let used = 0
     const r = scanFile(seg.log, pos, false, (h, buf, at) => {
-      batches.push({ h, batch: Buffer.from(buf.subarray(at, at + h.size)) })
+      used = arena.reserve(used, h.size, batches.length > 0)
+      buf.copy(arena.buf, used, at, at + h.size)
+      batches.push({ h, at: used })
+      used += h.size
     }, CHUNK_BYTES)
     pos = r.end
-    for (const { h, batch } of batches) {
-      if ((await visit(h, batch)) === false) return pos
+    for (const { h, at } of batches) {
+      if ((await visit(h, arena.buf.subarray(at, at + h.size))) === false) return pos
       if (s.due()) await s.pause()
     }
     if (r.reason !== null) break
   }
   return pos
+}
+
+// The buffer one chunk of batches is copied into (a pass's own: passes may run at once).
+class Arena {
+  buf = Buffer.allocUnsafe(2 * CHUNK_BYTES)
+
+  // Makes room for `size` more bytes after `used`; returns where they go. The chunk's earlier
+  // batches are carried over when the buffer grows (only for batches larger than a chunk).
+  reserve(used: number, size: number, keep: boolean): number {
+    if (used + size <= this.buf.length) return used
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, used + size))
+    if (keep) this.buf.copy(grown, 0, 0, used)
+    this.buf = grown
+    return used
+  }
 }
 
 // The type of a transaction marker batch: commit, abort, or null for another control record.
@@ -154,10 +175,11 @@ async function buildMap(log: CleanableLog, dirty: readonly Span[], p: CleanPass)
   const spans = new RecordSpans()
   const txn = new CleaningTxnState(log.abortedTxns().filter((a) => a.lastOffset >= p.firstDirtyOffset))
   const s = new Slicer(p)
+  const arena = new Arena()
   let end = p.firstDirtyOffset
   for (const { segment: seg, end: segEnd } of dirty) {
     let full = false
-    await forEachBatch(log, seg, p, s, async (h, batch) => {
+    await forEachBatch(log, seg, p, s, arena, async (h, batch) => {
       if (h.lastOffset < p.firstDirtyOffset) return
       if (h.control) {
         const type = markerType(batch)
@@ -257,12 +279,13 @@ export async function cleanLog(log: CleanableLog, p: CleanPass): Promise<CleanSt
   }
   const spans = new RecordSpans()
   const s = new Slicer(p)
+  const arena = new Arena()
   for (const group of groupSegments(toClean, log.config.segmentBytes)) {
     const cleaned = log.openCleanedSegment(group[0]!.baseOffset, p.nowMs)
     const abortsBefore = retain.txn.observedAborts.length
     try {
       for (const seg of group) {
-        stats.bytesRead += await forEachBatch(log, seg, p, s, async (h, batch) => {
+        stats.bytesRead += await forEachBatch(log, seg, p, s, arena, async (h, batch) => {
           const out = await retainBatch(batch, h, retain, spans, s)
           if (out === null) return
           cleaned.append([out], [readHeader(out, 0, 0)], log.config.indexIntervalBytes)
