@@ -12,6 +12,7 @@ import type { LogConfig } from './types.js'
 const CLEAN_SHUTDOWN = '.kafka_cleanshutdown'
 const LOG_START_CHECKPOINT = 'log-start-offset-checkpoint'
 const CLEANER_CHECKPOINT = 'cleaner-offset-checkpoint'
+const RECOVERY_CHECKPOINT = 'recovery-point-offset-checkpoint'
 
 export interface LogManagerOptions {
   storage: Storage
@@ -36,6 +37,9 @@ export class LogManager {
   private startOffsets = new Map<string, number>()
   // Where each compacted log's dirty part begins (Kafka's cleaner-offset-checkpoint).
   private cleanerOffsets = new Map<string, number>()
+  // Kafka's recovery-point-offset-checkpoint; null when the directory has none (written before
+  // rolls were flushed asynchronously: its sealed segments were flushed when they rolled).
+  private recoveryPoints: Map<string, number> | null = null
 
   constructor(private readonly o: LogManagerOptions) {}
 
@@ -53,6 +57,7 @@ export class LogManager {
     if (s.exists(marker)) s.remove(marker)
     this.startOffsets = this.readCheckpoint(LOG_START_CHECKPOINT)
     this.cleanerOffsets = this.readCheckpoint(CLEANER_CHECKPOINT)
+    this.recoveryPoints = s.exists(path.join(s.root, RECOVERY_CHECKPOINT)) ? this.readCheckpoint(RECOVERY_CHECKPOINT) : null
     return { clean: this.clean }
   }
 
@@ -74,6 +79,8 @@ export class LogManager {
       config,
       clean: this.clean,
       logStartOffset: this.startOffsets.get(key) ?? 0,
+      // A log missing from an existing checkpoint was created after it was written: all of it.
+      recoveryPoint: this.recoveryPoints === null ? undefined : (this.recoveryPoints.get(key) ?? 0),
       nowMs: this.o.now(),
       warn: this.o.warn,
     })
@@ -159,6 +166,11 @@ export class LogManager {
     this.writeCheckpoint(LOG_START_CHECKPOINT, [...this.logs].filter(([, log]) => log.logStartOffset > 0).map(([key, log]) => [key, log.logStartOffset]))
   }
 
+  // Every log.flush.offset.checkpoint.interval.ms and at close (Kafka's checkpointLogRecoveryOffsets).
+  checkpointRecoveryPoints(): void {
+    this.writeCheckpoint(RECOVERY_CHECKPOINT, [...this.logs].map(([key, log]) => [key, log.recoveryPoint]))
+  }
+
   private writeCheckpoint(name: string, entries: [string, number][]): void {
     const lines = entries.map(([key, offset]) => {
       const cut = key.lastIndexOf('-')
@@ -187,6 +199,7 @@ export class LogManager {
   close(): void {
     for (const log of this.logs.values()) log.close()
     this.checkpointLogStartOffsets()
+    this.checkpointRecoveryPoints()
     this.logs.clear()
     this.o.storage.writeAtomic(path.join(this.o.storage.root, CLEAN_SHUTDOWN), '')
   }
