@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Compaction bench (issue 10), separate from run.js:
 //   node bench/compaction.js [--reps 3] [--no-kafka] [--only offsets,cleaner] [--commits 1000000]
+//     [--cleaner on|off|both] [--cpu-prof DIR]   (latency runs with the cleaner on, off or both;
+//     V8 CPU profiles of the Rivulet brokers into DIR)
 // (a) offsets: a broker that took 1,000,000 offset commits over 100 groups (OffsetCommit v2,
 //     10 partitions each) restarts, after its cleaner compacted __consumer_offsets
 //     (offsets.topic.segment.bytes=1 MiB), vs one that took the 1,000 live commits only; and one
@@ -204,14 +206,13 @@ async function rivuletLatency(cleaner) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-bench-compaction-'));
   const logFile = path.join(dir, 'rivulet.log');
   try {
-    const nodeArgs = process.env.CP99_PRELOAD ? ['--import', process.env.CP99_PRELOAD] : [];
-    if (CPU_PROF) nodeArgs.push(...['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', path.resolve(CPU_PROF), '--cpu-prof-name', `rivulet-cleaner-${cleaner ? 'on' : 'off'}-${Date.now()}.cpuprofile`]);
+    const nodeArgs = CPU_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', path.resolve(CPU_PROF), '--cpu-prof-name', `rivulet-cleaner-${cleaner ? 'on' : 'off'}-${Date.now()}.cpuprofile`] : [];
     const b = await spawnRivulet({ dataDir: path.join(dir, 'data'), logFile, nodeArgs, extraArgs: ['--override', `log.cleaner.enable=${cleaner}`, '--override', 'log.cleaner.backoff.ms=1000'] });
     try {
       const r = await latencyCase(b, cleaner);
       const passes = rivuletPasses(logFile, 'cleanme-0');
       return { broker: 'rivulet', ...r, passes: passes.length, cleanedMB: +(passes.reduce((n, p) => n + p.readBytes, 0) / 1048576).toFixed(1), mbPerSec: passes.map((p) => p.mbPerSec) };
-    } finally { await b.stop(); if (process.env.CP99_KEEPLOG) fs.copyFileSync(logFile, `${process.env.CP99_KEEPLOG}-${cleaner ? 'on' : 'off'}.log`); }
+    } finally { await b.stop(); }
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 }
 
