@@ -69,10 +69,13 @@ export function loadSegments(o: OpenOptions, aborted: TxnIndex, openSegment: (ba
 
 // Written even when no producer is known (unless the log is empty): the snapshot's offset is
 // what spares the next start a replay of the whole log.
-export function saveProducerSnapshot(storage: Storage, dir: string, producers: ProducerStateTable, logStartOffset: number, logEndOffset: number): void {
+// A roll writes it without fsync (`durable: false`), as Kafka's roll takes its snapshot unflushed:
+// one missing, unreadable or older after a machine crash only means a longer replay, and one
+// past the end of what survived is ignored (loadProducerSnapshot).
+export function saveProducerSnapshot(storage: Storage, dir: string, producers: ProducerStateTable, logStartOffset: number, logEndOffset: number, durable = true): void {
   const file = path.join(dir, PRODUCER_STATE_FILE)
   if (producers.size === 0 && logEndOffset === logStartOffset && !storage.exists(file)) return
-  storage.writeAtomic(file, producers.toJSON(logEndOffset))
+  storage.writeAtomic(file, producers.toJSON(logEndOffset), { durable })
 }
 
 // Loads the last snapshot; returns the offset to replay from (the log start when there is no

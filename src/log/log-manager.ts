@@ -145,7 +145,10 @@ export class LogManager {
 
   setFirstDirtyOffset(key: string, offset: number): void {
     this.cleanerOffsets.set(key, offset)
-    this.writeCheckpoint(CLEANER_CHECKPOINT, [...this.cleanerOffsets].filter(([k]) => this.logs.has(k)))
+    // Without fsync: written after every cleaning pass, on the event loop that serves produce and
+    // fetch. One lost or older after a machine crash only means cleaning part of a log again (the
+    // offsets before it stay cleaned).
+    this.writeCheckpoint(CLEANER_CHECKPOINT, [...this.cleanerOffsets].filter(([k]) => this.logs.has(k)), false)
   }
 
   // Kafka's checkpoint text format: version, count, then "topic partition offset" lines.
@@ -156,7 +159,7 @@ export class LogManager {
     const lines = text.split('\n').filter((l) => l.trim() !== '')
     for (const line of lines.slice(2)) {
       const parts = line.trim().split(' ')
-      if (parts.length !== 3) continue
+      if (parts.length !== 3 || !Number.isSafeInteger(Number(parts[2]))) continue
       out.set(this.key(parts[0]!, Number(parts[1])), Number(parts[2]))
     }
     return out
@@ -171,12 +174,12 @@ export class LogManager {
     this.writeCheckpoint(RECOVERY_CHECKPOINT, [...this.logs].map(([key, log]) => [key, log.recoveryPoint]))
   }
 
-  private writeCheckpoint(name: string, entries: [string, number][]): void {
+  private writeCheckpoint(name: string, entries: [string, number][], durable = true): void {
     const lines = entries.map(([key, offset]) => {
       const cut = key.lastIndexOf('-')
       return `${key.slice(0, cut)} ${key.slice(cut + 1)} ${offset}`
     })
-    this.o.storage.writeAtomic(path.join(this.o.storage.root, name), `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`)
+    this.o.storage.writeAtomic(path.join(this.o.storage.root, name), `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`, { durable })
   }
 
   applyRetention(): number {

@@ -244,7 +244,7 @@ export class PartitionLog implements PartitionStore {
     old.seal()
     const txnFile = this.aborted.detach()
     this.segments.push(this.openSegment(this.logEndOffset, nowMs))
-    this.saveProducerState()
+    this.saveProducerState(false)
     if (this.storage.persistent) this.flushRolled(old, txnFile, this.logEndOffset)
     else txnFile?.close()
   }
@@ -438,8 +438,8 @@ export class PartitionLog implements PartitionStore {
     this.lastFlushMs = nowMs
   }
 
-  private saveProducerState(): void {
-    saveProducerSnapshot(this.storage, this.dir, this.producers, this.logStartOffset, this.logEndOffset)
+  private saveProducerState(durable = true): void {
+    saveProducerSnapshot(this.storage, this.dir, this.producers, this.logStartOffset, this.logEndOffset, durable)
   }
 
   private loadProducerState(): void {
