@@ -12,7 +12,9 @@ import type { LogConfig } from './types.js'
 const CLEAN_SHUTDOWN = '.kafka_cleanshutdown'
 const LOG_START_CHECKPOINT = 'log-start-offset-checkpoint'
 const CLEANER_CHECKPOINT = 'cleaner-offset-checkpoint'
-const RECOVERY_CHECKPOINT = 'recovery-point-offset-checkpoint'
+// Not Kafka's name (recovery-point-offset-checkpoint): that file marks a Kafka log directory,
+// which Rivulet refuses to open (data-dir.ts). Same format.
+const RECOVERY_CHECKPOINT = 'rivulet-recovery-point-checkpoint'
 
 export interface LogManagerOptions {
   storage: Storage
@@ -37,8 +39,9 @@ export class LogManager {
   private startOffsets = new Map<string, number>()
   // Where each compacted log's dirty part begins (Kafka's cleaner-offset-checkpoint).
   private cleanerOffsets = new Map<string, number>()
-  // Kafka's recovery-point-offset-checkpoint; null when the directory has none (written before
-  // rolls were flushed asynchronously: its sealed segments were flushed when they rolled).
+  // Kafka's recovery-point-offset-checkpoint (RECOVERY_CHECKPOINT); null when the directory has
+  // none (written before rolls were flushed asynchronously: its sealed segments were flushed when
+  // they rolled).
   private recoveryPoints: Map<string, number> | null = null
 
   constructor(private readonly o: LogManagerOptions) {}

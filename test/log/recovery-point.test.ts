@@ -76,7 +76,7 @@ describe('recovery point', () => {
     for (let i = 0; i < 12; i++) a.append(batch(2, i * 2), { nowMs: NOW })
     await a.flushed()
     logs.checkpointRecoveryPoints()
-    const text = fs.readFileSync(path.join(storage.root, 'recovery-point-offset-checkpoint'), 'utf8')
+    const text = fs.readFileSync(path.join(storage.root, 'rivulet-recovery-point-checkpoint'), 'utf8')
     expect(text).toBe(`0\n1\na 0 ${a.recoveryPoint}\n`)
     // Log b appears after the checkpoint; the broker dies without closing.
     const b = logs.open('b', 0, CONFIG)
