@@ -8,12 +8,13 @@
 import path from 'node:path'
 import { Segment, segmentName } from './segment.js'
 import type { ReadLease } from './read-pool.js'
-import type { ByteFile, Storage } from './storage.js'
+import type { Storage } from './storage.js'
 import { LogError, type BatchMeta, type LogConfig } from './types.js'
 import { TxnIndex, encodeAbortedTxn, type AbortedTxn } from './txn-index.js'
 import { CLEANED, commitSwap, discardCleaned, type SwapStep } from './cleaner/swap.js'
 import { loadProducerSnapshot, loadSegments, replayProducerState, saveProducerSnapshot, type OpenOptions } from './log-loader.js'
 import { ProducerStateTable, type ProducerCheck } from './producer-state.js'
+import { RollFlusher } from './roll-flusher.js'
 import { batchAt, batchesForTimestamp, segmentIndexFor, keyedRecords, lastOffsetsByKey, maxTimestamp, offsetForTimestamp, offsetOfMaxTimestamp, segmentOffsetTimes } from './lookups.js'
 import type { AppendOptions, AppendResult, Isolation, LogMark, PartitionStore, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from './partition-store.js'
 import { buildControlBatch, endOffsetOf, readHeaders, stampForAppend, validateRecordContents, type RecordSpans } from '../../protocol/records/index.js'
@@ -35,16 +36,16 @@ export class PartitionLog implements PartitionStore {
   private unflushedMessages = 0
   private lastFlushMs: number
   closed = false
-  // Kafka's recovery point: every segment wholly below it is on disk (fsynced). Rolled segments
-  // are flushed off the event loop and move it when their flush completes; the log manager
-  // checkpoints it, and after an unclean stop the segments from it on are recovered.
-  recoveryPoint = 0
-  private flushing: Promise<void> = Promise.resolve()
-  private flushFailed = false
+  // Rolled segments are flushed off the event loop; Kafka's recovery point follows them.
+  private readonly rolls: RollFlusher
+  private warn: OpenOptions['warn']
 
   private constructor(readonly storage: Storage, readonly dir: string, public config: LogConfig, nowMs: number) {
     this.lastFlushMs = nowMs
     this.aborted = new TxnIndex(storage, (base) => `${path.join(dir, segmentName(base))}.txnindex`)
+    this.rolls = new RollFlusher((seg, err) => {
+      if (!this.closed) this.warn?.('flushing a rolled segment failed; the recovery point stays', { dir, segment: seg.baseOffset, error: String(err) })
+    })
   }
 
   static open(o: OpenOptions): PartitionLog {
@@ -53,12 +54,20 @@ export class PartitionLog implements PartitionStore {
     log.logStartOffset = Math.max(o.logStartOffset, log.segments[0]!.baseOffset)
     if (log.logStartOffset > log.logEndOffset) log.logStartOffset = log.logEndOffset
     log.loadProducerState()
-    log.recoveryPoint = log.logEndOffset
+    log.rolls.recoveryPoint = log.logEndOffset
     log.warn = o.warn
     return log
   }
 
-  private warn: OpenOptions['warn']
+  // Below it every segment is on disk (RollFlusher).
+  get recoveryPoint(): number {
+    return this.rolls.recoveryPoint
+  }
+
+  // Resolves once the segments rolled so far are flushed.
+  flushed(): Promise<void> {
+    return this.rolls.flushed()
+  }
 
   private openSegment(base: number, nowMs: number, suffix = ''): Segment {
     const name = path.join(this.dir, segmentName(base))
@@ -238,6 +247,8 @@ export class PartitionLog implements PartitionStore {
     }
   }
 
+  // Seals the active segment and opens the next; nothing here waits for the disk (the rolled
+  // segment is flushed in the background, the producer snapshot is written without fsync).
   roll(nowMs: number): void {
     const old = this.active
     if (old.size === 0) return
@@ -245,35 +256,8 @@ export class PartitionLog implements PartitionStore {
     const txnFile = this.aborted.detach()
     this.segments.push(this.openSegment(this.logEndOffset, nowMs))
     this.saveProducerState(false)
-    if (this.storage.persistent) this.flushRolled(old, txnFile, this.logEndOffset)
+    if (this.storage.persistent) this.rolls.flushRolled(old, txnFile, this.logEndOffset)
     else txnFile?.close()
-  }
-
-  // Resolves once the flushes of the segments rolled so far are done (or failed).
-  flushed(): Promise<void> {
-    return this.flushing
-  }
-
-  // Kafka flushes a rolled segment on its scheduler, not in the append that rolled it, and moves
-  // the recovery point once the flush is done (UnifiedLog.roll → flushUptoOffsetExclusive): an
-  // fsync of a full segment on the event loop held every produce and fetch 20-190 ms on this
-  // machine while the cleaner wrote (bench/compaction.js). Flushes run one after the other, so
-  // the recovery point only passes segments that are on disk.
-  private flushRolled(old: Segment, txnFile: ByteFile | null, upTo: number): void {
-    this.flushing = this.flushing.then(async () => {
-      try {
-        await Promise.all([old.flushAsync(), txnFile?.flushAsync()])
-        if (!this.flushFailed) this.recoveryPoint = Math.max(this.recoveryPoint, upTo)
-      } catch (err) {
-        // A segment deleted meanwhile (retention, cleaning, the topic) needs no flush; otherwise
-        // the recovery point stays, and the next unclean start recovers from it.
-        if (old.closed && !this.closed) return
-        this.flushFailed = true
-        if (!this.closed) this.warn?.('flushing a rolled segment failed; the recovery point stays', { dir: this.dir, segment: old.baseOffset, error: String(err) })
-      } finally {
-        txnFile?.close()
-      }
-    })
   }
 
   read(offset: number, maxBytes: number, o: ReadOptions): ReadResult {
@@ -450,7 +434,7 @@ export class PartitionLog implements PartitionStore {
 
   close(): void {
     this.closed = true
-    this.recoveryPoint = this.logEndOffset
+    this.rolls.recoveryPoint = this.logEndOffset
     for (const s of this.segments) s.seal()
     this.saveProducerState()
     if (this.storage.persistent) this.aborted.flush()
