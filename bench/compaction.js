@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Compaction bench (issue 10), separate from run.js:
 //   node bench/compaction.js [--reps 3] [--no-kafka] [--only offsets,cleaner] [--commits 1000000]
+//     [--cleaner on|off|both] [--cpu-prof DIR]   (latency runs with the cleaner on, off or both;
+//     V8 CPU profiles of the Rivulet brokers into DIR)
 // (a) offsets: a broker that took 1,000,000 offset commits over 100 groups (OffsetCommit v2,
 //     10 partitions each) restarts, after its cleaner compacted __consumer_offsets
 //     (offsets.topic.segment.bytes=1 MiB), vs one that took the 1,000 live commits only; and one
@@ -25,6 +27,10 @@ const REPS = Number(opt('--reps', 3));
 const COMMITS = Number(opt('--commits', 1_000_000));
 const ONLY = new Set(opt('--only', 'offsets,cleaner').split(','));
 const KAFKA = !argv.includes('--no-kafka');
+// --cpu-prof DIR: V8 CPU profiles of the Rivulet brokers of the latency runs (--cpu-prof-interval 100 µs)
+const CPU_PROF = opt('--cpu-prof', null);
+// --cleaner on|off|both (default both): which of the latency runs to do
+const CLEANER_RUNS = { on: [true], off: [false], both: [true, false] }[opt('--cleaner', 'both')];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => console.error('[compaction]', ...a);
 
@@ -200,7 +206,8 @@ async function rivuletLatency(cleaner) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rivulet-bench-compaction-'));
   const logFile = path.join(dir, 'rivulet.log');
   try {
-    const b = await spawnRivulet({ dataDir: path.join(dir, 'data'), logFile, extraArgs: ['--override', `log.cleaner.enable=${cleaner}`, '--override', 'log.cleaner.backoff.ms=1000'] });
+    const nodeArgs = CPU_PROF ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', path.resolve(CPU_PROF), '--cpu-prof-name', `rivulet-cleaner-${cleaner ? 'on' : 'off'}-${Date.now()}.cpuprofile`] : [];
+    const b = await spawnRivulet({ dataDir: path.join(dir, 'data'), logFile, nodeArgs, extraArgs: ['--override', `log.cleaner.enable=${cleaner}`, '--override', 'log.cleaner.backoff.ms=1000'] });
     try {
       const r = await latencyCase(b, cleaner);
       const passes = rivuletPasses(logFile, 'cleanme-0');
@@ -232,7 +239,7 @@ if (ONLY.has('offsets')) {
 }
 if (ONLY.has('cleaner')) {
   for (let i = 0; i < REPS; i++) {
-    for (const cleaner of [true, false]) {
+    for (const cleaner of CLEANER_RUNS) {
       out.latency.push(await rivuletLatency(cleaner));
       log(JSON.stringify(out.latency.at(-1)));
       if (KAFKA) { out.latency.push(await kafkaLatency(cleaner)); log(JSON.stringify(out.latency.at(-1))); }

@@ -16,8 +16,9 @@
 // Each broker gets a fresh temp dir and the same load as run.js (kafka-producer-perf-test, 1 KiB
 // records, batch.size=262144, linger.ms=10). Each consumer run uses a new group and reads every
 // record from offset 0. Printed per run: MiB/s and the broker's CPU seconds (user+system, from
-// /proc) spent during the run; at the end the median per (broker, client). Kafka is 4.4.0 (issue
-// 10's reference) unless KAFKA_VERSION names another.
+// /proc) spent during the run (Java: also its group join time and the MiB/s after it); at the end
+// the median per (broker, client); every run's numbers go to bench/results/consume-ab-<time>.json.
+// Kafka is 4.4.0 (issue 10's reference) unless KAFKA_VERSION names another.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -121,10 +122,13 @@ async function main() {
         for (const b of brokers) {
           const r = await consumeOnce(b, client, i);
           results.push({ broker: b.name, client, round: i, ...r });
-          log(`round ${i} ${client.padEnd(5)} ${b.name.padEnd(8)} ${r.ok ? `${String(r.mibPerSec).padStart(7)} MiB/s` : `FAILED ${r.error}`}  broker CPU ${r.brokerCpuS} s (user ${r.brokerUserS}, sys ${r.brokerSysS})${r.queueFullStops !== undefined ? `, ${r.queueFullStops} queue-full stops` : ''}`);
+          log(`round ${i} ${client.padEnd(5)} ${b.name.padEnd(8)} ${r.ok ? `${String(r.mibPerSec).padStart(7)} MiB/s` : `FAILED ${r.error}`}  broker CPU ${r.brokerCpuS} s (user ${r.brokerUserS}, sys ${r.brokerSysS})${r.queueFullStops !== undefined ? `, ${r.queueFullStops} queue-full stops` : ''}${r.rebalanceMs !== undefined ? `, group join ${r.rebalanceMs} ms, ${r.fetchMibPerSec} MiB/s after it` : ''}`);
         }
       }
     }
+    const file = path.join(here, 'results', `consume-ab-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    fs.writeFileSync(file, JSON.stringify({ load: os.loadavg(), rounds: ROUNDS, records: RECORDS, results }, null, 1));
+    log(`wrote ${file}`);
     const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN; };
     console.log('| client | broker | MiB/s median (runs) | broker CPU s per run, median |');
     console.log('|---|---|---|---|');

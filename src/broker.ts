@@ -87,6 +87,7 @@ export class Broker {
   private readonly shared: SharedPartitions | null
   private retentionTimer: Timer | null = null
   private offsetExpiryTimer: Timer | null = null
+  private recoveryCheckpointTimer: Timer | null = null
   private stopped = false
 
   constructor(o: BrokerOptions) {
@@ -326,6 +327,9 @@ export class Broker {
     // Kafka's LogManager runs its first retention check log.initial.task.delay.ms after start-up.
     this.scheduleRetention(Math.max(0, this.config.int('log.initial.task.delay.ms')))
     this.scheduleOffsetExpiry()
+    // Every log's recovery point now, so that an unclean stop from here on recovers from them.
+    this.logs.checkpointRecoveryPoints()
+    this.scheduleRecoveryCheckpoint()
     this.cleaner.start()
     return { clean, topics: this.cluster.topics.size }
   }
@@ -345,6 +349,20 @@ export class Broker {
         this.logger.error({ err }, 'retention pass failed')
       }
       this.scheduleRetention()
+    })
+  }
+
+  // log.flush.offset.checkpoint.interval.ms (Kafka's default: 1 minute): rolled segments are
+  // flushed in the background, and their logs' recovery points written down here.
+  private scheduleRecoveryCheckpoint(): void {
+    this.recoveryCheckpointTimer = this.clock.schedule(Math.max(1000, this.config.int('log.flush.offset.checkpoint.interval.ms')), () => {
+      if (this.stopped) return
+      try {
+        this.logs.checkpointRecoveryPoints()
+      } catch (err) {
+        this.logger.error({ err }, 'writing the recovery-point checkpoint failed')
+      }
+      this.scheduleRecoveryCheckpoint()
     })
   }
 
@@ -482,6 +500,7 @@ export class Broker {
     this.stopped = true
     this.retentionTimer?.cancel()
     this.offsetExpiryTimer?.cancel()
+    this.recoveryCheckpointTimer?.cancel()
     this.cleaner.stop()
     this.groups.stop()
     this.consumerGroups.stop()

@@ -176,6 +176,7 @@ const RIVULET_BROKER_CONFIGS: readonly RivuletBrokerConfig[] = [
   { name: 'delete.topic.enable', doc: 'Allow DeleteTopics.' },
   { name: 'socket.request.max.bytes', doc: 'Largest request frame accepted.' },
   { name: 'log.retention.check.interval.ms', doc: 'How often retention runs (at least every second).' },
+  { name: 'log.flush.offset.checkpoint.interval.ms', doc: 'How often each log\'s recovery point (below it, rolled segments are flushed) is written to rivulet-recovery-point-checkpoint (at least every second); an unclean start recovers the segments past it.' },
   { name: 'log.initial.task.delay.ms', doc: 'When the first retention check runs after start-up.' },
   { name: 'offsets.retention.check.interval.ms', doc: 'How often committed offsets are checked for expiry.' },
   { name: 'group.initial.rebalance.delay.ms', default: '0', doc: 'Delay of the first rebalance of an empty group (Kafka: 3000; Rivulet: 0 for fast tests).' },

@@ -19,6 +19,9 @@ export interface OpenOptions {
   config: LogConfig
   clean: boolean
   logStartOffset: number
+  // Unclean start: segments ending after it are recovered (undefined: only the active one, for a
+  // data directory written before recovery points were checkpointed, whose rolls fsynced).
+  recoveryPoint?: number
   nowMs: number
   warn?: (msg: string, details: object) => void
 }
@@ -38,10 +41,19 @@ export function loadSegments(o: OpenOptions, aborted: TxnIndex, openSegment: (ba
   for (let i = 0; i < bases.length; i++) {
     const seg = openSegment(bases[i]!)
     const last = i === bases.length - 1
-    // After an unclean stop only the active segment can hold a torn write; older segments
-    // (sealed and flushed when they rolled) open lazily, and are recovered when their files
-    // do not look sealed.
-    if (last && !o.clean) {
+    // After an unclean stop the active segment can hold a torn write, and so can the sealed ones
+    // past the recovery point (their flush after the roll may not have happened: Kafka's
+    // LogLoader recovers from the recovery point too); older segments open lazily, and are
+    // recovered when their files do not look sealed.
+    const unflushed = !last && o.recoveryPoint !== undefined && bases[i + 1]! > o.recoveryPoint
+    if (unflushed && !o.clean) {
+      const r = seg.recover(o.config.indexIntervalBytes)
+      if (r.truncated > 0) o.warn?.('truncated torn segment past the recovery point', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
+      // Sealed again as at its roll; its offsets end where the next segment's begin (a cleaned
+      // segment's last batch may end earlier).
+      seg.seal()
+      seg.nextOffset = Math.max(seg.nextOffset, bases[i + 1]!)
+    } else if (last && !o.clean) {
       const r = seg.recover(o.config.indexIntervalBytes)
       if (r.truncated > 0) o.warn?.('truncated torn log tail', { dir: o.dir, segment: bases[i], bytes: r.truncated, reason: r.reason })
       aborted.truncateTo(seg.nextOffset, seg.baseOffset)
@@ -57,10 +69,13 @@ export function loadSegments(o: OpenOptions, aborted: TxnIndex, openSegment: (ba
 
 // Written even when no producer is known (unless the log is empty): the snapshot's offset is
 // what spares the next start a replay of the whole log.
-export function saveProducerSnapshot(storage: Storage, dir: string, producers: ProducerStateTable, logStartOffset: number, logEndOffset: number): void {
+// A roll writes it without fsync (`durable: false`), as Kafka's roll takes its snapshot unflushed:
+// one missing, unreadable or older after a machine crash only means a longer replay, and one
+// past the end of what survived is ignored (loadProducerSnapshot).
+export function saveProducerSnapshot(storage: Storage, dir: string, producers: ProducerStateTable, logStartOffset: number, logEndOffset: number, durable = true): void {
   const file = path.join(dir, PRODUCER_STATE_FILE)
   if (producers.size === 0 && logEndOffset === logStartOffset && !storage.exists(file)) return
-  storage.writeAtomic(file, producers.toJSON(logEndOffset))
+  storage.writeAtomic(file, producers.toJSON(logEndOffset), { durable })
 }
 
 // Loads the last snapshot; returns the offset to replay from (the log start when there is no

@@ -12,6 +12,9 @@ import type { LogConfig } from './types.js'
 const CLEAN_SHUTDOWN = '.kafka_cleanshutdown'
 const LOG_START_CHECKPOINT = 'log-start-offset-checkpoint'
 const CLEANER_CHECKPOINT = 'cleaner-offset-checkpoint'
+// Not Kafka's name (recovery-point-offset-checkpoint): that file marks a Kafka log directory,
+// which Rivulet refuses to open (data-dir.ts). Same format.
+const RECOVERY_CHECKPOINT = 'rivulet-recovery-point-checkpoint'
 
 export interface LogManagerOptions {
   storage: Storage
@@ -36,6 +39,10 @@ export class LogManager {
   private startOffsets = new Map<string, number>()
   // Where each compacted log's dirty part begins (Kafka's cleaner-offset-checkpoint).
   private cleanerOffsets = new Map<string, number>()
+  // Kafka's recovery-point-offset-checkpoint (RECOVERY_CHECKPOINT); null when the directory has
+  // none (written before rolls were flushed asynchronously: its sealed segments were flushed when
+  // they rolled).
+  private recoveryPoints: Map<string, number> | null = null
 
   constructor(private readonly o: LogManagerOptions) {}
 
@@ -53,6 +60,7 @@ export class LogManager {
     if (s.exists(marker)) s.remove(marker)
     this.startOffsets = this.readCheckpoint(LOG_START_CHECKPOINT)
     this.cleanerOffsets = this.readCheckpoint(CLEANER_CHECKPOINT)
+    this.recoveryPoints = s.exists(path.join(s.root, RECOVERY_CHECKPOINT)) ? this.readCheckpoint(RECOVERY_CHECKPOINT) : null
     return { clean: this.clean }
   }
 
@@ -74,6 +82,8 @@ export class LogManager {
       config,
       clean: this.clean,
       logStartOffset: this.startOffsets.get(key) ?? 0,
+      // A log missing from an existing checkpoint was created after it was written: all of it.
+      recoveryPoint: this.recoveryPoints === null ? undefined : (this.recoveryPoints.get(key) ?? 0),
       nowMs: this.o.now(),
       warn: this.o.warn,
     })
@@ -138,7 +148,10 @@ export class LogManager {
 
   setFirstDirtyOffset(key: string, offset: number): void {
     this.cleanerOffsets.set(key, offset)
-    this.writeCheckpoint(CLEANER_CHECKPOINT, [...this.cleanerOffsets].filter(([k]) => this.logs.has(k)))
+    // Without fsync: written after every cleaning pass, on the event loop that serves produce and
+    // fetch. One lost or older after a machine crash only means cleaning part of a log again (the
+    // offsets before it stay cleaned).
+    this.writeCheckpoint(CLEANER_CHECKPOINT, [...this.cleanerOffsets].filter(([k]) => this.logs.has(k)), false)
   }
 
   // Kafka's checkpoint text format: version, count, then "topic partition offset" lines.
@@ -149,7 +162,7 @@ export class LogManager {
     const lines = text.split('\n').filter((l) => l.trim() !== '')
     for (const line of lines.slice(2)) {
       const parts = line.trim().split(' ')
-      if (parts.length !== 3) continue
+      if (parts.length !== 3 || !Number.isSafeInteger(Number(parts[2]))) continue
       out.set(this.key(parts[0]!, Number(parts[1])), Number(parts[2]))
     }
     return out
@@ -159,12 +172,17 @@ export class LogManager {
     this.writeCheckpoint(LOG_START_CHECKPOINT, [...this.logs].filter(([, log]) => log.logStartOffset > 0).map(([key, log]) => [key, log.logStartOffset]))
   }
 
-  private writeCheckpoint(name: string, entries: [string, number][]): void {
+  // Every log.flush.offset.checkpoint.interval.ms and at close (Kafka's checkpointLogRecoveryOffsets).
+  checkpointRecoveryPoints(): void {
+    this.writeCheckpoint(RECOVERY_CHECKPOINT, [...this.logs].map(([key, log]) => [key, log.recoveryPoint]))
+  }
+
+  private writeCheckpoint(name: string, entries: [string, number][], durable = true): void {
     const lines = entries.map(([key, offset]) => {
       const cut = key.lastIndexOf('-')
       return `${key.slice(0, cut)} ${key.slice(cut + 1)} ${offset}`
     })
-    this.o.storage.writeAtomic(path.join(this.o.storage.root, name), `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`)
+    this.o.storage.writeAtomic(path.join(this.o.storage.root, name), `0\n${lines.length}\n${lines.join('\n')}${lines.length ? '\n' : ''}`, { durable })
   }
 
   applyRetention(): number {
@@ -187,6 +205,7 @@ export class LogManager {
   close(): void {
     for (const log of this.logs.values()) log.close()
     this.checkpointLogStartOffsets()
+    this.checkpointRecoveryPoints()
     this.logs.clear()
     this.o.storage.writeAtomic(path.join(this.o.storage.root, CLEAN_SHUTDOWN), '')
   }

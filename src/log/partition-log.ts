@@ -14,6 +14,7 @@ import { TxnIndex, encodeAbortedTxn, type AbortedTxn } from './txn-index.js'
 import { CLEANED, commitSwap, discardCleaned, type SwapStep } from './cleaner/swap.js'
 import { loadProducerSnapshot, loadSegments, replayProducerState, saveProducerSnapshot, type OpenOptions } from './log-loader.js'
 import { ProducerStateTable, type ProducerCheck } from './producer-state.js'
+import { RollFlusher } from './roll-flusher.js'
 import { batchAt, batchesForTimestamp, segmentIndexFor, keyedRecords, lastOffsetsByKey, maxTimestamp, offsetForTimestamp, offsetOfMaxTimestamp, segmentOffsetTimes } from './lookups.js'
 import type { AppendOptions, AppendResult, Isolation, LogMark, PartitionStore, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from './partition-store.js'
 import { buildControlBatch, endOffsetOf, readHeaders, stampForAppend, validateRecordContents, type RecordSpans } from '../../protocol/records/index.js'
@@ -35,10 +36,16 @@ export class PartitionLog implements PartitionStore {
   private unflushedMessages = 0
   private lastFlushMs: number
   closed = false
+  // Rolled segments are flushed off the event loop; Kafka's recovery point follows them.
+  private readonly rolls: RollFlusher
+  private warn: OpenOptions['warn']
 
   private constructor(readonly storage: Storage, readonly dir: string, public config: LogConfig, nowMs: number) {
     this.lastFlushMs = nowMs
     this.aborted = new TxnIndex(storage, (base) => `${path.join(dir, segmentName(base))}.txnindex`)
+    this.rolls = new RollFlusher((seg, err) => {
+      if (!this.closed) this.warn?.('flushing a rolled segment failed; the recovery point stays', { dir, segment: seg.baseOffset, error: String(err) })
+    })
   }
 
   static open(o: OpenOptions): PartitionLog {
@@ -47,7 +54,19 @@ export class PartitionLog implements PartitionStore {
     log.logStartOffset = Math.max(o.logStartOffset, log.segments[0]!.baseOffset)
     if (log.logStartOffset > log.logEndOffset) log.logStartOffset = log.logEndOffset
     log.loadProducerState()
+    log.rolls.recoveryPoint = log.logEndOffset
+    log.warn = o.warn
     return log
+  }
+
+  // Below it every segment is on disk (RollFlusher).
+  get recoveryPoint(): number {
+    return this.rolls.recoveryPoint
+  }
+
+  // Resolves once the segments rolled so far are flushed.
+  flushed(): Promise<void> {
+    return this.rolls.flushed()
   }
 
   private openSegment(base: number, nowMs: number, suffix = ''): Segment {
@@ -228,17 +247,17 @@ export class PartitionLog implements PartitionStore {
     }
   }
 
+  // Seals the active segment and opens the next; nothing here waits for the disk (the rolled
+  // segment is flushed in the background, the producer snapshot is written without fsync).
   roll(nowMs: number): void {
     const old = this.active
     if (old.size === 0) return
     old.seal()
-    if (this.storage.persistent) {
-      old.flush()
-      this.aborted.flush()
-    }
-    this.aborted.release()
+    const txnFile = this.aborted.detach()
     this.segments.push(this.openSegment(this.logEndOffset, nowMs))
-    this.saveProducerState()
+    this.saveProducerState(false)
+    if (this.storage.persistent) this.rolls.flushRolled(old, txnFile, this.logEndOffset)
+    else txnFile?.close()
   }
 
   read(offset: number, maxBytes: number, o: ReadOptions): ReadResult {
@@ -403,8 +422,8 @@ export class PartitionLog implements PartitionStore {
     this.lastFlushMs = nowMs
   }
 
-  private saveProducerState(): void {
-    saveProducerSnapshot(this.storage, this.dir, this.producers, this.logStartOffset, this.logEndOffset)
+  private saveProducerState(durable = true): void {
+    saveProducerSnapshot(this.storage, this.dir, this.producers, this.logStartOffset, this.logEndOffset, durable)
   }
 
   private loadProducerState(): void {
@@ -415,6 +434,7 @@ export class PartitionLog implements PartitionStore {
 
   close(): void {
     this.closed = true
+    this.rolls.recoveryPoint = this.logEndOffset
     for (const s of this.segments) s.seal()
     this.saveProducerState()
     if (this.storage.persistent) this.aborted.flush()

@@ -142,6 +142,7 @@ export class Segment {
   maxTimestamp = -1
   offsetOfMaxTimestamp = -1
   createdMs: number
+  closed = false
   // Kafka's rollingBasedTimestamp: the first batch's MaxTimestamp, what segment.ms is measured
   // from (-1: not known yet; read from the file on first use).
   private firstBatchTimestamp = -1
@@ -423,6 +424,7 @@ export class Segment {
   }
 
   close(): void {
+    this.closed = true
     this.log.close()
     this.index.close()
     this.timeIndex.close()

@@ -34,7 +34,10 @@ export interface Storage {
   remove(p: string): void // a file or a whole directory
   rename(from: string, to: string): void
   readText(file: string): string | null
-  writeAtomic(file: string, data: string | Buffer): void
+  // Replaces the file as a whole (a crash leaves the old or the new one). `durable: false` skips
+  // the fsyncs, for files that are a cache of the log (producer-state snapshots written at a roll):
+  // after a machine crash they may be missing or older, never torn on ext4 (replace-by-rename).
+  writeAtomic(file: string, data: string | Buffer, o?: { durable?: boolean }): void
   // Size and free space of the file system holding the root; null for the in-memory store.
   usage(): { totalBytes: bigint; usableBytes: bigint } | null
 }
@@ -117,16 +120,17 @@ export function diskStorage(root: string): Storage {
         throw e
       }
     },
-    writeAtomic: (file, data) => {
+    writeAtomic: (file, data, o) => {
       const tmp = `${file}.tmp`
       const fd = fs.openSync(tmp, 'w')
       try {
         fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data)
-        fs.fsyncSync(fd)
+        if (o?.durable !== false) fs.fsyncSync(fd)
       } finally {
         fs.closeSync(fd)
       }
       fs.renameSync(tmp, file)
+      if (o?.durable === false) return
       // The rename itself is durable only once the directory is synced.
       const dirFd = fs.openSync(path.dirname(file), 'r')
       try {

@@ -136,9 +136,16 @@ export class TxnIndex {
 
   // The active segment rolled (or the log closes): the next abort opens its own file.
   release(): void {
-    this.file?.close()
+    this.detach()?.close()
+  }
+
+  // release() that hands the file over instead of closing it (a roll flushes it off the event
+  // loop, then closes it).
+  detach(): ByteFile | null {
+    const f = this.file
     this.file = null
     this.fileBase = -1
+    return f
   }
 
   private firstAtOrAfter(lastOffset: number): number {

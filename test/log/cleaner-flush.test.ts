@@ -29,6 +29,7 @@ function recording(events: string[]): Storage {
     ...inner,
     open: (file) => wrap(file, inner.open(file)),
     rename: (from, to) => { events.push(`rename ${path.basename(from)} ${path.basename(to)}`); inner.rename(from, to) },
+    writeAtomic: (file, data, o) => { events.push(`write ${path.basename(file)}${o?.durable === false ? '' : ' durable'}`); inner.writeAtomic(file, data, o) },
   }
 }
 
@@ -52,5 +53,23 @@ describe('cleaned segment durability', () => {
     expect(flushed).toBeGreaterThanOrEqual(0)
     expect(flushed).toBeLessThan(commit)
     log.close()
+  })
+
+  // Kafka's roll flushes on its scheduler (UnifiedLog.roll → flushUptoOffsetExclusive) and takes
+  // its producer snapshot unflushed; here a roll's fsyncSync held every produce 20-190 ms.
+  it('a roll blocks on no fsync: the rolled segment is flushed asynchronously, the snapshot is not synced', async () => {
+    const events: string[] = []
+    const storage = recording(events)
+    const log = PartitionLog.open({ storage, dir: path.join(storage.root, 't-0'), config: { ...DEFAULT_LOG_CONFIG, segmentBytes: 4096 }, clean: true, logStartOffset: 0, nowMs: NOW })
+    for (let i = 0; i < 300; i++) log.append(buildBatch({ records: [{ key: `k${i}`, value: `v${i}`.padEnd(40, '.'), timestamp: NOW }] }), { nowMs: NOW })
+    expect(log.segmentCount).toBeGreaterThan(2)
+    expect(events.filter((e) => e.startsWith('flushSync'))).toEqual([])
+    expect(events.filter((e) => e.startsWith('write producer-state'))).toEqual(Array(log.segmentCount - 1).fill('write producer-state.json'))
+    await log.flushed()
+    expect(events.filter((e) => /^flushAsync \d+\.log$/.test(e)).length).toBe(log.segmentCount - 1)
+    expect(log.recoveryPoint).toBe(log.segmentList().at(-1)!.baseOffset)
+    events.length = 0
+    log.close()
+    expect(events).toContain('write producer-state.json durable')
   })
 })

@@ -11,8 +11,9 @@
 //   sequence number stays valid;
 // - the active segment, segments past the last stable offset and segments younger than
 //   min.compaction.lag.ms are not touched.
-// Work is done in slices of the log that yield to the event loop between them, so produce and
-// fetch are never held up for long; memory is the offset map (bounded) plus one batch at a time.
+// Work is done in slices of about SLICE_MS that yield to the event loop between them (inside a
+// batch too), so produce and fetch are never held up for long; memory is the offset map (bounded)
+// plus one chunk of the log at a time.
 
 import {
   ControlRecordType, RecordSpans, decodeBatchRecords, deleteHorizonOf, emptyBatchOf, filterBatch, readControlRecord, readHeader, type BatchHeader,
@@ -28,9 +29,9 @@ import { CleaningTxnState } from './txn-state.js'
 
 const INT32_MAX = 2147483647
 // A slice of cleaning work runs for about this long before it yields to the event loop, so a
-// produce or fetch waits at most that much (plus one batch) behind the cleaner; it reads the log
-// in chunks. 1 ms, not more: a probe produce every 10 ms behind 4 ms slices had a p99 well above
-// 1.2x the cleaner-off one (bench/compaction.js, bench/RESULTS.md); a yield costs microseconds.
+// produce or fetch waits at most that much behind the cleaner (plus one batch's decompression or
+// rewrite); it reads the log in chunks. 1 ms, not more: a probe produce every 10 ms behind 4 ms
+// slices had a p99 well above 1.2x the cleaner-off one (bench/compaction.js, bench/RESULTS.md); a yield costs microseconds.
 const SLICE_MS = 1
 const CHUNK_BYTES = 64 * 1024
 const NO_CRC = { verifyCrc: false } as const
@@ -97,26 +98,68 @@ export function cleanableSegments(log: CleanableLog, nowMs: number): { segments:
   return { segments, firstUncleanable }
 }
 
-// Visits the batches of a segment in slices of about SLICE_MS, yielding between them.
-async function forEachBatch(log: CleanableLog, seg: Segment, p: CleanPass, visit: (h: BatchHeader, buf: Buffer, at: number) => boolean | void): Promise<number> {
-  let pos = 0
-  let read = 0
-  let stop = false
-  let sliceStart = performance.now()
-  while (pos < seg.log.size && !stop) {
-    if (p.stopped() || log.closed || !log.segmentList().includes(seg)) throw new CleanAborted()
-    const r = scanFile(seg.log, pos, false, (h, buf, at) => {
-      if (!stop && visit(h, buf, at) === false) stop = true
-    }, CHUNK_BYTES)
-    read += r.end - pos
-    pos = r.end
-    if (r.reason !== null) break
-    if (pos < seg.log.size && !stop && performance.now() - sliceStart >= SLICE_MS) {
-      await p.pause()
-      sliceStart = performance.now()
-    }
+// Cooperative time slicing: work checks due() per record and per batch, and awaits pause() when
+// it returns true. Per record, not per batch: one 512 KiB batch of 2,000 small records took
+// 20-245 ms to map or filter on this 2-core machine under load, and a probe produce waited that
+// long behind it (bench/compaction.js, bench/RESULTS.md); the clock is read every 64 calls.
+class Slicer {
+  private start = performance.now()
+  private calls = 0
+  constructor(private readonly p: CleanPass) {}
+
+  due(): boolean {
+    return (++this.calls & 63) === 0 && performance.now() - this.start >= SLICE_MS
   }
-  return read
+
+  async pause(): Promise<void> {
+    await this.p.pause()
+    this.start = performance.now()
+  }
+}
+
+type Visit = (h: BatchHeader, batch: Buffer) => boolean | void | Promise<boolean | void>
+
+// Visits the batches of a segment in order; a visit returning false stops the walk. The segment
+// is read CHUNK_BYTES at a time and the chunk's batches copied out of the scan window (one window
+// for the whole process: another scan may run while a visit is paused) into `arena`, reused from
+// chunk to chunk: a fresh copy of every batch kept V8's garbage collector busy (a 58 ms pause in a
+// CPU profile of the bench). Returns the bytes read.
+async function forEachBatch(log: CleanableLog, seg: Segment, p: CleanPass, s: Slicer, arena: Arena, visit: Visit): Promise<number> {
+  let pos = 0
+  const batches: { h: BatchHeader; at: number }[] = []
+  while (pos < seg.log.size) {
+    if (p.stopped() || log.closed || !log.segmentList().includes(seg)) throw new CleanAborted()
+    batches.length = 0
+    let used = 0
+    const r = scanFile(seg.log, pos, false, (h, buf, at) => {
+      used = arena.reserve(used, h.size, batches.length > 0)
+      buf.copy(arena.buf, used, at, at + h.size)
+      batches.push({ h, at: used })
+      used += h.size
+    }, CHUNK_BYTES)
+    pos = r.end
+    for (const { h, at } of batches) {
+      if ((await visit(h, arena.buf.subarray(at, at + h.size))) === false) return pos
+      if (s.due()) await s.pause()
+    }
+    if (r.reason !== null) break
+  }
+  return pos
+}
+
+// The buffer one chunk of batches is copied into (a pass's own: passes may run at once).
+class Arena {
+  buf = Buffer.allocUnsafe(2 * CHUNK_BYTES)
+
+  // Makes room for `size` more bytes after `used`; returns where they go. The chunk's earlier
+  // batches are carried over when the buffer grows (only for batches larger than a chunk).
+  reserve(used: number, size: number, keep: boolean): number {
+    if (used + size <= this.buf.length) return used
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, used + size))
+    if (keep) this.buf.copy(grown, 0, 0, used)
+    this.buf = grown
+    return used
+  }
 }
 
 // The type of a transaction marker batch: commit, abort, or null for another control record.
@@ -131,21 +174,26 @@ function markerType(batch: Buffer): 'commit' | 'abort' | null {
 async function buildMap(log: CleanableLog, dirty: readonly Span[], p: CleanPass): Promise<number> {
   const spans = new RecordSpans()
   const txn = new CleaningTxnState(log.abortedTxns().filter((a) => a.lastOffset >= p.firstDirtyOffset))
+  const s = new Slicer(p)
+  const arena = new Arena()
   let end = p.firstDirtyOffset
   for (const { segment: seg, end: segEnd } of dirty) {
     let full = false
-    await forEachBatch(log, seg, p, (h, buf, at) => {
+    await forEachBatch(log, seg, p, s, arena, async (h, batch) => {
       if (h.lastOffset < p.firstDirtyOffset) return
       if (h.control) {
-        const type = markerType(buf.subarray(at, at + h.size))
+        const type = markerType(batch)
         if (type !== null) txn.onMarker(h.producerId, h.baseOffset, type === 'commit')
       } else if (!(h.transactional && txn.onDataBatch(h.producerId, h.lastOffset))) {
         if (p.map.full) {
           full = true
           return false
         }
-        spans.reset(buf, at, NO_CRC)
-        while (spans.next()) if (spans.keyLength >= 0 && spans.offset >= p.firstDirtyOffset) p.map.put(spans.key()!, spans.offset)
+        spans.reset(batch, 0, NO_CRC)
+        while (spans.next()) {
+          if (spans.keyLength >= 0 && spans.offset >= p.firstDirtyOffset) p.map.put(spans.key()!, spans.offset)
+          if (s.due()) await s.pause()
+        }
       }
       end = h.lastOffset + 1
     })
@@ -164,7 +212,7 @@ interface Retain {
 }
 
 // What of one batch survives: the batch itself, a rewritten one, an empty one, or nothing.
-function retainBatch(batch: Buffer, h: BatchHeader, c: Retain, spans: RecordSpans): Buffer | null {
+async function retainBatch(batch: Buffer, h: BatchHeader, c: Retain, spans: RecordSpans, s: Slicer): Promise<Buffer | null> {
   const horizon = deleteHorizonOf(batch, 0)
   const newHorizon = { deleteHorizonMs: c.nowMs + c.deleteRetentionMs }
   if (h.control) {
@@ -190,6 +238,7 @@ function retainBatch(batch: Buffer, h: BatchHeader, c: Retain, spans: RecordSpan
     keep.push(retain)
     all &&= retain
     any ||= retain
+    if (s.due()) await s.pause()
   }
   const stampHorizon = tombstones && horizon < 0
   if (all && !stampHorizon && keep.length > 0) return batch
@@ -229,13 +278,15 @@ export async function cleanLog(log: CleanableLog, p: CleanPass): Promise<CleanSt
     lastDataOffsetOf: (id) => log.lastDataOffsetOf(id),
   }
   const spans = new RecordSpans()
+  const s = new Slicer(p)
+  const arena = new Arena()
   for (const group of groupSegments(toClean, log.config.segmentBytes)) {
     const cleaned = log.openCleanedSegment(group[0]!.baseOffset, p.nowMs)
     const abortsBefore = retain.txn.observedAborts.length
     try {
       for (const seg of group) {
-        stats.bytesRead += await forEachBatch(log, seg, p, (h, buf, at) => {
-          const out = retainBatch(buf.subarray(at, at + h.size), h, retain, spans)
+        stats.bytesRead += await forEachBatch(log, seg, p, s, arena, async (h, batch) => {
+          const out = await retainBatch(batch, h, retain, spans, s)
           if (out === null) return
           cleaned.append([out], [readHeader(out, 0, 0)], log.config.indexIntervalBytes)
         })

@@ -89,6 +89,8 @@ export class LogCleaner {
   private timer: Timer | null = null
   private running: Promise<CleanResult[]> | null = null
   private stopped = false
+  // Keys mapped by the last pass over each log: the next pass's table starts that large.
+  private readonly keysMapped = new Map<string, number>()
   readonly stats = new CleanerStats()
 
   constructor(private readonly d: CleanerDeps) {}
@@ -121,11 +123,14 @@ export class LogCleaner {
     if (!c.enabled || c.threads <= 0 || this.stopped) return []
     const now = this.d.clock.now()
     const due: { key: string; log: CleanableLog; ratio: number }[] = []
+    const present = new Set<string>()
     for (const [key, log] of this.d.logs()) {
+      present.add(key)
       if (!log.config.compact || log.closed) continue
       const d = dirtiness(log, this.d.firstDirtyOffset(key), now)
       if (d.due) due.push({ key, log, ratio: d.ratio })
     }
+    for (const key of this.keysMapped.keys()) if (!present.has(key)) this.keysMapped.delete(key)
     due.sort((a, b) => b.ratio - a.ratio)
     const results: CleanResult[] = []
     const worker = async () => {
@@ -142,12 +147,13 @@ export class LogCleaner {
   private async clean(key: string, log: CleanableLog): Promise<CleanResult | null> {
     const c = this.d.config
     const started = Date.now()
-    const map = new OffsetMap(Math.floor(c.dedupeBufferBytes / Math.max(1, c.threads)), c.loadFactor)
+    const map = new OffsetMap(Math.floor(c.dedupeBufferBytes / Math.max(1, c.threads)), c.loadFactor, this.keysMapped.get(key))
     try {
       const stats = await cleanLog(log, {
         nowMs: this.d.clock.now(), firstDirtyOffset: this.d.firstDirtyOffset(key), map,
         pause: setImmediateP, stopped: () => this.stopped, step: this.d.step,
       })
+      this.keysMapped.set(key, map.size)
       if (!stats) return null
       this.d.setFirstDirtyOffset(key, stats.endOffset)
       const ms = Date.now() - started

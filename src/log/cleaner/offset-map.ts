@@ -24,15 +24,25 @@ export class OffsetMap {
   // The largest offset put: where the part of the log the map covers ends.
   latestOffset = -1
 
-  // memoryBytes: log.cleaner.dedupe.buffer.size divided among the cleaner threads.
-  constructor(memoryBytes: number, private readonly loadFactor = 0.9) {
+  // memoryBytes: log.cleaner.dedupe.buffer.size divided among the cleaner threads. expectedKeys:
+  // how many keys the last pass over the same log mapped, so that the table starts at its size:
+  // growing it rehashes every key synchronously, which held produce 10-35 ms in every pass of
+  // bench/compaction.js (20,000 keys) when each pass started from the smallest table.
+  constructor(memoryBytes: number, private readonly loadFactor = 0.9, expectedKeys = 0) {
     this.maxSlots = Math.max(INITIAL_SLOTS, Math.floor(memoryBytes / ENTRY))
-    this.slots = Math.min(INITIAL_SLOTS, this.maxSlots)
+    let slots = INITIAL_SLOTS
+    while (slots * loadFactor <= expectedKeys && slots < this.maxSlots) slots *= 2
+    this.slots = Math.min(slots, this.maxSlots)
     this.table = Buffer.alloc(this.slots * ENTRY)
   }
 
   get size(): number {
     return this.used
+  }
+
+  // Slots in the table now (24 bytes each).
+  get capacity(): number {
+    return this.slots
   }
 
   // No room for another key (Kafka stops building the map here, at a batch boundary).
