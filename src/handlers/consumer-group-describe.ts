@@ -10,28 +10,19 @@
 // TOPIC_AUTHORIZATION_FAILED without its members.
 
 import { ConsumerGroupDescribe } from '../../protocol/apis/consumer-group-describe.js'
-import { authorizedOperations, describedTopicsDenied, describeGroupDenied, Res } from './auth.js'
+import { describeGroups } from './group-describe.js'
 import { defineHandler } from './handler.js'
 
-const NOT_REQUESTED = -2147483648
 const CLASSIC_MEMBER_TYPE = 0
 const CONSUMER_MEMBER_TYPE = 1
 
 export default defineHandler({
   api: ConsumerGroupDescribe,
   handle(req, ctx) {
-    const groups = req.groupIds.map((groupId) => {
-      const groupDenied = describeGroupDenied(ctx, groupId)
-      if (groupDenied) return { groupId, ...groupDenied, authorizedOperations: NOT_REQUESTED }
-      const d = ctx.broker.consumerGroups.describe(groupId)
-      if ('errorCode' in d) return { groupId, errorCode: d.errorCode, errorMessage: d.errorMessage, authorizedOperations: NOT_REQUESTED }
-      const topics = d.members.flatMap((m) => [...m.subscribedTopicNames, ...m.assignment.map((t) => t.topicName), ...m.targetAssignment.map((t) => t.topicName)])
-      const topicsDenied = describedTopicsDenied(ctx, topics)
-      if (topicsDenied) return { groupId, ...topicsDenied, authorizedOperations: NOT_REQUESTED }
-      return {
-        groupId,
-        errorCode: 0,
-        errorMessage: null,
+    const groups = describeGroups(ctx, req.groupIds, req.includeAuthorizedOperations, {
+      describe: (groupId) => ctx.broker.consumerGroups.describe(groupId),
+      topics: (d) => d.members.flatMap((m) => [...m.subscribedTopicNames, ...m.assignment.map((t) => t.topicName), ...m.targetAssignment.map((t) => t.topicName)]),
+      shape: (d) => ({
         groupState: d.state,
         groupEpoch: d.groupEpoch,
         assignmentEpoch: d.assignmentEpoch,
@@ -42,8 +33,7 @@ export default defineHandler({
           targetAssignment: { topicPartitions: m.targetAssignment },
           memberType: classic ? CLASSIC_MEMBER_TYPE : CONSUMER_MEMBER_TYPE,
         })),
-        authorizedOperations: req.includeAuthorizedOperations ? authorizedOperations(ctx, Res.GROUP, groupId) : NOT_REQUESTED,
-      }
+      }),
     })
     return { throttleTimeMs: 0, groups }
   },

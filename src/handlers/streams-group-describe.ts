@@ -9,38 +9,28 @@
 // answers TOPIC_AUTHORIZATION_FAILED without its members.
 
 import { StreamsGroupDescribe } from '../../protocol/apis/streams-group-describe.js'
-import { authorizedOperations, describedTopicsDenied, describeGroupDenied, Res } from './auth.js'
+import { describeGroups } from './group-describe.js'
 import { defineHandler } from './handler.js'
 
-const NOT_REQUESTED = -2147483648
 const DESCRIPTION_NOT_REQUESTED = 0
 const DESCRIPTION_NOT_STORED = 1
 
 export default defineHandler({
   api: StreamsGroupDescribe,
   handle(req, ctx) {
-    const groups = req.groupIds.map((groupId) => {
-      const groupDenied = describeGroupDenied(ctx, groupId)
-      if (groupDenied) return { groupId, ...groupDenied, authorizedOperations: NOT_REQUESTED }
-      const d = ctx.broker.streamsGroups.describe(groupId)
-      if ('errorCode' in d) return { groupId, errorCode: d.errorCode, errorMessage: d.errorMessage, authorizedOperations: NOT_REQUESTED }
-      const topics = (d.topology?.subtopologies ?? []).flatMap((s) => [...s.sourceTopics, ...s.repartitionSinkTopics, ...s.stateChangelogTopics.map((t) => t.name), ...s.repartitionSourceTopics.map((t) => t.name)])
-      const topicsDenied = describedTopicsDenied(ctx, topics)
-      if (topicsDenied) return { groupId, ...topicsDenied, authorizedOperations: NOT_REQUESTED }
-      return {
-        groupId,
-        errorCode: 0,
-        errorMessage: null,
+    const groups = describeGroups(ctx, req.groupIds, req.includeAuthorizedOperations, {
+      describe: (groupId) => ctx.broker.streamsGroups.describe(groupId),
+      topics: (d) => (d.topology?.subtopologies ?? []).flatMap((s) => [...s.sourceTopics, ...s.repartitionSinkTopics, ...s.stateChangelogTopics.map((t) => t.name), ...s.repartitionSourceTopics.map((t) => t.name)]),
+      shape: (d) => ({
         groupState: d.state,
         groupEpoch: d.groupEpoch,
         assignmentEpoch: d.assignmentEpoch,
         topology: d.topology,
         members: d.members,
-        authorizedOperations: req.includeAuthorizedOperations ? authorizedOperations(ctx, Res.GROUP, groupId) : NOT_REQUESTED,
         topologyDescription: null,
         topologyDescriptionStatus: req.includeTopologyDescription ? DESCRIPTION_NOT_STORED : DESCRIPTION_NOT_REQUESTED,
         assignorName: d.assignorName,
-      }
+      }),
     })
     return { throttleTimeMs: 0, groups }
   },
