@@ -23,6 +23,7 @@ import { GroupCoordinator } from './groups/coordinator.js'
 import { ConsumerGroupCoordinator } from './groups/consumer-coordinator.js'
 import { ClassicMembersOfConsumerGroups } from './groups/consumer-classic.js'
 import { parsePolicy } from './groups/migration.js'
+import { parseTagKeys } from './groups/streams/standby-tags.js'
 import { StreamsGroupCoordinator } from './groups/streams/streams-coordinator.js'
 import { OFFSETS_TOPIC } from './groups/group-store.js'
 import { ShareGroups } from './groups/share/share-groups.js'
@@ -211,6 +212,7 @@ export class Broker {
         sessionTimeoutMs: (id) => groupInt(id, 'streams.session.timeout.ms'),
         heartbeatIntervalMs: (id) => groupInt(id, 'streams.heartbeat.interval.ms'),
         numStandbyReplicas: (id) => groupInt(id, 'streams.num.standby.replicas'),
+        rackAwareAssignmentTags: (id) => parseTagKeys(groupConfigValue(config, cluster.groupConfigs.get(id), 'streams.rack.aware.assignment.tags')),
         initialRebalanceDelayMs: (id) => groupInt(id, 'streams.initial.rebalance.delay.ms'),
         get maxSize() { return config.int('group.streams.max.size') },
         get acceptableRecoveryLag() { return Number(config.get('group.streams.acceptable.recovery.lag') ?? 10000) },

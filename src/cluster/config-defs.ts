@@ -228,6 +228,7 @@ const RIVULET_BROKER_CONFIGS: readonly RivuletBrokerConfig[] = [
   { name: 'group.streams.heartbeat.interval.ms', doc: 'Heartbeat interval of streams-group members (group config streams.heartbeat.interval.ms).' },
   { name: 'group.streams.session.timeout.ms', doc: 'Session timeout of streams-group members (group config streams.session.timeout.ms).' },
   { name: 'group.streams.num.standby.replicas', doc: 'Standby replicas of each stateful task of a streams group (group config streams.num.standby.replicas).' },
+  { name: 'group.streams.rack.aware.assignment.tags', doc: 'Client tag keys, highest priority first, over which the standbys of each stateful task are spread (group config streams.rack.aware.assignment.tags).' },
   { name: 'group.streams.max.size', doc: 'Members a streams group may have (GROUP_MAX_SIZE_REACHED beyond).' },
   { name: 'group.streams.acceptable.recovery.lag', doc: 'The AcceptableRecoveryLag streams-group members are told.' },
   { name: 'log.cleaner.enable', doc: 'Run the log cleaner (compaction of cleanup.policy=compact topics, including __consumer_offsets and __transaction_state).' },

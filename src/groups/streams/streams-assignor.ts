@@ -3,16 +3,18 @@
 // ones, each kind spread on its own), a task stays with its previous owner while that member is
 // under its quota, and the rest go to the least loaded process and, within it, its least loaded
 // member; then each stateful task gets num.standby.replicas standbys on other processes,
-// previous standby holders first. Not done: rack-aware standby placement (client tags) and
-// warm-up tasks (Kafka 4.4 moves a stateful active task through a warm-up when its new owner's
-// state lags); every task here is assigned active at once.
+// previous standby holders first, spread over the client tags named by rack.aware.assignment.tags
+// (standby-tags.ts) before the tag-blind rules place the rest. Warm-up tasks are not assigned, as
+// Kafka's StickyTaskAssignor assigns none: every task here is assigned active at once.
 
 import type { Assignment } from '../consumer-group.js'
+import { StandbyTagPicker, type Tags } from './standby-tags.js'
 import type { Tasks } from './streams-group.js'
 
 export interface AssignorMember {
   memberId: string
   processId: string
+  clientTags?: Tags // the process's client tags (rack-aware standby placement)
   previous: Tasks // the member's current target (what it owns or is moving to)
 }
 
@@ -21,6 +23,7 @@ export interface AssignorInput {
   stateful: Set<string>
   members: AssignorMember[]
   numStandbyReplicas: number
+  rackAwareTags?: readonly string[] // streams.rack.aware.assignment.tags, highest priority first
 }
 
 type TaskId = { subtopology: string; partition: number }
@@ -88,16 +91,24 @@ function leastLoaded(input: AssignorInput, load: Map<string, number>, ok: (m: As
 }
 
 function assignStandby(input: AssignorInput, tasks: TaskId[], out: Map<string, Tasks>, load: Map<string, number>): void {
+  const tags = new StandbyTagPicker(input.rackAwareTags ?? [], input.members, (m) => m.clientTags ?? {})
   for (const t of tasks) {
-    const holders = new Set(input.members.filter((m) => has(out.get(m.memberId)!.active, t)).map((m) => m.processId))
+    const owners = input.members.filter((m) => has(out.get(m.memberId)!.active, t))
+    const holders = new Set(owners.map((m) => m.processId))
+    tags.startTask()
+    for (const m of owners) tags.markUsed(m)
     for (let i = 0; i < input.numStandbyReplicas; i++) {
       const free = (m: AssignorMember) => !holders.has(m.processId)
-      const prev = input.members.find((m) => free(m) && has(m.previous.standby, t))
+      // Among the members that diversify the task's tags, if any; else among all free members.
+      const pool = tags.enabled ? tags.candidates(free) : []
+      const ok = pool.length > 0 ? (m: AssignorMember) => pool.includes(m) : free
+      const prev = input.members.find((m) => ok(m) && has(m.previous.standby, t))
       if (!prev && !input.members.some(free)) break // fewer processes than replicas: Kafka logs and assigns fewer
-      const m = prev ?? leastLoaded(input, load, free)
+      const m = prev ?? leastLoaded(input, load, ok)
       add(out.get(m.memberId)!.standby, t)
       load.set(m.memberId, load.get(m.memberId)! + 1)
       holders.add(m.processId)
+      tags.markUsed(m)
     }
   }
 }

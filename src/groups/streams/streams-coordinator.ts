@@ -32,6 +32,7 @@ export interface StreamsGroupConfig {
   sessionTimeoutMs(groupId: string): number // streams.session.timeout.ms / group.streams.session.timeout.ms
   heartbeatIntervalMs(groupId: string): number // streams.heartbeat.interval.ms / group.streams.heartbeat.interval.ms
   numStandbyReplicas(groupId: string): number // streams.num.standby.replicas / group.streams.num.standby.replicas
+  rackAwareAssignmentTags(groupId: string): string[] // streams.rack.aware.assignment.tags / group.streams.rack.aware.assignment.tags
   initialRebalanceDelayMs(groupId: string): number // streams.initial.rebalance.delay.ms / group.streams.initial.rebalance.delay.ms
   readonly maxSize: number // group.streams.max.size
   readonly acceptableRecoveryLag: number // group.streams.acceptable.recovery.lag

@@ -14,7 +14,7 @@ import { configureTopics, StreamsStatus, summarizeTopics, type TopicToCreate } f
 export interface PlanDeps {
   clock: Clock
   logger: Logger
-  config: { numStandbyReplicas(groupId: string): number }
+  config: { numStandbyReplicas(groupId: string): number; rackAwareAssignmentTags(groupId: string): string[] }
   topics: { partitions(name: string): number | undefined; create(t: TopicToCreate): string | null }
 }
 
@@ -78,8 +78,14 @@ function computeTargetAssignment(deps: PlanDeps, batch: StreamsGroupBatch, group
     ? assignTasks({
       tasks: configured.tasks,
       stateful: configured.stateful,
-      members: members.map((m) => ({ memberId: m.memberId, processId: m.processId, previous: data.targetAssignment.get(m.memberId) ?? noTasks() })),
+      members: members.map((m) => ({
+        memberId: m.memberId,
+        processId: m.processId,
+        clientTags: Object.fromEntries(m.clientTags.map((t) => [t.key, t.value])),
+        previous: data.targetAssignment.get(m.memberId) ?? noTasks(),
+      })),
       numStandbyReplicas: deps.config.numStandbyReplicas(groupId),
+      rackAwareTags: deps.config.rackAwareAssignmentTags(groupId),
     })
     : new Map<string, Tasks>()
   data.targetAssignment.clear()

@@ -163,6 +163,20 @@ describe('assignment and reconciliation', () => {
     expect(target.get('a')!.standbyTasks.every((t) => t.subtopologyId === '1')).toBe(true)
   })
 
+  it('spreads standbys over the client tags named by rack.aware.assignment.tags', async () => {
+    b.cleanup()
+    await start({ 'group.streams.num.standby.replicas': 1, 'group.streams.rack.aware.assignment.tags': 'zone' })
+    b.broker.createTopic('words', 1, 1, {})
+    const zones: Record<string, string> = { a: 'z1', b: 'z1', c: 'z2' }
+    for (const id of ['a', 'b', 'c']) hb({ memberId: id, clientTags: [{ key: 'zone', value: zones[id]! }] })
+    const d = c.describe('app')
+    if ('errorCode' in d) throw new Error('not described')
+    const holder = (kind: 'activeTasks' | 'standbyTasks') => d.members.find((m) => m.targetAssignment[kind].some((t) => t.subtopologyId === '1'))!.memberId
+    // The stateful task's active owner is a (z1). Tag-blind, the standby would go to b, also in z1
+    // (the same test with no tags); with the zone tag it goes to c, in z2.
+    expect(holder('activeTasks')).toBe('a')
+    expect(holder('standbyTasks')).toBe('c')
+  })
   it('gives no standby on the process that holds the active task', () => {
     b.cleanup()
     return start({ 'group.streams.num.standby.replicas': 1 }).then(() => {
