@@ -150,6 +150,9 @@ function expectation(line) {
   return null;
 }
 
+// Lines compared across all phases, for the summary line CI adds up ("N passed, M failed").
+const tally = { passed: 0, failed: 0 };
+
 function compare(title, onKafka, onRivulet) {
   let same = true;
   console.log(`${title}:`);
@@ -158,6 +161,7 @@ function compare(title, onKafka, onRivulet) {
       const want = expectation(line);
       if (want && !want.test(line)) {
         same = false;
+        tally.failed++;
         console.log(`  UNEXPECTED on ${name}: ${line} (wanted ${want})`);
       }
     }
@@ -167,6 +171,7 @@ function compare(title, onKafka, onRivulet) {
     const r = onRivulet[i] ?? '(none)';
     const ok = normal(k) === normal(r);
     same &&= ok;
+    tally[ok ? 'passed' : 'failed']++;
     console.log(ok ? `  same      ${k}` : `  DIFFERENT kafka:   ${k}\n            rivulet: ${r}`);
   }
   return same;
@@ -243,6 +248,7 @@ try {
     const onRivulet = await aclScenario(runClient, { plain: port('PLAINTEXT'), sasl: port('SASL_SSL') }, log);
     same = compare(`Kafka ${kafkaVersion()} vs Rivulet with StandardAuthorizer (super.users, SCRAM users from kafka-configs, ACLs from kafka-acls)`, onKafka, onRivulet) && same;
   }
+  console.log(`security: ${tally.passed} passed, ${tally.failed} failed (lines the same on Kafka and Rivulet)`);
   process.exitCode = same ? 0 : 1;
 } finally {
   await kafka?.stop();
