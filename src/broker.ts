@@ -100,6 +100,8 @@ export class Broker {
     this.shared = o.shared ? this.sharedPartitions(o.shared) : null
     this.cluster = new Cluster(o.storage, o.config)
     this.nodes = new Nodes(this.cluster.nodeId, o.racks ?? [o.config.get('broker.rack')])
+    // Other processes' brokers over the shared store, as its membership leases report them.
+    o.shared?.watchMembers((members) => this.nodes.setRemote(members))
     this.controller = new ClusterController({ cluster: this.cluster, nodes: this.nodes, logger: o.logger, log: (t, p) => this.logs.get(t, p) })
     const scramFile = `${o.storage.root}/scram-credentials.json`
     this.scramCredentials = new ScramCredentials({ readText: () => o.storage.readText(scramFile), writeAtomic: (text) => o.storage.writeAtomic(scramFile, text) })

@@ -194,7 +194,7 @@ async function startNodes(o: StartOptions, racks?: (string | null)[]): Promise<{
   try {
     if (!memory) unlock = lockDataDir(dir)
     if (kind === 'adopted') logger.warn({ dataDir: dir }, 'adopting a directory that is not a Rivulet data directory (adoptDataDir)')
-    if (storeUrl !== '') shared = await openSharedStore(storeUrl, config, `${bound[0]!.host}:${bound[0]!.port}`, logger)
+    if (storeUrl !== '') shared = await openSharedStore(storeUrl, config, bound, logger)
     broker = new Broker({ config, storage: shared ? shared.storage : memory ? memoryStorage() : diskStorage(dir), clock, logger, racks, shared })
     broker.nodes.list.forEach((node, i) => (node.endpoints = endpointsOf(bounds[i]!)))
     // A failed start is not stopped: stop() would mark the directory clean and rewrite its
@@ -309,13 +309,15 @@ function addUsers(broker: Broker, users: Record<string, string> | undefined): vo
 }
 
 // The PostgreSQL store, loaded only when asked for (the driver stays out of a plain start).
-async function openSharedStore(url: string, config: BrokerConfig, endpoint: string, logger: Logger): Promise<SharedStore> {
+async function openSharedStore(url: string, config: BrokerConfig, bound: BoundListener[], logger: Logger): Promise<SharedStore> {
   const { PgBrokerStore } = await import('./store/postgres/broker-store.js')
   return PgBrokerStore.open(url, {
     nodeId: config.int('node.id'),
     leaseMs: config.int('store.lease.ms'),
     heartbeatMs: config.int('store.heartbeat.interval.ms'),
-    endpoint,
+    endpoint: `${bound[0]!.host}:${bound[0]!.port}`,
+    listeners: endpointsOf(bound),
+    rack: config.get('broker.rack'),
     warn: (err, msg) => logger.warn({ err }, msg),
   })
 }

@@ -22,9 +22,21 @@ export interface ClusterNode {
   state: NodeState
 }
 
+// A broker of another process over the shared store, as its membership lease reports it.
+export interface RemoteMember {
+  nodeId: number
+  listeners: NodeEndpoint[]
+  rack: string | null
+  live: boolean
+}
+
 export class Nodes {
   readonly list: ClusterNode[]
   private readonly byId = new Map<number, ClusterNode>()
+  // Brokers of other processes over a shared store (src/store/shared-store.ts), by node id:
+  // listed in Metadata and DescribeCluster and counted for the controller id. Leadership and the
+  // cluster controls stay with this process's nodes (`list`).
+  private remote: ClusterNode[] = []
 
   // Node ids are consecutive from `firstId` (the node.id a single broker has).
   constructor(firstId: number, racks: readonly (string | null)[]) {
@@ -53,13 +65,37 @@ export class Nodes {
     return this.live().map((n) => n.id)
   }
 
-  // Kafka's KRaft brokers report a controller id that is some live broker; the lowest live id here,
-  // so every broker of the cluster answers the same.
-  get controllerId(): number {
-    return this.live()[0]?.id ?? this.list[0]!.id
+  // The store's membership as last read: every registered broker not of this process, a lapsed
+  // lease as a stopped (Kafka: fenced) broker.
+  setRemote(members: readonly RemoteMember[]): void {
+    this.remote = members
+      .filter((m) => !this.byId.has(m.nodeId))
+      .map((m) => ({ id: m.nodeId, rack: m.rack, endpoints: m.listeners.map((l) => ({ ...l })), state: m.live ? ('running' as NodeState) : ('stopped' as NodeState) }))
   }
 
-  // The node's endpoint on the named listener, else its first one.
+  // Every broker of the cluster, this process's and the store's other members, by node id.
+  all(): ClusterNode[] {
+    return this.remote.length === 0 ? this.list : [...this.list, ...this.remote].sort((a, b) => a.id - b.id)
+  }
+
+  // The live brokers of the whole cluster (Metadata lists them), by node id.
+  visible(): ClusterNode[] {
+    return this.all().filter((n) => n.state !== 'stopped')
+  }
+
+  // A broker of this process or, failing that, another live member of the store.
+  member(id: number): ClusterNode | undefined {
+    return this.byId.get(id) ?? this.remote.find((n) => n.id === id && n.state !== 'stopped')
+  }
+
+  // Kafka's KRaft brokers report a controller id that is some live broker; the lowest live id of
+  // the whole cluster here, so every broker of it answers the same.
+  get controllerId(): number {
+    return this.visible()[0]?.id ?? this.list[0]!.id
+  }
+
+  // The node's endpoint on the named listener, else its first one (a member registered without
+  // listener names has one, unnamed).
   endpoint(node: ClusterNode, listener: string | undefined): NodeEndpoint | undefined {
     return node.endpoints.find((e) => e.name === listener) ?? node.endpoints[0]
   }

@@ -31,9 +31,10 @@ export function endpointOf(ctx: RequestContext, node: ClusterNode): BrokerEndpoi
   return e ? { nodeId: node.id, host: e.host, port: e.port, rack: node.rack } : { nodeId: node.id, host: ctx.broker.advertisedHost, port: ctx.broker.advertisedPort, rack: node.rack }
 }
 
-// Every live broker (Kafka lists unfenced brokers).
+// Every live broker of the cluster, other processes' over a shared store included (Kafka lists
+// unfenced brokers).
 export function liveBrokers(ctx: RequestContext): BrokerEndpoint[] {
-  return ctx.broker.nodes.live().map((n) => endpointOf(ctx, n))
+  return ctx.broker.nodes.visible().map((n) => endpointOf(ctx, n))
 }
 
 export function partitionView(broker: Broker, topic: string, partition: number): PartitionView {

@@ -41,7 +41,8 @@ export default defineHandler({
       endpointType: EndpointType.BROKER,
       clusterId: broker.cluster.clusterId,
       controllerId: broker.nodes.controllerId,
-      brokers: broker.nodes.list
+      brokers: broker.nodes
+        .all()
         .filter((n) => n.state !== 'stopped' || (version >= 2 && req.includeFencedBrokers))
         .map((n) => {
           const { nodeId, ...e } = endpointOf(ctx, n)

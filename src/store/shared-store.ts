@@ -16,6 +16,15 @@ export interface SharedTopic {
   partitions: number
 }
 
+// A broker registered in the store, as every broker sees it (Kafka's registered brokers): its
+// listeners' advertised endpoints by name, its rack, and whether its membership lease runs.
+export interface StoreMember {
+  nodeId: number
+  listeners: { name: string; host: string; port: number }[]
+  rack: string | null
+  live: boolean
+}
+
 export interface PartitionEvents {
   // After each committed append (long-polling fetches wake on it).
   appended(): void
@@ -37,6 +46,9 @@ export interface SharedStore {
   // when the ones after `since` are committed, or is null when there are none.
   readonly writeSeq: number
   durable(since: number): Promise<void> | null
+  // The brokers registered in the store, this one included: `fn` is called at once with the list
+  // last read, then after every heartbeat's read that changed it.
+  watchMembers(fn: (members: readonly StoreMember[]) => void): void
   // Resolves when every partition opened so far is served (start-up waits for it).
   ready(): Promise<void>
   close(): Promise<void>

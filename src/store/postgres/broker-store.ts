@@ -7,11 +7,11 @@
 import type { PartitionStore } from '../../log/partition-store.js'
 import type { Storage } from '../../log/storage.js'
 import type { LogConfig } from '../../log/types.js'
-import type { PartitionEvents, SharedStore, SharedTopic } from '../shared-store.js'
+import type { PartitionEvents, SharedStore, SharedTopic, StoreMember } from '../shared-store.js'
 import type { Db } from './db.js'
 import { MirroredPartition, type MirrorRef, type StoredBatch } from './internal-mirror.js'
 import { LeasedPartition } from './leased-partition.js'
-import type { BrokerLeases } from './leases.js'
+import type { BrokerLeases, MemberListener } from './leases.js'
 import { mirrorStorage } from './mirror-storage.js'
 import { PostgresStore } from './store.js'
 import { WriteBehind } from './write-behind.js'
@@ -21,8 +21,11 @@ export interface PgBrokerOptions {
   // How long a membership or leadership lease lasts without renewal, and how often they renew.
   leaseMs: number
   heartbeatMs: number
-  // Where clients reach this broker (host:port), recorded with its membership.
+  // Where clients reach this broker (host:port), recorded with its membership, with every
+  // listener's advertised endpoint by name and the broker's rack (the other brokers list them).
   endpoint: string
+  listeners?: MemberListener[]
+  rack?: string | null
   warn: (err: unknown, msg: string) => void
 }
 
@@ -31,6 +34,9 @@ export class PgBrokerStore implements SharedStore {
   private readonly mirrors = new Map<string, MirroredPartition>()
   private readonly ensured = new Map<string, number>()
   private heartbeat: NodeJS.Timeout | null = null
+  // The membership as last read (every heartbeat), and who is told when it changes.
+  private members: StoreMember[] = []
+  private readonly memberWatchers: ((members: readonly StoreMember[]) => void)[] = []
   private closed = false
   // The last renewal failure reported, so a broker fenced for good (or a database away) logs it
   // once every few seconds rather than every heartbeat.
@@ -49,7 +55,7 @@ export class PgBrokerStore implements SharedStore {
     const store = await PostgresStore.open(url)
     try {
       const leases = store.leases(o.nodeId, o.leaseMs)
-      await registerWhenFree(leases, o.endpoint, o.leaseMs)
+      await registerWhenFree(leases, o, o.leaseMs)
       // Each broker keeps the metadata documents and the coordinators' state in its own memory:
       // until brokers share them (issue 11 part 2's multi-process mode), a second live broker over
       // the same database would overwrite the first's topics. Refused rather than corrupted.
@@ -61,6 +67,7 @@ export class PgBrokerStore implements SharedStore {
       const writes = new WriteBehind(o.warn)
       const storage = await mirrorStorage(store.db, writes)
       const s = new PgBrokerStore(store, leases, writes, storage, await preloadInternal(store.db), o)
+      await s.readMembers()
       s.heartbeat = setInterval(() => void s.renew(), o.heartbeatMs)
       s.heartbeat.unref()
       return s
@@ -131,6 +138,21 @@ export class PgBrokerStore implements SharedStore {
     })
   }
 
+  watchMembers(fn: (members: readonly StoreMember[]) => void): void {
+    this.memberWatchers.push(fn)
+    fn(this.members)
+  }
+
+  // Re-reads the membership (Kafka's brokers learn registrations and fencings from the metadata
+  // log; here each broker reads the brokers table every heartbeat) and tells the watchers when it
+  // changed.
+  private async readMembers(): Promise<void> {
+    const read = (await this.leases.members()).map(({ nodeId, listeners, rack, live }) => ({ nodeId, listeners, rack, live }))
+    if (JSON.stringify(read) === JSON.stringify(this.members)) return
+    this.members = read
+    for (const fn of this.memberWatchers) fn(read)
+  }
+
   async ready(): Promise<void> {
     await Promise.all([...this.leased.values()].map((p) => p.open()))
   }
@@ -156,10 +178,11 @@ export class PgBrokerStore implements SharedStore {
   private async renew(): Promise<void> {
     if (this.closed) return
     try {
-      if (!(await this.leases.heartbeat())) await this.leases.register(this.o.endpoint)
+      if (!(await this.leases.heartbeat())) await this.leases.register(this.o.endpoint, this.o.listeners, this.o.rack ?? null)
       const held = [...this.leased.values()].flatMap((l) => (l.served ? [{ l, p: l.served }] : []))
       const kept = await this.leases.renewAll(held.map(({ p }) => ({ topicId: p.ref.topicId, partition: p.ref.partition, epoch: p.epoch })))
       for (const { l, p } of held) if (!kept.has(`${p.ref.topicId}:${p.ref.partition}`)) l.drop(p)
+      await this.readMembers()
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       const now = Date.now()
@@ -191,11 +214,11 @@ export class PgBrokerStore implements SharedStore {
 
 // A broker restarted after a crash finds its previous process's membership lease still running:
 // it waits for it to end (at most a lease and a bit), as Kafka's broker waits for its old session.
-async function registerWhenFree(leases: BrokerLeases, endpoint: string, leaseMs: number): Promise<void> {
+async function registerWhenFree(leases: BrokerLeases, o: PgBrokerOptions, leaseMs: number): Promise<void> {
   const deadline = Date.now() + leaseMs * 2 + 1000
   for (;;) {
     try {
-      await leases.register(endpoint)
+      await leases.register(o.endpoint, o.listeners, o.rack ?? null)
       return
     } catch (err) {
       if (Date.now() > deadline || !(err instanceof Error) || !err.message.includes('is held by another live broker')) throw err

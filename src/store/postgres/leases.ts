@@ -13,6 +13,24 @@ export interface LeaderLease {
   epoch: number
 }
 
+// One listener's advertised endpoint, by listener name (Kafka's BrokerEndpoint in its
+// RegisterBrokerRecord).
+export interface MemberListener {
+  name: string
+  host: string
+  port: number
+}
+
+// A registered broker as the others see it: `live` while its membership lease runs (Kafka lists
+// an unfenced broker; a fenced one only when DescribeCluster asks for them).
+export interface BrokerMember {
+  nodeId: number
+  endpoint: string
+  listeners: MemberListener[]
+  rack: string | null
+  live: boolean
+}
+
 export class BrokerLeases {
   // Distinguishes this process from an earlier one with the same node id.
   readonly incarnation = randomUUID()
@@ -23,13 +41,15 @@ export class BrokerLeases {
     readonly leaseMs: number,
   ) {}
 
-  // Registers this broker; refused while another live process holds the node id.
-  async register(endpoint: string): Promise<void> {
+  // Registers this broker with where clients reach it (`endpoint`, the first listener's host:port;
+  // `listeners` every one by name) and its rack; refused while another live process holds the
+  // node id.
+  async register(endpoint: string, listeners: readonly MemberListener[] = [], rack: string | null = null): Promise<void> {
     const rows = await this.db.query(
-      `INSERT INTO rivulet_brokers AS b (node_id, endpoint, incarnation, lease_expires_at) VALUES ($1, $2, $3, now() + $4::int * interval '1 millisecond')
-       ON CONFLICT (node_id) DO UPDATE SET endpoint = EXCLUDED.endpoint, incarnation = EXCLUDED.incarnation, lease_expires_at = EXCLUDED.lease_expires_at
+      `INSERT INTO rivulet_brokers AS b (node_id, endpoint, incarnation, lease_expires_at, listeners, rack) VALUES ($1, $2, $3, now() + $4::int * interval '1 millisecond', $5::jsonb, $6)
+       ON CONFLICT (node_id) DO UPDATE SET endpoint = EXCLUDED.endpoint, incarnation = EXCLUDED.incarnation, lease_expires_at = EXCLUDED.lease_expires_at, listeners = EXCLUDED.listeners, rack = EXCLUDED.rack
        WHERE b.lease_expires_at <= now() OR b.incarnation = EXCLUDED.incarnation RETURNING 1`,
-      [this.nodeId, endpoint, this.incarnation, this.leaseMs],
+      [this.nodeId, endpoint, this.incarnation, this.leaseMs, JSON.stringify(listeners), rack],
     )
     if (rows.length === 0) throw new Error(`node id ${this.nodeId} is held by another live broker (its lease has not expired)`)
   }
@@ -44,6 +64,16 @@ export class BrokerLeases {
   async liveBrokers(): Promise<{ nodeId: number; endpoint: string }[]> {
     const rows = await this.db.query<{ node_id: number; endpoint: string }>('SELECT node_id, endpoint FROM rivulet_brokers WHERE lease_expires_at > now() ORDER BY node_id')
     return rows.map((r) => ({ nodeId: r.node_id, endpoint: r.endpoint }))
+  }
+
+  // Every registered broker, live or not, by node id: the cluster's membership as each broker
+  // re-reads it every heartbeat. A listener list absent (a broker registered before schema v3)
+  // falls back to `endpoint` under no name.
+  async members(): Promise<BrokerMember[]> {
+    const rows = await this.db.query<{ node_id: number; endpoint: string; listeners: unknown; rack: string | null; live: boolean }>(
+      'SELECT node_id, endpoint, listeners, rack, lease_expires_at > now() AS live FROM rivulet_brokers ORDER BY node_id',
+    )
+    return rows.map((r) => ({ nodeId: r.node_id, endpoint: r.endpoint, listeners: listenersOf(r.listeners, r.endpoint), rack: r.rack, live: r.live }))
   }
 
   // Takes leadership of a partition when nobody holds it or its lease expired, bumping the epoch.
@@ -106,4 +136,11 @@ export class BrokerLeases {
     )
     return row && row.leader_id !== null && row.live ? { leaderId: row.leader_id, epoch: row.leader_epoch } : null
   }
+}
+
+function listenersOf(stored: unknown, endpoint: string): MemberListener[] {
+  const list = Array.isArray(stored) ? stored.filter((l): l is MemberListener => typeof l?.name === 'string' && typeof l?.host === 'string' && typeof l?.port === 'number') : []
+  if (list.length > 0) return list
+  const m = /^(.*):(\d+)$/.exec(endpoint)
+  return m ? [{ name: '', host: m[1]!, port: Number(m[2]) }] : []
 }

@@ -11,7 +11,7 @@
 
 import type { Db } from './db.js'
 
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
 // pg_advisory_xact_lock key: "rivulet" in ASCII, so it does not collide with an application's.
 const MIGRATION_LOCK = 0x726976756c6574
@@ -78,6 +78,13 @@ CREATE TABLE IF NOT EXISTS rivulet_files (
   data bytea NOT NULL
 );`
 
+// v3: what other brokers need to reach a member (issue 11 part 2, several processes over one
+// database): every listener's advertised endpoint by name and the broker's rack, as Kafka's
+// RegisterBrokerRecord carries them, so Metadata and DescribeCluster on any broker list them all.
+const V3 = `
+ALTER TABLE rivulet_brokers ADD COLUMN IF NOT EXISTS listeners jsonb NOT NULL DEFAULT '[]';
+ALTER TABLE rivulet_brokers ADD COLUMN IF NOT EXISTS rack text;`
+
 export class SchemaError extends Error {
   constructor(message: string) {
     super(message)
@@ -107,6 +114,7 @@ export async function migrate(db: Db): Promise<void> {
 CREATE TABLE IF NOT EXISTS rivulet_schema (id int PRIMARY KEY CHECK (id = 1), version int NOT NULL);
 ${V1}
 ${V2}
+${V3}
 INSERT INTO rivulet_schema VALUES (1, ${SCHEMA_VERSION}) ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;`)
   await check()
 }

@@ -80,4 +80,21 @@ describePostgres('PostgreSQL store leases', (pg) => {
     await a.close()
     await b.close()
   })
+
+  it('members lists every registration with its listeners and rack, live or not', async () => {
+    const url = await pg.freshDatabase()
+    const a = await PostgresStore.open(url)
+    const b = await PostgresStore.open(url)
+    await a.leases(1, 60_000).register('a:9092', [{ name: 'PLAINTEXT', host: 'a', port: 9092 }, { name: 'SSL', host: 'a.example', port: 9093 }], 'rack-a')
+    await b.leases(2, 60_000).register('b:9092')
+    expect(await b.leases(3, 1000).members()).toEqual([
+      { nodeId: 1, endpoint: 'a:9092', listeners: [{ name: 'PLAINTEXT', host: 'a', port: 9092 }, { name: 'SSL', host: 'a.example', port: 9093 }], rack: 'rack-a', live: true },
+      // Registered without listener names: its endpoint, unnamed.
+      { nodeId: 2, endpoint: 'b:9092', listeners: [{ name: '', host: 'b', port: 9092 }], rack: null, live: true },
+    ])
+    await a.db.query('UPDATE rivulet_brokers SET lease_expires_at = now() WHERE node_id = 1')
+    expect((await a.leases(1, 1000).members()).map((m) => [m.nodeId, m.live])).toEqual([[1, false], [2, true]])
+    await a.close()
+    await b.close()
+  })
 })
