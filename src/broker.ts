@@ -8,6 +8,7 @@ import { BrokerConfig } from './cluster/broker-config.js'
 import { Cluster, type TopicInfo } from './cluster/cluster.js'
 import { ClusterController } from './cluster/controller.js'
 import { Nodes } from './cluster/nodes.js'
+import { ProducerIdBlocks } from './cluster/producer-id-blocks.js'
 import type { Clock, Timer } from './clock.js'
 import { LogCleaner } from './log/cleaner/cleaner.js'
 import { InternalTopic } from './log/internal-topic.js'
@@ -102,6 +103,14 @@ export class Broker {
     this.nodes = new Nodes(this.cluster.nodeId, o.racks ?? [o.config.get('broker.rack')])
     // Other processes' brokers over the shared store, as its membership leases report them.
     o.shared?.watchMembers((members) => this.nodes.setRemote(members))
+    const shared = o.shared
+    if (shared) {
+      this.cluster.producerIds = new ProducerIdBlocks(
+        (floor, size) => shared.allocateProducerIds(floor, size),
+        () => this.cluster.producerIdFloor,
+        (err) => o.logger.warn({ err }, 'allocating a producer id block from the store failed'),
+      )
+    }
     this.controller = new ClusterController({ cluster: this.cluster, nodes: this.nodes, logger: o.logger, log: (t, p) => this.logs.get(t, p) })
     const scramFile = `${o.storage.root}/scram-credentials.json`
     this.scramCredentials = new ScramCredentials({ readText: () => o.storage.readText(scramFile), writeAtomic: (text) => o.storage.writeAtomic(scramFile, text) })

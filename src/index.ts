@@ -201,6 +201,8 @@ async function startNodes(o: StartOptions, racks?: (string | null)[]): Promise<{
     // checkpoints from a half-loaded state.
     started = broker.start()
     await shared?.ready()
+    // The first producer id block before clients are served.
+    await broker.cluster.producerIds?.prime()
   } catch (err) {
     await shared?.close().catch(() => undefined)
     await admin?.server.close()

@@ -8,6 +8,7 @@ import { KafkaError } from '../../protocol/errors.js'
 import type { Storage } from '../log/storage.js'
 import { BrokerConfig, DEFAULT_BROKER_RESOURCE } from './broker-config.js'
 import { TOPIC_CONFIG_BY_NAME, BROKER_CONFIG_BY_NAME, topicValueError } from './config-defs.js'
+import type { ProducerIdBlocks } from './producer-id-blocks.js'
 import { Leadership, type Persisted as PersistedLeadership } from './leadership.js'
 
 export interface TopicInfo {
@@ -298,7 +299,17 @@ export class Cluster {
     return BROKER_CONFIG_BY_NAME.get(name)?.dynamic === true
   }
 
+  // With a shared store, ids come from the blocks it allocates to this broker (the other brokers
+  // over it take theirs from the same counter); cluster.json's counter is then only the floor.
+  producerIds: ProducerIdBlocks | null = null
+
+  // The first id not yet handed out by this directory's own counter.
+  get producerIdFloor(): number {
+    return this.nextProducerId
+  }
+
   allocateProducerId(): number {
+    if (this.producerIds) return this.producerIds.allocate()
     const id = this.nextProducerId++
     this.save()
     return id

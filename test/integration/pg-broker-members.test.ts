@@ -6,6 +6,7 @@
 // when DescribeCluster asks for fenced brokers. Waits poll the broker's answer (bounded).
 import { afterEach, expect, it } from 'vitest'
 import { DescribeCluster } from '../../protocol/apis/describe-cluster.js'
+import { InitProducerId } from '../../protocol/apis/init-producer-id.js'
 import { Metadata } from '../../protocol/apis/metadata.js'
 import { startBroker, type RunningBroker } from '../../src/index.js'
 import { PostgresStore } from '../../src/store/postgres/store.js'
@@ -70,6 +71,32 @@ describePostgres('membership over PostgreSQL', (pg) => {
     // It comes back (a new process under the same node id): live again within a heartbeat.
     await other.leases(1, 60_000).register('10.0.0.1:9093', [{ name: 'PLAINTEXT', host: '10.0.0.1', port: 9093 }], null)
     expect((await until(metadata, (m) => m.brokers.length === 2)).brokers[0]).toEqual({ nodeId: 1, host: '10.0.0.1', port: 9093, rack: null })
+  })
+
+  it('hands out producer ids from a block the database allocated, never one another broker holds', async () => {
+    const url = await pg.freshDatabase()
+    const init = async (port: number) => {
+      const c = await TestClient.connect(port)
+      try {
+        const res = await c.send(InitProducerId, 4, { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1n, producerEpoch: -1 })
+        expect(res.errorCode).toBe(0)
+        return Number(res.producerId)
+      } finally {
+        await c.close()
+      }
+    }
+    const b = await startBroker({ port: 0, store: url })
+    closers.push(() => b.stop())
+    expect([await init(b.port), await init(b.port)]).toEqual([0, 1])
+    // Another broker over the database takes the next block: ids 1000 to 1999 are its own.
+    const other = await PostgresStore.open(url)
+    closers.push(() => other.close())
+    expect(await other.allocateProducerIds(0, 1000)).toBe(1000)
+    await b.stop()
+    // Restarted, the broker takes a new block: no id it or the other broker had is handed again.
+    const again = await startBroker({ port: 0, store: url })
+    closers.push(() => again.stop())
+    expect(await init(again.port)).toBe(2000)
   })
 
   it('a member registered before listener names (schema v2) is reached at its endpoint', async () => {

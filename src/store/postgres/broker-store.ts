@@ -138,6 +138,10 @@ export class PgBrokerStore implements SharedStore {
     })
   }
 
+  allocateProducerIds(floor: number, size: number): Promise<number> {
+    return this.store.allocateProducerIds(floor, size)
+  }
+
   watchMembers(fn: (members: readonly StoreMember[]) => void): void {
     this.memberWatchers.push(fn)
     fn(this.members)

@@ -78,12 +78,17 @@ CREATE TABLE IF NOT EXISTS rivulet_files (
   data bytea NOT NULL
 );`
 
-// v3: what other brokers need to reach a member (issue 11 part 2, several processes over one
-// database): every listener's advertised endpoint by name and the broker's rack, as Kafka's
-// RegisterBrokerRecord carries them, so Metadata and DescribeCluster on any broker list them all.
+// v3 (issue 11 part 2, several processes over one database): what other brokers need to reach a
+// member, every listener's advertised endpoint by name and the broker's rack, as Kafka's
+// RegisterBrokerRecord carries them; and the producer id counter brokers take blocks from, as
+// Kafka's controller keeps the next producer id block (ProducerIdsRecord).
 const V3 = `
 ALTER TABLE rivulet_brokers ADD COLUMN IF NOT EXISTS listeners jsonb NOT NULL DEFAULT '[]';
-ALTER TABLE rivulet_brokers ADD COLUMN IF NOT EXISTS rack text;`
+ALTER TABLE rivulet_brokers ADD COLUMN IF NOT EXISTS rack text;
+CREATE TABLE IF NOT EXISTS rivulet_producer_ids (
+  id int PRIMARY KEY CHECK (id = 1),
+  next_id bigint NOT NULL
+);`
 
 export class SchemaError extends Error {
   constructor(message: string) {

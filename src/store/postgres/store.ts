@@ -52,6 +52,17 @@ export class PostgresStore {
     return (await this.db.query('DELETE FROM rivulet_topics WHERE name = $1 RETURNING 1', [name])).length === 1
   }
 
+  // Reserves `size` producer ids at or above `floor` in one statement (the row lock orders
+  // concurrent brokers), returning the first: no two calls, from any broker, overlap.
+  async allocateProducerIds(floor: number, size: number): Promise<number> {
+    const [row] = await this.db.query<{ start: string }>(
+      `INSERT INTO rivulet_producer_ids AS p (id, next_id) VALUES (1, $1::bigint + $2::int)
+       ON CONFLICT (id) DO UPDATE SET next_id = greatest(p.next_id, $1::bigint) + $2::int RETURNING next_id - $2::int AS start`,
+      [floor, size],
+    )
+    return Number(row!.start)
+  }
+
   leases(nodeId: number, leaseMs: number): BrokerLeases {
     return new BrokerLeases(this.db, nodeId, leaseMs)
   }
