@@ -49,6 +49,9 @@ export interface SharedStore {
   // The brokers registered in the store, this one included: `fn` is called at once with the list
   // last read, then after every heartbeat's read that changed it.
   watchMembers(fn: (members: readonly StoreMember[]) => void): void
+  // `fn` is called with the names of the metadata documents (files at the storage's root) another
+  // broker changed, once they are merged into `storage` (within a heartbeat of the change).
+  watchDocuments(fn: (names: readonly string[]) => void): void
   // Reserves `size` producer ids at or above `floor` for this broker, shared by every broker over
   // the store so none hands out another's (Kafka's producer id blocks); resolves with the first.
   allocateProducerIds(floor: number, size: number): Promise<number>

@@ -12,7 +12,7 @@ import type { Db } from './db.js'
 import { MirroredPartition, type MirrorRef, type StoredBatch } from './internal-mirror.js'
 import { LeasedPartition } from './leased-partition.js'
 import type { BrokerLeases, MemberListener } from './leases.js'
-import { mirrorStorage } from './mirror-storage.js'
+import { mirrorStorage, type MirroredDocuments } from './mirror-storage.js'
 import { PostgresStore } from './store.js'
 import { WriteBehind } from './write-behind.js'
 
@@ -37,6 +37,7 @@ export class PgBrokerStore implements SharedStore {
   // The membership as last read (every heartbeat), and who is told when it changes.
   private members: StoreMember[] = []
   private readonly memberWatchers: ((members: readonly StoreMember[]) => void)[] = []
+  private readonly documentWatchers: ((names: readonly string[]) => void)[] = []
   private closed = false
   // The last renewal failure reported, so a broker fenced for good (or a database away) logs it
   // once every few seconds rather than every heartbeat.
@@ -46,7 +47,7 @@ export class PgBrokerStore implements SharedStore {
     private readonly store: PostgresStore,
     private readonly leases: BrokerLeases,
     private readonly writes: WriteBehind,
-    readonly storage: Storage,
+    private readonly documents: MirroredDocuments,
     private readonly preloaded: Map<string, StoredBatch[]>,
     private readonly o: PgBrokerOptions,
   ) {}
@@ -65,8 +66,8 @@ export class PgBrokerStore implements SharedStore {
         throw new Error(`broker ${others.map((b) => `${b.nodeId} (${b.endpoint})`).join(', ')} is live on this database: several broker processes over one PostgreSQL database are not supported yet`)
       }
       const writes = new WriteBehind(o.warn)
-      const storage = await mirrorStorage(store.db, writes)
-      const s = new PgBrokerStore(store, leases, writes, storage, await preloadInternal(store.db), o)
+      const documents = await mirrorStorage(store.db, writes)
+      const s = new PgBrokerStore(store, leases, writes, documents, await preloadInternal(store.db), o)
       await s.readMembers()
       s.heartbeat = setInterval(() => void s.renew(), o.heartbeatMs)
       s.heartbeat.unref()
@@ -75,6 +76,10 @@ export class PgBrokerStore implements SharedStore {
       await store.close()
       throw err
     }
+  }
+
+  get storage(): Storage {
+    return this.documents.storage
   }
 
   get db(): Db {
@@ -142,6 +147,10 @@ export class PgBrokerStore implements SharedStore {
     return this.store.allocateProducerIds(floor, size)
   }
 
+  watchDocuments(fn: (names: readonly string[]) => void): void {
+    this.documentWatchers.push(fn)
+  }
+
   watchMembers(fn: (members: readonly StoreMember[]) => void): void {
     this.memberWatchers.push(fn)
     fn(this.members)
@@ -187,6 +196,8 @@ export class PgBrokerStore implements SharedStore {
       const kept = await this.leases.renewAll(held.map(({ p }) => ({ topicId: p.ref.topicId, partition: p.ref.partition, epoch: p.epoch })))
       for (const { l, p } of held) if (!kept.has(`${p.ref.topicId}:${p.ref.partition}`)) l.drop(p)
       await this.readMembers()
+      const changed = await this.documents.refresh()
+      if (changed.length > 0) for (const fn of this.documentWatchers) fn(changed)
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       const now = Date.now()

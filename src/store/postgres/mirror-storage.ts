@@ -1,12 +1,20 @@
 // The broker's file tree when its data lives in PostgreSQL: an in-memory tree (src/log/storage.ts)
 // whose metadata documents (the JSON files at its root: cluster.json with the topics, their ids and
-// configs and the producer id block; SCRAM credentials, client quotas, ACLs; meta.properties) are
-// loaded from `rivulet_files` at start-up and written back through the write-behind queue. Logs
-// under it hold only the internal topics' in-memory copies, which internal-mirror.ts persists as
-// batches; the log manager's checkpoints stay in memory (they describe those copies only).
+// configs; SCRAM credentials, client quotas, ACLs; meta.properties) are loaded from `rivulet_files`
+// at start-up and written back through the write-behind queue. Logs under it hold only the
+// internal topics' in-memory copies, which internal-mirror.ts persists as batches; the log
+// manager's checkpoints stay in memory (they describe those copies only).
+//
+// The documents are shared by every broker over the database (issue 11 part 2): each row has a
+// version, every write is a compare-and-set on the version this broker last read or wrote, and a
+// write that finds a newer version merges the other broker's change into its own (a three-way
+// merge from the common base, src/store/json-merge.ts) and tries again. refresh(), every
+// heartbeat, merges in what other brokers wrote and names the documents that changed. A removed
+// document is an empty row at a new version, never a deleted one, so versions only grow.
 
 import path from 'node:path'
 import { memoryStorage, type Storage } from '../../log/storage.js'
+import { mergeDocuments } from '../json-merge.js'
 import type { Db } from './db.js'
 import type { WriteBehind } from './write-behind.js'
 
@@ -18,18 +26,77 @@ function persisted(file: string): string | null {
   return name.endsWith('.json') || name === 'meta.properties' ? name : null
 }
 
+// What the database held for a document when this broker last read or wrote it (version 0 and
+// null: no row yet; null text: removed).
+interface Synced {
+  version: number
+  text: string | null
+}
+
+export interface MirroredDocuments {
+  readonly storage: Storage
+  // Merges in the documents other brokers changed since they were last read; their names.
+  refresh(): Promise<string[]>
+}
+
+const textOf = (data: Buffer) => (data.length === 0 ? null : data.toString('utf8'))
+
 // Loads the documents, then mirrors every later write of one of them.
-export async function mirrorStorage(db: Db, writes: WriteBehind): Promise<Storage> {
+export async function mirrorStorage(db: Db, writes: WriteBehind): Promise<MirroredDocuments> {
   const base = memoryStorage(ROOT)
-  const rows = await db.query<{ path: string; data: Buffer }>('SELECT path, data FROM rivulet_files')
-  for (const r of rows) base.writeAtomic(path.join(ROOT, r.path), r.data)
-  const upsert = (name: string, data: Buffer) => writes.push(async () => {
-    await db.query('INSERT INTO rivulet_files (path, data) VALUES ($1, $2) ON CONFLICT (path) DO UPDATE SET data = EXCLUDED.data', [name, data])
-  })
-  const remove = (name: string) => writes.push(async () => {
-    await db.query('DELETE FROM rivulet_files WHERE path = $1', [name])
-  })
-  return {
+  const synced = new Map<string, Synced>()
+  const rows = await db.query<{ path: string; data: Buffer; version: string }>('SELECT path, data, version FROM rivulet_files')
+  for (const r of rows) {
+    const text = textOf(r.data)
+    synced.set(r.path, { version: Number(r.version), text })
+    if (text !== null) base.writeAtomic(path.join(ROOT, r.path), text)
+  }
+  const local = (name: string) => base.readText(path.join(ROOT, name))
+  const setLocal = (name: string, text: string | null) => (text === null ? base.exists(path.join(ROOT, name)) && base.remove(path.join(ROOT, name)) : base.writeAtomic(path.join(ROOT, name), text))
+
+  // One sync at a time (writes and refreshes both move `synced`).
+  let lock: Promise<unknown> = Promise.resolve()
+  const locked = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lock.then(fn)
+    lock = run.catch(() => undefined)
+    return run
+  }
+
+  // The other brokers' latest version merged into this broker's copy.
+  const pull = async (name: string): Promise<boolean> => {
+    const [row] = await db.query<{ data: Buffer; version: string }>('SELECT data, version FROM rivulet_files WHERE path = $1', [name])
+    const theirs: Synced = row ? { version: Number(row.version), text: textOf(row.data) } : { version: 0, text: null }
+    const was = synced.get(name) ?? { version: 0, text: null }
+    if (theirs.version === was.version) return false
+    const ours = local(name)
+    const merged = mergeDocuments(was.text, ours, theirs.text)
+    synced.set(name, theirs)
+    if (merged === ours) return false
+    setLocal(name, merged)
+    return true
+  }
+
+  // Writes this broker's copy under the version it last saw; merges and retries when another
+  // broker wrote first.
+  const push = async (name: string): Promise<void> => {
+    for (;;) {
+      const ours = local(name)
+      const was = synced.get(name) ?? { version: 0, text: null }
+      if (ours === was.text) return
+      const data = Buffer.from(ours ?? '', 'utf8')
+      const done = was.version === 0
+        ? await db.query<{ version: string }>('INSERT INTO rivulet_files (path, data, version) VALUES ($1, $2, 1) ON CONFLICT (path) DO NOTHING RETURNING version', [name, data])
+        : await db.query<{ version: string }>('UPDATE rivulet_files SET data = $2, version = version + 1 WHERE path = $1 AND version = $3 RETURNING version', [name, data, was.version])
+      if (done.length === 1) {
+        synced.set(name, { version: Number(done[0]!.version), text: ours })
+        return
+      }
+      await pull(name)
+    }
+  }
+  const sync = (name: string) => writes.push(() => locked(() => push(name)))
+
+  const storage: Storage = {
     ...base,
     open: (file) => base.open(file),
     exists: (p) => base.exists(p),
@@ -42,22 +109,27 @@ export async function mirrorStorage(db: Db, writes: WriteBehind): Promise<Storag
     writeAtomic(file, data) {
       base.writeAtomic(file, data)
       const name = persisted(file)
-      if (name) upsert(name, Buffer.isBuffer(data) ? Buffer.from(data) : Buffer.from(data, 'utf8'))
+      if (name) sync(name)
     },
     remove(p) {
       base.remove(p)
       const name = persisted(p)
-      if (name) remove(name)
+      if (name) sync(name)
     },
     rename(from, to) {
       base.rename(from, to)
-      const a = persisted(from)
-      const b = persisted(to)
-      if (a) remove(a)
-      if (b) {
-        const text = base.readText(to)
-        if (text !== null) upsert(b, Buffer.from(text, 'utf8'))
-      }
+      for (const name of [persisted(from), persisted(to)]) if (name) sync(name)
     },
   }
+  const refresh = () =>
+    locked(async () => {
+      const versions = await db.query<{ path: string; version: string }>('SELECT path, version FROM rivulet_files')
+      const changed: string[] = []
+      for (const r of versions) {
+        if (Number(r.version) === (synced.get(r.path)?.version ?? 0)) continue
+        if (await pull(r.path)) changed.push(r.path)
+      }
+      return changed
+    })
+  return { storage, refresh }
 }

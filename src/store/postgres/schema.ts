@@ -81,8 +81,10 @@ CREATE TABLE IF NOT EXISTS rivulet_files (
 // v3 (issue 11 part 2, several processes over one database): what other brokers need to reach a
 // member, every listener's advertised endpoint by name and the broker's rack, as Kafka's
 // RegisterBrokerRecord carries them; and the producer id counter brokers take blocks from, as
-// Kafka's controller keeps the next producer id block (ProducerIdsRecord).
+// Kafka's controller keeps the next producer id block (ProducerIdsRecord); and a version per
+// metadata document, so brokers sharing them write compare-and-set (mirror-storage.ts).
 const V3 = `
+ALTER TABLE rivulet_files ADD COLUMN IF NOT EXISTS version bigint NOT NULL DEFAULT 1;
 ALTER TABLE rivulet_brokers ADD COLUMN IF NOT EXISTS listeners jsonb NOT NULL DEFAULT '[]';
 ALTER TABLE rivulet_brokers ADD COLUMN IF NOT EXISTS rack text;
 CREATE TABLE IF NOT EXISTS rivulet_producer_ids (
