@@ -122,6 +122,8 @@ export class Broker {
       { client: window('quota.window.num', 'quota.window.size.seconds'), controller: window('controller.quota.window.num', 'controller.quota.window.size.seconds') },
       o.clock,
     )
+    // Metadata documents another broker over the shared store changed.
+    o.shared?.watchDocuments((names) => this.reloadDocuments(names))
     this.logs = new LogManager({
       storage: o.storage,
       now: () => o.clock.now(),
@@ -489,6 +491,30 @@ export class Broker {
     this.cluster.setBrokerConfigs(configs, resourceName)
     this.logger.info({ broker: resourceName === '' ? 'cluster default' : resourceName, keys: [...configs.keys()] }, 'broker configs changed')
     for (const t of this.cluster.topics.values()) this.refreshLogConfigs(t.name)
+  }
+
+  // Documents another broker over the shared store changed, merged into storage: applied here as
+  // if made here (nothing is written back). Kafka's brokers apply the controller's metadata
+  // records the same way: topics appear and go, configs, credentials, quotas and ACLs take effect.
+  private reloadDocuments(names: readonly string[]): void {
+    if (names.includes('cluster.json')) this.reloadCluster()
+    if (names.includes('scram-credentials.json')) this.scramCredentials.reload()
+    if (names.includes('client-quotas.json')) this.quotas.store.reload()
+    if (names.includes('acls.json')) this.authorizer?.reload()
+    this.logger.info({ documents: names }, 'metadata changed by another broker applied')
+  }
+
+  private reloadCluster(): void {
+    const c = this.cluster.reload()
+    for (const t of c.removed) {
+      for (let p = 0; p < t.partitions; p++) this.logs.remove(t.name, p)
+      this.shared?.remove(sharedTopic(t))
+      deleteTopicOffsets(this.groups, t.name)
+      this.shareGroups.partitions.deleteTopic(t.id)
+    }
+    for (const t of c.added) this.openTopicLogs(t)
+    for (const { topic, from } of c.grown) for (let p = from; p < topic.partitions; p++) this.openLog(topic.name, p, this.config.logConfig(topic.configs))
+    for (const t of c.brokerConfigs ? this.cluster.topics.values() : c.reconfigured) this.refreshLogConfigs(t.name)
   }
 
   private refreshLogConfigs(name: string): void {

@@ -217,6 +217,54 @@ export class Cluster {
     this.storage.writeAtomic(path.join(this.storage.root, 'meta.properties'), `version=1\ncluster.id=${this.clusterId}\nnode.id=${this.nodeId}\n`)
   }
 
+  // cluster.json as another broker over a shared store left it (merged into this broker's copy by
+  // the store): the topics created, deleted, grown or reconfigured there, the cluster-wide dynamic
+  // configs and the group configs. Leadership stays this process's (across processes the store's
+  // leases decide it), and this broker's own dynamic configs stay its own. Returns what changed,
+  // for the hub to open, close and reconfigure logs. A removed document changes nothing.
+  reload(): { added: TopicInfo[]; removed: TopicInfo[]; grown: { topic: TopicInfo; from: number }[]; reconfigured: TopicInfo[]; brokerConfigs: boolean } {
+    const out = { added: [] as TopicInfo[], removed: [] as TopicInfo[], grown: [] as { topic: TopicInfo; from: number }[], reconfigured: [] as TopicInfo[], brokerConfigs: false }
+    const text = this.storage.readText(this.file)
+    if (text === null) return out
+    const p = this.parse(text)
+    const wanted = new Map(p.topics.map((t) => [t.name, t]))
+    for (const t of [...this.topics.values()]) {
+      const w = wanted.get(t.name)
+      if (w && w.id === t.id) continue
+      this.topics.delete(t.name)
+      this.byId.delete(t.id)
+      this.leadership.remove(t.name)
+      out.removed.push(t)
+    }
+    for (const w of p.topics) {
+      const t = this.topics.get(w.name)
+      if (!t) {
+        this.index(w)
+        this.leadership.assign(w.name, w.partitions, 1, this.liveBrokers())
+        out.added.push(w)
+        continue
+      }
+      if (w.partitions > t.partitions) {
+        this.leadership.assign(w.name, w.partitions, 1, this.liveBrokers(), t.partitions)
+        out.grown.push({ topic: t, from: t.partitions })
+        t.partitions = w.partitions
+      }
+      if (JSON.stringify(w.configs) !== JSON.stringify(t.configs)) {
+        t.configs = w.configs
+        out.reconfigured.push(t)
+      }
+    }
+    const defaults = p.defaultBrokerConfigs ?? {}
+    if (JSON.stringify(defaults) !== JSON.stringify(Object.fromEntries(this.config.dynamicDefault))) {
+      this.config.dynamicDefault.clear()
+      for (const [k, v] of Object.entries(defaults)) this.config.dynamicDefault.set(k, v)
+      out.brokerConfigs = true
+    }
+    this.groupConfigs.clear()
+    for (const [k, v] of Object.entries(p.groupConfigs ?? {})) this.groupConfigs.set(k, v)
+    return out
+  }
+
   private index(t: TopicInfo): void {
     this.topics.set(t.name, t)
     this.byId.set(t.id, t)

@@ -60,7 +60,18 @@ export class QuotaStore {
   private readonly listeners: (() => void)[] = []
 
   constructor(private readonly file: QuotaFile | null = null) {
-    const text = file?.readText()
+    this.read()
+  }
+
+  // Reads the file again (another broker over a shared store changed it); listeners run.
+  reload(): void {
+    this.read()
+    for (const fn of this.listeners) fn()
+  }
+
+  private read(): void {
+    this.byKey.clear()
+    const text = this.file?.readText()
     if (!text) return
     // Values are kept as strings so that Infinity (a valid DOUBLE quota) survives JSON.
     const parsed = JSON.parse(text) as { quotas?: { entity: Record<string, string | null>; values: Record<string, string> }[] }

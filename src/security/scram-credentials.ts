@@ -73,7 +73,13 @@ export class ScramCredentials {
   private readonly byKey = new Map<string, ScramCredential>()
 
   constructor(private readonly file: CredentialFile | null = null) {
-    const text = file?.readText()
+    this.reload()
+  }
+
+  // Reads the file again (another broker over a shared store changed it).
+  reload(): void {
+    this.byKey.clear()
+    const text = this.file?.readText()
     if (!text) return
     const parsed = JSON.parse(text) as { credentials?: StoredEntry[] }
     for (const e of parsed.credentials ?? []) {

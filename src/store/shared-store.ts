@@ -50,7 +50,8 @@ export interface SharedStore {
   // last read, then after every heartbeat's read that changed it.
   watchMembers(fn: (members: readonly StoreMember[]) => void): void
   // `fn` is called with the names of the metadata documents (files at the storage's root) another
-  // broker changed, once they are merged into `storage` (within a heartbeat of the change).
+  // broker changed, as soon as the change is merged into `storage` (within a heartbeat of it, or
+  // when this broker's own write of the document meets it), before any other code runs.
   watchDocuments(fn: (names: readonly string[]) => void): void
   // Reserves `size` producer ids at or above `floor` for this broker, shared by every broker over
   // the store so none hands out another's (Kafka's producer id blocks); resolves with the first.

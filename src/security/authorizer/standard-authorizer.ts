@@ -51,11 +51,14 @@ export class StandardAuthorizer {
   constructor(config: AuthorizerConfig, private readonly file: AclFile | null = null) {
     this.superUsers = parseSuperUsers(config.superUsers)
     this.allowIfNoAcl = config.allowEveryoneIfNoAclFound
-    const text = file?.readText()
-    if (text) {
-      const parsed = JSON.parse(text) as { acls?: AclBinding[] }
-      this.acls = (parsed.acls ?? []).filter((b) => bindingError(b) === null)
-    }
+    this.reload()
+  }
+
+  // Reads the file again (another broker over a shared store changed it).
+  reload(): void {
+    const text = this.file?.readText()
+    const parsed = text ? (JSON.parse(text) as { acls?: AclBinding[] }) : {}
+    this.acls = (parsed.acls ?? []).filter((b) => bindingError(b) === null)
   }
 
   get aclCount(): number {

@@ -37,7 +37,6 @@ export class PgBrokerStore implements SharedStore {
   // The membership as last read (every heartbeat), and who is told when it changes.
   private members: StoreMember[] = []
   private readonly memberWatchers: ((members: readonly StoreMember[]) => void)[] = []
-  private readonly documentWatchers: ((names: readonly string[]) => void)[] = []
   private closed = false
   // The last renewal failure reported, so a broker fenced for good (or a database away) logs it
   // once every few seconds rather than every heartbeat.
@@ -148,7 +147,13 @@ export class PgBrokerStore implements SharedStore {
   }
 
   watchDocuments(fn: (names: readonly string[]) => void): void {
-    this.documentWatchers.push(fn)
+    this.documents.watch((name) => {
+      try {
+        fn([name])
+      } catch (err) {
+        this.o.warn(err, `applying ${name} as another broker changed it failed`)
+      }
+    })
   }
 
   watchMembers(fn: (members: readonly StoreMember[]) => void): void {
@@ -196,8 +201,7 @@ export class PgBrokerStore implements SharedStore {
       const kept = await this.leases.renewAll(held.map(({ p }) => ({ topicId: p.ref.topicId, partition: p.ref.partition, epoch: p.epoch })))
       for (const { l, p } of held) if (!kept.has(`${p.ref.topicId}:${p.ref.partition}`)) l.drop(p)
       await this.readMembers()
-      const changed = await this.documents.refresh()
-      if (changed.length > 0) for (const fn of this.documentWatchers) fn(changed)
+      await this.documents.refresh()
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
       const now = Date.now()

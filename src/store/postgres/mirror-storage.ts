@@ -35,8 +35,13 @@ interface Synced {
 
 export interface MirroredDocuments {
   readonly storage: Storage
-  // Merges in the documents other brokers changed since they were last read; their names.
+  // Merges in the documents other brokers changed since they were last read; the names of those
+  // whose copy here changed since the last refresh (watchers were told at once).
   refresh(): Promise<string[]>
+  // `fn` is called as soon as another broker's change is merged into a document here, before any
+  // other code runs: a broker's in-memory state must take it in before it next writes the
+  // document from that state (which would otherwise write the change away again).
+  watch(fn: (name: string) => void): void
 }
 
 const textOf = (data: Buffer) => (data.length === 0 ? null : data.toString('utf8'))
@@ -62,18 +67,24 @@ export async function mirrorStorage(db: Db, writes: WriteBehind): Promise<Mirror
     return run
   }
 
+  // Documents whose copy here took in another broker's change (on a refresh, or on a write that
+  // found a newer version), until the next refresh reports them.
+  const changed = new Set<string>()
+  const watchers: ((name: string) => void)[] = []
+
   // The other brokers' latest version merged into this broker's copy.
-  const pull = async (name: string): Promise<boolean> => {
+  const pull = async (name: string): Promise<void> => {
     const [row] = await db.query<{ data: Buffer; version: string }>('SELECT data, version FROM rivulet_files WHERE path = $1', [name])
     const theirs: Synced = row ? { version: Number(row.version), text: textOf(row.data) } : { version: 0, text: null }
     const was = synced.get(name) ?? { version: 0, text: null }
-    if (theirs.version === was.version) return false
+    if (theirs.version === was.version) return
     const ours = local(name)
     const merged = mergeDocuments(was.text, ours, theirs.text)
     synced.set(name, theirs)
-    if (merged === ours) return false
+    if (merged === ours) return
     setLocal(name, merged)
-    return true
+    changed.add(name)
+    for (const fn of watchers) fn(name)
   }
 
   // Writes this broker's copy under the version it last saw; merges and retries when another
@@ -124,12 +135,10 @@ export async function mirrorStorage(db: Db, writes: WriteBehind): Promise<Mirror
   const refresh = () =>
     locked(async () => {
       const versions = await db.query<{ path: string; version: string }>('SELECT path, version FROM rivulet_files')
-      const changed: string[] = []
-      for (const r of versions) {
-        if (Number(r.version) === (synced.get(r.path)?.version ?? 0)) continue
-        if (await pull(r.path)) changed.push(r.path)
-      }
-      return changed
+      for (const r of versions) if (Number(r.version) !== (synced.get(r.path)?.version ?? 0)) await pull(r.path)
+      const names = [...changed].sort()
+      changed.clear()
+      return names
     })
-  return { storage, refresh }
+  return { storage, refresh, watch: (fn) => watchers.push(fn) }
 }
