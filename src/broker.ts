@@ -103,6 +103,9 @@ export class Broker {
     this.nodes = new Nodes(this.cluster.nodeId, o.racks ?? [o.config.get('broker.rack')])
     // Other processes' brokers over the shared store, as its membership leases report them.
     o.shared?.watchMembers((members) => this.nodes.setRemote(members))
+    // Partitions whose lease another broker holds: led there, so requests here answer
+    // NOT_LEADER_OR_FOLLOWER with that broker as the current leader (KIP-951).
+    o.shared?.watchLeaders((leases) => this.followLeases(leases))
     const shared = o.shared
     if (shared) {
       this.cluster.producerIds = new ProducerIdBlocks(
@@ -398,6 +401,25 @@ export class Broker {
   private openTopicLogs(t: TopicInfo): void {
     const cfg = this.config.logConfig(t.configs)
     for (let p = 0; p < t.partitions; p++) this.openLog(t.name, p, cfg)
+  }
+
+  // The live leases other brokers over the shared store hold, every heartbeat: those partitions
+  // are reported led there; one recorded as led elsewhere whose lease is no longer live is
+  // claimed here (its leader died or was paused past its lease).
+  private followLeases(leases: readonly { topicId: string; partition: number; leaderId: number; epoch: number }[]): void {
+    const held = new Set<string>()
+    for (const l of leases) {
+      const t = this.cluster.topicById(l.topicId)
+      if (!t) continue
+      held.add(`${t.name}-${l.partition}`)
+      if (this.cluster.leadership.follow(t.name, l.partition, l.leaderId, l.epoch)) this.logger.info({ topic: t.name, partition: l.partition, leader: l.leaderId, leaderEpoch: l.epoch }, 'partition led by another broker')
+    }
+    for (const t of this.cluster.topics.values()) {
+      if (t.internal) continue
+      this.cluster.leadership.topic(t.name)?.forEach((s, p) => {
+        if (s.leader !== this.nodeId && !held.has(`${t.name}-${p}`)) this.sharedStore!.takeOver(sharedTopic(t), p)
+      })
+    }
   }
 
   private sharedPartitions(store: SharedStore): SharedPartitions {

@@ -23,7 +23,8 @@ export class ClusterController {
     const { cluster, nodes } = o
     cluster.liveBrokers = () => nodes.liveIds()
     cluster.leadership.deps = {
-      isLive: (id) => nodes.isLive(id),
+      // A broker of another process over a shared store counts while its membership lease runs.
+      isLive: (id) => nodes.isLive(id) || nodes.isRemoteLive(id),
       endOffset: (topic, p) => o.log(topic, p)?.logEndOffset ?? 0,
       changed: (topic, p, state) => {
         const log = o.log(topic, p)

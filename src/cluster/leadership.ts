@@ -116,6 +116,18 @@ export class Leadership {
     return true
   }
 
+  // Another process leads the partition (its lease in a shared store, at `epoch`): reported in
+  // Metadata and the KIP-951 hints, with the leader first among the replicas. The epoch history
+  // is the leader's to answer (OffsetForLeaderEpoch goes there), so it is not touched here.
+  follow(topic: string, partition: number, leader: number, epoch: number): boolean {
+    const state = this.get(topic, partition)
+    if (!state || epoch < state.leaderEpoch || (epoch === state.leaderEpoch && leader === state.leader)) return false
+    state.leader = leader
+    state.leaderEpoch = epoch
+    if (!state.replicas.includes(leader)) state.replicas = [leader, ...state.replicas].slice(0, Math.max(1, state.replicas.length))
+    return true
+  }
+
   // The first live replica in replica order (Kafka's preferred-first election), -1 if none.
   firstLiveReplica(state: PartitionLeadership): number {
     return state.replicas.find((id) => this.deps?.isLive(id) ?? true) ?? -1

@@ -88,6 +88,11 @@ export class Nodes {
     return this.byId.get(id) ?? this.remote.find((n) => n.id === id && n.state !== 'stopped')
   }
 
+  // A live broker of another process over the shared store (never one of this process's).
+  isRemoteLive(id: number): boolean {
+    return this.remote.some((n) => n.id === id && n.state !== 'stopped')
+  }
+
   // Kafka's KRaft brokers report a controller id that is some live broker; the lowest live id of
   // the whole cluster here, so every broker of it answers the same.
   get controllerId(): number {

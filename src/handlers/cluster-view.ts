@@ -69,7 +69,7 @@ export function leaderError(ctx: RequestContext, topic: string, partition: numbe
 export function currentLeader(ctx: RequestContext, topic: string, partition: number, endpoints: Map<number, BrokerEndpoint>): { leaderId: number; leaderEpoch: number } {
   const s = ctx.broker.cluster.leadership.get(topic, partition)
   if (!s || s.leader === -1) return { leaderId: -1, leaderEpoch: -1 }
-  const node = ctx.broker.nodes.get(s.leader)
+  const node = ctx.broker.nodes.member(s.leader)
   if (node && !endpoints.has(node.id)) endpoints.set(node.id, endpointOf(ctx, node))
   return { leaderId: s.leader, leaderEpoch: s.leaderEpoch }
 }

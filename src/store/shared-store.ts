@@ -42,6 +42,9 @@ export interface SharedStore {
   // An internal-topic partition around its local log (filled from the store the first time).
   internal(topic: SharedTopic, partition: number, log: PartitionStore): PartitionStore
   removeTopic(topic: SharedTopic): void
+  // Tries to take the partition's leadership now (its previous leader's lease ran out); the
+  // partition's `led` event reports success.
+  takeOver(topic: SharedTopic, partition: number): void
   // Count of the writes made through internal() and `storage` so far; durable(since) resolves
   // when the ones after `since` are committed, or is null when there are none.
   readonly writeSeq: number
@@ -49,6 +52,9 @@ export interface SharedStore {
   // The brokers registered in the store, this one included: `fn` is called at once with the list
   // last read, then after every heartbeat's read that changed it.
   watchMembers(fn: (members: readonly StoreMember[]) => void): void
+  // `fn` is called every heartbeat with the live leases other brokers hold (topic ids as the
+  // broker writes them), so this broker reports their leader and epoch and sends clients there.
+  watchLeaders(fn: (leases: readonly { topicId: string; partition: number; leaderId: number; epoch: number }[]) => void): void
   // `fn` is called with the names of the metadata documents (files at the storage's root) another
   // broker changed, as soon as the change is merged into `storage` (within a heartbeat of it, or
   // when this broker's own write of the document meets it), before any other code runs.

@@ -37,6 +37,7 @@ export class PgBrokerStore implements SharedStore {
   // The membership as last read (every heartbeat), and who is told when it changes.
   private members: StoreMember[] = []
   private readonly memberWatchers: ((members: readonly StoreMember[]) => void)[] = []
+  private readonly leaderWatchers: ((leases: readonly { topicId: string; partition: number; leaderId: number; epoch: number }[]) => void)[] = []
   private closed = false
   // The last renewal failure reported, so a broker fenced for good (or a database away) logs it
   // once every few seconds rather than every heartbeat.
@@ -128,6 +129,10 @@ export class PgBrokerStore implements SharedStore {
     return m
   }
 
+  takeOver(topic: SharedTopic, partition: number): void {
+    this.leased.get(`${uuidOf(topic.id)}:${partition}`)?.open().catch(() => undefined)
+  }
+
   removeTopic(topic: SharedTopic): void {
     const topicId = uuidOf(topic.id)
     for (let p = 0; p < topic.partitions; p++) {
@@ -154,6 +159,10 @@ export class PgBrokerStore implements SharedStore {
         this.o.warn(err, `applying ${name} as another broker changed it failed`)
       }
     })
+  }
+
+  watchLeaders(fn: (leases: readonly { topicId: string; partition: number; leaderId: number; epoch: number }[]) => void): void {
+    this.leaderWatchers.push(fn)
   }
 
   watchMembers(fn: (members: readonly StoreMember[]) => void): void {
@@ -201,6 +210,10 @@ export class PgBrokerStore implements SharedStore {
       const kept = await this.leases.renewAll(held.map(({ p }) => ({ topicId: p.ref.topicId, partition: p.ref.partition, epoch: p.epoch })))
       for (const { l, p } of held) if (!kept.has(`${p.ref.topicId}:${p.ref.partition}`)) l.drop(p)
       await this.readMembers()
+      if (this.leaderWatchers.length > 0) {
+        const leases = (await this.leases.othersLeases()).map((l) => ({ ...l, topicId: topicIdOf(l.topicId) }))
+        for (const fn of this.leaderWatchers) fn(leases)
+      }
       await this.documents.refresh()
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err)
@@ -260,6 +273,11 @@ async function preloadInternal(db: Db): Promise<Map<string, StoredBatch[]>> {
     list.push({ bytes: r.bytes, isControl: r.is_control, producerId: Number(r.producer_id), producerEpoch: r.producer_epoch, maxTimestamp: Number(r.max_timestamp) })
   }
   return out
+}
+
+// The broker's form of a topic id from the store's uuid text.
+function topicIdOf(uuid: string): string {
+  return Buffer.from(uuid.replace(/-/g, ''), 'hex').toString('base64url')
 }
 
 // Kafka's topic ids travel as 16 bytes, which the broker writes base64url (as Kafka's tools show

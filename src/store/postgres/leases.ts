@@ -76,6 +76,16 @@ export class BrokerLeases {
     return rows.map((r) => ({ nodeId: r.node_id, endpoint: r.endpoint, listeners: listenersOf(r.listeners, r.endpoint), rack: r.rack, live: r.live }))
   }
 
+  // Every live partition lease held by a broker other than this one (topic ids in the uuid text
+  // form), read each heartbeat so Metadata names the leader another process holds.
+  async othersLeases(): Promise<{ topicId: string; partition: number; leaderId: number; epoch: number }[]> {
+    const rows = await this.db.query<{ topic_id: string; partition: number; leader_id: number; leader_epoch: number }>(
+      'SELECT topic_id::text, partition, leader_id, leader_epoch FROM rivulet_partitions WHERE leader_id IS NOT NULL AND leader_id <> $1 AND lease_expires_at > now()',
+      [this.nodeId],
+    )
+    return rows.map((r) => ({ topicId: r.topic_id, partition: r.partition, leaderId: r.leader_id, epoch: r.leader_epoch }))
+  }
+
   // Takes leadership of a partition when nobody holds it or its lease expired, bumping the epoch.
   // Returns the new epoch, or null while another broker's lease is live.
   async acquireLeadership(topicId: string, partition: number): Promise<number | null> {
