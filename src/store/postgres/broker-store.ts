@@ -102,7 +102,7 @@ export class PgBrokerStore implements SharedStore {
       const ref = { topicId, topicName: topic.name, partition }
       p = new LeasedPartition(`${topic.name}-${partition}`, {
         open: async (cfg) => {
-          const epoch = await this.claim(ref, topic.partitions)
+          const epoch = await this.claim(ref, topic.partitions, this.preferredLeader(topic.id, partition) === this.o.nodeId)
           if (epoch === null) return null
           const opened = await this.store.openPartition({ topicId, name: topic.name, partitions: topic.partitions, configs: {} }, partition, epoch, cfg)
           events.led(epoch, opened.logEndOffset)
@@ -184,8 +184,19 @@ export class PgBrokerStore implements SharedStore {
     await Promise.all([...this.leased.values()].map((p) => p.open()))
   }
 
-  // The topic's rows (created, or grown to `partitions`) then this broker's leadership of one.
-  private async claim(ref: MirrorRef, partitions: number): Promise<number | null> {
+  // Where a partition should lead: one of the live brokers (this one included), the same on every
+  // broker that sees the same membership, spread as Kafka's replica assignment spreads leaders
+  // (partition p of a topic on the broker after p - 1's). A broker leaves a free partition to its
+  // preferred leader and takes it only from a broker whose lease has run out (or when it is the
+  // preferred leader itself); a single broker leads everything.
+  preferredLeader(topicId: string, partition: number): number {
+    const live = [...new Set([this.o.nodeId, ...this.members.filter((m) => m.live).map((m) => m.nodeId)])].sort((a, b) => a - b)
+    return live[(javaHash(topicId) + partition) % live.length]!
+  }
+
+  // The topic's rows (created, or grown to `partitions`) then, when `lead`, this broker's
+  // leadership of one.
+  private async claim(ref: MirrorRef, partitions: number, lead = true): Promise<number | null> {
     if ((this.ensured.get(ref.topicId) ?? 0) < partitions) {
       // The broker's metadata names topics; a row left under the name by a deleted topic whose
       // removal has not been committed yet gives way to the live one.
@@ -197,7 +208,7 @@ export class PgBrokerStore implements SharedStore {
       )
       this.ensured.set(ref.topicId, partitions)
     }
-    return this.leases.claimLeadership(ref.topicId, ref.partition)
+    return lead ? this.leases.claimLeadership(ref.topicId, ref.partition) : null
   }
 
   // Every heartbeat: the membership lease, then every leadership this broker holds; a partition
@@ -273,6 +284,13 @@ async function preloadInternal(db: Db): Promise<Map<string, StoredBatch[]>> {
     list.push({ bytes: r.bytes, isControl: r.is_control, producerId: Number(r.producer_id), producerEpoch: r.producer_epoch, maxTimestamp: Number(r.max_timestamp) })
   }
   return out
+}
+
+// Utils.abs(String.hashCode) as Kafka maps keys to partitions: a spread every broker computes alike.
+function javaHash(s: string): number {
+  let h = 0
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0
+  return h & 0x7fffffff
 }
 
 // The broker's form of a topic id from the store's uuid text.
