@@ -2,7 +2,9 @@
 // the broker with a membership lease, claims the leadership of the partitions it serves (a lease
 // with an epoch each), renews both every heartbeat, and hands the broker its partitions: ordinary
 // ones served from the batch table (leased-partition.ts), internal ones as local logs whose writes
-// are committed behind (internal-mirror.ts), and its metadata documents (mirror-storage.ts).
+// are committed behind (internal-mirror.ts), and its metadata documents (mirror-storage.ts). Every
+// heartbeat it also re-reads what other brokers over the database changed: the membership, the
+// documents (merged in) and the partition leases they hold, and tells the broker.
 
 import type { PartitionStore } from '../../log/partition-store.js'
 import type { Storage } from '../../log/storage.js'
@@ -57,9 +59,12 @@ export class PgBrokerStore implements SharedStore {
     try {
       const leases = store.leases(o.nodeId, o.leaseMs)
       await registerWhenFree(leases, o, o.leaseMs)
-      // Each broker keeps the metadata documents and the coordinators' state in its own memory:
-      // until brokers share them (issue 11 part 2's multi-process mode), a second live broker over
-      // the same database would overwrite the first's topics. Refused rather than corrupted.
+      // Membership, the metadata documents, producer ids and partition leadership are shared
+      // (each broker re-reads them every heartbeat), but every broker still loads and writes all of
+      // the internal topics' partitions and runs every group and transaction coordinator from its
+      // own copy: until coordinators move with their internal partition's lease (issue 11 part 2,
+      // step 4), a second live broker would fight the first over them. Refused rather than
+      // corrupted.
       const others = (await leases.liveBrokers()).filter((b) => b.nodeId !== o.nodeId)
       if (others.length > 0) {
         await store.db.query('UPDATE rivulet_brokers SET lease_expires_at = now() WHERE node_id = $1 AND incarnation = $2', [o.nodeId, leases.incarnation])
