@@ -90,6 +90,12 @@ export function connect(url: string, o: DbOptions = {}): Db {
   }
 }
 
+// The server refused the statement (a constraint, a bad value) and the connection is still usable:
+// unlike a broken connection, the outcome is known (nothing was committed).
+export function isServerRefusal(err: unknown): boolean {
+  return err instanceof pg.DatabaseError
+}
+
 // A failed statement as the broker reports it: KAFKA_STORAGE_ERROR, which Kafka's clients retry
 // (KafkaStorageException is retriable), with the driver's error as the cause. An append whose
 // connection broke may or may not have committed: the partition re-reads the store before its
