@@ -157,7 +157,10 @@ export class PostgresPartition implements AsyncPartitionStore {
   private serial<T>(write: () => Promise<T>): Promise<T> {
     const next = this.tail.then(async () => {
       if (this.closed) throw new LogError('NOT_LEADER_OR_FOLLOWER', `${this.name} was closed on this broker`)
-      if (this.stale) await this.resync(true)
+      if (this.stale) {
+        await this.lastCommit.catch(() => undefined) // an append still in a group in flight
+        await this.resync(true)
+      }
       return write()
     })
     this.tail = next.catch(() => undefined)
