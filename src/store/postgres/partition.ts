@@ -245,7 +245,8 @@ export class PostgresPartition implements AsyncPartitionStore {
         done: (err) => {
           if (err) {
             this.stale = true
-            reject(err)
+            if (err.code === 'NOT_LEADER_OR_FOLLOWER') this.currentEpoch().then((epoch) => reject(this.fenced(epoch)), () => reject(err))
+            else reject(err)
             return
           }
           this.end = next
@@ -258,6 +259,13 @@ export class PostgresPartition implements AsyncPartitionStore {
     this.lastCommit = done
     done.catch(() => undefined) // answered through the append's own promise
     return done
+  }
+
+  // The leader epoch the store holds for the partition now (-1 when it is gone), for the answer to
+  // a fenced write.
+  private async currentEpoch(): Promise<number> {
+    const [row] = await this.db.query<PartitionRow>('SELECT next_offset, log_start_offset, leader_epoch FROM rivulet_partitions WHERE topic_id = $1 AND partition = $2', [this.ref.topicId, this.ref.partition])
+    return row?.leader_epoch ?? -1
   }
 
   // A transaction marker (Kafka's appendAsLeader with origin Coordinator) ending the producer's
