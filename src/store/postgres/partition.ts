@@ -19,7 +19,7 @@ import type { AsyncPartitionStore } from '../async-partition-store.js'
 import { storageError, type Db } from './db.js'
 import { committerOf, type GroupCommitter } from './group-commit.js'
 import { keyedRecordsOf, recordForTimestamp, recordWithTimestamp } from './records.js'
-import { retentionStartSql, type BatchRow } from './sql.js'
+import { HEADER_COLUMNS, PARTITION_ROW_SQL, headerOf, retentionStartSql, type BatchRow, type PartitionRow } from './sql.js'
 
 export interface PartitionRef {
   topicId: string
@@ -27,34 +27,10 @@ export interface PartitionRef {
   partition: number
 }
 
-interface PartitionRow {
-  next_offset: string
-  log_start_offset: string
-  leader_epoch: number
-}
-
-const HEADER_COLUMNS = 'base_offset, last_offset, max_timestamp, producer_id, producer_epoch, base_sequence, is_transactional, is_control, leader_epoch, record_count, size'
 const NO_ABORTS: AbortedTxn[] = []
 // A read returns at most this many batches (fewer than maxBytes allows is fine: the consumer
 // fetches again), so its running byte count never scans the rest of a long partition.
 const READ_BATCHES = 1000
-
-function headerOf(r: BatchRow): BatchHeader {
-  return {
-    position: 0,
-    size: r.size,
-    baseOffset: Number(r.base_offset),
-    lastOffset: Number(r.last_offset),
-    partitionLeaderEpoch: r.leader_epoch,
-    maxTimestamp: Number(r.max_timestamp),
-    producerId: Number(r.producer_id),
-    producerEpoch: r.producer_epoch,
-    baseSequence: r.base_sequence,
-    recordCount: r.record_count,
-    transactional: r.is_transactional,
-    control: r.is_control,
-  }
-}
 
 export class PostgresPartition implements AsyncPartitionStore {
   private readonly producers = new ProducerStateTable()
@@ -89,7 +65,7 @@ export class PostgresPartition implements AsyncPartitionStore {
   // Opens the partition for the leader holding `epoch`: loads its offsets, size and producer state.
   static async open(db: Db, ref: PartitionRef, epoch: number, config: LogConfig): Promise<PostgresPartition> {
     const p = new PostgresPartition(db, ref, epoch, config)
-    await p.resync(true)
+    await p.resync()
     return p
   }
 
@@ -111,15 +87,14 @@ export class PostgresPartition implements AsyncPartitionStore {
     return this.bytes
   }
 
-  // Re-reads the partition row and replays the producer state from the batch headers (all of them
-  // from the log start; `full` false replays only those past the committed end, when the producer
-  // state is known to hold nothing uncommitted).
-  private async resync(full: boolean): Promise<void> {
-    const [row] = await this.run(() => this.db.query<PartitionRow>('SELECT next_offset, log_start_offset, leader_epoch FROM rivulet_partitions WHERE topic_id = $1 AND partition = $2', [this.ref.topicId, this.ref.partition]))
+  // Re-reads the partition row and replays the producer state from every batch header from the
+  // log start (on open, and after a failed write: the state had moved on with appends that failed).
+  private async resync(): Promise<void> {
+    const [row] = await this.run(() => this.db.query<PartitionRow>(PARTITION_ROW_SQL, [this.ref.topicId, this.ref.partition]))
     if (!row) throw new LogError('NOT_LEADER_OR_FOLLOWER', `partition ${this.name} does not exist in the store`)
     if (row.leader_epoch !== this.epoch) throw this.fenced(row.leader_epoch)
-    const from = full ? Number(row.log_start_offset) : this.end
-    if (full) this.producers.clear()
+    const from = Number(row.log_start_offset)
+    this.producers.clear()
     const rows = await this.run(() => this.db.query<BatchRow>(`SELECT ${HEADER_COLUMNS} FROM rivulet_batches WHERE topic_id = $1 AND partition = $2 AND last_offset >= $3 ORDER BY last_offset`, [this.ref.topicId, this.ref.partition, from]))
     for (const r of rows) {
       const h = headerOf(r)
@@ -159,7 +134,7 @@ export class PostgresPartition implements AsyncPartitionStore {
       if (this.closed) throw new LogError('NOT_LEADER_OR_FOLLOWER', `${this.name} was closed on this broker`)
       if (this.stale) {
         await this.lastCommit.catch(() => undefined) // an append still in a group in flight
-        await this.resync(true)
+        await this.resync()
       }
       return write()
     })
@@ -264,7 +239,7 @@ export class PostgresPartition implements AsyncPartitionStore {
   // The leader epoch the store holds for the partition now (-1 when it is gone), for the answer to
   // a fenced write.
   private async currentEpoch(): Promise<number> {
-    const [row] = await this.db.query<PartitionRow>('SELECT next_offset, log_start_offset, leader_epoch FROM rivulet_partitions WHERE topic_id = $1 AND partition = $2', [this.ref.topicId, this.ref.partition])
+    const [row] = await this.db.query<PartitionRow>(PARTITION_ROW_SQL, [this.ref.topicId, this.ref.partition])
     return row?.leader_epoch ?? -1
   }
 

@@ -20,6 +20,33 @@ export interface BatchRow {
 
 const BATCH_COLUMNS = 11
 
+export interface PartitionRow {
+  next_offset: string
+  log_start_offset: string
+  leader_epoch: number
+}
+
+export const PARTITION_ROW_SQL = 'SELECT next_offset, log_start_offset, leader_epoch FROM rivulet_partitions WHERE topic_id = $1 AND partition = $2'
+
+export const HEADER_COLUMNS = 'base_offset, last_offset, max_timestamp, producer_id, producer_epoch, base_sequence, is_transactional, is_control, leader_epoch, record_count, size'
+
+export function headerOf(r: BatchRow): BatchHeader {
+  return {
+    position: 0,
+    size: r.size,
+    baseOffset: Number(r.base_offset),
+    lastOffset: Number(r.last_offset),
+    partitionLeaderEpoch: r.leader_epoch,
+    maxTimestamp: Number(r.max_timestamp),
+    producerId: Number(r.producer_id),
+    producerEpoch: r.producer_epoch,
+    baseSequence: r.base_sequence,
+    recordCount: r.record_count,
+    transactional: r.is_transactional,
+    control: r.is_control,
+  }
+}
+
 // Advances the partition from `expected` to `next` if it is still at `epoch` and `expected`, and
 // in the same statement inserts one row per batch (and, for an abort marker, the aborted
 // transaction). Returns one row per batch inserted, none when the condition failed.

@@ -94,6 +94,13 @@ describePostgres('PostgreSQL group commit', (pg) => {
     await store.close()
   })
 
+  it('stores batch bytes out of line without a compression attempt (schema v3)', async () => {
+    const store = await PostgresStore.open(await pg.freshDatabase())
+    const [col] = await store.db.query<{ attstorage: string }>(`SELECT attstorage FROM pg_attribute WHERE attrelid = 'rivulet_batches'::regclass AND attname = 'bytes'`)
+    expect(col).toEqual({ attstorage: 'e' })
+    await store.close()
+  })
+
   it('PostgreSQL dying mid-commit fails the appends in flight with KAFKA_STORAGE_ERROR; retried, every acknowledged one is stored once', async () => {
     const { store, parts } = await ledPartitions(await pg.freshDatabase(), 4)
     const SEQS = 30
