@@ -90,6 +90,14 @@ export function connect(url: string, o: DbOptions = {}): Db {
   }
 }
 
+// The server refused the statement itself (a constraint, a bad value): an ERROR, the connection
+// still usable and nothing of it committed. Not the server going away or out of resources (classes
+// 08 connection, 53 resources, 57 operator intervention such as a shutdown, or a FATAL), which
+// every statement meets alike.
+export function isServerRefusal(err: unknown): boolean {
+  return err instanceof pg.DatabaseError && err.severity === 'ERROR' && !/^(08|53|57)/.test(err.code ?? '')
+}
+
 // A failed statement as the broker reports it: KAFKA_STORAGE_ERROR, which Kafka's clients retry
 // (KafkaStorageException is retriable), with the driver's error as the cause. An append whose
 // connection broke may or may not have committed: the partition re-reads the store before its

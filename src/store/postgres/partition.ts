@@ -5,6 +5,10 @@
 // so a leader that lost its lease (paused, partitioned away) writes nothing and answers
 // NOT_LEADER_OR_FOLLOWER. Offsets are assigned inside the committing statement: the batch bytes
 // carry the offsets the conditional UPDATE checks, and an append is answered only after COMMIT.
+// Appends are committed in groups (group-commit.ts): a partition assigns the offsets of its next
+// append as soon as the previous one is queued, so several may be in flight, and readers see only
+// what has committed (`end`); the producer state moves on with the assigned offsets, as Kafka's
+// leader's does with its local log before the high watermark reaches them.
 
 import { buildControlBatch, lastOffsetAt, readHeaders, stampForAppend, validateRecordContents, type BatchHeader, type RecordSpans } from '../../../protocol/records/index.js'
 import type { AppendOptions, AppendResult, Isolation, LogMark, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from '../../log/partition-store.js'
@@ -13,8 +17,9 @@ import type { AbortedTxn } from '../../log/txn-index.js'
 import { LogError, type LogConfig } from '../../log/types.js'
 import type { AsyncPartitionStore } from '../async-partition-store.js'
 import { storageError, type Db } from './db.js'
+import { committerOf, type GroupCommitter } from './group-commit.js'
 import { keyedRecordsOf, recordForTimestamp, recordWithTimestamp } from './records.js'
-import { insertBatchesSql, retentionStartSql, type BatchRow } from './sql.js'
+import { HEADER_COLUMNS, PARTITION_ROW_SQL, headerOf, retentionStartSql, type BatchRow, type PartitionRow } from './sql.js'
 
 export interface PartitionRef {
   topicId: string
@@ -22,46 +27,29 @@ export interface PartitionRef {
   partition: number
 }
 
-interface PartitionRow {
-  next_offset: string
-  log_start_offset: string
-  leader_epoch: number
-}
-
-const HEADER_COLUMNS = 'base_offset, last_offset, max_timestamp, producer_id, producer_epoch, base_sequence, is_transactional, is_control, leader_epoch, record_count, size'
 const NO_ABORTS: AbortedTxn[] = []
 // A read returns at most this many batches (fewer than maxBytes allows is fine: the consumer
 // fetches again), so its running byte count never scans the rest of a long partition.
 const READ_BATCHES = 1000
 
-function headerOf(r: BatchRow): BatchHeader {
-  return {
-    position: 0,
-    size: r.size,
-    baseOffset: Number(r.base_offset),
-    lastOffset: Number(r.last_offset),
-    partitionLeaderEpoch: r.leader_epoch,
-    maxTimestamp: Number(r.max_timestamp),
-    producerId: Number(r.producer_id),
-    producerEpoch: r.producer_epoch,
-    baseSequence: r.base_sequence,
-    recordCount: r.record_count,
-    transactional: r.is_transactional,
-    control: r.is_control,
-  }
-}
-
 export class PostgresPartition implements AsyncPartitionStore {
   private readonly producers = new ProducerStateTable()
   private start = 0
+  // The committed log end (what reads, the high watermark and long polls see) and the next offset
+  // to assign (past the appends queued for commit).
   private end = 0
+  private next = 0
+  // The last append queued for commit: a duplicate of a batch still in flight waits for it.
+  private lastCommit: Promise<void> = Promise.resolve()
+  private readonly committer: GroupCommitter
   private bytes = 0
   // Bytes this leader appended since it opened: long-polling fetches count from it.
   private appended = 0
   // Operations that write run one at a time, in order (each expects the offsets the previous left).
   private tail: Promise<unknown> = Promise.resolve()
-  // Set when a write's outcome is unknown (the connection broke mid-statement): the next write
-  // first re-reads what the database holds.
+  // Set when a write failed or its outcome is unknown (the connection broke mid-statement): the
+  // next write first re-reads what the database holds (the producer state too, which had moved on
+  // with the appends that failed).
   private stale = false
   private closed = false
 
@@ -70,12 +58,14 @@ export class PostgresPartition implements AsyncPartitionStore {
     readonly ref: PartitionRef,
     readonly epoch: number,
     public config: LogConfig,
-  ) {}
+  ) {
+    this.committer = committerOf(db)
+  }
 
   // Opens the partition for the leader holding `epoch`: loads its offsets, size and producer state.
   static async open(db: Db, ref: PartitionRef, epoch: number, config: LogConfig): Promise<PostgresPartition> {
     const p = new PostgresPartition(db, ref, epoch, config)
-    await p.resync(true)
+    await p.resync()
     return p
   }
 
@@ -97,14 +87,14 @@ export class PostgresPartition implements AsyncPartitionStore {
     return this.bytes
   }
 
-  // Re-reads the partition row; replays the producer state from the batch headers it has not seen
-  // (all of them on open; after an unknown outcome, those past the offset it last knew).
-  private async resync(full: boolean): Promise<void> {
-    const [row] = await this.run(() => this.db.query<PartitionRow>('SELECT next_offset, log_start_offset, leader_epoch FROM rivulet_partitions WHERE topic_id = $1 AND partition = $2', [this.ref.topicId, this.ref.partition]))
+  // Re-reads the partition row and replays the producer state from every batch header from the
+  // log start (on open, and after a failed write: the state had moved on with appends that failed).
+  private async resync(): Promise<void> {
+    const [row] = await this.run(() => this.db.query<PartitionRow>(PARTITION_ROW_SQL, [this.ref.topicId, this.ref.partition]))
     if (!row) throw new LogError('NOT_LEADER_OR_FOLLOWER', `partition ${this.name} does not exist in the store`)
     if (row.leader_epoch !== this.epoch) throw this.fenced(row.leader_epoch)
-    const from = full ? Number(row.log_start_offset) : this.end
-    if (full) this.producers.clear()
+    const from = Number(row.log_start_offset)
+    this.producers.clear()
     const rows = await this.run(() => this.db.query<BatchRow>(`SELECT ${HEADER_COLUMNS} FROM rivulet_batches WHERE topic_id = $1 AND partition = $2 AND last_offset >= $3 ORDER BY last_offset`, [this.ref.topicId, this.ref.partition, from]))
     for (const r of rows) {
       const h = headerOf(r)
@@ -114,6 +104,9 @@ export class PostgresPartition implements AsyncPartitionStore {
     const [sum] = await this.run(() => this.db.query<{ n: string | null }>('SELECT sum(size) AS n FROM rivulet_batches WHERE topic_id = $1 AND partition = $2', [this.ref.topicId, this.ref.partition]))
     this.start = Number(row.log_start_offset)
     this.end = Number(row.next_offset)
+    this.next = this.end
+    // Nothing of this partition is queued any more (a failure fails the appends queued after it).
+    this.lastCommit = Promise.resolve()
     this.bytes = Number(sum?.n ?? 0)
     this.stale = false
   }
@@ -139,7 +132,10 @@ export class PostgresPartition implements AsyncPartitionStore {
   private serial<T>(write: () => Promise<T>): Promise<T> {
     const next = this.tail.then(async () => {
       if (this.closed) throw new LogError('NOT_LEADER_OR_FOLLOWER', `${this.name} was closed on this broker`)
-      if (this.stale) await this.resync(false)
+      if (this.stale) {
+        await this.lastCommit.catch(() => undefined) // an append still in a group in flight
+        await this.resync()
+      }
       return write()
     })
     this.tail = next.catch(() => undefined)
@@ -155,10 +151,15 @@ export class PostgresPartition implements AsyncPartitionStore {
     if (o.origin !== 'coordinator') this.validateContents(records, metas, o.nowMs)
     return this.serial(async () => {
       const check = o.origin === 'coordinator' ? ({ kind: 'append' } as ProducerCheck) : this.checkProducer(metas)
-      if (check.kind === 'duplicate') return { baseOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTime: -1, logStartOffset: this.start, duplicate: true }
+      if (check.kind === 'duplicate') {
+        // Answered once the batch it repeats has committed (Kafka answers a duplicate at acks=all
+        // once the high watermark passes it); a failure there is this answer's too.
+        const committed = this.lastCommit.then((): AppendResult => ({ baseOffset: check.firstOffset, lastOffset: check.lastOffset, logAppendTime: -1, logStartOffset: this.start, duplicate: true }))
+        return { committed }
+      }
       if (check.kind === 'error') throw new LogError(check.code, check.message)
       const appendTime = this.config.logAppendTime ? o.nowMs : -1
-      const first = this.end
+      const first = this.next
       let next = first
       for (const m of metas) {
         const delta = m.lastOffset - m.baseOffset
@@ -169,10 +170,11 @@ export class PostgresPartition implements AsyncPartitionStore {
         if (appendTime >= 0) m.maxTimestamp = appendTime
         next += delta + 1
       }
-      await this.commit(records, metas, next, null)
+      const done = this.enqueue(records, metas, next, null)
       for (const m of metas) this.producers.update(m)
-      return { baseOffset: first, lastOffset: next - 1, logAppendTime: appendTime, logStartOffset: this.start, duplicate: false }
-    })
+      const committed = done.then((): AppendResult => ({ baseOffset: first, lastOffset: next - 1, logAppendTime: appendTime, logStartOffset: this.start, duplicate: false }))
+      return { committed }
+    }).then((queued) => queued.committed)
   }
 
   private checkProducer(metas: readonly BatchHeader[]): ProducerCheck {
@@ -193,28 +195,52 @@ export class PostgresPartition implements AsyncPartitionStore {
     }
   }
 
-  // One statement, so one transaction: advance the partition (if it is still at our epoch and at
-  // the offset we expect), insert the batches, and for an abort marker record the aborted
-  // transaction. Zero rows inserted means the condition failed: fenced.
-  private async commit(records: Buffer, metas: readonly BatchHeader[], next: number, abort: AbortedTxn | null): Promise<void> {
-    const { text, values } = insertBatchesSql(this.ref, this.epoch, this.end, next, records, metas, abort)
-    let inserted: number
-    try {
-      inserted = (await this.db.query(text, values)).length
-    } catch (err) {
-      this.stale = true // it may have committed before the connection broke
-      throw storageError(err, this.name)
-    }
-    if (inserted === 0) {
-      const [row] = await this.run(() => this.db.query<PartitionRow>('SELECT next_offset, log_start_offset, leader_epoch FROM rivulet_partitions WHERE topic_id = $1 AND partition = $2', [this.ref.topicId, this.ref.partition]))
-      this.stale = true
-      throw this.fenced(row?.leader_epoch ?? -1)
-    }
+  // Queues the batches (offsets from `next` assigned) for the group commit: one statement with
+  // other partitions' appends advances the partition if it is still at our epoch and at the offset
+  // we expect, inserts the batches and, for an abort marker, the aborted transaction. Resolves
+  // after COMMIT; rejects when this partition's condition failed (fenced) or the store did.
+  private enqueue(records: Buffer, metas: readonly BatchHeader[], next: number, abort: AbortedTxn | null): Promise<void> {
+    const expected = this.next
+    this.next = next
     let size = 0
     for (const m of metas) size += m.size
-    this.end = next
-    this.bytes += size
-    this.appended += size
+    const done = new Promise<void>((resolve, reject) => {
+      this.committer.submit({
+        key: `${this.ref.topicId}:${this.ref.partition}`,
+        name: this.name,
+        topicId: this.ref.topicId,
+        partition: this.ref.partition,
+        epoch: this.epoch,
+        expected,
+        next,
+        records,
+        metas,
+        abort,
+        // Synchronous, in queue order: the offsets move before any later append's answer.
+        done: (err) => {
+          if (err) {
+            this.stale = true
+            if (err.code === 'NOT_LEADER_OR_FOLLOWER') this.currentEpoch().then((epoch) => reject(this.fenced(epoch)), () => reject(err))
+            else reject(err)
+            return
+          }
+          this.end = next
+          this.bytes += size
+          this.appended += size
+          resolve()
+        },
+      })
+    })
+    this.lastCommit = done
+    done.catch(() => undefined) // answered through the append's own promise
+    return done
+  }
+
+  // The leader epoch the store holds for the partition now (-1 when it is gone), for the answer to
+  // a fenced write.
+  private async currentEpoch(): Promise<number> {
+    const [row] = await this.db.query<PartitionRow>(PARTITION_ROW_SQL, [this.ref.topicId, this.ref.partition])
+    return row?.leader_epoch ?? -1
   }
 
   // A transaction marker (Kafka's appendAsLeader with origin Coordinator) ending the producer's
@@ -222,7 +248,7 @@ export class PostgresPartition implements AsyncPartitionStore {
   appendMarker(producerId: number, producerEpoch: number, commit: boolean, coordinatorEpoch: number, nowMs: number): Promise<number> {
     return this.serial(async () => {
       const batch = buildControlBatch({ type: commit ? 'commit' : 'abort', producerId, producerEpoch, coordinatorEpoch, timestamp: nowMs })
-      const offset = this.end
+      const offset = this.next
       stampForAppend(batch, 0, offset, this.epoch, this.config.logAppendTime ? nowMs : -1)
       const metas = readHeaders(batch)
       const first = this.producers.entry(producerId)?.txnFirstOffset ?? -1
@@ -233,10 +259,10 @@ export class PostgresPartition implements AsyncPartitionStore {
         for (const p of this.producers.entries()) if (p.producerId !== producerId && p.txnFirstOffset >= 0 && p.txnFirstOffset < lso) lso = p.txnFirstOffset
         abort = { producerId, firstOffset: first, lastOffset: offset, lastStableOffset: lso }
       }
-      await this.commit(batch, metas, offset + 1, abort)
+      const done = this.enqueue(batch, metas, offset + 1, abort)
       this.producers.completeTxn(metas[0]!)
-      return offset
-    })
+      return { committed: done.then(() => offset) }
+    }).then((queued) => queued.committed)
   }
 
   // Whole batches from the one holding `offset` (KIP-74: the first even when larger than
@@ -388,5 +414,6 @@ export class PostgresPartition implements AsyncPartitionStore {
   async close(): Promise<void> {
     this.closed = true
     await this.tail
+    await this.lastCommit.catch(() => undefined)
   }
 }
