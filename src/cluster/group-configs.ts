@@ -3,9 +3,8 @@
 // IncrementalAlterConfigs on resource type GROUP (32). The list, types, defaults and synonyms are
 // what Kafka 4.4.0 answers (test/fixtures/kafka-4.4-group-configs.txt): each falls back to its
 // broker config (group.consumer.session.timeout.ms behind consumer.session.timeout.ms), or to its
-// own default where Kafka names no broker config. Rivulet acts on consumer.session.timeout.ms,
-// consumer.heartbeat.interval.ms and the share.* ones (share groups, src/groups/share/); the
-// streams.* ones are kept and reported (streams groups are not served yet).
+// own default where Kafka names no broker config. The groups read them through groupConfigValue
+// (src/broker.ts wires each one to its coordinator).
 
 import { KafkaError } from '../../protocol/errors.js'
 import type { BrokerConfig, ResolvedConfig } from './broker-config.js'
@@ -82,8 +81,8 @@ export function describeGroupConfigs(config: BrokerConfig, overrides: Readonly<R
 }
 
 // GroupConfig.validate as Kafka 4.4 answers it: names, types, the consumer and share session
-// timeouts, heartbeat intervals and share lock duration, delivery count limit and record locks
-// within the broker's group.consumer/group.share min/max bounds, and the share strings
+// timeouts, heartbeat intervals and share lock duration, delivery count limit and record locks,
+// and the consumer, share and streams assignment intervals, within the broker's min/max bounds, and the share strings
 // (INVALID_CONFIG).
 export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record<string, string>>): void {
   const value = (name: string) => (name in next ? next[name]! : inherited(config, BY_NAME.get(name)!).value)
@@ -102,6 +101,9 @@ export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record
     ['share.record.lock.duration.ms', 'group.share.min.record.lock.duration.ms', 'group.share.max.record.lock.duration.ms'],
     ['share.delivery.count.limit', 'group.share.min.delivery.count.limit', 'group.share.max.delivery.count.limit'],
     ['share.partition.max.record.locks', 'group.share.min.partition.max.record.locks', 'group.share.max.partition.max.record.locks'],
+    ['consumer.assignment.interval.ms', 'group.consumer.min.assignment.interval.ms', 'group.consumer.max.assignment.interval.ms'],
+    ['share.assignment.interval.ms', 'group.share.min.assignment.interval.ms', 'group.share.max.assignment.interval.ms'],
+    ['streams.assignment.interval.ms', 'group.streams.min.assignment.interval.ms', 'group.streams.max.assignment.interval.ms'],
   ]
   for (const [name, min, max] of ranged) {
     if (!(name in next)) continue

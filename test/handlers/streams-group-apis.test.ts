@@ -13,7 +13,7 @@ import { StreamsGroupDescribe } from '../../protocol/apis/streams-group-describe
 import { StreamsGroupHeartbeat } from '../../protocol/apis/streams-group-heartbeat.js'
 import { ErrorCode } from '../../protocol/errors.js'
 import { commitOffsets } from '../../src/groups/offsets.js'
-import { scratchDirs, startTestBroker, type TestBroker } from '../helpers/broker.js'
+import { IMMEDIATE_ASSIGNMENT, scratchDirs, startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
 
 const dir = scratchDirs('rivulet-streams-')
@@ -27,7 +27,7 @@ afterEach(async () => {
 })
 
 async function start(dataDir?: string) {
-  b = await startTestBroker(dataDir ? { disk: true, dataDir } : {})
+  b = await startTestBroker({ config: IMMEDIATE_ASSIGNMENT, ...(dataDir ? { disk: true, dataDir } : {}) })
   client = await TestClient.connect(b.port)
 }
 

@@ -34,6 +34,7 @@ export interface StreamsGroupConfig {
   numStandbyReplicas(groupId: string): number // streams.num.standby.replicas / group.streams.num.standby.replicas
   rackAwareAssignmentTags(groupId: string): string[] // streams.rack.aware.assignment.tags / group.streams.rack.aware.assignment.tags
   initialRebalanceDelayMs(groupId: string): number // streams.initial.rebalance.delay.ms / group.streams.initial.rebalance.delay.ms
+  assignmentIntervalMs(groupId: string): number // streams.assignment.interval.ms / group.streams.assignment.interval.ms
   readonly maxSize: number // group.streams.max.size
   readonly acceptableRecoveryLag: number // group.streams.acceptable.recovery.lag
   readonly taskOffsetIntervalMs: number // Kafka's streams.task.offset.interval.ms default
@@ -270,6 +271,13 @@ export class StreamsGroupCoordinator {
     if (data.members.size === 0) data.shutdownRequested = false
     configure(this.deps, this.batch, groupId, data, false)
     this.batch.metadata(data)
+    if (data.members.size === 0) {
+      // streamsGroupFenceMember: the last member gone, the target metadata moves to the new
+      // epoch with timestamp 0, so the next member's target is computed at once.
+      data.assignmentEpoch = data.groupEpoch
+      data.assignmentTimestamp = 0
+      this.batch.targetMetadata(data)
+    }
   }
 
   private response(req: StreamsHeartbeat, data: StreamsGroupData, before: StreamsMember, after: StreamsMember, status: { statusCode: number; statusDetail: string }[]): StreamsHeartbeatResult {

@@ -2,10 +2,11 @@
 // streamsGroupHeartbeat between updating the member and reconciling it): the topology is configured
 // against the topics that exist when the group epoch or those topics change, missing internal
 // topics are created, and a target assignment is computed with the sticky assignor once the group
-// epoch passed the assignment epoch and the initial delay is over. Records go to the operation's batch.
+// epoch passed the assignment epoch, the initial delay is over and the assignment interval passed. Records go to the operation's batch.
 
 import type { Clock } from '../../clock.js'
 import type { Logger } from '../../logger.js'
+import { canComputeNextTargetAssignment } from '../assignment-interval.js'
 import { assignTasks } from './streams-assignor.js'
 import { noTasks, type StreamsGroupData, type Tasks } from './streams-group.js'
 import type { StreamsGroupBatch } from './streams-store.js'
@@ -14,7 +15,7 @@ import { configureTopics, StreamsStatus, summarizeTopics, type TopicToCreate } f
 export interface PlanDeps {
   clock: Clock
   logger: Logger
-  config: { numStandbyReplicas(groupId: string): number; rackAwareAssignmentTags(groupId: string): string[] }
+  config: { numStandbyReplicas(groupId: string): number; rackAwareAssignmentTags(groupId: string): string[]; assignmentIntervalMs(groupId: string): number }
   topics: { partitions(name: string): number | undefined; create(t: TopicToCreate): string | null }
 }
 
@@ -67,7 +68,14 @@ export function assignOrDelay(deps: PlanDeps, batch: StreamsGroupBatch, groupId:
     data.assignmentPending = false
     data.groupEpoch++
   }
-  if (data.groupEpoch > data.assignmentEpoch) computeTargetAssignment(deps, batch, groupId, data)
+  if (data.groupEpoch <= data.assignmentEpoch) return
+  // The assignment interval (assignment-interval.ts): members keep reconciling towards the last
+  // target and hear why, as Kafka's maybeUpdateStreamsTargetAssignment tells them.
+  if (!canComputeNextTargetAssignment(data.assignmentTimestamp, deps.config.assignmentIntervalMs(groupId), deps.clock.now())) {
+    status.push({ statusCode: StreamsStatus.ASSIGNMENT_DELAYED, statusDetail: 'Assignment delayed due to the configured assignment interval.' })
+    return
+  }
+  computeTargetAssignment(deps, batch, groupId, data)
 }
 
 function computeTargetAssignment(deps: PlanDeps, batch: StreamsGroupBatch, groupId: string, data: StreamsGroupData): void {
@@ -91,5 +99,6 @@ function computeTargetAssignment(deps: PlanDeps, batch: StreamsGroupBatch, group
   data.targetAssignment.clear()
   for (const m of data.members.values()) data.targetAssignment.set(m.memberId, target.get(m.memberId) ?? noTasks())
   data.assignmentEpoch = data.groupEpoch
+  data.assignmentTimestamp = deps.clock.now()
   batch.target(data)
 }

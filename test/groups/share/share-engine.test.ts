@@ -9,7 +9,7 @@ import { ManualClock } from '../../../src/clock.js'
 import { AckType } from '../../../src/groups/share/share-partition.js'
 import type { ShareHeartbeat } from '../../../src/groups/share/share-coordinator.js'
 import { durationMs } from '../../../src/groups/share/share-partitions.js'
-import { startTestBroker, tempDir, type TestBroker } from '../../helpers/broker.js'
+import { IMMEDIATE_ASSIGNMENT, startTestBroker, tempDir, type TestBroker } from '../../helpers/broker.js'
 import fs from 'node:fs'
 import type { ShareRead } from '../../../src/groups/share/share-partitions.js'
 
@@ -20,7 +20,7 @@ const dirs: string[] = []
 
 async function start(o: { config?: Record<string, string | number>; dataDir?: string } = {}) {
   clock = new ManualClock()
-  b = await startTestBroker({ clock, config: o.config as Record<string, number>, ...(o.dataDir ? { disk: true, dataDir: o.dataDir } : {}) })
+  b = await startTestBroker({ clock, config: { ...IMMEDIATE_ASSIGNMENT, ...o.config } as Record<string, number>, ...(o.dataDir ? { disk: true, dataDir: o.dataDir } : {}) })
   topicId = b.broker.cluster.topic('jobs')?.id ?? b.broker.createTopic('jobs', 1, 1, {}).id
 }
 afterEach(async () => {

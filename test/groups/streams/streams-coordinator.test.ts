@@ -8,7 +8,7 @@ import { ManualClock } from '../../../src/clock.js'
 import { commitOffsets, listGroups } from '../../../src/groups/offsets.js'
 import type { StreamsGroupCoordinator, StreamsHeartbeat, StreamsHeartbeatResult } from '../../../src/groups/streams/streams-coordinator.js'
 import type { StreamsTopology } from '../../../src/groups/streams/streams-topology.js'
-import { startTestBroker, type TestBroker } from '../../helpers/broker.js'
+import { IMMEDIATE_ASSIGNMENT, startTestBroker, type TestBroker } from '../../helpers/broker.js'
 
 let clock: ManualClock
 let b: TestBroker
@@ -31,7 +31,7 @@ const topology: StreamsTopology = {
 
 async function start(config: Record<string, number | string> = {}) {
   clock = new ManualClock()
-  b = await startTestBroker({ clock, config: config as Record<string, number> })
+  b = await startTestBroker({ clock, config: { ...IMMEDIATE_ASSIGNMENT, ...config } as Record<string, number> })
   c = b.broker.streamsGroups
 }
 beforeEach(() => start())
