@@ -2,8 +2,9 @@
 // StreamsGroupHeartbeat joins (epoch 0, with the topology), heartbeats, leaves (-1) and static
 // leaves (-2); each heartbeat 1) updates the member, and the group's topology when the group
 // takes a new one, bumping the group epoch, 2) configures the topology against the topics that
-// exist (missing source topics, partition counts of internal topics) and creates the missing
-// repartition and changelog topics with the configs the topology gives, 3) computes a new target
+// exist (missing source topics, partition counts of internal topics) and asks for the missing
+// repartition and changelog topics with the configs the topology gives (internal-topics.ts: the
+// MISSING_INTERNAL_TOPICS status until a later heartbeat finds them), 3) computes a new target
 // assignment with the sticky task assignor when the group epoch passed the assignment epoch,
 // 4) moves the member one reconciliation step towards its target (streams-group.ts), exactly as
 // consumer groups do with partitions. Session and rebalance timeouts run on the broker's Clock.
@@ -20,6 +21,7 @@ import { LEAVE_GROUP_MEMBER_EPOCH, LEAVE_GROUP_STATIC_MEMBER_EPOCH } from '../co
 import { HeartbeatError, fail } from '../consumer-validate.js'
 import type { GroupContext } from '../context.js'
 import type { Group } from '../group.js'
+import { InternalTopicCreator } from './internal-topics.js'
 import { assignOrDelay, configure, metadataSignature } from './streams-planner.js'
 import { StreamsGroupData, newStreamsMember, noTasks, reconcile, type StreamsMember } from './streams-group.js'
 import { StreamsGroupBatch } from './streams-store.js'
@@ -39,6 +41,8 @@ export interface StreamsGroupConfig {
   readonly acceptableRecoveryLag: number // group.streams.acceptable.recovery.lag
   readonly taskOffsetIntervalMs: number // Kafka's streams.task.offset.interval.ms default
 }
+
+type Status = { statusCode: number; statusDetail: string }
 
 export interface StreamsTopics {
   partitions(name: string): number | undefined
@@ -77,8 +81,11 @@ export interface StreamsHeartbeatResult {
 export class StreamsGroupCoordinator {
   // The records of the operation under way, appended once it succeeds.
   private batch = new StreamsGroupBatch('')
+  private readonly internalTopics: InternalTopicCreator
 
-  constructor(private readonly deps: StreamsDeps) {}
+  constructor(private readonly deps: StreamsDeps) {
+    this.internalTopics = new InternalTopicCreator(deps)
+  }
 
   // After __consumer_offsets was replayed (which fills Group.streams): owners, static members and
   // the topology's configuration are rebuilt and every member's session starts again, as Kafka's
@@ -170,7 +177,9 @@ export class StreamsGroupCoordinator {
       data.shutdownRequested = true
       this.deps.logger.info({ group: req.groupId, member: updated.memberId }, 'a streams member requested the shutdown of the application')
     }
-    configure(this.deps, this.batch, req.groupId, data, bump, req.mayCreateTopic)
+    configure(this.deps, this.batch, req.groupId, data, bump)
+    const topicStatus = this.internalTopics.maybeCreate(req.groupId, data.configured?.toCreate ?? [], data.configured?.status ?? null,
+      req.mayCreateTopic ?? (() => true), 2 * this.deps.config.heartbeatIntervalMs(req.groupId))
     assignOrDelay(this.deps, this.batch, req.groupId, data, status)
     const target = data.targetAssignment.get(updated.memberId) ?? noTasks()
     const reconciled = reconcile(data, updated, data.assignmentEpoch, target, ownedTasks(req))
@@ -181,7 +190,7 @@ export class StreamsGroupCoordinator {
     if (!sameTasks(member.assigned, reconciled.assigned) && reconciled.userEndpoint !== null) data.endpointInformationEpoch++
     this.scheduleRebalanceTimeout(req.groupId, data, updated, reconciled)
     this.scheduleSessionTimeout(req.groupId, reconciled)
-    return this.response(req, data, member, reconciled, status)
+    return this.response(req, data, member, reconciled, status, topicStatus)
   }
 
   // A joining member brings the topology (GroupMetadataManager.maybeUpdateTopology of Kafka 4.4):
@@ -280,8 +289,8 @@ export class StreamsGroupCoordinator {
     }
   }
 
-  private response(req: StreamsHeartbeat, data: StreamsGroupData, before: StreamsMember, after: StreamsMember, status: { statusCode: number; statusDetail: string }[]): StreamsHeartbeatResult {
-    if (data.configured?.status) status.push(data.configured.status)
+  private response(req: StreamsHeartbeat, data: StreamsGroupData, before: StreamsMember, after: StreamsMember, status: Status[], topicStatus: Status | null): StreamsHeartbeatResult {
+    if (topicStatus) status.push(topicStatus)
     if (data.shutdownRequested) status.push({ statusCode: StreamsStatus.SHUTDOWN_APPLICATION, statusDetail: 'A KafkaStreams instance encountered a fatal error and requested a shutdown for the entire application.' })
     const full = req.memberEpoch === 0 || req.activeTasks === null
     const changed = !sameTasks(before.assigned, after.assigned)

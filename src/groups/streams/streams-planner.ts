@@ -10,7 +10,7 @@ import { canComputeNextTargetAssignment } from '../assignment-interval.js'
 import { assignTasks } from './streams-assignor.js'
 import { noTasks, type StreamsGroupData, type Tasks } from './streams-group.js'
 import type { StreamsGroupBatch } from './streams-store.js'
-import { configureTopics, StreamsStatus, summarizeTopics, type TopicToCreate } from './streams-topology.js'
+import { configureTopics, StreamsStatus, type TopicToCreate } from './streams-topology.js'
 
 export interface PlanDeps {
   clock: Clock
@@ -20,26 +20,17 @@ export interface PlanDeps {
 }
 
 // Configures the topology when the group epoch moves or the topics it reads changed (Kafka's
-// metadata hash), creating missing internal topics; a configuration change bumps the epoch.
-export function configure(deps: PlanDeps, batch: StreamsGroupBatch, groupId: string, data: StreamsGroupData, bump: boolean, mayCreate: (name: string) => boolean = () => true): void {
+// metadata hash); a configuration change bumps the epoch. Missing internal topics are created by
+// the heartbeat afterwards (internal-topics.ts), and the next configuration sees them.
+export function configure(deps: PlanDeps, batch: StreamsGroupBatch, groupId: string, data: StreamsGroupData, bump: boolean): void {
   if (data.topology === null) {
     if (bump) data.groupEpoch++
     return
   }
   const signature = metadataSignature(deps, data)
   if (!bump && data.configured !== null && signature === data.metadataSignature) return
-  let configured = configureTopics(data.topology, (n) => deps.topics.partitions(n))
-  if (configured.toCreate.length > 0) {
-    const denied = configured.toCreate.filter((t) => !mayCreate(t.name)).map((t) => t.name)
-    const failures = configured.toCreate.filter((t) => mayCreate(t.name)).map((t) => deps.topics.create(t)).filter((e): e is string => e !== null)
-    deps.logger.info({ group: groupId, topics: configured.toCreate.map((t) => t.name) }, 'creating the internal topics of a streams group')
-    configured = configureTopics(data.topology, (n) => deps.topics.partitions(n))
-    // Kafka reports what kept the internal topics from being created in the status detail.
-    if (configured.status && denied.length > 0) configured.status.statusDetail += `; Unauthorized to CREATE on topics ${summarizeTopics(denied)}.`
-    if (configured.status && failures.length > 0) configured.status.statusDetail += `; ${failures.join('; ')}`
-  }
-  data.configured = configured
-  data.metadataSignature = metadataSignature(deps, data)
+  data.configured = configureTopics(data.topology, (n) => deps.topics.partitions(n))
+  data.metadataSignature = signature
   data.groupEpoch++
 }
 
