@@ -10,6 +10,7 @@ import { ErrorCode, KafkaError } from '../../protocol/errors.js'
 import { Reader } from '../../protocol/primitives.js'
 import { ManualClock } from '../../src/clock.js'
 import { validateGroupConfigs } from '../../src/cluster/group-configs.js'
+import { ConfigError, validateStartupConfig } from '../../src/config.js'
 import type { ConsumerHeartbeat, ConsumerHeartbeatResult } from '../../src/groups/consumer-coordinator.js'
 import type { ShareHeartbeat } from '../../src/groups/share/share-coordinator.js'
 import type { StreamsHeartbeat } from '../../src/groups/streams/streams-coordinator.js'
@@ -175,6 +176,14 @@ describe('configs', () => {
     expect(check('consumer.assignment.interval.ms', '0')).toBeNull()
     expect(check('share.assignment.interval.ms', '2001')).toEqual([ErrorCode.INVALID_CONFIG, 'share.assignment.interval.ms must be in the range 0 to 2000 inclusive.'])
     expect(check('streams.assignment.interval.ms', '99')).toEqual([ErrorCode.INVALID_CONFIG, 'streams.assignment.interval.ms must be in the range 100 to 15000 inclusive.'])
+  })
+
+  it('refuses to start on broker intervals outside their own bounds, as Kafka 4.4 GroupCoordinatorConfig', () => {
+    const start = (o: Record<string, string>) => () => validateStartupConfig(new Map(Object.entries(o)))
+    expect(start({ 'group.consumer.assignment.interval.ms': '15001' })).toThrow(new ConfigError('group.consumer.assignment.interval.ms must be less than or equal to group.consumer.max.assignment.interval.ms'))
+    expect(start({ 'group.share.min.assignment.interval.ms': '2000' })).toThrow(new ConfigError('group.share.assignment.interval.ms must be greater than or equal to group.share.min.assignment.interval.ms'))
+    expect(start({ 'group.streams.min.assignment.interval.ms': '20', 'group.streams.max.assignment.interval.ms': '10' })).toThrow(new ConfigError('group.streams.max.assignment.interval.ms must be greater than or equal to group.streams.min.assignment.interval.ms'))
+    expect(start({ 'group.streams.assignment.interval.ms': '0', 'group.consumer.max.assignment.interval.ms': '1000' })).not.toThrow()
   })
 
   it('writes the timestamp as tagged field 0 only when it is set, as Kafka writes it', () => {
