@@ -177,7 +177,7 @@ export class StreamsGroupCoordinator {
       data.shutdownRequested = true
       this.deps.logger.info({ group: req.groupId, member: updated.memberId }, 'a streams member requested the shutdown of the application')
     }
-    configure(this.deps, this.batch, req.groupId, data, bump)
+    configure(this.deps, data, bump)
     const topicStatus = this.internalTopics.maybeCreate(req.groupId, data.configured?.toCreate ?? [], data.configured?.status ?? null,
       req.mayCreateTopic ?? (() => true), 2 * this.deps.config.heartbeatIntervalMs(req.groupId))
     assignOrDelay(this.deps, this.batch, req.groupId, data, status)
@@ -278,7 +278,7 @@ export class StreamsGroupCoordinator {
     if (m.userEndpoint !== null) data.endpointInformationEpoch++
     data.groupEpoch++
     if (data.members.size === 0) data.shutdownRequested = false
-    configure(this.deps, this.batch, groupId, data, false)
+    configure(this.deps, data, false)
     this.batch.metadata(data)
     if (data.members.size === 0) {
       // streamsGroupFenceMember: the last member gone, the target metadata moves to the new

@@ -1,8 +1,9 @@
 // How a streams group's topology meets the topics and becomes tasks (the part of Kafka's
 // streamsGroupHeartbeat between updating the member and reconciling it): the topology is configured
-// against the topics that exist when the group epoch or those topics change, missing internal
-// topics are created, and a target assignment is computed with the sticky assignor once the group
-// epoch passed the assignment epoch, the initial delay is over and the assignment interval passed. Records go to the operation's batch.
+// against the topics that exist when the group epoch or those topics change, and a target
+// assignment is computed with the sticky assignor once the group epoch passed the assignment
+// epoch, the initial delay is over and the assignment interval passed. Records go to the
+// operation's batch.
 
 import type { Clock } from '../../clock.js'
 import type { Logger } from '../../logger.js'
@@ -10,19 +11,19 @@ import { canComputeNextTargetAssignment } from '../assignment-interval.js'
 import { assignTasks } from './streams-assignor.js'
 import { noTasks, type StreamsGroupData, type Tasks } from './streams-group.js'
 import type { StreamsGroupBatch } from './streams-store.js'
-import { configureTopics, StreamsStatus, type TopicToCreate } from './streams-topology.js'
+import { configureTopics, StreamsStatus } from './streams-topology.js'
 
 export interface PlanDeps {
   clock: Clock
   logger: Logger
   config: { numStandbyReplicas(groupId: string): number; rackAwareAssignmentTags(groupId: string): string[]; assignmentIntervalMs(groupId: string): number }
-  topics: { partitions(name: string): number | undefined; create(t: TopicToCreate): string | null }
+  topics: { partitions(name: string): number | undefined }
 }
 
 // Configures the topology when the group epoch moves or the topics it reads changed (Kafka's
 // metadata hash); a configuration change bumps the epoch. Missing internal topics are created by
 // the heartbeat afterwards (internal-topics.ts), and the next configuration sees them.
-export function configure(deps: PlanDeps, batch: StreamsGroupBatch, groupId: string, data: StreamsGroupData, bump: boolean): void {
+export function configure(deps: PlanDeps, data: StreamsGroupData, bump: boolean): void {
   if (data.topology === null) {
     if (bump) data.groupEpoch++
     return
