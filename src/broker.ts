@@ -178,8 +178,8 @@ export class Broker {
       logger: o.logger,
       config: {
         // A group's own consumer.* config (IncrementalAlterConfigs on GROUP), else the broker's.
-        sessionTimeoutMs: (id) => Number(cluster.groupConfigs.get(id)?.['consumer.session.timeout.ms'] ?? config.int('group.consumer.session.timeout.ms')),
-        heartbeatIntervalMs: (id) => Number(cluster.groupConfigs.get(id)?.['consumer.heartbeat.interval.ms'] ?? config.int('group.consumer.heartbeat.interval.ms')),
+        sessionTimeoutMs: (id) => Number(groupConfigValue(config, cluster.groupConfigs.get(id), 'consumer.session.timeout.ms')),
+        heartbeatIntervalMs: (id) => Number(groupConfigValue(config, cluster.groupConfigs.get(id), 'consumer.heartbeat.interval.ms')),
         assignmentIntervalMs: (id) => Number(groupConfigValue(config, cluster.groupConfigs.get(id), 'consumer.assignment.interval.ms')),
         get maxSize() { return config.int('group.consumer.max.size') },
         get migrationPolicy() { return parsePolicy(config.get('group.consumer.migration.policy') ?? undefined) },

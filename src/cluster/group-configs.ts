@@ -58,9 +58,31 @@ function inherited(config: BrokerConfig, d: GroupConfigDef): { name: string; val
   return { name: d.broker, value: v ?? d.default }
 }
 
+// The group configs Kafka bounds by broker configs (GroupConfig.validate's validateIntRange):
+// group config → [broker minimum, broker maximum].
+const RANGED: ReadonlyMap<string, readonly [string, string]> = new Map([
+  ['consumer.session.timeout.ms', ['group.consumer.min.session.timeout.ms', 'group.consumer.max.session.timeout.ms']],
+  ['consumer.heartbeat.interval.ms', ['group.consumer.min.heartbeat.interval.ms', 'group.consumer.max.heartbeat.interval.ms']],
+  ['share.session.timeout.ms', ['group.share.min.session.timeout.ms', 'group.share.max.session.timeout.ms']],
+  ['share.heartbeat.interval.ms', ['group.share.min.heartbeat.interval.ms', 'group.share.max.heartbeat.interval.ms']],
+  ['share.record.lock.duration.ms', ['group.share.min.record.lock.duration.ms', 'group.share.max.record.lock.duration.ms']],
+  ['share.delivery.count.limit', ['group.share.min.delivery.count.limit', 'group.share.max.delivery.count.limit']],
+  ['share.partition.max.record.locks', ['group.share.min.partition.max.record.locks', 'group.share.max.partition.max.record.locks']],
+  ['consumer.assignment.interval.ms', ['group.consumer.min.assignment.interval.ms', 'group.consumer.max.assignment.interval.ms']],
+  ['share.assignment.interval.ms', ['group.share.min.assignment.interval.ms', 'group.share.max.assignment.interval.ms']],
+  ['streams.assignment.interval.ms', ['group.streams.min.assignment.interval.ms', 'group.streams.max.assignment.interval.ms']],
+])
+
 // The value a group acts on: its own override, else the broker config behind it, else the default.
+// An override outside bounds the broker was restarted with is capped to them, as Kafka's
+// GroupConfig.evaluate (clampToRange) caps it.
 export function groupConfigValue(config: BrokerConfig, overrides: Readonly<Record<string, string>> | undefined, name: string): string {
-  if (overrides && name in overrides) return overrides[name]!
+  if (overrides && name in overrides) {
+    const bounds = RANGED.get(name)
+    if (!bounds) return overrides[name]!
+    const v = Number(overrides[name]!)
+    return String(Math.min(Math.max(v, config.int(bounds[0])), config.int(bounds[1])))
+  }
   const d = BY_NAME.get(name)
   if (!d) throw new Error(`unknown group config ${name}`)
   return inherited(config, d).value
@@ -93,19 +115,7 @@ export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record
     if (d.type === 'INT' && !/^\s*[+-]?\d+\s*$/.test(v)) throw bad()
     if (d.type === 'BOOLEAN' && !/^(true|false)$/i.test(v.trim())) throw new KafkaError('INVALID_CONFIG', `Invalid value ${v} for configuration ${name}: Expected value to be either true or false`)
   }
-  const ranged: [string, string, string][] = [
-    ['consumer.session.timeout.ms', 'group.consumer.min.session.timeout.ms', 'group.consumer.max.session.timeout.ms'],
-    ['consumer.heartbeat.interval.ms', 'group.consumer.min.heartbeat.interval.ms', 'group.consumer.max.heartbeat.interval.ms'],
-    ['share.session.timeout.ms', 'group.share.min.session.timeout.ms', 'group.share.max.session.timeout.ms'],
-    ['share.heartbeat.interval.ms', 'group.share.min.heartbeat.interval.ms', 'group.share.max.heartbeat.interval.ms'],
-    ['share.record.lock.duration.ms', 'group.share.min.record.lock.duration.ms', 'group.share.max.record.lock.duration.ms'],
-    ['share.delivery.count.limit', 'group.share.min.delivery.count.limit', 'group.share.max.delivery.count.limit'],
-    ['share.partition.max.record.locks', 'group.share.min.partition.max.record.locks', 'group.share.max.partition.max.record.locks'],
-    ['consumer.assignment.interval.ms', 'group.consumer.min.assignment.interval.ms', 'group.consumer.max.assignment.interval.ms'],
-    ['share.assignment.interval.ms', 'group.share.min.assignment.interval.ms', 'group.share.max.assignment.interval.ms'],
-    ['streams.assignment.interval.ms', 'group.streams.min.assignment.interval.ms', 'group.streams.max.assignment.interval.ms'],
-  ]
-  for (const [name, min, max] of ranged) {
+  for (const [name, [min, max]] of RANGED) {
     if (!(name in next)) continue
     const v = Number(value(name))
     const lo = config.int(min)

@@ -178,6 +178,20 @@ describe('configs', () => {
     expect(check('streams.assignment.interval.ms', '99')).toEqual([ErrorCode.INVALID_CONFIG, 'streams.assignment.interval.ms must be in the range 100 to 15000 inclusive.'])
   })
 
+  it('caps a stored group value to bounds the broker was restarted with, as GroupConfig.evaluate', async () => {
+    const dir = scratch()
+    await start({}, { dataDir: dir })
+    b.broker.cluster.groupConfigs.set('g', { 'consumer.assignment.interval.ms': '10000' })
+    b.broker.cluster.save()
+    await b.stop()
+    await start({ 'group.consumer.max.assignment.interval.ms': 2000 }, { dataDir: dir })
+    hb({ memberId: 'a' })
+    clock.advance(10)
+    expect(hb({ memberId: 'b' }).memberEpoch).toBe(1)
+    clock.advance(1990) // 2000 ms, not 10000, after the first target
+    expect(hb({ memberId: 'b', memberEpoch: 1, topicPartitions: owned([]) }).memberEpoch).toBe(2)
+  })
+
   it('refuses to start on broker intervals outside their own bounds, as Kafka 4.4 GroupCoordinatorConfig', () => {
     const start = (o: Record<string, string>) => () => validateStartupConfig(new Map(Object.entries(o)))
     expect(start({ 'group.consumer.assignment.interval.ms': '15001' })).toThrow(new ConfigError('group.consumer.assignment.interval.ms must be less than or equal to group.consumer.max.assignment.interval.ms'))
