@@ -179,12 +179,14 @@ describe('share-partition', () => {
 
   it('keeps at most share.partition.max.record.locks records in flight', async () => {
     await start()
-    b.broker.cluster.groupConfigs.set('q', { 'share.auto.offset.reset': 'earliest', 'share.partition.max.record.locks': '3' })
-    produce(5)
-    expect(read('a')).toEqual([[0, 2, 1]])
+    // 100: the least group.share.min.partition.max.record.locks allows (a smaller stored value is
+    // capped to it, as Kafka's GroupConfig.evaluate caps it).
+    b.broker.cluster.groupConfigs.set('q', { 'share.auto.offset.reset': 'earliest', 'share.partition.max.record.locks': '100' })
+    produce(105)
+    expect(read('a')).toEqual([[0, 99, 1]])
     expect(read('b')).toEqual([])
     ack('a', 0, 0, [AckType.ACCEPT])
-    expect(read('b')).toEqual([[3, 3, 1]])
+    expect(read('b')).toEqual([[100, 100, 1]])
   })
 
   it('releases a closed session member\'s records', async () => {
