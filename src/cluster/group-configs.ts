@@ -71,7 +71,11 @@ const RANGED: ReadonlyMap<string, readonly [string, string]> = new Map([
   ['consumer.assignment.interval.ms', ['group.consumer.min.assignment.interval.ms', 'group.consumer.max.assignment.interval.ms']],
   ['share.assignment.interval.ms', ['group.share.min.assignment.interval.ms', 'group.share.max.assignment.interval.ms']],
   ['streams.assignment.interval.ms', ['group.streams.min.assignment.interval.ms', 'group.streams.max.assignment.interval.ms']],
+  ['streams.heartbeat.interval.ms', ['group.streams.min.heartbeat.interval.ms', 'group.streams.max.heartbeat.interval.ms']],
+  ['streams.session.timeout.ms', ['group.streams.min.session.timeout.ms', 'group.streams.max.session.timeout.ms']],
 ])
+// Bounded above only (validateIntMax, clampToMax).
+const MAXED: ReadonlyMap<string, string> = new Map([['streams.num.standby.replicas', 'group.streams.max.standby.replicas']])
 
 // The value a group acts on: its own override, else the broker config behind it, else the default.
 // An override outside bounds the broker was restarted with is capped to them, as Kafka's
@@ -79,9 +83,11 @@ const RANGED: ReadonlyMap<string, readonly [string, string]> = new Map([
 export function groupConfigValue(config: BrokerConfig, overrides: Readonly<Record<string, string>> | undefined, name: string): string {
   if (overrides && name in overrides) {
     const bounds = RANGED.get(name)
-    if (!bounds) return overrides[name]!
+    const max = MAXED.get(name)
     const v = Number(overrides[name]!)
-    return String(Math.min(Math.max(v, config.int(bounds[0])), config.int(bounds[1])))
+    if (bounds) return String(Math.min(Math.max(v, config.int(bounds[0])), config.int(bounds[1])))
+    if (max) return String(Math.min(v, config.int(max)))
+    return overrides[name]!
   }
   const d = BY_NAME.get(name)
   if (!d) throw new Error(`unknown group config ${name}`)
@@ -102,10 +108,11 @@ export function describeGroupConfigs(config: BrokerConfig, overrides: Readonly<R
   })
 }
 
-// GroupConfig.validate as Kafka 4.4 answers it: names, types, the consumer and share session
-// timeouts, heartbeat intervals and share lock duration, delivery count limit and record locks,
-// and the consumer, share and streams assignment intervals, within the broker's min/max bounds, and the share strings
-// (INVALID_CONFIG).
+// GroupConfig.validate as Kafka 4.4 answers it (INVALID_CONFIG): names, types, the session
+// timeouts, heartbeat intervals and assignment intervals of the three group types and the share
+// lock duration, delivery count limit and record locks within the broker's min/max bounds, the
+// streams standbys under their maximum, sessions longer than heartbeats, the dead-letter topic
+// name, and the share strings. Not checked: streams.assignor.name against the registered assignors.
 export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record<string, string>>): void {
   const value = (name: string) => (name in next ? next[name]! : inherited(config, BY_NAME.get(name)!).value)
   for (const [name, v] of Object.entries(next)) {
@@ -122,12 +129,16 @@ export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record
     const hi = config.int(max)
     if (v < lo || v > hi) throw new KafkaError('INVALID_CONFIG', `${name} must be in the range ${lo} to ${hi} inclusive.`)
   }
-  if (Number(value('consumer.session.timeout.ms')) <= Number(value('consumer.heartbeat.interval.ms'))) {
-    throw new KafkaError('INVALID_CONFIG', 'consumer.session.timeout.ms must be greater than consumer.heartbeat.interval.ms')
+  for (const [name, max] of MAXED) {
+    if (name in next && Number(next[name]) > config.int(max)) throw new KafkaError('INVALID_CONFIG', `${name} must be less than or equal to ${config.int(max)}`)
   }
-  if (Number(value('share.session.timeout.ms')) <= Number(value('share.heartbeat.interval.ms'))) {
-    throw new KafkaError('INVALID_CONFIG', 'share.session.timeout.ms must be greater than share.heartbeat.interval.ms')
+  for (const type of ['consumer', 'share', 'streams']) {
+    if (Number(value(`${type}.session.timeout.ms`)) <= Number(value(`${type}.heartbeat.interval.ms`))) {
+      throw new KafkaError('INVALID_CONFIG', `${type}.session.timeout.ms must be greater than ${type}.heartbeat.interval.ms`)
+    }
   }
+  const dlq = next['errors.deadletterqueue.topic.name']
+  if (dlq !== undefined && dlq.startsWith('__')) throw new KafkaError('INVALID_CONFIG', "errors.deadletterqueue.topic.name: DLQ topic name must not start with '__'")
   // The share strings: ShareGroupAutoOffsetReset (latest, earliest, by_duration:<ISO-8601>) and
   // IsolationLevel names.
   const oneOf = (name: string, ok: (v: string) => boolean, allowed: string) => {

@@ -178,6 +178,24 @@ describe('configs', () => {
     expect(check('streams.assignment.interval.ms', '99')).toEqual([ErrorCode.INVALID_CONFIG, 'streams.assignment.interval.ms must be in the range 100 to 15000 inclusive.'])
   })
 
+  it('checks the streams group configs as Kafka 4.4 GroupConfig.validate does', async () => {
+    await start()
+    const check = (o: Record<string, string>) => {
+      try {
+        validateGroupConfigs(b.broker.config, o)
+        return null
+      } catch (err) {
+        return err instanceof KafkaError ? err.message : err
+      }
+    }
+    expect(check({ 'streams.heartbeat.interval.ms': '4999' })).toBe('streams.heartbeat.interval.ms must be in the range 5000 to 15000 inclusive.')
+    expect(check({ 'streams.session.timeout.ms': '60001' })).toBe('streams.session.timeout.ms must be in the range 45000 to 60000 inclusive.')
+    expect(check({ 'streams.num.standby.replicas': '3' })).toBe('streams.num.standby.replicas must be less than or equal to 2')
+    expect(check({ 'streams.num.standby.replicas': '2' })).toBeNull()
+    expect(check({ 'errors.deadletterqueue.topic.name': '__dlq' })).toBe("errors.deadletterqueue.topic.name: DLQ topic name must not start with '__'")
+    expect(check({ 'errors.deadletterqueue.topic.name': 'dlq' })).toBeNull()
+  })
+
   it('caps a stored group value to bounds the broker was restarted with, as GroupConfig.evaluate', async () => {
     const dir = scratch()
     await start({}, { dataDir: dir })
