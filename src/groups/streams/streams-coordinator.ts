@@ -5,14 +5,13 @@
 // exist (missing source topics, partition counts of internal topics) and asks for the missing
 // repartition and changelog topics with the configs the topology gives (internal-topics.ts: the
 // MISSING_INTERNAL_TOPICS status until a later heartbeat finds them), 3) computes a new target
-// assignment with the sticky task assignor when the group epoch passed the assignment epoch,
-// 4) moves the member one reconciliation step towards its target (streams-group.ts), exactly as
-// consumer groups do with partitions. Session and rebalance timeouts run on the broker's Clock.
+// assignment with the sticky task assignor when the group epoch passed the assignment epoch (after
+// the initial rebalance delay and within the assignment interval, streams-planner.ts), 4) moves
+// the member one reconciliation step towards its target (streams-group.ts), exactly as consumer
+// groups do with partitions. Session and rebalance timeouts run on the broker's Clock.
 //
 // A streams group shares the classic Group object (and so its committed offsets) through
-// Group.streams. Not implemented: group.streams.initial.rebalance.delay.ms (the first assignment
-// is computed at once, as group.initial.rebalance.delay.ms=0 does for classic groups here) and
-// persistence of the group in __consumer_offsets (members rejoin after a restart; offsets stay).
+// Group.streams; its records go to __consumer_offsets (streams-store.ts).
 
 import { ErrorCode } from '../../../protocol/errors.js'
 import type { Clock } from '../../clock.js'
