@@ -112,7 +112,7 @@ export function describeGroupConfigs(config: BrokerConfig, overrides: Readonly<R
 // timeouts, heartbeat intervals and assignment intervals of the three group types and the share
 // lock duration, delivery count limit and record locks within the broker's min/max bounds, the
 // streams standbys under their maximum, sessions longer than heartbeats, the dead-letter topic
-// name, and the share strings. Not checked: streams.assignor.name against the registered assignors.
+// name, streams.assignor.name among group.streams.assignors, and the share strings.
 export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record<string, string>>): void {
   const value = (name: string) => (name in next ? next[name]! : inherited(config, BY_NAME.get(name)!).value)
   for (const [name, v] of Object.entries(next)) {
@@ -136,6 +136,11 @@ export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record
     if (Number(value(`${type}.session.timeout.ms`)) <= Number(value(`${type}.heartbeat.interval.ms`))) {
       throw new KafkaError('INVALID_CONFIG', `${type}.session.timeout.ms must be greater than ${type}.heartbeat.interval.ms`)
     }
+  }
+  const assignor = next['streams.assignor.name']
+  const registered = (config.get('group.streams.assignors') ?? 'sticky').split(',').map((a) => a.trim()).filter((a) => a !== '')
+  if (assignor !== undefined && !registered.includes(assignor)) {
+    throw new KafkaError('INVALID_CONFIG', `streams.assignor.name '${assignor}' is not a registered task assignor. Registered assignors are: [${registered.join(', ')}].`)
   }
   const dlq = next['errors.deadletterqueue.topic.name']
   if (dlq !== undefined && dlq.startsWith('__')) throw new KafkaError('INVALID_CONFIG', "errors.deadletterqueue.topic.name: DLQ topic name must not start with '__'")

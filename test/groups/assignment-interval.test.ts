@@ -194,6 +194,8 @@ describe('configs', () => {
     expect(check({ 'streams.num.standby.replicas': '2' })).toBeNull()
     expect(check({ 'errors.deadletterqueue.topic.name': '__dlq' })).toBe("errors.deadletterqueue.topic.name: DLQ topic name must not start with '__'")
     expect(check({ 'errors.deadletterqueue.topic.name': 'dlq' })).toBeNull()
+    expect(check({ 'streams.assignor.name': 'nope' })).toBe("streams.assignor.name 'nope' is not a registered task assignor. Registered assignors are: [sticky].")
+    expect(check({ 'streams.assignor.name': 'sticky' })).toBeNull()
   })
 
   it('caps a stored group value to bounds the broker was restarted with, as GroupConfig.evaluate', async () => {
