@@ -33,7 +33,9 @@ const memberValue = defineStruct({
     supportedProtocols: t.array({ name: t.string(), metadata: t.bytes() }),
   }, { tag: 0 }),
 }, '0', '0+')
-const targetMetadataValue = defineStruct({ assignmentEpoch: t.int32() }, '0', '0+')
+// AssignmentTimestamp (tagged field 0, Kafka 4.4): when the target was computed, for the
+// assignment interval (group.*.assignment.interval.ms); 0 lets the next one be computed at once.
+const targetMetadataValue = defineStruct({ assignmentEpoch: t.int32(), assignmentTimestamp: t.int64({ tag: 0 }) }, '0', '0+')
 const targetMemberValue = defineStruct({ topicPartitions: t.array(topicPartitions) }, '0', '0+')
 const currentAssignmentValue = defineStruct({
   memberEpoch: t.int32(),
@@ -50,7 +52,7 @@ export type CurrentAssignmentValue = ReturnType<ReturnType<typeof currentAssignm
 export type ConsumerGroupRecord =
   | { type: 'epoch'; group: string; value: { epoch: number } | null }
   | { type: 'member'; group: string; memberId: string; value: ConsumerMemberValue | null }
-  | { type: 'targetEpoch'; group: string; value: { assignmentEpoch: number } | null }
+  | { type: 'targetEpoch'; group: string; value: { assignmentEpoch: number; assignmentTimestamp: bigint } | null }
   | { type: 'target'; group: string; memberId: string; value: { topicPartitions: TopicPartitionsValue } | null }
   | { type: 'current'; group: string; memberId: string; value: CurrentAssignmentValue | null }
   | { type: 'ignored'; group: string }
@@ -74,7 +76,7 @@ function record<V>(keyVersion: keyof typeof keys, key: Record<string, string>, v
 export const consumerGroupRecords = {
   epoch: (group: string, epoch: number | null) => record(3, { group }, epoch === null ? null : { epoch }, metadataValue),
   member: (group: string, memberId: string, v: ConsumerMemberValue | null) => record(5, { group, memberId }, v, memberValue),
-  targetEpoch: (group: string, assignmentEpoch: number | null) => record(6, { group }, assignmentEpoch === null ? null : { assignmentEpoch }, targetMetadataValue),
+  targetEpoch: (group: string, assignmentEpoch: number | null, assignmentTimestamp = 0) => record(6, { group }, assignmentEpoch === null ? null : { assignmentEpoch, assignmentTimestamp: BigInt(assignmentTimestamp) }, targetMetadataValue),
   target: (group: string, memberId: string, tps: TopicPartitionsValue | null) => record(7, { group, memberId }, tps === null ? null : { topicPartitions: tps }, targetMemberValue),
   current: (group: string, memberId: string, v: CurrentAssignmentValue | null) => record(8, { group, memberId }, v, currentAssignmentValue),
 }

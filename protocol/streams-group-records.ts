@@ -35,7 +35,9 @@ const memberValue = defineStruct({
   userEndpoint: t.nullableStruct({ host: t.string(), port: t.uint16() }),
   clientTags: t.array(keyValue),
 }, '0', '0+')
-const targetMetadataValue = defineStruct({ assignmentEpoch: t.int32() }, '0', '0+')
+// AssignmentTimestamp (tagged field 0, Kafka 4.4): when the target was computed, for the
+// assignment interval (group.*.assignment.interval.ms); 0 lets the next one be computed at once.
+const targetMetadataValue = defineStruct({ assignmentEpoch: t.int32(), assignmentTimestamp: t.int64({ tag: 0 }) }, '0', '0+')
 const targetMemberValue = defineStruct({ activeTasks: t.array(taskIds), standbyTasks: t.array(taskIds), warmupTasks: t.array(taskIds) }, '0', '0+')
 const currentValue = defineStruct({
   memberEpoch: t.int32(),
@@ -71,7 +73,7 @@ export type StreamsTopologyValue = V<typeof topologyValue>
 export type StreamsGroupRecord =
   | { type: 'metadata'; group: string; value: StreamsMetadataValue | null }
   | { type: 'member'; group: string; memberId: string; value: StreamsMemberValue | null }
-  | { type: 'targetEpoch'; group: string; value: { assignmentEpoch: number } | null }
+  | { type: 'targetEpoch'; group: string; value: { assignmentEpoch: number; assignmentTimestamp: bigint } | null }
   | { type: 'target'; group: string; memberId: string; value: StreamsTargetValue | null }
   | { type: 'current'; group: string; memberId: string; value: StreamsCurrentValue | null }
   | { type: 'topology'; group: string; value: StreamsTopologyValue | null }
@@ -96,7 +98,7 @@ function record<T>(keyVersion: keyof typeof keys, key: { groupId: string; member
 export const streamsGroupRecords = {
   metadata: (groupId: string, v: StreamsMetadataValue | null) => record(17, { groupId }, v, metadataValue),
   member: (groupId: string, memberId: string, v: StreamsMemberValue | null) => record(19, { groupId, memberId }, v, memberValue),
-  targetEpoch: (groupId: string, assignmentEpoch: number | null) => record(20, { groupId }, assignmentEpoch === null ? null : { assignmentEpoch }, targetMetadataValue),
+  targetEpoch: (groupId: string, assignmentEpoch: number | null, assignmentTimestamp = 0) => record(20, { groupId }, assignmentEpoch === null ? null : { assignmentEpoch, assignmentTimestamp: BigInt(assignmentTimestamp) }, targetMetadataValue),
   target: (groupId: string, memberId: string, v: StreamsTargetValue | null) => record(21, { groupId, memberId }, v, targetMemberValue),
   current: (groupId: string, memberId: string, v: StreamsCurrentValue | null) => record(22, { groupId, memberId }, v, currentValue),
   topology: (groupId: string, v: StreamsTopologyValue | null) => record(23, { groupId }, v, topologyValue),

@@ -194,8 +194,9 @@ export class Broker {
       logger: o.logger,
       config: {
         // A group's own consumer.* config (IncrementalAlterConfigs on GROUP), else the broker's.
-        sessionTimeoutMs: (id) => Number(cluster.groupConfigs.get(id)?.['consumer.session.timeout.ms'] ?? config.int('group.consumer.session.timeout.ms')),
-        heartbeatIntervalMs: (id) => Number(cluster.groupConfigs.get(id)?.['consumer.heartbeat.interval.ms'] ?? config.int('group.consumer.heartbeat.interval.ms')),
+        sessionTimeoutMs: (id) => Number(groupConfigValue(config, cluster.groupConfigs.get(id), 'consumer.session.timeout.ms')),
+        heartbeatIntervalMs: (id) => Number(groupConfigValue(config, cluster.groupConfigs.get(id), 'consumer.heartbeat.interval.ms')),
+        assignmentIntervalMs: (id) => Number(groupConfigValue(config, cluster.groupConfigs.get(id), 'consumer.assignment.interval.ms')),
         get maxSize() { return config.int('group.consumer.max.size') },
         get migrationPolicy() { return parsePolicy(config.get('group.consumer.migration.policy') ?? undefined) },
         get classicMaxSize() { return config.int('group.max.size') },
@@ -227,6 +228,7 @@ export class Broker {
       config: {
         sessionTimeoutMs: (id) => groupInt(id, 'streams.session.timeout.ms'),
         heartbeatIntervalMs: (id) => groupInt(id, 'streams.heartbeat.interval.ms'),
+        assignmentIntervalMs: (id) => groupInt(id, 'streams.assignment.interval.ms'),
         numStandbyReplicas: (id) => groupInt(id, 'streams.num.standby.replicas'),
         rackAwareAssignmentTags: (id) => parseTagKeys(groupConfigValue(config, cluster.groupConfigs.get(id), 'streams.rack.aware.assignment.tags')),
         initialRebalanceDelayMs: (id) => groupInt(id, 'streams.initial.rebalance.delay.ms'),

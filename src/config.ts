@@ -67,6 +67,21 @@ export function validateStartupConfig(values: ReadonlyMap<string, string>): void
   }
   const authorizer = authorizerClassError(values.get('authorizer.class.name'))
   if (authorizer) throw new ConfigError(authorizer)
+  const intervals = assignmentIntervalError(values)
+  if (intervals) throw new ConfigError(intervals)
+}
+
+// GroupCoordinatorConfig's start-up requirements on the assignment intervals of Kafka 4.4 (its
+// Utils.require stops the broker with this message).
+function assignmentIntervalError(values: ReadonlyMap<string, string>): string | null {
+  const int = (key: string) => Number(values.get(key) ?? BROKER_CONFIG_BY_NAME.get(key)?.default ?? 0)
+  for (const type of ['consumer', 'share', 'streams']) {
+    const [name, min, max] = ['', 'min.', 'max.'].map((p) => `group.${type}.${p}assignment.interval.ms`) as [string, string, string]
+    if (int(max) < int(min)) return `${max} must be greater than or equal to ${min}`
+    if (int(name) < int(min)) return `${name} must be greater than or equal to ${min}`
+    if (int(name) > int(max)) return `${name} must be less than or equal to ${max}`
+  }
+  return null
 }
 
 export interface KeyReport {

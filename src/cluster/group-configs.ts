@@ -3,9 +3,8 @@
 // IncrementalAlterConfigs on resource type GROUP (32). The list, types, defaults and synonyms are
 // what Kafka 4.4.0 answers (test/fixtures/kafka-4.4-group-configs.txt): each falls back to its
 // broker config (group.consumer.session.timeout.ms behind consumer.session.timeout.ms), or to its
-// own default where Kafka names no broker config. Rivulet acts on consumer.session.timeout.ms,
-// consumer.heartbeat.interval.ms and the share.* ones (share groups, src/groups/share/); the
-// streams.* ones are kept and reported (streams groups are not served yet).
+// own default where Kafka names no broker config. The groups read them through groupConfigValue
+// (src/broker.ts wires each one to its coordinator).
 
 import { KafkaError } from '../../protocol/errors.js'
 import type { BrokerConfig, ResolvedConfig } from './broker-config.js'
@@ -59,9 +58,37 @@ function inherited(config: BrokerConfig, d: GroupConfigDef): { name: string; val
   return { name: d.broker, value: v ?? d.default }
 }
 
+// The group configs Kafka bounds by broker configs (GroupConfig.validate's validateIntRange):
+// group config → [broker minimum, broker maximum].
+const RANGED: ReadonlyMap<string, readonly [string, string]> = new Map([
+  ['consumer.session.timeout.ms', ['group.consumer.min.session.timeout.ms', 'group.consumer.max.session.timeout.ms']],
+  ['consumer.heartbeat.interval.ms', ['group.consumer.min.heartbeat.interval.ms', 'group.consumer.max.heartbeat.interval.ms']],
+  ['share.session.timeout.ms', ['group.share.min.session.timeout.ms', 'group.share.max.session.timeout.ms']],
+  ['share.heartbeat.interval.ms', ['group.share.min.heartbeat.interval.ms', 'group.share.max.heartbeat.interval.ms']],
+  ['share.record.lock.duration.ms', ['group.share.min.record.lock.duration.ms', 'group.share.max.record.lock.duration.ms']],
+  ['share.delivery.count.limit', ['group.share.min.delivery.count.limit', 'group.share.max.delivery.count.limit']],
+  ['share.partition.max.record.locks', ['group.share.min.partition.max.record.locks', 'group.share.max.partition.max.record.locks']],
+  ['consumer.assignment.interval.ms', ['group.consumer.min.assignment.interval.ms', 'group.consumer.max.assignment.interval.ms']],
+  ['share.assignment.interval.ms', ['group.share.min.assignment.interval.ms', 'group.share.max.assignment.interval.ms']],
+  ['streams.assignment.interval.ms', ['group.streams.min.assignment.interval.ms', 'group.streams.max.assignment.interval.ms']],
+  ['streams.heartbeat.interval.ms', ['group.streams.min.heartbeat.interval.ms', 'group.streams.max.heartbeat.interval.ms']],
+  ['streams.session.timeout.ms', ['group.streams.min.session.timeout.ms', 'group.streams.max.session.timeout.ms']],
+])
+// Bounded above only (validateIntMax, clampToMax).
+const MAXED: ReadonlyMap<string, string> = new Map([['streams.num.standby.replicas', 'group.streams.max.standby.replicas']])
+
 // The value a group acts on: its own override, else the broker config behind it, else the default.
+// An override outside bounds the broker was restarted with is capped to them, as Kafka's
+// GroupConfig.evaluate (clampToRange) caps it.
 export function groupConfigValue(config: BrokerConfig, overrides: Readonly<Record<string, string>> | undefined, name: string): string {
-  if (overrides && name in overrides) return overrides[name]!
+  if (overrides && name in overrides) {
+    const bounds = RANGED.get(name)
+    const max = MAXED.get(name)
+    const v = Number(overrides[name]!)
+    if (bounds) return String(Math.min(Math.max(v, config.int(bounds[0])), config.int(bounds[1])))
+    if (max) return String(Math.min(v, config.int(max)))
+    return overrides[name]!
+  }
   const d = BY_NAME.get(name)
   if (!d) throw new Error(`unknown group config ${name}`)
   return inherited(config, d).value
@@ -81,10 +108,11 @@ export function describeGroupConfigs(config: BrokerConfig, overrides: Readonly<R
   })
 }
 
-// GroupConfig.validate as Kafka 4.4 answers it: names, types, the consumer and share session
-// timeouts, heartbeat intervals and share lock duration, delivery count limit and record locks
-// within the broker's group.consumer/group.share min/max bounds, and the share strings
-// (INVALID_CONFIG).
+// GroupConfig.validate as Kafka 4.4 answers it (INVALID_CONFIG): names, types, the session
+// timeouts, heartbeat intervals and assignment intervals of the three group types and the share
+// lock duration, delivery count limit and record locks within the broker's min/max bounds, the
+// streams standbys under their maximum, sessions longer than heartbeats, the dead-letter topic
+// name, streams.assignor.name among group.streams.assignors, and the share strings.
 export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record<string, string>>): void {
   const value = (name: string) => (name in next ? next[name]! : inherited(config, BY_NAME.get(name)!).value)
   for (const [name, v] of Object.entries(next)) {
@@ -94,28 +122,28 @@ export function validateGroupConfigs(config: BrokerConfig, next: Readonly<Record
     if (d.type === 'INT' && !/^\s*[+-]?\d+\s*$/.test(v)) throw bad()
     if (d.type === 'BOOLEAN' && !/^(true|false)$/i.test(v.trim())) throw new KafkaError('INVALID_CONFIG', `Invalid value ${v} for configuration ${name}: Expected value to be either true or false`)
   }
-  const ranged: [string, string, string][] = [
-    ['consumer.session.timeout.ms', 'group.consumer.min.session.timeout.ms', 'group.consumer.max.session.timeout.ms'],
-    ['consumer.heartbeat.interval.ms', 'group.consumer.min.heartbeat.interval.ms', 'group.consumer.max.heartbeat.interval.ms'],
-    ['share.session.timeout.ms', 'group.share.min.session.timeout.ms', 'group.share.max.session.timeout.ms'],
-    ['share.heartbeat.interval.ms', 'group.share.min.heartbeat.interval.ms', 'group.share.max.heartbeat.interval.ms'],
-    ['share.record.lock.duration.ms', 'group.share.min.record.lock.duration.ms', 'group.share.max.record.lock.duration.ms'],
-    ['share.delivery.count.limit', 'group.share.min.delivery.count.limit', 'group.share.max.delivery.count.limit'],
-    ['share.partition.max.record.locks', 'group.share.min.partition.max.record.locks', 'group.share.max.partition.max.record.locks'],
-  ]
-  for (const [name, min, max] of ranged) {
+  for (const [name, [min, max]] of RANGED) {
     if (!(name in next)) continue
     const v = Number(value(name))
     const lo = config.int(min)
     const hi = config.int(max)
     if (v < lo || v > hi) throw new KafkaError('INVALID_CONFIG', `${name} must be in the range ${lo} to ${hi} inclusive.`)
   }
-  if (Number(value('consumer.session.timeout.ms')) <= Number(value('consumer.heartbeat.interval.ms'))) {
-    throw new KafkaError('INVALID_CONFIG', 'consumer.session.timeout.ms must be greater than consumer.heartbeat.interval.ms')
+  for (const [name, max] of MAXED) {
+    if (name in next && Number(next[name]) > config.int(max)) throw new KafkaError('INVALID_CONFIG', `${name} must be less than or equal to ${config.int(max)}`)
   }
-  if (Number(value('share.session.timeout.ms')) <= Number(value('share.heartbeat.interval.ms'))) {
-    throw new KafkaError('INVALID_CONFIG', 'share.session.timeout.ms must be greater than share.heartbeat.interval.ms')
+  for (const type of ['consumer', 'share', 'streams']) {
+    if (Number(value(`${type}.session.timeout.ms`)) <= Number(value(`${type}.heartbeat.interval.ms`))) {
+      throw new KafkaError('INVALID_CONFIG', `${type}.session.timeout.ms must be greater than ${type}.heartbeat.interval.ms`)
+    }
   }
+  const assignor = next['streams.assignor.name']
+  const registered = (config.get('group.streams.assignors') ?? 'sticky').split(',').map((a) => a.trim()).filter((a) => a !== '')
+  if (assignor !== undefined && !registered.includes(assignor)) {
+    throw new KafkaError('INVALID_CONFIG', `streams.assignor.name '${assignor}' is not a registered task assignor. Registered assignors are: [${registered.join(', ')}].`)
+  }
+  const dlq = next['errors.deadletterqueue.topic.name']
+  if (dlq !== undefined && dlq.startsWith('__')) throw new KafkaError('INVALID_CONFIG', "errors.deadletterqueue.topic.name: DLQ topic name must not start with '__'")
   // The share strings: ShareGroupAutoOffsetReset (latest, earliest, by_duration:<ISO-8601>) and
   // IsolationLevel names.
   const oneOf = (name: string, ok: (v: string) => boolean, allowed: string) => {

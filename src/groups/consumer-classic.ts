@@ -88,7 +88,7 @@ export class ClassicMembersOfConsumerGroups implements ClassicPathsOfConsumerGro
     const subscriptionChanged = isNew || member.subscribedTopicNames.join('\u0000') !== updated.subscribedTopicNames.join('\u0000')
     data.putMember(updated)
     this.co.maybeBumpEpoch(group.groupId, data, subscriptionChanged)
-    if (data.groupEpoch > data.assignmentEpoch) this.co.computeTargetAssignment(data)
+    this.co.maybeUpdateTargetAssignment(group.groupId, data)
     const owned = subscription.ownedPartitions.flatMap((t) => {
       const topic = this.deps.topics.byName(t.topic)
       return topic ? [{ topicId: topic.id, partitions: t.partitions }] : []

@@ -14,6 +14,7 @@ import { ErrorCode } from '../../protocol/errors.js'
 import type { Clock } from '../clock.js'
 import { randomUuid } from '../cluster/cluster.js'
 import type { Logger } from '../logger.js'
+import { canComputeNextTargetAssignment } from './assignment-interval.js'
 import { ASSIGNORS, type AssignorMember, type AssignorTopic } from './assignors.js'
 import type { GroupContext } from './context.js'
 import {
@@ -30,6 +31,7 @@ import { HeartbeatError, fail, validateHeartbeat, type ConsumerHeartbeat, type O
 export interface ConsumerGroupConfig {
   sessionTimeoutMs(groupId: string): number // consumer.session.timeout.ms / group.consumer.session.timeout.ms
   heartbeatIntervalMs(groupId: string): number // consumer.heartbeat.interval.ms / group.consumer.heartbeat.interval.ms
+  assignmentIntervalMs(groupId: string): number // consumer.assignment.interval.ms / group.consumer.assignment.interval.ms
   readonly maxSize: number // group.consumer.max.size
   readonly assignors: string[] // group.consumer.assignors; the first is the default
   readonly migrationPolicy: MigrationPolicy // group.consumer.migration.policy
@@ -172,7 +174,7 @@ export class ConsumerGroupCoordinator {
     if (!data.members.has(updated.memberId)) this.deps.logger.info({ group: req.groupId, member: memberId }, 'member joined the consumer group')
     data.putMember(updated)
     this.maybeBumpEpoch(req.groupId, data, subscriptionChanged)
-    if (data.groupEpoch > data.assignmentEpoch) this.computeTargetAssignment(data)
+    this.maybeUpdateTargetAssignment(req.groupId, data)
     const target = data.targetAssignment.get(updated.memberId) ?? new Map()
     const reconciled = reconcile(data, updated, data.assignmentEpoch, target, req.topicPartitions)
     if (reconciled !== updated) data.putMember(reconciled)
@@ -273,6 +275,13 @@ export class ConsumerGroupCoordinator {
       this.batch.removeMember(m.memberId)
     }
     this.maybeBumpEpoch(groupId, data, true)
+    if (data.members.size === 0) {
+      // consumerGroupFenceMembers: the last member gone, the target metadata moves to the new
+      // epoch with timestamp 0, so the next member's target is computed at once.
+      data.assignmentEpoch = data.groupEpoch
+      data.assignmentTimestamp = 0
+      this.batch.targetMetadata(data)
+    }
   }
 
   maybeBumpEpoch(groupId: string, data: ConsumerGroupData, force: boolean): void {
@@ -309,6 +318,14 @@ export class ConsumerGroupCoordinator {
     return out
   }
 
+  // maybeUpdateTargetAssignment: a group epoch past the assignment epoch gets a new target, unless
+  // the assignment interval since the last one has not passed (assignment-interval.ts).
+  maybeUpdateTargetAssignment(groupId: string, data: ConsumerGroupData): void {
+    if (data.groupEpoch <= data.assignmentEpoch) return
+    if (!canComputeNextTargetAssignment(data.assignmentTimestamp, this.deps.config.assignmentIntervalMs(groupId), this.deps.clock.now())) return
+    this.computeTargetAssignment(data)
+  }
+
   // updateTargetAssignment: the assignor the members ask for most (ties: the configured order),
   // else the first configured one, over every member's subscription.
   computeTargetAssignment(data: ConsumerGroupData): void {
@@ -322,6 +339,7 @@ export class ConsumerGroupCoordinator {
     data.targetAssignment.clear()
     for (const [id, a] of target) data.targetAssignment.set(id, a)
     data.assignmentEpoch = data.groupEpoch
+    data.assignmentTimestamp = this.deps.clock.now()
     data.assignorName = name
     this.batch.target(data)
   }

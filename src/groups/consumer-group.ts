@@ -62,6 +62,7 @@ export type ConsumerGroupState = 'Empty' | 'Assigning' | 'Reconciling' | 'Stable
 export class ConsumerGroupData {
   groupEpoch = 0
   assignmentEpoch = 0
+  assignmentTimestamp = 0 // when the target was computed (ms; 0: the next one need not wait)
   readonly members = new Map<string, ConsumerMember>()
   readonly staticMembers = new Map<string, string>() // instance id → member id
   readonly targetAssignment = new Map<string, Assignment>() // member id → its target

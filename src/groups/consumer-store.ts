@@ -45,13 +45,18 @@ export class ConsumerGroupBatch {
 
   target(data: ConsumerGroupData): void {
     for (const [memberId, a] of data.targetAssignment) this.records.push(R.target(this.groupId, memberId, toValue(a)))
-    this.records.push(R.targetEpoch(this.groupId, data.assignmentEpoch))
+    this.records.push(R.targetEpoch(this.groupId, data.assignmentEpoch, data.assignmentTimestamp))
   }
 
   // newConsumerGroupCurrentAssignmentTombstoneRecord, ...TargetAssignmentTombstoneRecord,
   // ...MemberSubscriptionTombstoneRecord, in Kafka's order.
   removeMember(memberId: string): void {
     this.records.push(R.current(this.groupId, memberId, null), R.target(this.groupId, memberId, null), R.member(this.groupId, memberId, null))
+  }
+
+  // The target metadata alone (an emptied group: its assignment epoch catches up, timestamp 0).
+  targetMetadata(data: ConsumerGroupData): void {
+    this.records.push(R.targetEpoch(this.groupId, data.assignmentEpoch, data.assignmentTimestamp))
   }
 
   deleteGroup(): void {
@@ -96,7 +101,10 @@ export function replayConsumerRecord(c: GroupContext, rec: ConsumerGroupRecord):
       data.groupEpoch = rec.value!.epoch
       return
     case 'targetEpoch':
-      if (rec.value) data.assignmentEpoch = rec.value.assignmentEpoch
+      if (rec.value) {
+        data.assignmentEpoch = rec.value.assignmentEpoch
+        data.assignmentTimestamp = Number(rec.value.assignmentTimestamp)
+      }
       return
     case 'target':
       if (rec.value) data.targetAssignment.set(rec.memberId, fromValue(rec.value.topicPartitions))

@@ -9,7 +9,8 @@
 // plugin (so StreamsGroupTopologyDescriptionUpdate is never asked for and is not served). With an
 // authorizer: READ on the group (GROUP_AUTHORIZATION_FAILED), DESCRIBE on every topic of the
 // topology (TOPIC_AUTHORIZATION_FAILED), and internal topics are created only with CREATE on the
-// cluster or on the topic (else the MISSING_INTERNAL_TOPICS status says so, as in Kafka).
+// cluster or on every one of them (else the MISSING_INTERNAL_TOPICS status says so, as in Kafka;
+// src/groups/streams/internal-topics.ts).
 
 import { StreamsGroupHeartbeat } from '../../protocol/apis/streams-group-heartbeat.js'
 import { KafkaError } from '../../protocol/errors.js'

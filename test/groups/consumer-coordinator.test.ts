@@ -6,7 +6,7 @@ import { ErrorCode } from '../../protocol/errors.js'
 import { ManualClock } from '../../src/clock.js'
 import type { ConsumerGroupCoordinator, ConsumerHeartbeat, ConsumerHeartbeatResult } from '../../src/groups/consumer-coordinator.js'
 import { commitOffsets, deleteOffsets, listGroups } from '../../src/groups/offsets.js'
-import { startTestBroker, type TestBroker } from '../helpers/broker.js'
+import { IMMEDIATE_ASSIGNMENT, startTestBroker, type TestBroker } from '../helpers/broker.js'
 
 let clock: ManualClock
 let b: TestBroker
@@ -15,7 +15,7 @@ let topicId: string
 
 async function start(config: Record<string, number | string> = {}) {
   clock = new ManualClock()
-  b = await startTestBroker({ clock, config: config as Record<string, number> })
+  b = await startTestBroker({ clock, config: { ...IMMEDIATE_ASSIGNMENT, ...config } as Record<string, number> })
   c = b.broker.consumerGroups
   topicId = b.broker.createTopic('orders', 6, 1, {}).id
 }

@@ -10,7 +10,7 @@ import { ErrorCode } from '../../protocol/errors.js'
 import { ManualClock } from '../../src/clock.js'
 import type { ConsumerHeartbeat, ConsumerHeartbeatResult } from '../../src/groups/consumer-coordinator.js'
 import { commitOffsets, fetchOffsets, listGroups } from '../../src/groups/offsets.js'
-import { scratchDirs, startTestBroker, type TestBroker } from '../helpers/broker.js'
+import { IMMEDIATE_ASSIGNMENT, scratchDirs, startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { joinReq, settled, syncReq } from './helpers.js'
 
 const dir = scratchDirs('rivulet-migration-')
@@ -20,7 +20,7 @@ let topicId: string
 
 async function start(config: Record<string, string | number> = {}, dataDir?: string) {
   clock = new ManualClock()
-  b = await startTestBroker({ clock, config: config as Record<string, number>, disk: dataDir !== undefined, dataDir })
+  b = await startTestBroker({ clock, config: { ...IMMEDIATE_ASSIGNMENT, ...config } as Record<string, number>, disk: dataDir !== undefined, dataDir })
   topicId = b.broker.cluster.topic('orders')?.id ?? b.broker.createTopic('orders', 6, 1, {}).id
 }
 afterEach(() => b?.cleanup())

@@ -11,14 +11,14 @@ import { LeaveGroup } from '../../protocol/apis/leave-group.js'
 import { SyncGroup } from '../../protocol/apis/sync-group.js'
 import { decodeAssignment, encodeSubscription } from '../../protocol/consumer-protocol.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import { startTestBroker, type TestBroker } from '../helpers/broker.js'
+import { IMMEDIATE_ASSIGNMENT, startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
 
 let b: TestBroker
 let client: TestClient
 let topicId: string
 beforeAll(async () => {
-  b = await startTestBroker()
+  b = await startTestBroker({ config: IMMEDIATE_ASSIGNMENT })
   client = await TestClient.connect(b.port)
   topicId = b.broker.createTopic('t', 2, 1, {}).id
 })

@@ -10,6 +10,15 @@ export interface TestBroker extends RunningBroker {
   cleanup(): Promise<void>
 }
 
+// Kafka's group.{consumer,share,streams}.assignment.interval.ms default (1000) holds a new target
+// back for a second after the last one; tests of what a target is (not of when) turn it off, as
+// Kafka allows (0: every epoch bump computes at once, GroupMetadataManager.canComputeNextTargetAssignment).
+export const IMMEDIATE_ASSIGNMENT = {
+  'group.consumer.assignment.interval.ms': 0,
+  'group.share.assignment.interval.ms': 0,
+  'group.streams.assignment.interval.ms': 0,
+}
+
 export function tempDir(prefix = 'rivulet-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 }

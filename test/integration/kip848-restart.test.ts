@@ -19,13 +19,16 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
+// Targets computed at every epoch (Kafka's group.consumer.assignment.interval.ms=0), so the joins
+// below are assigned without waiting a second.
+const IMMEDIATE = ['--override', 'group.consumer.assignment.interval.ms=0']
 const join = (memberId: string, instanceId: string | null = null) => ({
   groupId: 'durable', memberId, memberEpoch: 0, instanceId, rebalanceTimeoutMs: 30000, subscribedTopicNames: ['events'], topicPartitions: [],
 })
 
 describe('KIP-848 group state across kill -9', () => {
   it('keeps member epochs, assignments and targets', async () => {
-    const first = await startChildBroker(['--data-dir', dir])
+    const first = await startChildBroker(['--data-dir', dir, ...IMMEDIATE])
     children.push(first)
     const c1 = await TestClient.connect(first.port)
     await c1.send(CreateTopics, 7, { topics: [{ name: 'events', numPartitions: 4, replicationFactor: 1 }], timeoutMs: 5000 })
@@ -44,7 +47,7 @@ describe('KIP-848 group state across kill -9', () => {
     await c1.close()
     await first.kill('SIGKILL')
 
-    const second = await startChildBroker(['--data-dir', dir])
+    const second = await startChildBroker(['--data-dir', dir, ...IMMEDIATE])
     children.push(second)
     const c2 = await TestClient.connect(second.port)
     const after = await c2.send(ConsumerGroupDescribe, 1, { groupIds: ['durable'] })

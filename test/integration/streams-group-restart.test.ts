@@ -26,6 +26,9 @@ const topology = {
     stateChangelogTopics: [{ name: 'durable-store-changelog', partitions: 0, replicationFactor: 0, topicConfigs: [{ key: 'cleanup.policy', value: 'compact' }] }],
   }],
 }
+// Targets computed at every epoch (Kafka's group.streams.assignment.interval.ms=0), so the joins
+// below are assigned without waiting a second.
+const IMMEDIATE = ['--override', 'group.streams.assignment.interval.ms=0']
 const join = (memberId: string) => ({
   groupId: 'durable', memberId, memberEpoch: 0, endpointInformationEpoch: -1, rebalanceTimeoutMs: 30000, topology,
   activeTasks: [], standbyTasks: [], warmupTasks: [], processId: `process-${memberId}`, clientTags: [],
@@ -36,10 +39,11 @@ const beat = (memberId: string, memberEpoch: number, active: { subtopologyId: st
 
 describe('streams group state across kill -9', () => {
   it('keeps the topology, member epochs and tasks', async () => {
-    const first = await startChildBroker(['--data-dir', dir])
+    const first = await startChildBroker(['--data-dir', dir, ...IMMEDIATE])
     children.push(first)
     const c1 = await TestClient.connect(first.port)
-    await c1.send(CreateTopics, 7, { topics: [{ name: 'events', numPartitions: 4, replicationFactor: 1 }], timeoutMs: 5000 })
+    // The changelog topic as a first run of the application left it: a join is assigned at once.
+    await c1.send(CreateTopics, 7, { topics: [{ name: 'events', numPartitions: 4, replicationFactor: 1 }, { name: 'durable-store-changelog', numPartitions: 4, replicationFactor: 1, configs: [{ name: 'cleanup.policy', value: 'compact' }] }], timeoutMs: 5000 })
     const a = await c1.send(StreamsGroupHeartbeat, 1, join('member-a'))
     expect(a).toMatchObject({ errorCode: 0, memberEpoch: 1, activeTasks: [{ subtopologyId: '0', partitions: [0, 1, 2, 3] }] })
     expect((await c1.send(StreamsGroupHeartbeat, 1, join('member-b'))).memberEpoch).toBe(2)
@@ -52,7 +56,7 @@ describe('streams group state across kill -9', () => {
     await c1.close()
     await first.kill('SIGKILL')
 
-    const second = await startChildBroker(['--data-dir', dir])
+    const second = await startChildBroker(['--data-dir', dir, ...IMMEDIATE])
     children.push(second)
     const c2 = await TestClient.connect(second.port)
     const after = await c2.send(StreamsGroupDescribe, 1, { groupIds: ['durable'] })

@@ -14,6 +14,7 @@
 import { ErrorCode } from '../../../protocol/errors.js'
 import type { Clock } from '../../clock.js'
 import type { Logger } from '../../logger.js'
+import { canComputeNextTargetAssignment } from '../assignment-interval.js'
 import { simpleAssign, type ShareAssignment, type ShareAssignorTopic } from './share-assignor.js'
 import { assignmentList, sameAssignment, ShareGroup, type ShareMember } from './share-group.js'
 
@@ -22,6 +23,7 @@ export const LEAVE_GROUP_MEMBER_EPOCH = -1
 export interface ShareGroupConfig {
   heartbeatIntervalMs(groupId: string): number
   sessionTimeoutMs(groupId: string): number
+  assignmentIntervalMs(groupId: string): number // share.assignment.interval.ms / group.share.assignment.interval.ms
   readonly maxSize: number // group.share.max.size
 }
 
@@ -160,7 +162,7 @@ export class ShareGroupCoordinator {
     const signature = this.signature(g)
     if (isNew || subscriptionChanged || signature !== g.signature) g.groupEpoch++
     g.signature = signature
-    if (g.groupEpoch > g.assignmentEpoch) this.computeTarget(g)
+    if (g.groupEpoch > g.assignmentEpoch && canComputeNextTargetAssignment(g.assignmentTimestamp, this.deps.config.assignmentIntervalMs(g.groupId), this.deps.clock.now())) this.computeTarget(g)
     m.assignment = g.targetAssignment.get(m.memberId) ?? new Map()
     m.memberEpoch = g.assignmentEpoch
     this.scheduleSessionTimeout(g, m)
@@ -176,7 +178,8 @@ export class ShareGroupCoordinator {
     }
   }
 
-  // shareGroupLeave: the member goes, the group epoch moves and the others are reassigned.
+  // shareGroupLeave: the member goes and the group epoch moves; the others get a new target at
+  // their next heartbeat (within the assignment interval, assignment-interval.ts).
   private leave(req: ShareHeartbeat): ShareHeartbeatResult {
     const g = this.shareGroup(req.groupId, false)
     const m = g.members.get(req.memberId)
@@ -190,7 +193,12 @@ export class ShareGroupCoordinator {
     g.members.delete(m.memberId)
     g.targetAssignment.delete(m.memberId)
     g.groupEpoch++
-    this.computeTarget(g)
+    // shareGroupFenceMember: the last member gone, the target moves to the new epoch with
+    // timestamp 0, so the next member's target is computed at once.
+    if (g.members.size === 0) {
+      g.assignmentEpoch = g.groupEpoch
+      g.assignmentTimestamp = 0
+    }
     this.deps.logger.info({ group: g.groupId, member: m.memberId, why }, 'member left the share group')
   }
 
@@ -209,6 +217,7 @@ export class ShareGroupCoordinator {
     g.targetAssignment.clear()
     for (const [id, a] of simpleAssign(members, topics)) g.targetAssignment.set(id, a)
     g.assignmentEpoch = g.groupEpoch
+    g.assignmentTimestamp = this.deps.clock.now()
   }
 
   private scheduleSessionTimeout(g: ShareGroup, m: ShareMember): void {

@@ -20,6 +20,7 @@ export interface ShareMember {
 export class ShareGroup {
   groupEpoch = 0
   assignmentEpoch = 0
+  assignmentTimestamp = 0 // when the target was computed (ms; 0: the next one need not wait)
   signature = '' // the subscribed topics as last resolved (ShareGroupCoordinator.signature)
   readonly members = new Map<string, ShareMember>()
   readonly targetAssignment = new Map<string, ShareAssignment>()

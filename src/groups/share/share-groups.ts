@@ -62,6 +62,7 @@ export class ShareGroups {
       config: {
         heartbeatIntervalMs: (g) => int(g, 'share.heartbeat.interval.ms'),
         sessionTimeoutMs: (g) => int(g, 'share.session.timeout.ms'),
+        assignmentIntervalMs: (g) => int(g, 'share.assignment.interval.ms'),
         get maxSize() { return c.maxSize },
       },
       topics: deps.topics,

@@ -2,16 +2,16 @@
 // StreamsGroupHeartbeat joins (epoch 0, with the topology), heartbeats, leaves (-1) and static
 // leaves (-2); each heartbeat 1) updates the member, and the group's topology when the group
 // takes a new one, bumping the group epoch, 2) configures the topology against the topics that
-// exist (missing source topics, partition counts of internal topics) and creates the missing
-// repartition and changelog topics with the configs the topology gives, 3) computes a new target
-// assignment with the sticky task assignor when the group epoch passed the assignment epoch,
-// 4) moves the member one reconciliation step towards its target (streams-group.ts), exactly as
-// consumer groups do with partitions. Session and rebalance timeouts run on the broker's Clock.
+// exist (missing source topics, partition counts of internal topics) and asks for the missing
+// repartition and changelog topics with the configs the topology gives (internal-topics.ts: the
+// MISSING_INTERNAL_TOPICS status until a later heartbeat finds them), 3) computes a new target
+// assignment with the sticky task assignor when the group epoch passed the assignment epoch (after
+// the initial rebalance delay and within the assignment interval, streams-planner.ts), 4) moves
+// the member one reconciliation step towards its target (streams-group.ts), exactly as consumer
+// groups do with partitions. Session and rebalance timeouts run on the broker's Clock.
 //
 // A streams group shares the classic Group object (and so its committed offsets) through
-// Group.streams. Not implemented: group.streams.initial.rebalance.delay.ms (the first assignment
-// is computed at once, as group.initial.rebalance.delay.ms=0 does for classic groups here) and
-// persistence of the group in __consumer_offsets (members rejoin after a restart; offsets stay).
+// Group.streams; its records go to __consumer_offsets (streams-store.ts).
 
 import { ErrorCode } from '../../../protocol/errors.js'
 import type { Clock } from '../../clock.js'
@@ -20,6 +20,7 @@ import { LEAVE_GROUP_MEMBER_EPOCH, LEAVE_GROUP_STATIC_MEMBER_EPOCH } from '../co
 import { HeartbeatError, fail } from '../consumer-validate.js'
 import type { GroupContext } from '../context.js'
 import type { Group } from '../group.js'
+import { InternalTopicCreator } from './internal-topics.js'
 import { assignOrDelay, configure, metadataSignature } from './streams-planner.js'
 import { StreamsGroupData, newStreamsMember, noTasks, reconcile, type StreamsMember } from './streams-group.js'
 import { StreamsGroupBatch } from './streams-store.js'
@@ -34,10 +35,13 @@ export interface StreamsGroupConfig {
   numStandbyReplicas(groupId: string): number // streams.num.standby.replicas / group.streams.num.standby.replicas
   rackAwareAssignmentTags(groupId: string): string[] // streams.rack.aware.assignment.tags / group.streams.rack.aware.assignment.tags
   initialRebalanceDelayMs(groupId: string): number // streams.initial.rebalance.delay.ms / group.streams.initial.rebalance.delay.ms
+  assignmentIntervalMs(groupId: string): number // streams.assignment.interval.ms / group.streams.assignment.interval.ms
   readonly maxSize: number // group.streams.max.size
   readonly acceptableRecoveryLag: number // group.streams.acceptable.recovery.lag
   readonly taskOffsetIntervalMs: number // Kafka's streams.task.offset.interval.ms default
 }
+
+type Status = { statusCode: number; statusDetail: string }
 
 export interface StreamsTopics {
   partitions(name: string): number | undefined
@@ -76,8 +80,11 @@ export interface StreamsHeartbeatResult {
 export class StreamsGroupCoordinator {
   // The records of the operation under way, appended once it succeeds.
   private batch = new StreamsGroupBatch('')
+  private readonly internalTopics: InternalTopicCreator
 
-  constructor(private readonly deps: StreamsDeps) {}
+  constructor(private readonly deps: StreamsDeps) {
+    this.internalTopics = new InternalTopicCreator(deps)
+  }
 
   // After __consumer_offsets was replayed (which fills Group.streams): owners, static members and
   // the topology's configuration are rebuilt and every member's session starts again, as Kafka's
@@ -169,7 +176,9 @@ export class StreamsGroupCoordinator {
       data.shutdownRequested = true
       this.deps.logger.info({ group: req.groupId, member: updated.memberId }, 'a streams member requested the shutdown of the application')
     }
-    configure(this.deps, this.batch, req.groupId, data, bump, req.mayCreateTopic)
+    configure(this.deps, data, bump)
+    const topicStatus = this.internalTopics.maybeCreate(req.groupId, data.configured?.toCreate ?? [], data.configured?.status ?? null,
+      req.mayCreateTopic ?? (() => true), 2 * this.deps.config.heartbeatIntervalMs(req.groupId))
     assignOrDelay(this.deps, this.batch, req.groupId, data, status)
     const target = data.targetAssignment.get(updated.memberId) ?? noTasks()
     const reconciled = reconcile(data, updated, data.assignmentEpoch, target, ownedTasks(req))
@@ -180,7 +189,7 @@ export class StreamsGroupCoordinator {
     if (!sameTasks(member.assigned, reconciled.assigned) && reconciled.userEndpoint !== null) data.endpointInformationEpoch++
     this.scheduleRebalanceTimeout(req.groupId, data, updated, reconciled)
     this.scheduleSessionTimeout(req.groupId, reconciled)
-    return this.response(req, data, member, reconciled, status)
+    return this.response(req, data, member, reconciled, status, topicStatus)
   }
 
   // A joining member brings the topology (GroupMetadataManager.maybeUpdateTopology of Kafka 4.4):
@@ -268,12 +277,19 @@ export class StreamsGroupCoordinator {
     if (m.userEndpoint !== null) data.endpointInformationEpoch++
     data.groupEpoch++
     if (data.members.size === 0) data.shutdownRequested = false
-    configure(this.deps, this.batch, groupId, data, false)
+    configure(this.deps, data, false)
     this.batch.metadata(data)
+    if (data.members.size === 0) {
+      // streamsGroupFenceMember: the last member gone, the target metadata moves to the new
+      // epoch with timestamp 0, so the next member's target is computed at once.
+      data.assignmentEpoch = data.groupEpoch
+      data.assignmentTimestamp = 0
+      this.batch.targetMetadata(data)
+    }
   }
 
-  private response(req: StreamsHeartbeat, data: StreamsGroupData, before: StreamsMember, after: StreamsMember, status: { statusCode: number; statusDetail: string }[]): StreamsHeartbeatResult {
-    if (data.configured?.status) status.push(data.configured.status)
+  private response(req: StreamsHeartbeat, data: StreamsGroupData, before: StreamsMember, after: StreamsMember, status: Status[], topicStatus: Status | null): StreamsHeartbeatResult {
+    if (topicStatus) status.push(topicStatus)
     if (data.shutdownRequested) status.push({ statusCode: StreamsStatus.SHUTDOWN_APPLICATION, statusDetail: 'A KafkaStreams instance encountered a fatal error and requested a shutdown for the entire application.' })
     const full = req.memberEpoch === 0 || req.activeTasks === null
     const changed = !sameTasks(before.assigned, after.assigned)

@@ -59,6 +59,7 @@ export type StreamsGroupState = 'Empty' | 'NotReady' | 'Assigning' | 'Reconcilin
 export class StreamsGroupData {
   groupEpoch = 0
   assignmentEpoch = 0
+  assignmentTimestamp = 0 // when the target was computed (ms; 0: the next one need not wait)
   topology: StreamsTopology | null = null
   configured: ConfiguredTopology | null = null
   // What the last configuration saw of the topics (names and partition counts): a change bumps

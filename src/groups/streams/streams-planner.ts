@@ -1,44 +1,37 @@
 // How a streams group's topology meets the topics and becomes tasks (the part of Kafka's
 // streamsGroupHeartbeat between updating the member and reconciling it): the topology is configured
-// against the topics that exist when the group epoch or those topics change, missing internal
-// topics are created, and a target assignment is computed with the sticky assignor once the group
-// epoch passed the assignment epoch and the initial delay is over. Records go to the operation's batch.
+// against the topics that exist when the group epoch or those topics change, and a target
+// assignment is computed with the sticky assignor once the group epoch passed the assignment
+// epoch, the initial delay is over and the assignment interval passed. Records go to the
+// operation's batch.
 
 import type { Clock } from '../../clock.js'
 import type { Logger } from '../../logger.js'
+import { canComputeNextTargetAssignment } from '../assignment-interval.js'
 import { assignTasks } from './streams-assignor.js'
 import { noTasks, type StreamsGroupData, type Tasks } from './streams-group.js'
 import type { StreamsGroupBatch } from './streams-store.js'
-import { configureTopics, StreamsStatus, summarizeTopics, type TopicToCreate } from './streams-topology.js'
+import { configureTopics, StreamsStatus } from './streams-topology.js'
 
 export interface PlanDeps {
   clock: Clock
   logger: Logger
-  config: { numStandbyReplicas(groupId: string): number; rackAwareAssignmentTags(groupId: string): string[] }
-  topics: { partitions(name: string): number | undefined; create(t: TopicToCreate): string | null }
+  config: { numStandbyReplicas(groupId: string): number; rackAwareAssignmentTags(groupId: string): string[]; assignmentIntervalMs(groupId: string): number }
+  topics: { partitions(name: string): number | undefined }
 }
 
 // Configures the topology when the group epoch moves or the topics it reads changed (Kafka's
-// metadata hash), creating missing internal topics; a configuration change bumps the epoch.
-export function configure(deps: PlanDeps, batch: StreamsGroupBatch, groupId: string, data: StreamsGroupData, bump: boolean, mayCreate: (name: string) => boolean = () => true): void {
+// metadata hash); a configuration change bumps the epoch. Missing internal topics are created by
+// the heartbeat afterwards (internal-topics.ts), and the next configuration sees them.
+export function configure(deps: PlanDeps, data: StreamsGroupData, bump: boolean): void {
   if (data.topology === null) {
     if (bump) data.groupEpoch++
     return
   }
   const signature = metadataSignature(deps, data)
   if (!bump && data.configured !== null && signature === data.metadataSignature) return
-  let configured = configureTopics(data.topology, (n) => deps.topics.partitions(n))
-  if (configured.toCreate.length > 0) {
-    const denied = configured.toCreate.filter((t) => !mayCreate(t.name)).map((t) => t.name)
-    const failures = configured.toCreate.filter((t) => mayCreate(t.name)).map((t) => deps.topics.create(t)).filter((e): e is string => e !== null)
-    deps.logger.info({ group: groupId, topics: configured.toCreate.map((t) => t.name) }, 'creating the internal topics of a streams group')
-    configured = configureTopics(data.topology, (n) => deps.topics.partitions(n))
-    // Kafka reports what kept the internal topics from being created in the status detail.
-    if (configured.status && denied.length > 0) configured.status.statusDetail += `; Unauthorized to CREATE on topics ${summarizeTopics(denied)}.`
-    if (configured.status && failures.length > 0) configured.status.statusDetail += `; ${failures.join('; ')}`
-  }
-  data.configured = configured
-  data.metadataSignature = metadataSignature(deps, data)
+  data.configured = configureTopics(data.topology, (n) => deps.topics.partitions(n))
+  data.metadataSignature = signature
   data.groupEpoch++
 }
 
@@ -67,7 +60,14 @@ export function assignOrDelay(deps: PlanDeps, batch: StreamsGroupBatch, groupId:
     data.assignmentPending = false
     data.groupEpoch++
   }
-  if (data.groupEpoch > data.assignmentEpoch) computeTargetAssignment(deps, batch, groupId, data)
+  if (data.groupEpoch <= data.assignmentEpoch) return
+  // The assignment interval (assignment-interval.ts): members keep reconciling towards the last
+  // target and hear why, as Kafka's maybeUpdateStreamsTargetAssignment tells them.
+  if (!canComputeNextTargetAssignment(data.assignmentTimestamp, deps.config.assignmentIntervalMs(groupId), deps.clock.now())) {
+    status.push({ statusCode: StreamsStatus.ASSIGNMENT_DELAYED, statusDetail: 'Assignment delayed due to the configured assignment interval.' })
+    return
+  }
+  computeTargetAssignment(deps, batch, groupId, data)
 }
 
 function computeTargetAssignment(deps: PlanDeps, batch: StreamsGroupBatch, groupId: string, data: StreamsGroupData): void {
@@ -91,5 +91,6 @@ function computeTargetAssignment(deps: PlanDeps, batch: StreamsGroupBatch, group
   data.targetAssignment.clear()
   for (const m of data.members.values()) data.targetAssignment.set(m.memberId, target.get(m.memberId) ?? noTasks())
   data.assignmentEpoch = data.groupEpoch
+  data.assignmentTimestamp = deps.clock.now()
   batch.target(data)
 }

@@ -57,7 +57,12 @@ export class StreamsGroupBatch {
 
   target(data: StreamsGroupData): void {
     for (const [memberId, t] of data.targetAssignment) this.records.push(R.target(this.groupId, memberId, tasksValue(t)))
-    this.records.push(R.targetEpoch(this.groupId, data.assignmentEpoch))
+    this.targetMetadata(data)
+  }
+
+  // The target metadata alone (an emptied group: its assignment epoch catches up, timestamp 0).
+  targetMetadata(data: StreamsGroupData): void {
+    this.records.push(R.targetEpoch(this.groupId, data.assignmentEpoch, data.assignmentTimestamp))
   }
 
   // Kafka's order: current assignment, target, member metadata tombstones.
@@ -106,7 +111,10 @@ export function replayStreamsRecord(c: GroupContext, rec: StreamsGroupRecord): v
       data.topology = rec.value
       return
     case 'targetEpoch':
-      if (rec.value) data.assignmentEpoch = rec.value.assignmentEpoch
+      if (rec.value) {
+        data.assignmentEpoch = rec.value.assignmentEpoch
+        data.assignmentTimestamp = Number(rec.value.assignmentTimestamp)
+      }
       return
     case 'target':
       if (rec.value) data.targetAssignment.set(rec.memberId, tasksFrom(rec.value))

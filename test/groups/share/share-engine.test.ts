@@ -9,7 +9,7 @@ import { ManualClock } from '../../../src/clock.js'
 import { AckType } from '../../../src/groups/share/share-partition.js'
 import type { ShareHeartbeat } from '../../../src/groups/share/share-coordinator.js'
 import { durationMs } from '../../../src/groups/share/share-partitions.js'
-import { startTestBroker, tempDir, type TestBroker } from '../../helpers/broker.js'
+import { IMMEDIATE_ASSIGNMENT, startTestBroker, tempDir, type TestBroker } from '../../helpers/broker.js'
 import fs from 'node:fs'
 import type { ShareRead } from '../../../src/groups/share/share-partitions.js'
 
@@ -20,7 +20,7 @@ const dirs: string[] = []
 
 async function start(o: { config?: Record<string, string | number>; dataDir?: string } = {}) {
   clock = new ManualClock()
-  b = await startTestBroker({ clock, config: o.config as Record<string, number>, ...(o.dataDir ? { disk: true, dataDir: o.dataDir } : {}) })
+  b = await startTestBroker({ clock, config: { ...IMMEDIATE_ASSIGNMENT, ...o.config } as Record<string, number>, ...(o.dataDir ? { disk: true, dataDir: o.dataDir } : {}) })
   topicId = b.broker.cluster.topic('jobs')?.id ?? b.broker.createTopic('jobs', 1, 1, {}).id
 }
 afterEach(async () => {
@@ -179,12 +179,14 @@ describe('share-partition', () => {
 
   it('keeps at most share.partition.max.record.locks records in flight', async () => {
     await start()
-    b.broker.cluster.groupConfigs.set('q', { 'share.auto.offset.reset': 'earliest', 'share.partition.max.record.locks': '3' })
-    produce(5)
-    expect(read('a')).toEqual([[0, 2, 1]])
+    // 100: the least group.share.min.partition.max.record.locks allows (a smaller stored value is
+    // capped to it, as Kafka's GroupConfig.evaluate caps it).
+    b.broker.cluster.groupConfigs.set('q', { 'share.auto.offset.reset': 'earliest', 'share.partition.max.record.locks': '100' })
+    produce(105)
+    expect(read('a')).toEqual([[0, 99, 1]])
     expect(read('b')).toEqual([])
     ack('a', 0, 0, [AckType.ACCEPT])
-    expect(read('b')).toEqual([[3, 3, 1]])
+    expect(read('b')).toEqual([[100, 100, 1]])
   })
 
   it('releases a closed session member\'s records', async () => {

@@ -8,7 +8,7 @@ import { ManualClock } from '../../../src/clock.js'
 import { commitOffsets, listGroups } from '../../../src/groups/offsets.js'
 import type { StreamsGroupCoordinator, StreamsHeartbeat, StreamsHeartbeatResult } from '../../../src/groups/streams/streams-coordinator.js'
 import type { StreamsTopology } from '../../../src/groups/streams/streams-topology.js'
-import { startTestBroker, type TestBroker } from '../../helpers/broker.js'
+import { IMMEDIATE_ASSIGNMENT, startTestBroker, type TestBroker } from '../../helpers/broker.js'
 
 let clock: ManualClock
 let b: TestBroker
@@ -31,7 +31,7 @@ const topology: StreamsTopology = {
 
 async function start(config: Record<string, number | string> = {}) {
   clock = new ManualClock()
-  b = await startTestBroker({ clock, config: config as Record<string, number> })
+  b = await startTestBroker({ clock, config: { ...IMMEDIATE_ASSIGNMENT, ...config } as Record<string, number> })
   c = b.broker.streamsGroups
 }
 beforeEach(() => start())
@@ -53,6 +53,12 @@ function hb(o: Partial<StreamsHeartbeat> & { memberId: string }, owned?: Owned):
 const tasks = (l: { subtopologyId: string; partitions: number[] }[] | null) => (l ?? []).map((t) => [Number(t.subtopologyId), ...t.partitions])
 const count = (l: { partitions: number[] }[] | null) => (l ?? []).reduce((n, t) => n + t.partitions.length, 0)
 const state = () => b.broker.groups.group('app')!.streams!.state()
+// The source topic and the internal topics a first run of the application left behind, so a
+// join is assigned at once (a group that must create them answers MISSING_INTERNAL_TOPICS first).
+const topics = (n: number) => {
+  for (const t of ['words', REPARTITION, CHANGELOG]) b.broker.createTopic(t, n, 1, {})
+}
+const missing = { statusCode: 3, statusDetail: `Internal topics are missing: ${REPARTITION}, ${CHANGELOG}` }
 
 describe('topology and internal topics', () => {
   it('reports MISSING_SOURCE_TOPICS and assigns nothing until the source topic exists', () => {
@@ -61,15 +67,24 @@ describe('topology and internal topics', () => {
     expect(r.status).toEqual([{ statusCode: 1, statusDetail: 'Source topics words are missing.' }])
     expect(state()).toBe('NotReady')
     b.broker.createTopic('words', 3, 1, {})
+    // Now the internal topics are missing: asked for, and answered as Kafka does while they are
+    // being created; the next heartbeat finds them and gets its tasks.
     const r2 = hb({ memberId: 'a', memberEpoch: 1 }, { active: [] })
-    expect(r2.status).toEqual([])
-    expect(r2.memberEpoch).toBe(2)
-    expect(tasks(r2.activeTasks)).toEqual([[0, 0, 1, 2], [1, 0, 1, 2]])
+    expect(r2.status).toEqual([missing])
+    expect(b.broker.cluster.topic(CHANGELOG)?.partitions).toBe(3)
+    const r3 = hb({ memberId: 'a', memberEpoch: 2 }, { active: [] })
+    expect(r3.status).toEqual([])
+    expect(r3.memberEpoch).toBe(3)
+    expect(tasks(r3.activeTasks)).toEqual([[0, 0, 1, 2], [1, 0, 1, 2]])
   })
 
   it('creates the repartition and changelog topics with the source partition count and the topology configs', () => {
     b.broker.createTopic('words', 4, 1, {})
-    const r = hb({ memberId: 'a' })
+    const r0 = hb({ memberId: 'a' })
+    // Kafka 4.4 answers the heartbeat that asks for the topics before they exist.
+    expect(r0).toMatchObject({ memberEpoch: 1, activeTasks: [], status: [missing] })
+    expect(state()).toBe('NotReady')
+    const r = hb({ memberId: 'a', memberEpoch: 1 }, { active: [] })
     expect(r.status).toEqual([])
     const rep = b.broker.cluster.topic(REPARTITION)!
     const log = b.broker.cluster.topic(CHANGELOG)!
@@ -112,7 +127,7 @@ describe('topology and internal topics', () => {
   })
 
   it('tells a member with an older topology epoch STALE_TOPOLOGY and gives it no tasks', () => {
-    b.broker.createTopic('words', 2, 1, {})
+    topics(2)
     hb({ memberId: 'a', topology: { ...topology, epoch: 2 } })
     const r = hb({ memberId: 'b', topology: { ...topology, epoch: 1 } })
     expect(r.status).toEqual([{ statusCode: 0, statusDetail: "The member's topology epoch 1 is behind the group's topology epoch 2." }])
@@ -121,7 +136,7 @@ describe('topology and internal topics', () => {
 })
 
 describe('assignment and reconciliation', () => {
-  beforeEach(() => { b.broker.createTopic('words', 2, 1, {}) })
+  beforeEach(() => topics(2))
 
   it('moves tasks to a second member only after the first one revoked them, then balances 2 and 2', () => {
     const a0 = hb({ memberId: 'a' })
@@ -147,7 +162,7 @@ describe('assignment and reconciliation', () => {
   it('places num.standby.replicas standbys of stateful tasks on other processes', async () => {
     b.cleanup()
     await start({ 'group.streams.num.standby.replicas': 1 })
-    b.broker.createTopic('words', 2, 1, {})
+    topics(2)
     hb({ memberId: 'a' })
     hb({ memberId: 'b' })
     const d = c.describe('app')
@@ -166,7 +181,7 @@ describe('assignment and reconciliation', () => {
   it('spreads standbys over the client tags named by rack.aware.assignment.tags', async () => {
     b.cleanup()
     await start({ 'group.streams.num.standby.replicas': 1, 'group.streams.rack.aware.assignment.tags': 'zone' })
-    b.broker.createTopic('words', 1, 1, {})
+    topics(1)
     const zones: Record<string, string> = { a: 'z1', b: 'z1', c: 'z2' }
     for (const id of ['a', 'b', 'c']) hb({ memberId: id, clientTags: [{ key: 'zone', value: zones[id]! }] })
     const d = c.describe('app')
@@ -180,7 +195,7 @@ describe('assignment and reconciliation', () => {
   it('gives no standby on the process that holds the active task', () => {
     b.cleanup()
     return start({ 'group.streams.num.standby.replicas': 1 }).then(() => {
-      b.broker.createTopic('words', 2, 1, {})
+      topics(2)
       hb({ memberId: 'a', processId: 'same' })
       hb({ memberId: 'b', processId: 'same' })
       const d = c.describe('app')
@@ -231,7 +246,7 @@ describe('initial rebalance delay', () => {
   it('answers ASSIGNMENT_DELAYED and assigns nothing until group.streams.initial.rebalance.delay.ms passed', async () => {
     b.cleanup()
     await start({ 'group.streams.initial.rebalance.delay.ms': 3000 })
-    b.broker.createTopic('words', 2, 1, {})
+    topics(2)
     const a = hb({ memberId: 'a' })
     expect(a.status).toEqual([{ statusCode: 5, statusDetail: 'Assignment delayed due to the configured initial rebalance delay.' }])
     expect(a.activeTasks).toEqual([])
@@ -247,7 +262,7 @@ describe('initial rebalance delay', () => {
   })
 
   it('does not delay by default (Rivulet: 0, Kafka: 3000)', () => {
-    b.broker.createTopic('words', 2, 1, {})
+    topics(2)
     expect(count(hb({ memberId: 'a' }).activeTasks)).toBe(4)
   })
 })
@@ -261,7 +276,7 @@ describe('limits and timeouts', () => {
   })
 
   it('fences a member that does not revoke its tasks within its rebalance timeout', () => {
-    b.broker.createTopic('words', 2, 1, {})
+    topics(2)
     const a = hb({ memberId: 'a', rebalanceTimeoutMs: 5000 })
     hb({ memberId: 'b' })
     // a is asked to revoke half of its tasks and keeps reporting them.
