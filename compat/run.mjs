@@ -579,6 +579,9 @@ async function main() {
     differences,
     failures,
   };
+  // A new file rather than a rewrite in place: .cache may be hard-linked from another checkout
+  // (cp -al), which must keep its own results.
+  fs.rmSync(path.join(cacheDir, 'results.json'), { force: true });
   fs.writeFileSync(path.join(cacheDir, 'results.json'), JSON.stringify(report, null, 2));
   writeMatrix(report);
 

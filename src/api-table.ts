@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { handlers } from './handlers/registry.js'
-import { servedRange } from './handlers/handler.js'
+import { advertisedRange, servedRange } from './handlers/handler.js'
 
 const START = '<!-- api-table:start -->'
 const END = '<!-- api-table:end -->'
@@ -15,8 +15,11 @@ export function renderApiTable(): string {
     .sort((a, b) => a.api.key - b.api.key)
     .map((h) => {
       const r = servedRange(h)
+      const a = advertisedRange(h)
       const flex = h.api.flexible.min <= r.max ? `${Math.max(h.api.flexible.min, r.min)}+` : 'none'
-      return `| ${h.api.key} | ${h.api.name} | ${r.min === r.max ? r.min : `${r.min}–${r.max}`} | ${flex} |`
+      const served = r.min === r.max ? `${r.min}` : `${r.min}–${r.max}`
+      const versions = a.min === r.min && a.max === r.max ? served : `${served} (ApiVersions says ${a.min}–${a.max})`
+      return `| ${h.api.key} | ${h.api.name} | ${versions} | ${flex} |`
     })
   return ['| Key | API | Versions | Flexible from |', '|---|---|---|---|', ...rows].join('\n')
 }

@@ -213,6 +213,7 @@ async function main() {
   const runJava = async (classpath, name, work) => {
     const input = join(cache, `in-${name}.json`)
     const output = join(cache, `out-${name}.json`)
+    rmSync(input, { force: true }) // never through a hard link into another checkout's cache
     writeFileSync(input, JSON.stringify(work))
     rmSync(output, { force: true })
     must(await run('java', ['-Xss8m', '-cp', classpath, 'Conformance', input, output]), `Conformance.java (${name})`)

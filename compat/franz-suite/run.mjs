@@ -1,8 +1,15 @@
 // franz-go's own integration tests (github.com/twmb/franz-go/pkg/kgo, fetched through the Go module
 // proxy) against Rivulet and against Apache Kafka 4.4.0 (from Maven), as issue 12 asks:
-// KGO_SEEDS points them at the broker, KGO_TEST_RF=1, KGO_TEST_RECORDS (default 500000). The suite
-// skips what a broker does not serve (share groups, KIP-848 subtests), so skips are reported by
-// name beside passes and failures. The package's unit tests (no broker) run too and pass on both.
+// KGO_SEEDS points them at the broker's PLAINTEXT listener, KGO_TEST_RF=1, KGO_TEST_RECORDS
+// (default 500000). Both brokers get two more listeners so the SASL tests run instead of skipping:
+//   KGO_TEST_SCRAM_SEEDS  SASL_PLAINTEXT with SCRAM-SHA-512 (TestSCRAMAuth, TestSCRAMAuthBadCredentials)
+//   KGO_TEST_SCRAM        user:password:512, a credential made with kafka-configs (ConfigCommand,
+//                         AlterUserScramCredentials) over PLAINTEXT, as compat/security does
+//   KGO_TEST_OAUTH_SEEDS  SASL_PLAINTEXT with OAUTHBEARER and Kafka's default (unsecured) validator:
+//                         TestOAuthAuth sends an alg-none JWT with sub and exp but no scope, so no
+//                         scope is required (compat/security requires one; this listener must not)
+// The suite skips what a broker does not serve, so skips are reported by name beside passes and
+// failures. The package's unit tests (no broker) run too and pass on both.
 //
 //   npm run build && node compat/franz-suite/run.mjs [--no-kafka] [--records N] [--run REGEX] [--chaos] [--count N]
 //
@@ -12,6 +19,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from '../lib/kafka-broker.mjs';
+import { createScramUser } from '../security/core.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -82,21 +91,45 @@ function parseJson(stream) {
   return [...tests.values()];
 }
 
-// go test prints t.Skip's message (file.go:N: reason) on the line before "--- SKIP".
+// go test prints t.Skip's message (file_test.go:N: reason) before "--- SKIP"; deferred cleanups
+// that log after it (a topic deleted while the test unwinds) are attributed to panic.go.
 const skipReason = (t) => {
   const lines = t.output.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('=== '));
   const at = lines.findIndex((l) => l.startsWith('--- SKIP'));
-  return at > 0 ? lines[at - 1].replace(/^\S+\.go:\d+: /, '') : '';
+  const said = lines.slice(0, Math.max(at, 0)).filter((l) => /^\S+_test\.go:\d+: /.test(l));
+  return said.length > 0 ? said[said.length - 1].replace(/^\S+\.go:\d+: /, '') : '';
 };
 
-async function suite(name, seeds, moduleDir) {
-  const env = { ...process.env, KGO_SEEDS: seeds, KGO_TEST_RF: '1', KGO_TEST_RECORDS: records, ...(chaos ? { KGO_TEST_CHAOS: '1' } : {}) };
+// The SASL listeners, with the same keys on Kafka and on Rivulet. Kafka's broker logs in to its own
+// OAUTHBEARER listener too, so the JAAS entry needs a principal claim.
+const SCRAM_USER = 'kgo';
+const SCRAM_PASSWORD = 'kgo-secret';
+const saslProps = {
+  'listener.name.scram.sasl.enabled.mechanisms': 'SCRAM-SHA-512',
+  'listener.name.scram.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+  'listener.name.oauth.sasl.enabled.mechanisms': 'OAUTHBEARER',
+  'listener.name.oauth.oauthbearer.sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="broker";',
+};
+
+// ports: { plain, scram, oauth } of the broker under test.
+async function suite(name, ports, moduleDir) {
+  const created = await createScramUser(`127.0.0.1:${ports.plain}`, SCRAM_USER, SCRAM_PASSWORD);
+  if (!created.some((l) => /Completed/.test(l))) throw new Error(`${name}: kafka-configs could not create the SCRAM user: ${created.join(' / ')}`);
+  const env = {
+    ...process.env,
+    KGO_SEEDS: `127.0.0.1:${ports.plain}`,
+    KGO_TEST_SCRAM: `${SCRAM_USER}:${SCRAM_PASSWORD}:512`,
+    KGO_TEST_SCRAM_SEEDS: `127.0.0.1:${ports.scram}`,
+    KGO_TEST_OAUTH_SEEDS: `127.0.0.1:${ports.oauth}`,
+    KGO_TEST_RF: '1', KGO_TEST_RECORDS: records, ...(chaos ? { KGO_TEST_CHAOS: '1' } : {}) };
   const goArgs = ['test', `-count=${count}`, '-json', '-timeout', '40m', ...(runRegex ? ['-run', runRegex] : []), `${FRANZ}/pkg/kgo`];
   const t0 = Date.now();
   const r = await run('go', goArgs, { cwd: moduleDir, env });
   // The raw `go test -json` stream, for reading a failure beyond the last lines the report prints.
   const logFile = path.join(root, 'compat/.cache', `kgo-suite-${name.split(' ')[0].toLowerCase()}${chaos ? '-chaos' : ''}.jsonl`);
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  // A new file, not a rewrite in place: .cache may be hard-linked from another checkout.
+  fs.rmSync(logFile, { force: true });
   fs.writeFileSync(logFile, r.out + r.err);
   const tests = parseJson(r.out);
   if (tests.length === 0) throw new Error(`${name}: go test reported no test (exit ${r.code}):\n${r.err.slice(-2000)}`);
@@ -119,18 +152,32 @@ try {
   const tidy = await run('go', ['mod', 'tidy'], { cwd: moduleDir });
   if (tidy.code !== 0) throw new Error(`go mod tidy failed:\n${tidy.err}`);
   const { startBroker } = await import(path.join(root, 'dist/src/index.js'));
-  const rivulet = await startBroker({ port: 0, memory: true });
+  const rivulet = await startBroker({
+    memory: true,
+    config: { listeners: 'PLAINTEXT://127.0.0.1:0,SCRAM://127.0.0.1:0,OAUTH://127.0.0.1:0', 'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SCRAM:SASL_PLAINTEXT,OAUTH:SASL_PLAINTEXT', ...saslProps },
+  });
   try {
-    results.push(await suite('Rivulet', rivulet.bootstrap, moduleDir));
+    const port = (n) => rivulet.listeners.find((l) => l.name === n).port;
+    results.push(await suite('Rivulet', { plain: port('PLAINTEXT'), scram: port('SCRAM'), oauth: port('OAUTH') }, moduleDir));
   } finally {
     await rivulet.stop();
   }
   report(results[0]);
   if (!args.includes('--no-kafka')) {
     const { startKafka } = await import('../lib/kafka-broker.mjs');
-    const kafka = await startKafka();
+    const [plain, scram, oauth, controller] = await freePorts(4);
+    const kafka = await startKafka({
+      port: plain,
+      controllerPort: controller,
+      props: {
+        listeners: `PLAINTEXT://127.0.0.1:${plain},SCRAM://127.0.0.1:${scram},OAUTH://127.0.0.1:${oauth},CONTROLLER://127.0.0.1:${controller}`,
+        'advertised.listeners': `PLAINTEXT://127.0.0.1:${plain},SCRAM://127.0.0.1:${scram},OAUTH://127.0.0.1:${oauth}`,
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,SCRAM:SASL_PLAINTEXT,OAUTH:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+        ...saslProps,
+      },
+    });
     try {
-      results.push(await suite(`Kafka ${kafka.version}`, kafka.bootstrap, moduleDir));
+      results.push(await suite(`Kafka ${kafka.version}`, { plain, scram, oauth }, moduleDir));
     } finally {
       await kafka.stop();
     }

@@ -1,12 +1,12 @@
 import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
-// CreateTopics (19). v1+ validateOnly; v4+ numPartitions/replicationFactor may be -1 (broker
+// CreateTopics (19). v0–1 were removed in Kafka 4.0 (KIP-896). v4+ numPartitions/replicationFactor may be -1 (broker
 // default) without assignments (KIP-464); v5+ the result echoes partitions, replication factor and
 // configs (KIP-525); v7+ returns the new topic's id.
 export const CreateTopics = defineApi({
   key: 19,
   name: 'CreateTopics',
-  valid: '0-7',
+  valid: '2-7',
   flexible: '5+',
   request: {
     topics: t.array({
@@ -23,7 +23,7 @@ export const CreateTopics = defineApi({
       }),
     }),
     timeoutMs: t.int32({ default: 60000 }),
-    validateOnly: t.bool({ versions: '1+' }),
+    validateOnly: t.bool(),
   },
   response: {
     throttleTimeMs: t.int32({ versions: '2+' }),
@@ -31,7 +31,7 @@ export const CreateTopics = defineApi({
       name: t.string(),
       topicId: t.uuid({ versions: '7+' }),
       errorCode: t.errorCode(),
-      errorMessage: t.nullableString({ versions: '1+', nullable: '0+', default: '' }),
+      errorMessage: t.nullableString({ nullable: '0+', default: '' }),
       topicConfigErrorCode: t.errorCode({ versions: '5+', tag: 0, taggedVersions: '5+' }),
       numPartitions: t.int32({ versions: '5+', default: -1 }),
       replicationFactor: t.int16({ versions: '5+', default: -1 }),

@@ -1,11 +1,11 @@
 import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
-// DeleteTopics (20). v0–5 name topics in topicNames; v6+ in topics, by name or by id (a null name
+// DeleteTopics (20). v0 was removed in Kafka 4.0 (KIP-896). v1–5 name topics in topicNames; v6+ in topics, by name or by id (a null name
 // means delete by id), and results carry the topic id. v5+ per-topic error messages.
 export const DeleteTopics = defineApi({
   key: 20,
   name: 'DeleteTopics',
-  valid: '0-6',
+  valid: '1-6',
   flexible: '4+',
   request: {
     topics: t.array(
@@ -15,7 +15,7 @@ export const DeleteTopics = defineApi({
       },
       { versions: '6+' },
     ),
-    topicNames: t.array(t.string(), { versions: '0-5' }),
+    topicNames: t.array(t.string(), { versions: '1-5' }),
     timeoutMs: t.int32(),
   },
   response: {

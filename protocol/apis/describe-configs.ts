@@ -1,11 +1,12 @@
 import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
-// DescribeConfigs (32). v0 reports isDefault; v1+ a configSource and, when asked, synonyms instead.
+// DescribeConfigs (32). v0 (isDefault instead of a source) was removed in Kafka 4.0 (KIP-896). A configSource
+// and, when asked, synonyms.
 // v3+ config types and documentation on request. Null configurationKeys means every key.
 export const DescribeConfigs = defineApi({
   key: 32,
   name: 'DescribeConfigs',
-  valid: '0-4',
+  valid: '1-4',
   flexible: '4+',
   request: {
     resources: t.array({
@@ -13,7 +14,7 @@ export const DescribeConfigs = defineApi({
       resourceName: t.string(),
       configurationKeys: t.nullableArray(t.string(), { default: [] }),
     }),
-    includeSynonyms: t.bool({ versions: '1+' }),
+    includeSynonyms: t.bool(),
     includeDocumentation: t.bool({ versions: '3+' }),
   },
   response: {
@@ -27,17 +28,13 @@ export const DescribeConfigs = defineApi({
         name: t.string(),
         value: t.nullableString({ default: '' }),
         readOnly: t.bool(),
-        isDefault: t.bool({ versions: '0' }),
-        configSource: t.int8({ versions: '1+', default: -1 }),
+        configSource: t.int8({ default: -1 }),
         isSensitive: t.bool(),
-        synonyms: t.array(
-          {
-            name: t.string(),
-            value: t.nullableString({ default: '' }),
-            source: t.int8(),
-          },
-          { versions: '1+' },
-        ),
+        synonyms: t.array({
+          name: t.string(),
+          value: t.nullableString({ default: '' }),
+          source: t.int8(),
+        }),
         configType: t.int8({ versions: '3+' }),
         documentation: t.nullableString({ versions: '3+', default: '' }),
       }),

@@ -1,11 +1,11 @@
 import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
-// DescribeLogDirs (35). Null topics means every partition. v3+ top-level errorCode; v4+ per-dir
+// DescribeLogDirs (35). v0 was removed in Kafka 4.0 (KIP-896). Null topics means every partition. v3+ top-level errorCode; v4+ per-dir
 // totalBytes/usableBytes (-1 when unknown); v5+ isCordoned (KIP-1066: no new partitions there).
 export const DescribeLogDirs = defineApi({
   key: 35,
   name: 'DescribeLogDirs',
-  valid: '0-5',
+  valid: '1-5',
   flexible: '2+',
   request: {
     topics: t.nullableArray(

@@ -1,13 +1,13 @@
 import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
-// ListOffsets (2). v0 asks for up to maxNumOffsets offsets and gets oldStyleOffsets back; v1+ one
-// (timestamp, offset) per partition. v2+ isolation level; v4+ leader epochs; special timestamps:
+// ListOffsets (2). One (timestamp, offset) per partition; v0 (up to maxNumOffsets offsets per
+// partition) was removed in Kafka 4.0 (KIP-896), as here. v2+ isolation level; v4+ leader epochs; special timestamps:
 // -1 latest, -2 earliest, -3 max timestamp (v7+), -4 local log start (v8+), -5 last tiered (v9+),
 // -6 earliest pending upload (v11+, KIP-1023). v10+ timeoutMs (KIP-1075).
 export const ListOffsets = defineApi({
   key: 2,
   name: 'ListOffsets',
-  valid: '0-11',
+  valid: '1-11',
   flexible: '6+',
   request: {
     replicaId: t.int32(),
@@ -18,7 +18,6 @@ export const ListOffsets = defineApi({
         partitionIndex: t.int32(),
         currentLeaderEpoch: t.int32({ versions: '4+', default: -1 }),
         timestamp: t.int64(),
-        maxNumOffsets: t.int32({ versions: '0', default: 1 }),
       }),
     }),
     timeoutMs: t.int32({ versions: '10+' }),
@@ -30,9 +29,8 @@ export const ListOffsets = defineApi({
       partitions: t.array({
         partitionIndex: t.int32(),
         errorCode: t.errorCode(),
-        oldStyleOffsets: t.array(t.int64(), { versions: '0' }),
-        timestamp: t.int64({ versions: '1+', default: -1n }),
-        offset: t.int64({ versions: '1+', default: -1n }),
+        timestamp: t.int64({ default: -1n }),
+        offset: t.int64({ default: -1n }),
         leaderEpoch: t.int32({ versions: '4+', default: -1 }),
       }),
     }),

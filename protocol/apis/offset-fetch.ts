@@ -1,22 +1,22 @@
 import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
-// OffsetFetch (9). v0–7: one group; topics null (v2+) means all committed offsets; request-wide
+// OffsetFetch (9). v0 was removed in Kafka 4.0 (KIP-896). v1–7: one group; topics null (v2+) means all committed offsets; request-wide
 // errorCode v2–7; committedLeaderEpoch v5+. v7+: requireStable. v8+: several groups, each with
 // its own topics (null = all) and errorCode; v9+: memberId/memberEpoch (KIP-848 consumers);
 // v10+: the v8+ topics by id instead of name, in the request and the response.
 export const OffsetFetch = defineApi({
   key: 9,
   name: 'OffsetFetch',
-  valid: '0-10',
+  valid: '1-10',
   flexible: '6+',
   request: {
-    groupId: t.string({ versions: '0-7' }),
+    groupId: t.string({ versions: '1-7' }),
     topics: t.nullableArray(
       {
         name: t.string(),
         partitionIndexes: t.array(t.int32()),
       },
-      { versions: '0-7', nullable: '2-7', default: [] },
+      { versions: '1-7', nullable: '2-7', default: [] },
     ),
     groups: t.array(
       {
@@ -45,11 +45,11 @@ export const OffsetFetch = defineApi({
           partitionIndex: t.int32(),
           committedOffset: t.int64(),
           committedLeaderEpoch: t.int32({ versions: '5-7', default: -1 }),
-          metadata: t.nullableString({ nullable: '0-7', default: '' }),
+          metadata: t.nullableString({ nullable: '1-7', default: '' }),
           errorCode: t.errorCode(),
         }),
       },
-      { versions: '0-7' },
+      { versions: '1-7' },
     ),
     errorCode: t.errorCode({ versions: '2-7' }),
     groups: t.array(

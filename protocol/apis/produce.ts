@@ -2,16 +2,17 @@ import { defineApi, t, type RequestOf, type ResponseOf } from '../schema.js'
 
 const NO_LEADER = Object.freeze({ leaderId: -1, leaderEpoch: -1 })
 
-// Produce (0). v0–2 carry legacy message sets (v3+: record batch v2 and a transactional id); v7+ may
+// Produce (0). Record batch v2 and a transactional id. v0–2 (legacy message sets) were removed in
+// Kafka 4.0 (KIP-896), though Kafka still lists them in ApiVersions (see the handler); v7+ may
 // use zstd; v8+ reports per-record errors; v10+ answers NOT_LEADER_OR_FOLLOWER with the new leader
 // and its endpoint (KIP-951); v13+ names topics by id only (KIP-516).
 export const Produce = defineApi({
   key: 0,
   name: 'Produce',
-  valid: '0-13',
+  valid: '3-13',
   flexible: '9+',
   request: {
-    transactionalId: t.nullableString({ versions: '3+', nullable: '3+' }),
+    transactionalId: t.nullableString({ nullable: '3+' }),
     acks: t.int16(),
     timeoutMs: t.int32(),
     topicData: t.array({
@@ -31,7 +32,7 @@ export const Produce = defineApi({
         index: t.int32(),
         errorCode: t.errorCode(),
         baseOffset: t.int64(),
-        logAppendTimeMs: t.int64({ versions: '2+', default: -1n }),
+        logAppendTimeMs: t.int64({ default: -1n }),
         logStartOffset: t.int64({ versions: '5+', default: -1n }),
         recordErrors: t.array(
           {
@@ -47,7 +48,7 @@ export const Produce = defineApi({
         ),
       }),
     }),
-    throttleTimeMs: t.int32({ versions: '1+' }),
+    throttleTimeMs: t.int32(),
     nodeEndpoints: t.array(
       {
         nodeId: t.int32(),

@@ -1,5 +1,7 @@
 // ApiVersions 0–5. The advertised table is derived from the registered handlers (registry.ts,
-// through the request context), so it lists exactly what is served. v3+ validates the client
+// through the request context), so it lists exactly what is served, with one exception copied from
+// Kafka 4.x: Produce is listed from v0 though served from v3 (KAFKA-18659, see produce.ts). The
+// ranges equal Kafka 4.4.0's (test/handlers/kip896.test.ts). v3+ validates the client
 // software name and version (KIP-511) and records them for the connection's log lines, and
 // reports the feature levels (KIP-584) of the Kafka 4.4 features this broker behaves as (see
 // FEATURES). v5 (KIP-1242) may name the cluster and node the client means to reach: both or neither

@@ -1,5 +1,6 @@
-// CreateTopics 0–7, as Kafka's KRaft controller answers it (ControllerApis.createTopics and
-// ReplicationControlManager.createTopics). v1+ validateOnly and per-topic error messages;
+// CreateTopics 2–7, as Kafka's KRaft controller answers it (ControllerApis.createTopics and
+// ReplicationControlManager.createTopics); v0–1 were removed in Kafka 4.0 (KIP-896). validateOnly and
+// per-topic error messages;
 // numPartitions/replicationFactor -1 take num.partitions / default.replication.factor (accepted at
 // every version, as the controller does); v5+ a success carries numPartitions, replicationFactor
 // and the topic's effective configs (sorted by name, with source, readOnly and isSensitive);
@@ -126,7 +127,7 @@ export default defineHandler({
   api: CreateTopics,
   handle(req, ctx) {
     const { broker } = ctx
-    const validateOnly = ctx.version >= 1 && req.validateOnly
+    const validateOnly = req.validateOnly
     const counts = new Map<string, number>()
     for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1)
 

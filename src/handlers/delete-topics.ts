@@ -1,5 +1,5 @@
-// DeleteTopics 0–6, as Kafka's KRaft controller answers it (ControllerApis.deleteTopics).
-// v0–5 name topics in topicNames; v6 in topics, each by name or by id (name null), and every
+// DeleteTopics 1–6, as Kafka's KRaft controller answers it (ControllerApis.deleteTopics); v0 was
+// removed in Kafka 4.0 (KIP-896). v1–5 name topics in topicNames; v6 in topics, each by name or by id (name null), and every
 // result carries the topic id. v5+ error messages. delete.topic.enable=false fails the whole
 // request: INVALID_REQUEST before v3, TOPIC_DELETION_DISABLED from v3. Duplicate names or ids get
 // INVALID_REQUEST; giving both or neither of name and id in one entry too. Unknown names get

@@ -1,9 +1,9 @@
-// DescribeConfigs 0–4. TOPIC resources list every topic config with its value and where it comes
+// DescribeConfigs 1–4 (v0 was removed in Kafka 4.0 (KIP-896)). TOPIC resources list every topic config with its value and where it comes
 // from (topic override, per-broker or cluster-wide dynamic, static broker synonym, default); BROKER
 // resources named by our node id list every broker config, and the empty name lists the
 // cluster-wide dynamic configs (as Kafka's ConfigHelper does for the dynamic default level). A new
 // data directory has the cluster-wide min.insync.replicas a new Kafka 4.1 cluster gets (cluster.ts).
-// v0 reports isDefault instead of a source; v1+ a configSource and, when asked, synonyms; v3+
+// A configSource and, when asked, synonyms; v3+
 // config types and, when asked, documentation. Null or empty configurationKeys means every key
 // (Kafka treats both alike).
 // GROUP resources (KIP-848) list Kafka 4.4's group configs (group-configs.ts).
@@ -54,7 +54,6 @@ function entry(c: ResolvedConfig, o: Options): ConfigOut {
     name: c.name,
     value: c.sensitive ? null : c.value,
     readOnly: c.readOnly,
-    isDefault: c.source === ConfigSource.DEFAULT_CONFIG,
     configSource: c.source,
     isSensitive: c.sensitive,
     synonyms: o.synonyms ? c.synonyms.map((s) => ({ name: s.name, value: c.sensitive ? null : s.value, source: s.source })) : [],

@@ -1,4 +1,4 @@
-// DescribeLogDirs 0–5 (KafkaApis.handleDescribeLogDirsRequest, ReplicaManager.describeLogDirs).
+// DescribeLogDirs 1–5 (v0 was removed in Kafka 4.0 (KIP-896); KafkaApis.handleDescribeLogDirsRequest, ReplicaManager.describeLogDirs).
 // One log dir: the data directory as an absolute path (the storage root for the in-memory store).
 // Null topics means every partition; otherwise only the named partitions that exist, and topics
 // with none of them are left out, as Kafka does. Each partition reports its size in bytes, an

@@ -65,6 +65,11 @@ export interface Handler<Q, S> {
   readonly api: ApiDefinition<Q, S>
   // Versions served; the definition's full range when absent.
   readonly versions?: Range
+  // What ApiVersions reports, when it is not what is served. Only Produce: Kafka 4.x advertises
+  // Produce 0-13 although it serves 3-13 and closes the connection on v0-2 (KAFKA-18659,
+  // ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION), because librdkafka decides from Produce's
+  // minimum version whether the broker takes compressed batches (librdkafka#4956).
+  readonly advertised?: Range
   // null: send no response (Produce with acks=0).
   handle(req: Q, ctx: RequestContext): DeepPartial<S> | null | Promise<DeepPartial<S> | null>
   // The response for a request-wide error, with the code wherever Kafka's getErrorResponse
@@ -82,12 +87,16 @@ export function servedRange(h: AnyHandler): Range {
   return h.versions ?? h.api.valid
 }
 
+export function advertisedRange(h: AnyHandler): Range {
+  return h.advertised ?? servedRange(h)
+}
+
 // The ApiVersions table of a set of handlers, by API key.
 export function versionsTable(handlers: Iterable<AnyHandler>): ApiVersionRange[] {
   return [...handlers]
     .sort((a, b) => a.api.key - b.api.key)
     .map((h) => {
-      const r = servedRange(h)
+      const r = advertisedRange(h)
       return { apiKey: h.api.key, minVersion: r.min, maxVersion: r.max }
     })
 }

@@ -1,4 +1,4 @@
-// ListOffsets 0–11. Special timestamps: -1 latest (the high watermark; for a consumer with
+// ListOffsets 1–11 (v0 was removed in Kafka 4.0, KIP-896: the connection is closed). Special timestamps: -1 latest (the high watermark; for a consumer with
 // READ_COMMITTED, v2+, the last stable offset), -2 earliest (log start offset),
 // -3 max timestamp (v7+: the first record carrying the largest timestamp, found by decoding its
 // batch, as Kafka 4 does), -4 earliest local (v8+: the log start, no tiered storage), -5 latest
@@ -6,9 +6,8 @@
 // with no error, as Kafka answers for a topic without remote storage). A real timestamp finds the first record at or after
 // it, decoding only the candidate batches the time index points at; none: offset and timestamp -1
 // (also when what it finds lies at or past the offset latest would answer, as Kafka's Partition.fetchOffsetForTimestamp).
-// A negative timestamp the version cannot carry gets UNSUPPORTED_VERSION on its partition. v0
-// answers up to maxNumOffsets segment start offsets (Kafka 3.x's legacyFetchOffsetsBefore, gone
-// from Kafka 4). v4+ leader epoch 0 and currentLeaderEpoch fencing (as Fetch); v1+ a partition
+// A negative timestamp the version cannot carry gets UNSUPPORTED_VERSION on its partition. v4+
+// leader epoch 0 and currentLeaderEpoch fencing (as Fetch); a partition
 // listed twice gets one INVALID_REQUEST answer and topics are merged by name, as Kafka's
 // ReplicaManager.fetchOffset does. v10's timeoutMs only matters for tiered storage: ignored.
 // With an authorizer each topic needs DESCRIBE, else TOPIC_AUTHORIZATION_FAILED.
@@ -47,7 +46,7 @@ interface Found {
 const NOT_FOUND: Found = { timestamp: -1, offset: -1, leaderEpoch: -1 }
 
 function failed(partitionIndex: number, errorCode: number): PartitionOut {
-  return { partitionIndex, errorCode, oldStyleOffsets: [], timestamp: -1n, offset: -1n, leaderEpoch: -1 }
+  return { partitionIndex, errorCode, timestamp: -1n, offset: -1n, leaderEpoch: -1 }
 }
 
 function answer(partitionIndex: number, f: Found): PartitionOut {
@@ -86,46 +85,12 @@ function lookup(ctx: RequestContext, topic: string, p: PartitionIn, committed: b
   return attempt(() => (ts === MAX_TIMESTAMP ? log.offsetOfMaxTimestamp() : log.offsetForTimestamp(ts)), fetchable, fail)
 }
 
-// v0: Kafka 3.x's legacyFetchOffsetsBefore, newest first. A consumer (replicaId -1) would have
-// offsets above the high watermark replaced by it; ours never exceed it (HW = log end offset).
-function legacyLookup(ctx: RequestContext, topic: string, p: PartitionIn): MaybePromise<PartitionOut> {
-  const { broker } = ctx
-  const ts = Number(p.timestamp)
-  if (ts < EARLIEST) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNSUPPORTED_VERSION, oldStyleOffsets: [] }
-  const log = broker.partition(topic, p.partitionIndex)
-  if (!log) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, oldStyleOffsets: [] }
-  const notLeader = leaderError(ctx, topic, p.partitionIndex)
-  if (notLeader !== 0) return { partitionIndex: p.partitionIndex, errorCode: notLeader, oldStyleOffsets: [] }
-  return attempt(() => log.segmentOffsetTimes(broker.clock.now()), (times) => legacyAnswer(p, ts, times), (err) => {
-    if (err instanceof LogError) return { partitionIndex: p.partitionIndex, errorCode: ErrorCode[err.code], oldStyleOffsets: [] }
-    throw err
-  })
-}
-
-function legacyAnswer(p: PartitionIn, ts: number, times: { offset: number; time: number }[]): PartitionOut {
-  let start: number
-  if (ts === LATEST) start = times.length - 1
-  else if (ts === EARLIEST) start = 0
-  else {
-    start = times.length - 1
-    while (start >= 0 && times[start]!.time > ts) start--
-  }
-  const offsets: bigint[] = []
-  for (let i = start; i >= 0 && offsets.length < p.maxNumOffsets; i--) offsets.push(BigInt(times[i]!.offset))
-  offsets.sort((a, b) => (a > b ? -1 : a < b ? 1 : 0))
-  return { partitionIndex: p.partitionIndex, errorCode: 0, oldStyleOffsets: offsets }
-}
-
 export default defineHandler({
   api: ListOffsets,
   handle(req, ctx) {
     const { broker, version } = ctx
     const describable = authorizedNames(ctx, Op.DESCRIBE, Res.TOPIC, req.topics.map((t) => t.name))
     const denied = (p: PartitionIn) => failed(p.partitionIndex, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
-    if (version === 0) {
-      const topics = req.topics.map((t) => settle(settleAll(t.partitions.map((p) => (allowed(describable, t.name) ? legacyLookup(ctx, t.name, p) : denied(p)))), (partitions) => ({ name: t.name, partitions })))
-      return settle(settleAll(topics), (done) => ({ topics: done }))
-    }
     // Kafka bounds answers by isolation level only for consumers (replicaId -1).
     const committed = version >= 2 && req.isolationLevel === 1 && req.replicaId === -1
     const seen = new Set<string>()

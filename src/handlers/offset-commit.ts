@@ -1,9 +1,7 @@
-// OffsetCommit 0–10 (KafkaApis.handleOffsetCommitRequest, OffsetMetadataManager.commitOffset,
+// OffsetCommit 2–10 (KafkaApis.handleOffsetCommitRequest, OffsetMetadataManager.commitOffset,
 // ClassicGroup.validateOffsetCommit). Unknown topics and partitions answer
 // UNKNOWN_TOPIC_OR_PARTITION before the group is consulted; the other partitions share the group's
-// verdict. v0 has no generation or member: a simple commit, accepted only while the group is
-// empty (Kafka 4 no longer serves v0–1; 2.x sent v0 to ZooKeeper, here it goes to the group).
-// v1: a per-partition commitTimestamp (-1 = now). v2–4: retentionTimeMs, an explicit expiry
+// verdict. v0–1 were removed in Kafka 4.0 (KIP-896): the connection is closed. v2–4: retentionTimeMs, an explicit expiry
 // (-1 = the broker's offsets.retention.minutes); v5+ drops it. v6+: committedLeaderEpoch; v7+:
 // groupInstanceId. For a group that does not exist and a generation >= 0: GROUP_ID_NOT_FOUND from
 // v9, older versions ILLEGAL_GENERATION (OffsetMetadataManager.validateOffsetCommit). A
@@ -45,13 +43,13 @@ export default defineHandler({
             offset: Number(p.committedOffset),
             leaderEpoch: version >= 6 ? p.committedLeaderEpoch : -1,
             metadata: p.committedMetadata,
-            commitTimestamp: version === 1 ? Number(p.commitTimestamp) : -1,
+            commitTimestamp: -1,
           })
           return { partitionIndex: p.partitionIndex, errorCode: 0, at: offsets.length - 1 }
         }),
       )
     }
-    const generationId = version >= 1 ? req.generationIdOrMemberEpoch : -1
+    const generationId = req.generationIdOrMemberEpoch
     if (generationId < 0 && offsets.length > 0) logReset(ctx.broker, req.groupId, offsets)
     const codes =
       offsets.length === 0
@@ -59,9 +57,9 @@ export default defineHandler({
         : commitOffsets(broker.groups, {
             groupId: req.groupId,
             generationId,
-            memberId: version >= 1 ? req.memberId : '',
+            memberId: req.memberId,
             groupInstanceId: version >= 7 ? req.groupInstanceId : null,
-            retentionTimeMs: version >= 2 && version <= 4 ? Number(req.retentionTimeMs) : -1,
+            retentionTimeMs: version <= 4 ? Number(req.retentionTimeMs) : -1,
             groupNotFoundError: version >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION,
             version,
             offsets,

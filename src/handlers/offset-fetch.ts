@@ -1,8 +1,8 @@
-// OffsetFetch 0–10 (KafkaApis.handleOffsetFetchRequestFromCoordinator,
+// OffsetFetch 1–10 (KafkaApis.handleOffsetFetchRequestFromCoordinator,
 // OffsetMetadataManager.fetchOffsets / fetchAllOffsets). A partition without a committed offset
 // answers -1 with empty metadata and no error, as does every partition of an unknown group.
-// v0–1: the topics are required, errors only per partition (Kafka 2.x read v0 from ZooKeeper and
-// Kafka 4 dropped it; here it is served like v1); v2–7: topics null = every committed offset of
+// v0 was removed in Kafka 4.0 (KIP-896): the connection is closed. v1: the topics are required,
+// errors only per partition; v2–7: topics null = every committed offset of
 // the group, and a top-level errorCode; v5+: committedLeaderEpoch; v7+: requireStable (a
 // transactional commit still pending answers UNSTABLE_OFFSET_COMMIT on its partition); v8+: several groups, each
 // with its own topics (null = all) and errorCode; v9+: memberId/memberEpoch, which only KIP-848

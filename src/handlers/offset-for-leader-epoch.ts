@@ -1,10 +1,10 @@
-// OffsetForLeaderEpoch 0–4 (Partition.lastOffsetForLeaderEpoch). The answer is Kafka's
+// OffsetForLeaderEpoch 2–4 (Partition.lastOffsetForLeaderEpoch; v0–1 were removed in Kafka 4.0 (KIP-896)). The answer is Kafka's
 // LeaderEpochFileCache.endOffsetFor over the partition's epoch history (leadership.ts): the latest
 // epoch ends at the log end offset; an earlier one where the next known epoch starts (answered
 // with the largest known epoch at or below the requested one); one below every known epoch ends
 // where the first starts; one above the latest, or -1, is undefined (leader epoch and end offset
-// -1, no error). A broker that never changed leaders has the one epoch 0. v1+ answers the leader
-// epoch; v2+ fences on currentLeaderEpoch (UNKNOWN_LEADER_EPOCH above the partition's,
+// -1, no error). A broker that never changed leaders has the one epoch 0. It answers the leader
+// epoch and fences on currentLeaderEpoch (UNKNOWN_LEADER_EPOCH above the partition's,
 // FENCED_LEADER_EPOCH below); v3+ carries a replicaId, which changes nothing here (the store
 // replicates; consumers and followers alike are served by the leader, others answer
 // NOT_LEADER_OR_FOLLOWER). librdkafka sends v2 whenever it knows an epoch. With an authorizer:
@@ -36,7 +36,7 @@ export default defineHandler({
         if (!allowed(describable, t.topic)) return failed(p.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED)
         const log = broker.partition(t.topic, p.partition)
         if (!log) return failed(p.partition, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-        const fenced = leaderError(ctx, t.topic, p.partition, version >= 2 ? p.currentLeaderEpoch : -1)
+        const fenced = leaderError(ctx, t.topic, p.partition, p.currentLeaderEpoch)
         if (fenced !== 0) return failed(p.partition, fenced)
         const state = leadership.get(t.topic, p.partition)
         const [epoch, end] = state ? leadership.endOffsetFor(state, p.leaderEpoch, log.logStartOffset, log.logEndOffset) : [-1, -1]

@@ -1,11 +1,13 @@
-// Produce 0–13. v3+ carries one record batch v2 per partition, stored as received (only
-// BaseOffset and PartitionLeaderEpoch rewritten). v0–2 carry legacy message sets (magic 0/1),
-// converted to one v2 batch on the way in, so old clients (and librdkafka ≤2.11, which enables
-// compression only when Produce v0 is advertised) can write. v7+ may use zstd; v8+ adds an error
+// Produce 3–13, advertised as 0–13. Each partition carries one record batch v2, stored as received
+// (only BaseOffset and PartitionLeaderEpoch rewritten). v0–2 (legacy message sets) were removed in
+// Kafka 4.0 (KIP-896): a request at those versions closes the connection, as Kafka's
+// SocketServer does, yet ApiVersions still says 0–13 as Kafka 4.x does (KAFKA-18659: librdkafka
+// enables compression only when Produce's minimum version is 0, librdkafka#4956; clients pick the
+// highest version both sides know, so none sends v0–2). v7+ may use zstd; v8+ adds an error
 // message; v13 names topics by id. acks=0 sends no response; acks=1 and acks=-1 are the same on a
 // single replica: the response leaves once the data is in the OS. Transactional batches need the
 // request's transactionalId (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED, as Kafka answers) and are
-// verified against the open transaction first (KIP-890): v0–10 answer INVALID_TXN_STATE for a
+// verified against the open transaction first (KIP-890): v3–10 answer INVALID_TXN_STATE for a
 // partition that was not added, v11 TRANSACTION_ABORTABLE, and v12+ (transactions v2) add it.
 // The log runs LogValidator's record checks (protocol/records validateRecordContents): CreateTime
 // timestamps bounded by the batch's first and largest ones, and keys on compacted topics, whose
@@ -15,11 +17,10 @@
 // authorizer: a request carrying transactional batches needs WRITE on its transactional id (else
 // the whole request is TRANSACTIONAL_ID_AUTHORIZATION_FAILED), each topic WRITE (else
 // TOPIC_AUTHORIZATION_FAILED), as KafkaApis.handleProduceRequest. producer_byte_rate quotas:
-// throttleTimeMs (v1+) and the connection muted for it (KIP-219).
+// throttleTimeMs and the connection muted for it (KIP-219).
 
 import { Produce, type ProduceRequest, type ProduceResponse } from '../../protocol/apis/produce.js'
 import { ErrorCode, KafkaError, type ErrorName } from '../../protocol/errors.js'
-import { convertLegacyToBatch } from '../../protocol/records/index.js'
 import { leadsWithTransactionalBatch, validateRecordsForAppend } from '../../protocol/records/index.js'
 import type { DeepPartial } from '../../protocol/schema.js'
 import type { TopicInfo } from '../cluster/cluster.js'
@@ -45,13 +46,8 @@ function producePartition(ctx: RequestContext, topic: TopicInfo, pd: PartitionIn
   const log = broker.partition(topic.name, pd.index)
   if (!log) return failed(pd.index, 'UNKNOWN_TOPIC_OR_PARTITION')
   if (leaderError(ctx, topic.name, pd.index) !== 0) return { ...failed(pd.index, 'NOT_LEADER_OR_FOLLOWER'), currentLeader: currentLeader(ctx, topic.name, pd.index, leaders) }
-  let records = pd.records
+  const records = pd.records
   if (!records || records.length === 0) return failed(pd.index, 'INVALID_RECORD', 'Produce requests must have at least one record batch per partition')
-  if (version < 3) {
-    const converted = convertLegacyToBatch(records, now)
-    if (!converted.ok) return failed(pd.index, converted.error as ErrorName, converted.message)
-    records = converted.batch
-  }
   const cfg = log.config
   const v = validateRecordsForAppend(records, { apiVersion: version, maxMessageBytes: cfg.maxMessageBytes, logAppendTime: cfg.logAppendTime })
   if (!v.ok) return failed(pd.index, v.error, v.message)
@@ -90,6 +86,7 @@ function produceThrottle(ctx: RequestContext): number {
 
 export default defineHandler({
   api: Produce,
+  advertised: { min: 0, max: Produce.valid.max },
   handle(req, ctx) {
     const { broker, version } = ctx
     if (req.acks !== 0 && req.acks !== 1 && req.acks !== -1) throw new KafkaError('INVALID_REQUIRED_ACKS', `acks=${req.acks}`)

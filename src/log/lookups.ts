@@ -68,16 +68,6 @@ export function batchAt(log: LookupSource, offset: number): Found | null {
   return null
 }
 
-// Kafka 3.x's legacyFetchOffsetsBefore (ListOffsets v0): each segment's first offset with the
-// time it was last written (here: its largest record timestamp, or its creation time when
-// empty), then the log end offset at `nowMs` when the active segment holds data.
-export function segmentOffsetTimes(log: LookupSource, nowMs: number): { offset: number; time: number }[] {
-  const segments = log.segmentList()
-  const out = segments.map((s) => ({ offset: Math.max(s.baseOffset, log.logStartOffset), time: s.maxTimestamp >= 0 ? s.maxTimestamp : s.createdMs }))
-  if (segments[segments.length - 1]!.size > 0) out.push({ offset: log.logEndOffset, time: nowMs })
-  return out
-}
-
 // How much of an internal topic's log keyedRecords() reads at a time (a larger batch is read whole).
 const REPLAY_CHUNK = 256 * 1024
 const NO_CRC = { verifyCrc: false } as const

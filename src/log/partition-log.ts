@@ -15,7 +15,7 @@ import { CLEANED, commitSwap, discardCleaned, type SwapStep } from './cleaner/sw
 import { loadProducerSnapshot, loadSegments, replayProducerState, saveProducerSnapshot, type OpenOptions } from './log-loader.js'
 import { ProducerStateTable, type ProducerCheck } from './producer-state.js'
 import { RollFlusher } from './roll-flusher.js'
-import { batchAt, batchesForTimestamp, segmentIndexFor, keyedRecords, lastOffsetsByKey, maxTimestamp, offsetForTimestamp, offsetOfMaxTimestamp, segmentOffsetTimes } from './lookups.js'
+import { batchAt, batchesForTimestamp, segmentIndexFor, keyedRecords, lastOffsetsByKey, maxTimestamp, offsetForTimestamp, offsetOfMaxTimestamp } from './lookups.js'
 import type { AppendOptions, AppendResult, Isolation, LogMark, PartitionStore, ProducerInfo, ReadOptions, ReadResult, TimestampHit } from './partition-store.js'
 import { buildControlBatch, endOffsetOf, readHeaders, stampForAppend, validateRecordContents, type RecordSpans } from '../../protocol/records/index.js'
 
@@ -354,10 +354,6 @@ export class PartitionLog implements PartitionStore {
 
   batchAt(offset: number): { meta: BatchMeta; buf: Buffer } | null {
     return batchAt(this, offset)
-  }
-
-  segmentOffsetTimes(nowMs: number): { offset: number; time: number }[] {
-    return segmentOffsetTimes(this, nowMs)
   }
 
   // DeleteRecords: moves the log start offset (never past the high watermark) and drops the

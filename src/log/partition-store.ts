@@ -87,8 +87,6 @@ export interface PartitionStore {
   // ListOffsets: the first record with timestamp >= target / the first with the largest timestamp.
   offsetForTimestamp(timestamp: number): TimestampHit | null
   offsetOfMaxTimestamp(): TimestampHit | null
-  // ListOffsets v0 (Kafka 3.x's legacyFetchOffsetsBefore): each segment's first offset and time.
-  segmentOffsetTimes(nowMs: number): { offset: number; time: number }[]
 
   // Producer state (Kafka keeps it in the log layer too).
   activeProducers(): ProducerInfo[]

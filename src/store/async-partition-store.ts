@@ -29,7 +29,6 @@ export interface AsyncPartitionStore {
   bytesAfter(mark: LogMark, isolation: Isolation): number
   offsetForTimestamp(timestamp: number): MaybePromise<TimestampHit | null>
   offsetOfMaxTimestamp(): MaybePromise<TimestampHit | null>
-  segmentOffsetTimes(nowMs: number): MaybePromise<{ offset: number; time: number }[]>
   activeProducers(): ProducerInfo[]
   producerEpoch(producerId: number): { epoch: number; txnFirstOffset: number } | undefined
   keyedRecords(visit: (record: RecordSpans) => void): MaybePromise<void>

@@ -99,24 +99,6 @@ describe('ListOffsets', () => {
     expect(await list(7, base + 150, { topic: 'lo-seg' })).toMatchObject(at(1, base + 300, 7))
     expect(await list(7, base + 250, { topic: 'lo-seg' })).toMatchObject(at(1, base + 300, 7))
     expect(await list(7, -3, { topic: 'lo-seg' })).toMatchObject(at(1, base + 300, 7))
-    const v0 = await client.send(ListOffsets, 0, { replicaId: -1, topics: [{ name: 'lo-seg', partitions: [{ partitionIndex: 0, timestamp: BigInt(base + 250), maxNumOffsets: 10 }] }] })
-    expect(v0.topics[0]!.partitions[0]!.oldStyleOffsets).toEqual([2n, 1n, 0n])
-  })
-
-  it('v0 answers old-style offsets: segment starts and the log end, newest first', async () => {
-    const v0 = async (timestamp: number, maxNumOffsets: number, topic = 'lo', partitionIndex = 0) => {
-      const res = await client.send(ListOffsets, 0, { replicaId: -1, topics: [{ name: topic, partitions: [{ partitionIndex, timestamp: BigInt(timestamp), maxNumOffsets }] }] })
-      return res.topics[0]!.partitions[0]!
-    }
-    const end = BigInt(tb.broker.partition('lo', 0)!.logEndOffset)
-    expect(await v0(-1, 1)).toMatchObject({ errorCode: 0, oldStyleOffsets: [end] })
-    expect(await v0(-2, 1)).toMatchObject({ errorCode: 0, oldStyleOffsets: [0n] })
-    expect(await v0(-1, 10)).toMatchObject({ errorCode: 0, oldStyleOffsets: [end, 0n] })
-    expect(await v0(Date.now() + 60000, 10)).toMatchObject({ errorCode: 0, oldStyleOffsets: [end, 0n] })
-    expect(await v0(base - 1, 10)).toMatchObject({ errorCode: 0, oldStyleOffsets: [] })
-    expect(await v0(-1, 5, 'lo', 1)).toMatchObject({ errorCode: 0, oldStyleOffsets: [0n] })
-    expect(await v0(-3, 1)).toMatchObject({ errorCode: ErrorCode.UNSUPPORTED_VERSION, oldStyleOffsets: [] })
-    expect(await v0(-1, 1, 'nope')).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, oldStyleOffsets: [] })
   })
 
   it('answers UNKNOWN_TOPIC_OR_PARTITION for an unknown topic or partition', async () => {

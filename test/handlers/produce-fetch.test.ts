@@ -7,7 +7,6 @@ import { Metadata } from '../../protocol/apis/metadata.js'
 import { Produce } from '../../protocol/apis/produce.js'
 import { Compression } from '../../protocol/compression.js'
 import { ErrorCode } from '../../protocol/errors.js'
-import { buildLegacyMessageSet } from '../../protocol/records/index.js'
 import { buildBatch, decodeBatchRecords } from '../../protocol/records/index.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js'
 import { TestClient } from '../helpers/client.js'
@@ -83,7 +82,6 @@ const produced: string[] = []
 function recordsFor(version: number, n: number): Buffer {
   const messages = Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`p${version}-${i}`), value: Buffer.from(`value ${version}/${i}`), timestamp: Date.now() }))
   for (const m of messages) produced.push(m.key.toString())
-  if (version < 3) return buildLegacyMessageSet({ magic: version < 2 ? 0 : 1, messages, compression: version === 1 ? Compression.gzip : Compression.none })
   return buildBatch({ records: messages, compression: version >= 7 && version % 2 === 1 ? Compression.zstd : Compression.none })
 }
 

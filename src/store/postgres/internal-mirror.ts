@@ -149,9 +149,6 @@ export class MirroredPartition implements PartitionStore {
   offsetOfMaxTimestamp(): TimestampHit | null {
     return this.log.offsetOfMaxTimestamp()
   }
-  segmentOffsetTimes(nowMs: number): { offset: number; time: number }[] {
-    return this.log.segmentOffsetTimes(nowMs)
-  }
   activeProducers(): ProducerInfo[] {
     return this.log.activeProducers()
   }

@@ -122,9 +122,6 @@ export class LeasedPartition implements AsyncPartitionStore {
   offsetOfMaxTimestamp(): Promise<TimestampHit | null> {
     return this.use((p) => p.offsetOfMaxTimestamp())
   }
-  segmentOffsetTimes(nowMs: number): Promise<{ offset: number; time: number }[]> {
-    return this.use(async (p) => p.segmentOffsetTimes(nowMs))
-  }
   activeProducers(): ProducerInfo[] {
     return this.current?.activeProducers() ?? []
   }

@@ -326,11 +326,6 @@ export class PostgresPartition implements AsyncPartitionStore {
     return rows[0] ? recordWithTimestamp(rows[0].bytes) : null
   }
 
-  // ListOffsets v0: the store has no segments; the log start and, when not empty, the end now.
-  segmentOffsetTimes(nowMs: number): { offset: number; time: number }[] {
-    return this.end > this.start ? [{ offset: this.start, time: nowMs }, { offset: this.end, time: nowMs }] : [{ offset: this.start, time: nowMs }]
-  }
-
   // Coordinator replay: every keyed record from the log start, then the last offset of each key
   // among those `eligible` accepts (what a compaction would keep), as the file log's lookups.
   keyedRecords(visit: (record: RecordSpans) => void): Promise<void> {

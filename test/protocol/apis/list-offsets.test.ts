@@ -15,7 +15,7 @@ describe('ListOffsets', () => {
           {
             name: 'orders',
             partitions: [
-              { partitionIndex: 0, currentLeaderEpoch: 5, timestamp: -2n, maxNumOffsets: 3 },
+              { partitionIndex: 0, currentLeaderEpoch: 5, timestamp: -2n },
               { partitionIndex: 1, timestamp: 1700000000000n },
             ],
           },
@@ -29,8 +29,8 @@ describe('ListOffsets', () => {
           {
             name: 'orders',
             partitions: [
-              { partitionIndex: 0, errorCode: 0, oldStyleOffsets: [12n, 0n], timestamp: 1700000000123n, offset: 12n, leaderEpoch: 5 },
-              { partitionIndex: 1, errorCode: 3, oldStyleOffsets: [] },
+              { partitionIndex: 0, errorCode: 0, timestamp: 1700000000123n, offset: 12n, leaderEpoch: 5 },
+              { partitionIndex: 1, errorCode: 3 },
             ],
           },
         ],
@@ -41,16 +41,13 @@ describe('ListOffsets', () => {
     const p = request.topics[0]!.partitions[0]!
     expect(p.timestamp).toBe(-2n)
     expect(p.currentLeaderEpoch).toBe(v >= 4 ? 5 : -1)
-    expect(p.maxNumOffsets).toBe(v === 0 ? 3 : 1)
-    expect(request.topics[0]!.partitions[1]!.maxNumOffsets).toBe(1)
     expect(request.topics[1]!.partitions).toEqual([])
     expect(request.timeoutMs).toBe(v >= 10 ? 2500 : 0)
 
     const r = response.topics[0]!.partitions[0]!
     expect(response.throttleTimeMs).toBe(v >= 2 ? 8 : 0)
-    expect(r.oldStyleOffsets).toEqual(v === 0 ? [12n, 0n] : [])
-    expect(r.timestamp).toBe(v >= 1 ? 1700000000123n : -1n)
-    expect(r.offset).toBe(v >= 1 ? 12n : -1n)
+    expect(r.timestamp).toBe(1700000000123n)
+    expect(r.offset).toBe(12n)
     expect(r.leaderEpoch).toBe(v >= 4 ? 5 : -1)
     expect(response.topics[0]!.partitions[1]!.errorCode).toBe(3)
     expect(response.topics[0]!.partitions[1]!.offset).toBe(-1n)

@@ -18,8 +18,8 @@ describe('OffsetCommit', () => {
           {
             name: 'orders',
             partitions: [
-              { partitionIndex: 0, committedOffset: 42n, committedLeaderEpoch: 3, commitTimestamp: 1700000000000n, committedMetadata: null },
-              { partitionIndex: 5, committedOffset: 9007199254740993n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: 'meta' },
+              { partitionIndex: 0, committedOffset: 42n, committedLeaderEpoch: 3, committedMetadata: null },
+              { partitionIndex: 5, committedOffset: 9007199254740993n, committedLeaderEpoch: -1, committedMetadata: 'meta' },
             ],
           },
           { name: 'empty', partitions: [] },
@@ -33,12 +33,11 @@ describe('OffsetCommit', () => {
         ],
       },
     )
-    expect(request.generationIdOrMemberEpoch).toBe(v >= 1 ? 7 : -1)
-    expect(request.memberId).toBe(v >= 1 ? 'm-1' : '')
+    expect(request.generationIdOrMemberEpoch).toBe(7)
+    expect(request.memberId).toBe('m-1')
     expect(request.groupInstanceId).toBe(v >= 7 ? 'static-1' : null)
     expect(request.retentionTimeMs).toBe(v >= 2 && v <= 4 ? 86400000n : -1n)
     const p0 = request.topics[0]!.partitions[0]!
-    expect(p0.commitTimestamp).toBe(v === 1 ? 1700000000000n : -1n)
     expect(p0.committedLeaderEpoch).toBe(v >= 6 ? 3 : -1)
     expect(p0.committedMetadata).toBeNull()
     expect(request.topics[0]!.partitions[1]!.committedOffset).toBe(9007199254740993n)
@@ -52,18 +51,6 @@ describe('OffsetCommit', () => {
     const { request, response } = checkRoundTrip(OffsetCommit, v, { groupId: 'g', topics: [] }, { topics: [] })
     expect(request.topics).toEqual([])
     expect(response.topics).toEqual([])
-  })
-
-  it('places v1 commitTimestamp between the offset and the metadata', () => {
-    const bytes = encode(OffsetCommit.request(1), {
-      groupId: 'g',
-      generationIdOrMemberEpoch: 1,
-      memberId: 'm',
-      topics: [{ name: 't', partitions: [{ partitionIndex: 2, committedOffset: 3n, commitTimestamp: 4n, committedMetadata: '' }] }],
-    })
-    expect(bytes.toString('hex')).toBe(
-      '000167' + '00000001' + '00016d' + '00000001' + '000174' + '00000001' + '00000002' + '0000000000000003' + '0000000000000004' + '0000',
-    )
   })
 
   it('places v2-4 retentionTimeMs after the member id, before the topics', () => {
