@@ -48,6 +48,7 @@ export default defineHandler({
       shutdownApplication: req.shutdownApplication,
       clientId: ctx.header.clientId ?? '',
       clientHost: clientHost(ctx.connection),
+      apiVersion: ctx.header.apiVersion,
       mayCreateTopic: (name) => clusterCreate || authorize(ctx, Op.CREATE, Res.TOPIC, name),
     })
     return {

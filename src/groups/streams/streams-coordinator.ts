@@ -172,10 +172,7 @@ export class StreamsGroupCoordinator {
     if (isNew) this.deps.logger.info({ group: req.groupId, member: updated.memberId }, 'member joined the streams group')
     if (isNew || !sameMetadata(member, updated)) this.batch.member(updated)
     data.putMember(updated)
-    if (req.shutdownApplication && !data.shutdownRequested) {
-      data.shutdownRequested = true
-      this.deps.logger.info({ group: req.groupId, member: updated.memberId }, 'a streams member requested the shutdown of the application')
-    }
+    if (req.shutdownApplication) this.requestShutdown(req.groupId, data, updated.memberId)
     configure(this.deps, data, bump)
     const topicStatus = this.internalTopics.maybeCreate(req.groupId, data.configured?.toCreate ?? [], data.configured?.status ?? null,
       req.mayCreateTopic ?? (() => true), 2 * this.deps.config.heartbeatIntervalMs(req.groupId))
@@ -256,6 +253,8 @@ export class StreamsGroupCoordinator {
     const m = req.instanceId === null ? data.members.get(req.memberId) : data.members.get(data.staticMembers.get(req.instanceId) ?? '')
     if (!m) fail('UNKNOWN_MEMBER_ID', req.instanceId === null ? `Member ${req.memberId} is not a member of group ${req.groupId}.` : `Instance id ${req.instanceId} is unknown.`)
     if (req.instanceId !== null && m!.memberId !== req.memberId) fail('FENCED_INSTANCE_ID', `Static member ${req.memberId} with instance id ${req.instanceId} was fenced by member ${m!.memberId}.`)
+    // Kafka's streamsGroupLeave records a leaving member's shutdown request too.
+    if (req.shutdownApplication) this.requestShutdown(req.groupId, data, req.memberId)
     if (req.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
       // The static member keeps its tasks and target until it comes back or its session ends.
       m!.rebalanceTimer?.cancel()
@@ -276,7 +275,7 @@ export class StreamsGroupCoordinator {
     this.batch.removeMember(m.memberId)
     if (m.userEndpoint !== null) data.endpointInformationEpoch++
     data.groupEpoch++
-    if (data.members.size === 0) data.shutdownRequested = false
+    if (data.members.size === 0) data.shutdownRequestMemberId = null
     configure(this.deps, data, false)
     this.batch.metadata(data)
     if (data.members.size === 0) {
@@ -288,9 +287,37 @@ export class StreamsGroupCoordinator {
     }
   }
 
+  // StreamsGroup.setShutdownRequestMemberId: the first member that asks is the one named, until the
+  // group empties.
+  private requestShutdown(groupId: string, data: StreamsGroupData, memberId: string): void {
+    if (data.shutdownRequestMemberId !== null) return
+    data.shutdownRequestMemberId = memberId
+    this.deps.logger.info({ group: groupId, member: memberId }, 'a streams member requested the shutdown of the application')
+  }
+
+  // Kafka 4.4's streamsGroupHeartbeat (v1+): a member without a client tag that
+  // rack.aware.assignment.tags names is told so every heartbeat, as its standbys cannot be spread
+  // by that tag. The detail is Kafka's, the tags listed as Java prints a list.
+  private missingClientTags(req: StreamsHeartbeat, member: StreamsMember): Status | null {
+    if ((req.apiVersion ?? 1) < 1) return null
+    const required = this.deps.config.rackAwareAssignmentTags(req.groupId)
+    if (required.length === 0) return null
+    const have = new Set(member.clientTags.map((t) => t.key))
+    const missing = required.filter((t) => !have.has(t))
+    if (missing.length === 0) return null
+    return {
+      statusCode: StreamsStatus.MISSING_CLIENT_TAGS,
+      statusDetail: `Missing required client tags for rack-aware standby assignment: [${missing.join(', ')}]. Configure them via 'client.tag.<tagKey>' in your Streams config.`,
+    }
+  }
+
   private response(req: StreamsHeartbeat, data: StreamsGroupData, before: StreamsMember, after: StreamsMember, status: Status[], topicStatus: Status | null): StreamsHeartbeatResult {
     if (topicStatus) status.push(topicStatus)
-    if (data.shutdownRequested) status.push({ statusCode: StreamsStatus.SHUTDOWN_APPLICATION, statusDetail: 'A KafkaStreams instance encountered a fatal error and requested a shutdown for the entire application.' })
+    if (data.shutdownRequestMemberId !== null) {
+      status.push({ statusCode: StreamsStatus.SHUTDOWN_APPLICATION, statusDetail: `Streams group member ${data.shutdownRequestMemberId} encountered a fatal error and requested a shutdown for the entire application.` })
+    }
+    const missingTags = this.missingClientTags(req, after)
+    if (missingTags) status.push(missingTags)
     const full = req.memberEpoch === 0 || req.activeTasks === null
     const changed = !sameTasks(before.assigned, after.assigned)
     const send = full || changed

@@ -66,7 +66,9 @@ export class StreamsGroupData {
   // the group epoch (Kafka's metadata hash).
   metadataSignature = ''
   endpointInformationEpoch = 0
-  shutdownRequested = false
+  // The member whose shutdownApplication request every member is told of (Kafka's
+  // shutdownRequestMemberId), null when none; kept in memory only, as in Kafka.
+  shutdownRequestMemberId: string | null = null
   // Until then (broker clock) the first assignment waits (group.streams.initial.rebalance.delay.ms).
   assignmentDelayedUntil = 0
   assignmentPending = false // an assignment was held back by the delay

@@ -30,6 +30,9 @@ export interface StreamsHeartbeat {
   shutdownApplication: boolean
   clientId: string
   clientHost: string
+  // The request's version: statuses added in later versions are only sent to those (Kafka's
+  // MISSING_CLIENT_TAGS, v1+). Absent means the newest.
+  apiVersion?: number
   // Whether the requester may create this internal topic (CREATE on the cluster or the topic).
   mayCreateTopic?: (name: string) => boolean
 }

@@ -192,6 +192,17 @@ describe('assignment and reconciliation', () => {
     expect(holder('activeTasks')).toBe('a')
     expect(holder('standbyTasks')).toBe('c')
   })
+  it('tells a member without a client tag rack.aware.assignment.tags names (MISSING_CLIENT_TAGS, v1+)', async () => {
+    b.cleanup()
+    await start({ 'group.streams.rack.aware.assignment.tags': 'zone, rack' })
+    topics(1)
+    const codes = (r: StreamsHeartbeatResult) => (r.status ?? []).map((s) => s.statusCode)
+    const partial = hb({ memberId: 'a', clientTags: [{ key: 'zone', value: 'z1' }] })
+    expect(partial.status).toContainEqual({ statusCode: 6, statusDetail: "Missing required client tags for rack-aware standby assignment: [rack]. Configure them via 'client.tag.<tagKey>' in your Streams config." })
+    // Version 0 has no such status; a member with every tag gets none.
+    expect(codes(hb({ memberId: 'b', clientTags: [], apiVersion: 0 }))).not.toContain(6)
+    expect(codes(hb({ memberId: 'c', clientTags: [{ key: 'zone', value: 'z2' }, { key: 'rack', value: 'r1' }] }))).not.toContain(6)
+  })
   it('gives no standby on the process that holds the active task', () => {
     b.cleanup()
     return start({ 'group.streams.num.standby.replicas': 1 }).then(() => {
@@ -238,7 +249,7 @@ describe('assignment and reconciliation', () => {
   it('answers SHUTDOWN_APPLICATION to every member once one asks for it', () => {
     hb({ memberId: 'a' })
     hb({ memberId: 'b', shutdownApplication: true })
-    expect(hb({ memberId: 'a', memberEpoch: 1 }).status).toContainEqual({ statusCode: 4, statusDetail: 'A KafkaStreams instance encountered a fatal error and requested a shutdown for the entire application.' })
+    expect(hb({ memberId: 'a', memberEpoch: 1 }).status).toContainEqual({ statusCode: 4, statusDetail: 'Streams group member b encountered a fatal error and requested a shutdown for the entire application.' })
   })
 })
 
