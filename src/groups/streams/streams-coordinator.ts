@@ -100,6 +100,7 @@ export class StreamsGroupCoordinator {
       }
       if (data.topology) data.configured = configureTopics(data.topology, (n) => this.deps.topics.partitions(n))
       data.metadataSignature = metadataSignature(this.deps, data)
+      data.assignmentConfigs = this.assignmentConfigs(g.groupId)
     }
   }
 
@@ -173,6 +174,7 @@ export class StreamsGroupCoordinator {
     if (isNew || !sameMetadata(member, updated)) this.batch.member(updated)
     data.putMember(updated)
     if (req.shutdownApplication) this.requestShutdown(req.groupId, data, updated.memberId)
+    bump = this.assignmentConfigsChanged(req.groupId, data) || bump
     configure(this.deps, data, bump)
     const topicStatus = this.internalTopics.maybeCreate(req.groupId, data.configured?.toCreate ?? [], data.configured?.status ?? null,
       req.mayCreateTopic ?? (() => true), 2 * this.deps.config.heartbeatIntervalMs(req.groupId))
@@ -285,6 +287,25 @@ export class StreamsGroupCoordinator {
       data.assignmentTimestamp = 0
       this.batch.targetMetadata(data)
     }
+  }
+
+  // Kafka's streamsGroupAssignmentConfigs: what the assignor is configured with for the group.
+  private assignmentConfigs(groupId: string): string {
+    return `num.standby.replicas=${this.deps.config.numStandbyReplicas(groupId)};rack.aware.assignment.tags=${this.deps.config.rackAwareAssignmentTags(groupId).join(',')}`
+  }
+
+  // As Kafka's streamsGroupHeartbeat: when the assignment configs differ from those of the last
+  // group epoch (an IncrementalAlterConfigs on the group or the broker), the epoch moves on and the
+  // assignment is computed again ("Assignment configurations changed ... Triggering rebalance").
+  // Rivulet keeps them in memory (taken at load), where Kafka also stores them in the metadata
+  // record, so a change made while the broker was down is applied at the next rebalance instead.
+  private assignmentConfigsChanged(groupId: string, data: StreamsGroupData): boolean {
+    const current = this.assignmentConfigs(groupId)
+    if (current === data.assignmentConfigs) return false
+    const changed = data.assignmentConfigs !== null
+    data.assignmentConfigs = current
+    if (changed) this.deps.logger.info({ group: groupId, configs: current }, 'streams group assignment configs changed: rebalancing')
+    return changed
   }
 
   // StreamsGroup.setShutdownRequestMemberId: the first member that asks is the one named, until the

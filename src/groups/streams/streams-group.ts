@@ -69,6 +69,9 @@ export class StreamsGroupData {
   // The member whose shutdownApplication request every member is told of (Kafka's
   // shutdownRequestMemberId), null when none; kept in memory only, as in Kafka.
   shutdownRequestMemberId: string | null = null
+  // The assignment configs of the last group epoch (Kafka's lastAssignmentConfigs), null until the
+  // first heartbeat.
+  assignmentConfigs: string | null = null
   // Until then (broker clock) the first assignment waits (group.streams.initial.rebalance.delay.ms).
   assignmentDelayedUntil = 0
   assignmentPending = false // an assignment was held back by the delay

@@ -159,6 +159,22 @@ describe('assignment and reconciliation', () => {
     expect(state()).toBe('Stable')
   })
 
+  it('rebalances when the group\'s assignment configs change (num.standby.replicas altered)', () => {
+    hb({ memberId: 'a' })
+    const b1 = hb({ memberId: 'b' })
+    const standbys = () => {
+      const d = c.describe('app')
+      if ('errorCode' in d) throw new Error('not described')
+      return d.members.flatMap((m) => m.targetAssignment.standbyTasks.flatMap((t) => t.partitions))
+    }
+    expect(standbys()).toEqual([])
+    b.broker.cluster.groupConfigs.set('app', { 'streams.num.standby.replicas': '1' })
+    const next = hb({ memberId: 'b', memberEpoch: b1.memberEpoch })
+    // A new group epoch, and the stateful task of each member gets a standby on the other.
+    expect(next.memberEpoch).toBe(b1.memberEpoch + 1)
+    expect(standbys()).toHaveLength(2)
+  })
+
   it('places num.standby.replicas standbys of stateful tasks on other processes', async () => {
     b.cleanup()
     await start({ 'group.streams.num.standby.replicas': 1 })
