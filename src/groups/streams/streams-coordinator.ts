@@ -21,7 +21,7 @@ import { HeartbeatError, fail } from '../consumer-validate.js'
 import type { GroupContext } from '../context.js'
 import type { Group } from '../group.js'
 import { InternalTopicCreator } from './internal-topics.js'
-import { assignOrDelay, configure, metadataSignature } from './streams-planner.js'
+import { assignOrDelay, configure, metadataSignature, missingClientTags } from './streams-planner.js'
 import { StreamsGroupData, newStreamsMember, noTasks, reconcile, type StreamsMember } from './streams-group.js'
 import { StreamsGroupBatch } from './streams-store.js'
 import { configureTopics, sameTopology, StreamsStatus, type TopicToCreate } from './streams-topology.js'
@@ -316,28 +316,12 @@ export class StreamsGroupCoordinator {
     this.deps.logger.info({ group: groupId, member: memberId }, 'a streams member requested the shutdown of the application')
   }
 
-  // Kafka 4.4's streamsGroupHeartbeat (v1+): a member without a client tag that
-  // rack.aware.assignment.tags names is told so every heartbeat, as its standbys cannot be spread
-  // by that tag. The detail is Kafka's, the tags listed as Java prints a list.
-  private missingClientTags(req: StreamsHeartbeat, member: StreamsMember): Status | null {
-    if ((req.apiVersion ?? 1) < 1) return null
-    const required = this.deps.config.rackAwareAssignmentTags(req.groupId)
-    if (required.length === 0) return null
-    const have = new Set(member.clientTags.map((t) => t.key))
-    const missing = required.filter((t) => !have.has(t))
-    if (missing.length === 0) return null
-    return {
-      statusCode: StreamsStatus.MISSING_CLIENT_TAGS,
-      statusDetail: `Missing required client tags for rack-aware standby assignment: [${missing.join(', ')}]. Configure them via 'client.tag.<tagKey>' in your Streams config.`,
-    }
-  }
-
   private response(req: StreamsHeartbeat, data: StreamsGroupData, before: StreamsMember, after: StreamsMember, status: Status[], topicStatus: Status | null): StreamsHeartbeatResult {
     if (topicStatus) status.push(topicStatus)
     if (data.shutdownRequestMemberId !== null) {
       status.push({ statusCode: StreamsStatus.SHUTDOWN_APPLICATION, statusDetail: `Streams group member ${data.shutdownRequestMemberId} encountered a fatal error and requested a shutdown for the entire application.` })
     }
-    const missingTags = this.missingClientTags(req, after)
+    const missingTags = missingClientTags(this.deps, req, after)
     if (missingTags) status.push(missingTags)
     const full = req.memberEpoch === 0 || req.activeTasks === null
     const changed = !sameTasks(before.assigned, after.assigned)

@@ -94,3 +94,19 @@ function computeTargetAssignment(deps: PlanDeps, batch: StreamsGroupBatch, group
   data.assignmentTimestamp = deps.clock.now()
   batch.target(data)
 }
+
+// Kafka 4.4's streamsGroupHeartbeat (v1+): a member without a client tag that
+// rack.aware.assignment.tags names is told so every heartbeat, as its standbys cannot be spread
+// by that tag. The detail is Kafka's, the tags listed as Java prints a list.
+export function missingClientTags(deps: PlanDeps, req: { groupId: string; apiVersion?: number }, member: { clientTags: { key: string }[] }): { statusCode: number; statusDetail: string } | null {
+  if ((req.apiVersion ?? 1) < 1) return null
+  const required = deps.config.rackAwareAssignmentTags(req.groupId)
+  if (required.length === 0) return null
+  const have = new Set(member.clientTags.map((t) => t.key))
+  const missing = required.filter((t) => !have.has(t))
+  if (missing.length === 0) return null
+  return {
+    statusCode: StreamsStatus.MISSING_CLIENT_TAGS,
+    statusDetail: `Missing required client tags for rack-aware standby assignment: [${missing.join(', ')}]. Configure them via 'client.tag.<tagKey>' in your Streams config.`,
+  }
+}
