@@ -45,9 +45,9 @@ export interface Storage {
 class DiskFile implements ByteFile {
   private fd: number
   size: number
-  constructor(private readonly file: string) {
-    this.fd = fs.openSync(file, 'a+')
-    this.size = fs.fstatSync(this.fd).size
+  constructor(private readonly file: string, flags = 'a+', size?: number) {
+    this.fd = fs.openSync(file, flags)
+    this.size = size ?? fs.fstatSync(this.fd).size
   }
   append(chunks: readonly Buffer[]): void {
     let total = 0
@@ -95,6 +95,13 @@ class DiskFile implements ByteFile {
     if (this.fd >= 0) fs.closeSync(this.fd)
     this.fd = -1
   }
+}
+
+// A file opened for reading only, seen as `size` bytes long: the cleaner's worker thread reads a
+// sealed segment this way, never creating a file that is gone (a segment deleted meanwhile fails
+// the open with ENOENT) and never seeing what is appended past the size it was given.
+export function openForReading(file: string, size: number): ByteFile {
+  return new DiskFile(file, 'r', size)
 }
 
 export function diskStorage(root: string): Storage {

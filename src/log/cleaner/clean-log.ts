@@ -48,8 +48,9 @@ export interface CleanableLog {
   abortedTxns(): AbortedTxn[] // sorted by first offset
   lastDataOffsetOf(producerId: number): number // -1 when the producer is unknown
   openCleanedSegment(baseOffset: number, nowMs: number): Segment
-  // Swaps `cleaned` in for `old` (crash-safe); false when the log changed meanwhile.
-  replaceSegments(old: readonly Segment[], cleaned: Segment, cleanedAborts: readonly AbortedTxn[], step?: (s: SwapStep) => void): boolean
+  // Swaps `cleaned` in for `old` (crash-safe); false when the log changed meanwhile. A promise in
+  // the cleaner's worker thread, which asks the broker's thread to do the swap (clean-worker.ts).
+  replaceSegments(old: readonly Segment[], cleaned: Segment, cleanedAborts: readonly AbortedTxn[], step?: (s: SwapStep) => void): boolean | Promise<boolean>
   discardCleaned(cleaned: Segment): void
 }
 
@@ -264,9 +265,9 @@ function groupSegments(spans: readonly Span[], maxBytes: number): Segment[][] {
   return groups
 }
 
-// One pass; null when there is nothing dirty to clean.
-export async function cleanLog(log: CleanableLog, p: CleanPass): Promise<CleanStats | null> {
-  const { segments } = cleanableSegments(log, p.nowMs)
+// One pass; null when there is nothing dirty to clean. `segments`: the cleanable part, when the
+// caller chose it already (the worker thread gets it from the broker's thread).
+export async function cleanLog(log: CleanableLog, p: CleanPass, segments = cleanableSegments(log, p.nowMs).segments): Promise<CleanStats | null> {
   const firstDirty = Math.max(p.firstDirtyOffset, log.logStartOffset)
   const dirty = segments.filter((s) => s.end > firstDirty)
   if (dirty.length === 0) return null
@@ -301,7 +302,7 @@ export async function cleanLog(log: CleanableLog, p: CleanPass): Promise<CleanSt
       log.discardCleaned(cleaned)
       throw err
     }
-    if (p.stopped() || !log.replaceSegments(group, cleaned, retain.txn.observedAborts.slice(abortsBefore), p.step)) {
+    if (p.stopped() || !(await log.replaceSegments(group, cleaned, retain.txn.observedAborts.slice(abortsBefore), p.step))) {
       log.discardCleaned(cleaned)
       throw new CleanAborted()
     }

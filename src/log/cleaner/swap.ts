@@ -79,6 +79,13 @@ export function recoverSwaps(storage: Storage, dir: string): string[] {
       done.push(`restored segment ${f.slice(0, 20)} of an interrupted cleaning`)
     }
   }
-  for (const f of storage.list(dir)) if (f.endsWith(CLEANED)) storage.remove(path.join(dir, f))
+  removeCleaned(storage, dir)
   return done
+}
+
+// Removes every `.cleaned` file of a log: what a pass that failed midway left (only one pass runs
+// per log, and a swap moves its files off `.cleaned` before it commits, except `.txnindex.cleaned`
+// which it writes and renames in one synchronous step).
+export function removeCleaned(storage: Storage, dir: string): void {
+  for (const f of storage.list(dir)) if (f.endsWith(CLEANED)) storage.remove(path.join(dir, f))
 }
