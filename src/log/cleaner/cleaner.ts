@@ -210,6 +210,11 @@ export class LogCleaner {
     void this.close()
   }
 
+  // Worker threads up now (none before the first pass over a log on disk, none after close()).
+  get threadsStarted(): number {
+    return this.workers.filter((w) => w?.started).length
+  }
+
   // stop(), then resolves once no pass runs and the worker threads are gone.
   async close(): Promise<void> {
     this.stopped = true

@@ -77,6 +77,11 @@ export class CleanWorker {
     return w
   }
 
+  // A thread is up (between the first pass and terminate()).
+  get started(): boolean {
+    return this.worker !== null
+  }
+
   // The pass under way abandons its work at its next chunk (its files are removed).
   cancel(): void {
     Atomics.store(this.stopFlag, 0, 1)
