@@ -14,7 +14,7 @@ import { diskStorage, openForReading, type ByteFile, type Storage } from '../sto
 import type { AbortedTxn } from '../txn-index.js'
 import type { LogConfig } from '../types.js'
 import { CLEANED, discardCleaned } from './swap.js'
-import { CleanAborted, cleanLog, type CleanableLog, type Span } from './clean-log.js'
+import { CleanAborted, PassScratch, cleanLog, type CleanableLog, type Span } from './clean-log.js'
 import { OffsetMap } from './offset-map.js'
 import type { FromWorker, PassRequest, ToWorker } from './worker-protocol.js'
 
@@ -107,20 +107,25 @@ function post(m: FromWorker): void {
   port.postMessage(m)
 }
 
+// Kept from pass to pass (clean-log.ts's PassScratch says why).
+const scratch = new PassScratch()
+let spareTable: Buffer | undefined
+
 async function runPass(r: PassRequest): Promise<void> {
   let log: WorkerLog | null = null
-  const map = new OffsetMap(r.map.bytes, r.map.loadFactor, r.map.expectedKeys)
+  const map = new OffsetMap(r.map.bytes, r.map.loadFactor, r.map.expectedKeys, spareTable)
   try {
     log = new WorkerLog(r)
     // No yielding needed in this thread: pause() only lets the swap replies in.
     const stats = await cleanLog(log, {
-      nowMs: r.nowMs, firstDirtyOffset: r.firstDirtyOffset, map, pause: () => Promise.resolve(), stopped: () => Atomics.load(stopFlag, 0) !== 0,
+      nowMs: r.nowMs, firstDirtyOffset: r.firstDirtyOffset, map, pause: () => Promise.resolve(), stopped: () => Atomics.load(stopFlag, 0) !== 0, scratch,
     }, log.spans)
     post({ type: 'done', stats, keysMapped: map.size })
   } catch (err) {
     if (err instanceof CleanAborted) post({ type: 'done', stats: null, keysMapped: map.size, aborted: true })
     else post({ type: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
   } finally {
+    spareTable = map.tableBuffer
     log?.close()
   }
 }
