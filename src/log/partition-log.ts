@@ -130,8 +130,13 @@ export class PartitionLog implements PartitionStore {
       if (this.storage.persistent) txn.flush()
       txn.close()
     }
-    commitSwap(this.storage, this.dir, old.map((s) => s.baseOffset), cleaned.baseOffset, step)
+    const trash = commitSwap(this.storage, this.dir, old.map((s) => s.baseOffset), cleaned.baseOffset, step)
+    // Closed while their files are still linked (as .trash): the last close of an unlinked file
+    // is what frees its blocks, which is the slow part, and that happens in the pool below.
     for (const s of old) s.close()
+    for (const f of trash) {
+      this.storage.removeAsync(f).catch((err) => this.warn?.('removing a replaced segment failed; the next start removes it', { file: f, error: String(err) }))
+    }
     cleaned.nextOffset = Math.max(cleaned.nextOffset, this.segments[at + old.length]!.baseOffset)
     this.aborted.replaceRange(cleaned.baseOffset, cleaned.nextOffset, cleanedAborts)
     this.segments.splice(at, old.length, cleaned)

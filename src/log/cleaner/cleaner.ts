@@ -159,7 +159,7 @@ export class LogCleaner {
   }
 
   // A pass in the slot's worker thread when the log is on disk, else on the event loop.
-  private async pass(key: string, log: CleanableLog, slot: number): Promise<(CleanStats & { thread: string }) | null> {
+  private async pass(key: string, log: CleanableLog, slot: number): Promise<(CleanStats & { thread: string; swapMaxMs?: number }) | null> {
     const c = this.d.config
     const mapBytes = Math.floor(c.dedupeBufferBytes / Math.max(1, c.threads))
     const nowMs = this.d.clock.now()
@@ -173,7 +173,7 @@ export class LogCleaner {
       })
       this.keysMapped.set(key, r.keysMapped)
       if (r.aborted) throw new CleanAborted()
-      return r.stats && { ...r.stats, thread: 'worker' }
+      return r.stats && { ...r.stats, thread: 'worker', swapMaxMs: Math.round(r.swapMaxMs * 10) / 10 }
     }
     const map = new OffsetMap(mapBytes, c.loadFactor, this.keysMapped.get(key))
     const stats = await cleanLog(log, { nowMs, firstDirtyOffset, map, pause: setImmediateP, stopped, step: this.d.step })
@@ -187,10 +187,10 @@ export class LogCleaner {
       const pass = await this.pass(key, log, slot)
       this.failedAt.delete(key)
       if (!pass) return null
-      const { thread, ...stats } = pass
+      const { thread, swapMaxMs, ...stats } = pass
       this.d.setFirstDirtyOffset(key, stats.endOffset)
       const ms = Date.now() - started
-      this.d.logger.info({ log: key, segments: stats.segmentsCleaned, readBytes: stats.bytesRead, writtenBytes: stats.bytesWritten, ms, mbPerSec: Math.round((stats.bytesRead / 1048576 / Math.max(ms, 1)) * 1000 * 10) / 10, thread }, 'cleaned log')
+      this.d.logger.info({ log: key, segments: stats.segmentsCleaned, readBytes: stats.bytesRead, writtenBytes: stats.bytesWritten, ms, mbPerSec: Math.round((stats.bytesRead / 1048576 / Math.max(ms, 1)) * 1000 * 10) / 10, thread, swapMaxMs }, 'cleaned log')
       return { key, ms, ...stats }
     } catch (err) {
       if (err instanceof CleanAborted) return null

@@ -55,6 +55,7 @@ export interface WorkerResult {
   stats: CleanStats | null
   keysMapped: number
   aborted: boolean
+  swapMaxMs: number // the longest swap: what the event loop spent at once for this pass
 }
 
 export class CleanWorker {
@@ -97,7 +98,7 @@ export class CleanWorker {
   run(log: WorkerCleanableLog, p: WorkerPass): Promise<WorkerResult> {
     const { segments } = cleanableSegments(log, p.nowMs)
     const firstDirty = Math.max(p.firstDirtyOffset, log.logStartOffset)
-    if (!segments.some((s) => s.end > firstDirty)) return Promise.resolve({ stats: null, keysMapped: 0, aborted: false })
+    if (!segments.some((s) => s.end > firstDirty)) return Promise.resolve({ stats: null, keysMapped: 0, aborted: false, swapMaxMs: 0 })
     const byBase = new Map(segments.map((s) => [s.segment.baseOffset, s.segment]))
     const request: PassRequest = {
       type: 'pass', root: log.storage.root, dir: log.dir, config: { ...log.config }, nowMs: p.nowMs, firstDirtyOffset: p.firstDirtyOffset,
@@ -111,6 +112,7 @@ export class CleanWorker {
     return new Promise((resolve, reject) => {
       // A swap that threw midway leaves its files to the recovery at the next start, as on this thread.
       let swapFailed = false
+      let swapMaxMs = 0
       const settle = () => {
         this.onMessage = null
         this.onFailure = null
@@ -122,8 +124,10 @@ export class CleanWorker {
       }
       this.onMessage = (m) => {
         if (m.type === 'swap') {
+          const started = performance.now()
           try {
             w.postMessage({ type: 'swapped', ok: swapIn(log, m, byBase, p) })
+            swapMaxMs = Math.max(swapMaxMs, performance.now() - started)
           } catch (err) {
             swapFailed = true
             w.postMessage({ type: 'swapped', ok: false, error: String(err) })
@@ -131,7 +135,7 @@ export class CleanWorker {
           return
         }
         settle()
-        if (m.type === 'done') return resolve({ stats: m.stats, keysMapped: m.keysMapped, aborted: m.aborted === true })
+        if (m.type === 'done') return resolve({ stats: m.stats, keysMapped: m.keysMapped, aborted: m.aborted === true, swapMaxMs })
         if (!swapFailed) removeCleaned(log.storage, log.dir)
         reject(new Error(`cleaning in the worker failed: ${m.error}`))
       }
