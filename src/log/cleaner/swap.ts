@@ -3,9 +3,9 @@
 // segments into one new segment under `<base>.*.cleaned`, flushed. Then:
 //   1. each old segment's `.log` is renamed to `.log.deleted`
 //   2. the new `<base>.log.cleaned` is renamed to `<base>.log.swap`: the commit point
-//   3. the old segments' `.log.deleted` become `.log.trash`, their indexes are removed
+//   3. the old segments' `.log.deleted` and indexes get the suffix `.trash`
 //   4. the new index files drop `.cleaned`, and `.log.swap` becomes `.log`
-//   5. the `.log.trash` files are removed, in libuv's thread pool (the caller's job): unlinking a
+//   5. the `.trash` files are removed, in libuv's thread pool (the caller's job): unlinking a
 //      4 MiB segment on this machine's file system (mounted with `discard`) took 1-30 ms, which the
 //      event loop spent in every swap; renames take microseconds. A `.trash` file is never needed:
 //      recovery removes any it finds.
@@ -39,7 +39,13 @@ export function commitSwap(storage: Storage, dir: string, oldBases: readonly num
     const t = file(dir, base, `.log${TRASH}`)
     storage.rename(file(dir, base, `.log${DELETED}`), t)
     trash.push(t)
-    for (const ext of INDEX_EXTS) storage.remove(file(dir, base, ext))
+    // Renamed, not removed: unlinking a file still open frees its blocks at its last close(),
+    // which then took up to 12 ms on the event loop.
+    for (const ext of INDEX_EXTS) {
+      if (!storage.exists(file(dir, base, ext))) continue
+      storage.rename(file(dir, base, ext), file(dir, base, `${ext}${TRASH}`))
+      trash.push(file(dir, base, `${ext}${TRASH}`))
+    }
   }
   step?.('removed-old')
   for (const ext of INDEX_EXTS) {
