@@ -70,7 +70,11 @@ export class CleanWorker {
     const w = new Worker(this.script, { workerData: { stop: this.stopFlag.buffer } })
     w.unref() // never what keeps a broker's process alive
     w.on('message', (m: FromWorker) => this.onMessage?.(m))
-    w.on('error', (err) => this.onFailure?.(err))
+    w.on('error', (err) => {
+      // An uncaught error ends the thread ('exit' follows): the next pass starts a new one.
+      if (this.worker === w) this.worker = null
+      this.onFailure?.(err)
+    })
     w.on('exit', (code) => {
       if (this.worker === w) this.worker = null
       this.onFailure?.(new Error(`the cleaner worker exited (code ${code})`))
