@@ -11,9 +11,10 @@
 //   sequence number stays valid;
 // - the active segment, segments past the last stable offset and segments younger than
 //   min.compaction.lag.ms are not touched.
-// Work is done in slices of about SLICE_MS that yield to the event loop between them (inside a
-// batch too), so produce and fetch are never held up for long; memory is the offset map (bounded)
-// plus one chunk of the log at a time.
+// A log on disk is cleaned in a worker thread (clean-worker.ts runs this code there, and asks the
+// broker's thread to do each swap); an in-memory log on the event loop, in slices of about
+// SLICE_MS that yield between them (inside a batch too), so produce and fetch are never held up
+// for long. Memory is the offset map (bounded) plus one chunk of the log at a time.
 
 import {
   ControlRecordType, RecordSpans, decodeBatchRecords, deleteHorizonOf, emptyBatchOf, filterBatch, readControlRecord, readHeader, type BatchHeader,
