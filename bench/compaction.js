@@ -210,8 +210,9 @@ async function rivuletLatency(cleaner) {
     const b = await spawnRivulet({ dataDir: path.join(dir, 'data'), logFile, nodeArgs, extraArgs: ['--override', `log.cleaner.enable=${cleaner}`, '--override', 'log.cleaner.backoff.ms=1000'] });
     try {
       const r = await latencyCase(b, cleaner);
+      const mem = memOf(b.pid); // with the cleaner on, its worker thread's memory is part of it
       const passes = rivuletPasses(logFile, 'cleanme-0');
-      return { broker: 'rivulet', ...r, passes: passes.length, cleanedMB: +(passes.reduce((n, p) => n + p.readBytes, 0) / 1048576).toFixed(1), mbPerSec: passes.map((p) => p.mbPerSec) };
+      return { broker: 'rivulet', ...r, rssMiB: mem?.rssMiB, hwmMiB: mem?.hwmMiB, startMs: b.readyMs === undefined ? undefined : +b.readyMs.toFixed(1), passes: passes.length, cleanedMB: +(passes.reduce((n, p) => n + p.readBytes, 0) / 1048576).toFixed(1), mbPerSec: passes.map((p) => p.mbPerSec), swapMaxMs: passes.map((p) => p.swapMaxMs ?? null) };
     } finally { await b.stop(); }
   } finally { fs.rmSync(dir, { recursive: true, force: true }); }
 }

@@ -52,6 +52,12 @@ function recordSlices(batch: Buffer): { body: Buffer; slices: Slice[] } {
 export interface FilterOptions {
   /** Set the delete horizon (KIP-534) to this time; -1 keeps the batch's own (or none). */
   deleteHorizonMs?: number
+  /**
+   * Where the new batch is written: a buffer of exactly `size` bytes, which the caller may reuse
+   * once it is done with the result (the log cleaner writes it out at once: a fresh buffer per
+   * batch left tens of MB of garbage outside V8's heap, which it collects late).
+   */
+  alloc?: (size: number) => Buffer
 }
 
 /**
@@ -70,7 +76,11 @@ export function filterBatch(batch: Buffer, keep: (index: number) => boolean, o: 
   if (kept.length === 0) throw new RangeError('filterBatch keeps at least one record: use emptyBatchOf')
   let total = 0
   for (const s of kept) total += shift === 0 ? s.end - s.start : recordSizeWithDelta(s, s.timestampDelta + shift)
-  const out = Buffer.allocUnsafe(total)
+  const codec = getCompression(batch, 0)
+  const alloc = o.alloc ?? Buffer.allocUnsafe
+  // Uncompressed, the records are written in place after the header; else compressed from `out`.
+  const direct = codec === Compression.none ? alloc(RECORDS_OFFSET + total) : null
+  const out = direct ? direct.subarray(RECORDS_OFFSET) : Buffer.allocUnsafe(total)
   let pos = 0
   let maxTimestamp = -1
   for (const s of kept) {
@@ -87,11 +97,13 @@ export function filterBatch(batch: Buffer, keep: (index: number) => boolean, o: 
     pos = writeVarlong(out, pos, delta)
     pos += rest.copy(out, pos)
   }
-  const codec = getCompression(batch, 0)
-  const records = compress(codec, out)
-  const result = Buffer.allocUnsafe(RECORDS_OFFSET + records.length)
+  let result = direct
+  if (!result) {
+    const records = compress(codec, out)
+    result = alloc(RECORDS_OFFSET + records.length)
+    records.copy(result, RECORDS_OFFSET)
+  }
   batch.copy(result, 0, 0, RECORDS_OFFSET)
-  records.copy(result, RECORDS_OFFSET)
   result.writeInt32BE(result.length - LOG_OVERHEAD, BATCH_LENGTH_OFFSET)
   result.writeInt32BE(kept.length, RECORD_COUNT_OFFSET)
   if (horizon >= 0) {

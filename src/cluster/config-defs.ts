@@ -241,7 +241,7 @@ const RIVULET_BROKER_CONFIGS: readonly RivuletBrokerConfig[] = [
   { name: 'group.streams.max.size', doc: 'Members a streams group may have (GROUP_MAX_SIZE_REACHED beyond).' },
   { name: 'group.streams.acceptable.recovery.lag', doc: 'The AcceptableRecoveryLag streams-group members are told.' },
   { name: 'log.cleaner.enable', doc: 'Run the log cleaner (compaction of cleanup.policy=compact topics, including __consumer_offsets and __transaction_state).' },
-  { name: 'log.cleaner.threads', doc: 'How many logs are cleaned at once (the cleaner works in slices on the event loop; 0 turns it off).' },
+  { name: 'log.cleaner.threads', doc: 'How many logs are cleaned at once, each in its own worker thread (started on first use; the in-memory store cleans in slices on the event loop); 0 turns it off.' },
   { name: 'log.cleaner.dedupe.buffer.size', doc: 'Memory bound of the cleaner\'s key map across its threads (24 bytes a key).' },
   { name: 'log.cleaner.io.buffer.load.factor', doc: 'Load factor of the key map.' },
   { name: 'log.cleaner.backoff.ms', doc: 'How long the cleaner waits when no log needs cleaning.' },

@@ -95,6 +95,24 @@ export class PartitionLog implements PartitionStore {
     return this.openSegment(baseOffset, nowMs, CLEANED)
   }
 
+  // A segment the cleaner's worker thread wrote (flushed and closed) under `.cleaned`, opened
+  // here for the swap; its indexes are read back from its files.
+  adoptCleanedSegment(baseOffset: number, nowMs: number): Segment {
+    const s = this.openSegment(baseOffset, nowMs, CLEANED)
+    if (!s.loadIndexes()) {
+      s.close()
+      throw new Error(`cleaned segment ${baseOffset} of ${this.dir} is unreadable`)
+    }
+    return s
+  }
+
+  // Each producer's last data batch offset (the worker thread gets them instead of asking).
+  lastDataOffsets(): [number, number][] {
+    const out: [number, number][] = []
+    for (const e of this.producers.entries()) if (e.batches.length > 0) out.push([e.producerId, e.batches[e.batches.length - 1]!.lastOffset])
+    return out
+  }
+
   discardCleaned(cleaned: Segment): void {
     cleaned.close()
     discardCleaned(this.storage, this.dir, cleaned.baseOffset)
@@ -112,8 +130,13 @@ export class PartitionLog implements PartitionStore {
       if (this.storage.persistent) txn.flush()
       txn.close()
     }
-    commitSwap(this.storage, this.dir, old.map((s) => s.baseOffset), cleaned.baseOffset, step)
+    const trash = commitSwap(this.storage, this.dir, old.map((s) => s.baseOffset), cleaned.baseOffset, step)
+    // Closed while their files are still linked (as .trash): the last close of an unlinked file
+    // is what frees its blocks, which is the slow part, and that happens in the pool below.
     for (const s of old) s.close()
+    for (const f of trash) {
+      this.storage.removeAsync(f).catch((err) => this.warn?.('removing a replaced segment failed; the next start removes it', { file: f, error: String(err) }))
+    }
     cleaned.nextOffset = Math.max(cleaned.nextOffset, this.segments[at + old.length]!.baseOffset)
     this.aborted.replaceRange(cleaned.baseOffset, cleaned.nextOffset, cleanedAborts)
     this.segments.splice(at, old.length, cleaned)

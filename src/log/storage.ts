@@ -32,6 +32,9 @@ export interface Storage {
   list(dir: string): string[]
   mkdirp(dir: string): void
   remove(p: string): void // a file or a whole directory
+  // remove() of a file in libuv's thread pool: unlinking megabytes on a file system mounted with
+  // `discard` took 1-30 ms here (bench/RESULTS.md), too long for the event loop.
+  removeAsync(p: string): Promise<void>
   rename(from: string, to: string): void
   readText(file: string): string | null
   // Replaces the file as a whole (a crash leaves the old or the new one). `durable: false` skips
@@ -45,9 +48,9 @@ export interface Storage {
 class DiskFile implements ByteFile {
   private fd: number
   size: number
-  constructor(private readonly file: string) {
-    this.fd = fs.openSync(file, 'a+')
-    this.size = fs.fstatSync(this.fd).size
+  constructor(private readonly file: string, flags = 'a+', size?: number) {
+    this.fd = fs.openSync(file, flags)
+    this.size = size ?? fs.fstatSync(this.fd).size
   }
   append(chunks: readonly Buffer[]): void {
     let total = 0
@@ -97,6 +100,13 @@ class DiskFile implements ByteFile {
   }
 }
 
+// A file opened for reading only, seen as `size` bytes long: the cleaner's worker thread reads a
+// sealed segment this way, never creating a file that is gone (a segment deleted meanwhile fails
+// the open with ENOENT) and never seeing what is appended past the size it was given.
+export function openForReading(file: string, size: number): ByteFile {
+  return new DiskFile(file, 'r', size)
+}
+
 export function diskStorage(root: string): Storage {
   fs.mkdirSync(root, { recursive: true })
   return {
@@ -111,6 +121,7 @@ export function diskStorage(root: string): Storage {
     list: (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []),
     mkdirp: (dir) => fs.mkdirSync(dir, { recursive: true }),
     remove: (p) => fs.rmSync(p, { recursive: true, force: true }),
+    removeAsync: (p) => fs.promises.rm(p, { recursive: true, force: true }),
     rename: (from, to) => fs.renameSync(from, to),
     readText: (file) => {
       try {
@@ -191,6 +202,13 @@ export function memoryStorage(root = '/memory'): Storage {
     for (let d = norm(dir); !dirs.has(d); d = path.posix.dirname(d)) dirs.add(d)
   }
   const under = (p: string, dir: string) => p.startsWith(dir.endsWith('/') ? dir : `${dir}/`)
+  const remove = (p: string): void => {
+    const n = norm(p)
+    files.delete(n)
+    dirs.delete(n)
+    for (const k of [...files.keys()]) if (under(k, n)) files.delete(k)
+    for (const k of [...dirs]) if (under(k, n)) dirs.delete(k)
+  }
   return {
     persistent: false,
     root,
@@ -212,12 +230,10 @@ export function memoryStorage(root = '/memory'): Storage {
       return [...out]
     },
     mkdirp,
-    remove: (p) => {
-      const n = norm(p)
-      files.delete(n)
-      dirs.delete(n)
-      for (const k of [...files.keys()]) if (under(k, n)) files.delete(k)
-      for (const k of [...dirs]) if (under(k, n)) dirs.delete(k)
+    remove,
+    removeAsync: (p) => {
+      remove(p)
+      return Promise.resolve()
     },
     rename: (from, to) => {
       const f = norm(from)

@@ -240,7 +240,7 @@ describe('log cleaner crash safety', () => {
     const again = open(storage, {}, false)
     expect(latest(records(again))).toEqual(want)
     expect(again.logEndOffset).toBe(300)
-    expect(fs.readdirSync(path.join(storage.root, 't-0')).filter((f) => /\.(cleaned|swap|deleted)$/.test(f))).toEqual([])
+    expect(fs.readdirSync(path.join(storage.root, 't-0')).filter((f) => /\.(cleaned|swap|deleted|trash)$/.test(f))).toEqual([])
     // And it cleans on.
     await pass(again, NOW)
     expect(latest(records(again))).toEqual(want)

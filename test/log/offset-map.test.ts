@@ -28,4 +28,18 @@ describe('OffsetMap', () => {
     expect(map.capacity).toBeLessThanOrEqual(50_000)
     expect(map.capacity).toBe(50_000)
   })
+
+  it('reuses an earlier table (a worker thread\'s next pass) as an empty one', () => {
+    const first = new OffsetMap(1 << 30, 0.9, 20_000)
+    for (let i = 0; i < 20_000; i++) first.put(key(i), i)
+    const next = new OffsetMap(1 << 30, 0.9, 1_000, first.tableBuffer)
+    expect(next.tableBuffer.buffer).toBe(first.tableBuffer.buffer)
+    expect(next.size).toBe(0)
+    expect(next.get(key(5))).toBe(-1)
+    next.put(key(5), 99)
+    expect(next.get(key(5))).toBe(99)
+    // Too small for what the pass needs: a table of its own.
+    const bigger = new OffsetMap(1 << 30, 0.9, 100_000, next.tableBuffer)
+    expect(bigger.tableBuffer.buffer).not.toBe(first.tableBuffer.buffer)
+  })
 })

@@ -11,9 +11,10 @@
 //   sequence number stays valid;
 // - the active segment, segments past the last stable offset and segments younger than
 //   min.compaction.lag.ms are not touched.
-// Work is done in slices of about SLICE_MS that yield to the event loop between them (inside a
-// batch too), so produce and fetch are never held up for long; memory is the offset map (bounded)
-// plus one chunk of the log at a time.
+// A log on disk is cleaned in a worker thread (clean-worker.ts runs this code there, and asks the
+// broker's thread to do each swap); an in-memory log on the event loop, in slices of about
+// SLICE_MS that yield between them (inside a batch too), so produce and fetch are never held up
+// for long. Memory is the offset map (bounded) plus one chunk of the log at a time.
 
 import {
   ControlRecordType, RecordSpans, decodeBatchRecords, deleteHorizonOf, emptyBatchOf, filterBatch, readControlRecord, readHeader, type BatchHeader,
@@ -48,8 +49,9 @@ export interface CleanableLog {
   abortedTxns(): AbortedTxn[] // sorted by first offset
   lastDataOffsetOf(producerId: number): number // -1 when the producer is unknown
   openCleanedSegment(baseOffset: number, nowMs: number): Segment
-  // Swaps `cleaned` in for `old` (crash-safe); false when the log changed meanwhile.
-  replaceSegments(old: readonly Segment[], cleaned: Segment, cleanedAborts: readonly AbortedTxn[], step?: (s: SwapStep) => void): boolean
+  // Swaps `cleaned` in for `old` (crash-safe); false when the log changed meanwhile. A promise in
+  // the cleaner's worker thread, which asks the broker's thread to do the swap (clean-worker.ts).
+  replaceSegments(old: readonly Segment[], cleaned: Segment, cleanedAborts: readonly AbortedTxn[], step?: (s: SwapStep) => void): boolean | Promise<boolean>
   discardCleaned(cleaned: Segment): void
 }
 
@@ -60,6 +62,8 @@ export interface CleanPass {
   pause(): Promise<void> // yields to the event loop between slices
   stopped(): boolean // the broker is stopping: abandon the pass
   step?: (s: SwapStep) => void
+  // Buffers reused from pass to pass (the worker thread's; by default the pass's own).
+  scratch?: PassScratch
 }
 
 export interface CleanStats {
@@ -148,7 +152,7 @@ async function forEachBatch(log: CleanableLog, seg: Segment, p: CleanPass, s: Sl
 }
 
 // The buffer one chunk of batches is copied into (a pass's own: passes may run at once).
-class Arena {
+export class Arena {
   buf = Buffer.allocUnsafe(2 * CHUNK_BYTES)
 
   // Makes room for `size` more bytes after `used`; returns where they go. The chunk's earlier
@@ -160,6 +164,21 @@ class Arena {
     this.buf = grown
     return used
   }
+
+  // `size` bytes of the buffer, for a batch written out before the next is taken.
+  take(size: number): Buffer {
+    this.reserve(0, size, false)
+    return this.buf.subarray(0, size)
+  }
+}
+
+// A pass's buffers: chunks read, batches rewritten. A worker thread keeps one for all its passes:
+// a pass's fresh buffers, alive until it ends, are collected by V8 only at a full GC, which a
+// thread doing little but cleaning rarely runs; new ones each pass grew its external memory by
+// ~2 MB per pass, to 50 MB (bench/compaction.js).
+export class PassScratch {
+  readonly input = new Arena()
+  readonly output = new Arena()
 }
 
 // The type of a transaction marker batch: commit, abort, or null for another control record.
@@ -175,7 +194,7 @@ async function buildMap(log: CleanableLog, dirty: readonly Span[], p: CleanPass)
   const spans = new RecordSpans()
   const txn = new CleaningTxnState(log.abortedTxns().filter((a) => a.lastOffset >= p.firstDirtyOffset))
   const s = new Slicer(p)
-  const arena = new Arena()
+  const arena = (p.scratch ?? new PassScratch()).input
   let end = p.firstDirtyOffset
   for (const { segment: seg, end: segEnd } of dirty) {
     let full = false
@@ -209,12 +228,14 @@ interface Retain {
   nowMs: number
   deleteRetentionMs: number
   lastDataOffsetOf(producerId: number): number
+  // Rewritten batches go here (appended to the cleaned segment before the next is rewritten).
+  alloc(size: number): Buffer
 }
 
 // What of one batch survives: the batch itself, a rewritten one, an empty one, or nothing.
 async function retainBatch(batch: Buffer, h: BatchHeader, c: Retain, spans: RecordSpans, s: Slicer): Promise<Buffer | null> {
   const horizon = deleteHorizonOf(batch, 0)
-  const newHorizon = { deleteHorizonMs: c.nowMs + c.deleteRetentionMs }
+  const newHorizon = { deleteHorizonMs: c.nowMs + c.deleteRetentionMs, alloc: c.alloc }
   if (h.control) {
     const type = markerType(batch)
     if (type === null || !c.txn.onMarker(h.producerId, h.baseOffset, type === 'commit')) return batch
@@ -242,7 +263,7 @@ async function retainBatch(batch: Buffer, h: BatchHeader, c: Retain, spans: Reco
   }
   const stampHorizon = tombstones && horizon < 0
   if (all && !stampHorizon && keep.length > 0) return batch
-  if (any) return filterBatch(batch, (i) => keep[i]!, stampHorizon ? newHorizon : {})
+  if (any) return filterBatch(batch, (i) => keep[i]!, stampHorizon ? newHorizon : { alloc: c.alloc })
   return lastOfProducer ? emptyBatchOf(batch) : null
 }
 
@@ -264,22 +285,24 @@ function groupSegments(spans: readonly Span[], maxBytes: number): Segment[][] {
   return groups
 }
 
-// One pass; null when there is nothing dirty to clean.
-export async function cleanLog(log: CleanableLog, p: CleanPass): Promise<CleanStats | null> {
-  const { segments } = cleanableSegments(log, p.nowMs)
+// One pass; null when there is nothing dirty to clean. `segments`: the cleanable part, when the
+// caller chose it already (the worker thread gets it from the broker's thread).
+export async function cleanLog(log: CleanableLog, p: CleanPass, segments = cleanableSegments(log, p.nowMs).segments): Promise<CleanStats | null> {
   const firstDirty = Math.max(p.firstDirtyOffset, log.logStartOffset)
   const dirty = segments.filter((s) => s.end > firstDirty)
   if (dirty.length === 0) return null
   const endOffset = await buildMap(log, dirty, { ...p, firstDirtyOffset: firstDirty })
   const toClean = segments.filter((s) => s.segment.baseOffset < endOffset)
   const stats: CleanStats = { endOffset, bytesRead: 0, bytesWritten: 0, segmentsCleaned: 0 }
+  const scratch = p.scratch ?? new PassScratch()
+  const output = scratch.output
   const retain: Retain = {
     map: p.map, txn: new CleaningTxnState(log.abortedTxns()), nowMs: p.nowMs, deleteRetentionMs: log.config.deleteRetentionMs,
-    lastDataOffsetOf: (id) => log.lastDataOffsetOf(id),
+    lastDataOffsetOf: (id) => log.lastDataOffsetOf(id), alloc: (size) => output.take(size),
   }
   const spans = new RecordSpans()
   const s = new Slicer(p)
-  const arena = new Arena()
+  const arena = scratch.input
   for (const group of groupSegments(toClean, log.config.segmentBytes)) {
     const cleaned = log.openCleanedSegment(group[0]!.baseOffset, p.nowMs)
     const abortsBefore = retain.txn.observedAborts.length
@@ -301,7 +324,7 @@ export async function cleanLog(log: CleanableLog, p: CleanPass): Promise<CleanSt
       log.discardCleaned(cleaned)
       throw err
     }
-    if (p.stopped() || !log.replaceSegments(group, cleaned, retain.txn.observedAborts.slice(abortsBefore), p.step)) {
+    if (p.stopped() || !(await log.replaceSegments(group, cleaned, retain.txn.observedAborts.slice(abortsBefore), p.step))) {
       log.discardCleaned(cleaned)
       throw new CleanAborted()
     }

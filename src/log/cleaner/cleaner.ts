@@ -1,14 +1,18 @@
 // The log cleaner (Kafka's LogCleaner and LogCleanerManager): every log.cleaner.backoff.ms it
 // looks for compacted logs whose dirty part is large enough (min.cleanable.dirty.ratio) or old
 // enough (max.compaction.lag.ms), cleans the dirtiest first, up to log.cleaner.threads at once,
-// and records where each clean ended in `cleaner-offset-checkpoint`. A pass runs in slices on the
-// event loop (clean-log.ts), so the broker keeps serving while it works.
+// and records where each clean ended in `cleaner-offset-checkpoint`. A pass over a log on disk
+// runs in a worker thread (worker-pool.ts), one per thread slot, and only its segment swaps run on
+// the event loop; in-memory logs (the memory store, whose files a worker cannot see) are cleaned
+// on the event loop in slices (clean-log.ts). Either way the broker keeps serving while it works.
 
 import type { Clock, Timer } from '../../clock.js'
 import type { Logger } from '../../logger.js'
 import { CleanAborted, cleanableSegments, cleanLog, type CleanableLog, type CleanStats } from './clean-log.js'
 import { OffsetMap } from './offset-map.js'
 import type { SwapStep } from './swap.js'
+import { CleanWorker, canCleanInWorker, workerScript } from './worker-pool.js'
+import type { WorkerFault } from './worker-protocol.js'
 
 // The broker settings, read live.
 export interface CleanerConfig {
@@ -28,6 +32,10 @@ export interface CleanerDeps {
   setFirstDirtyOffset(key: string, offset: number): void
   // Tests observe (and crash at) the points of a segment swap.
   step?: (s: SwapStep) => void
+  // false: every pass on the event loop (default true: logs on disk are cleaned in a worker).
+  worker?: boolean
+  // Tests: the worker fails before its first swap.
+  workerFault?: WorkerFault
 }
 
 export interface CleanResult extends CleanStats {
@@ -91,6 +99,10 @@ export class LogCleaner {
   private stopped = false
   // Keys mapped by the last pass over each log: the next pass's table starts that large.
   private readonly keysMapped = new Map<string, number>()
+  // When a pass over a log last failed: it is retried log.cleaner.backoff.ms later, not at once.
+  private readonly failedAt = new Map<string, number>()
+  // One per log.cleaner.threads slot, started by the first pass that uses it.
+  private readonly workers: CleanWorker[] = []
   readonly stats = new CleanerStats()
 
   constructor(private readonly d: CleanerDeps) {}
@@ -127,49 +139,90 @@ export class LogCleaner {
     for (const [key, log] of this.d.logs()) {
       present.add(key)
       if (!log.config.compact || log.closed) continue
+      if (now < (this.failedAt.get(key) ?? -Infinity) + c.backoffMs) continue
       const d = dirtiness(log, this.d.firstDirtyOffset(key), now)
       if (d.due) due.push({ key, log, ratio: d.ratio })
     }
     for (const key of this.keysMapped.keys()) if (!present.has(key)) this.keysMapped.delete(key)
+    for (const key of this.failedAt.keys()) if (!present.has(key)) this.failedAt.delete(key)
     due.sort((a, b) => b.ratio - a.ratio)
     const results: CleanResult[] = []
-    const worker = async () => {
+    const thread = async (slot: number) => {
       for (let next = due.shift(); next && !this.stopped; next = due.shift()) {
-        const r = await this.clean(next.key, next.log)
+        const r = await this.clean(next.key, next.log, slot)
         if (r) results.push(r)
       }
     }
-    await Promise.all(Array.from({ length: Math.min(c.threads, due.length) }, worker))
+    await Promise.all(Array.from({ length: Math.min(c.threads, due.length) }, (_, slot) => thread(slot)))
     this.stats.record(results, this.d.clock.now())
     return results
   }
 
-  private async clean(key: string, log: CleanableLog): Promise<CleanResult | null> {
+  // A pass in the slot's worker thread when the log is on disk, else on the event loop.
+  private async pass(key: string, log: CleanableLog, slot: number): Promise<(CleanStats & { thread: string; swapMaxMs?: number }) | null> {
     const c = this.d.config
-    const started = Date.now()
-    const map = new OffsetMap(Math.floor(c.dedupeBufferBytes / Math.max(1, c.threads)), c.loadFactor, this.keysMapped.get(key))
-    try {
-      const stats = await cleanLog(log, {
-        nowMs: this.d.clock.now(), firstDirtyOffset: this.d.firstDirtyOffset(key), map,
-        pause: setImmediateP, stopped: () => this.stopped, step: this.d.step,
+    const mapBytes = Math.floor(c.dedupeBufferBytes / Math.max(1, c.threads))
+    const nowMs = this.d.clock.now()
+    const firstDirtyOffset = this.d.firstDirtyOffset(key)
+    const stopped = () => this.stopped
+    const script = this.d.worker === false ? null : workerScript()
+    if (script && canCleanInWorker(log)) {
+      const w = (this.workers[slot] ??= new CleanWorker(script))
+      const r = await w.run(log, {
+        nowMs, firstDirtyOffset, mapBytes, loadFactor: c.loadFactor, expectedKeys: this.keysMapped.get(key), stopped, step: this.d.step, fault: this.d.workerFault,
       })
-      this.keysMapped.set(key, map.size)
-      if (!stats) return null
+      this.keysMapped.set(key, r.keysMapped)
+      if (r.aborted) throw new CleanAborted()
+      return r.stats && { ...r.stats, thread: 'worker', swapMaxMs: Math.round(r.swapMaxMs * 10) / 10 }
+    }
+    const map = new OffsetMap(mapBytes, c.loadFactor, this.keysMapped.get(key))
+    const stats = await cleanLog(log, { nowMs, firstDirtyOffset, map, pause: setImmediateP, stopped, step: this.d.step })
+    this.keysMapped.set(key, map.size)
+    return stats && { ...stats, thread: 'event loop' }
+  }
+
+  private async clean(key: string, log: CleanableLog, slot: number): Promise<CleanResult | null> {
+    const started = Date.now()
+    try {
+      const pass = await this.pass(key, log, slot)
+      this.failedAt.delete(key)
+      if (!pass) return null
+      const { thread, swapMaxMs, ...stats } = pass
       this.d.setFirstDirtyOffset(key, stats.endOffset)
       const ms = Date.now() - started
-      this.d.logger.info({ log: key, segments: stats.segmentsCleaned, readBytes: stats.bytesRead, writtenBytes: stats.bytesWritten, ms, mbPerSec: Math.round((stats.bytesRead / 1048576 / Math.max(ms, 1)) * 1000 * 10) / 10 }, 'cleaned log')
+      this.d.logger.info({ log: key, segments: stats.segmentsCleaned, readBytes: stats.bytesRead, writtenBytes: stats.bytesWritten, ms, mbPerSec: Math.round((stats.bytesRead / 1048576 / Math.max(ms, 1)) * 1000 * 10) / 10, thread, swapMaxMs }, 'cleaned log')
       return { key, ms, ...stats }
     } catch (err) {
       if (err instanceof CleanAborted) return null
+      // Kafka's cleaner thread logs the error and goes on with other logs; this one is tried again
+      // after log.cleaner.backoff.ms.
+      this.failedAt.set(key, this.d.clock.now())
       this.d.logger.error({ err, log: key }, 'log cleaning failed')
       return null
     }
   }
 
-  // Stops scheduling; a pass under way abandons its work at its next slice (its files are removed).
+  // Stops scheduling; a pass under way abandons its work at its next slice (its files are
+  // removed); the worker threads end once it has.
   stop(): void {
     this.stopped = true
     this.timer?.cancel()
+    for (const w of this.workers) w?.cancel()
+    void this.close()
+  }
+
+  // Worker threads up now (none before the first pass over a log on disk, none after close()).
+  get threadsStarted(): number {
+    return this.workers.filter((w) => w?.started).length
+  }
+
+  // stop(), then resolves once no pass runs and the worker threads are gone.
+  async close(): Promise<void> {
+    this.stopped = true
+    this.timer?.cancel()
+    for (const w of this.workers) w?.cancel()
+    await this.running?.catch(() => {})
+    await Promise.all(this.workers.map((w) => w?.terminate()))
   }
 
   // Resolves once no pass is running.

@@ -28,12 +28,20 @@ export class OffsetMap {
   // how many keys the last pass over the same log mapped, so that the table starts at its size:
   // growing it rehashes every key synchronously, which held produce 10-35 ms in every pass of
   // bench/compaction.js (20,000 keys) when each pass started from the smallest table.
-  constructor(memoryBytes: number, private readonly loadFactor = 0.9, expectedKeys = 0) {
+  // recycled: the table of an earlier map (`table`), reused when large enough, so that a thread
+  // that does pass after pass does not leave a table behind for V8 to collect each time.
+  constructor(memoryBytes: number, private readonly loadFactor = 0.9, expectedKeys = 0, recycled?: Buffer) {
     this.maxSlots = Math.max(INITIAL_SLOTS, Math.floor(memoryBytes / ENTRY))
     let slots = INITIAL_SLOTS
     while (slots * loadFactor <= expectedKeys && slots < this.maxSlots) slots *= 2
     this.slots = Math.min(slots, this.maxSlots)
-    this.table = Buffer.alloc(this.slots * ENTRY)
+    const bytes = this.slots * ENTRY
+    this.table = recycled && recycled.length >= bytes ? recycled.subarray(0, bytes).fill(0) : Buffer.alloc(bytes)
+  }
+
+  // The memory of the table, for the next map (recycled).
+  get tableBuffer(): Buffer {
+    return this.table
   }
 
   get size(): number {
