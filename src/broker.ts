@@ -353,11 +353,15 @@ export class Broker {
     if (!this.cluster.topic(OFFSETS_TOPIC) && this.cluster.groupLayout === 'legacy') this.cluster.groupLayout = 'kafka'
     for (const t of this.cluster.topics.values()) this.openTopicLogs(t)
     this.controller.reconcile()
-    this.groups.load()
-    this.consumerGroups.load()
-    this.streamsGroups.load()
+    // Over a shared store the groups and transactions of a partition are loaded when this broker
+    // wins its lease (CoordinatorLoads), never from a copy another broker may be writing.
+    if (!this.coordinatorLoads) {
+      this.groups.load()
+      this.consumerGroups.load()
+      this.streamsGroups.load()
+    }
     this.shareGroups.load()
-    this.txns.load()
+    this.txns.load(!this.coordinatorLoads)
     // Kafka's LogManager runs its first retention check log.initial.task.delay.ms after start-up.
     this.scheduleRetention(Math.max(0, this.config.int('log.initial.task.delay.ms')))
     this.scheduleOffsetExpiry()

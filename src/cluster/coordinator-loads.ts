@@ -78,14 +78,15 @@ export class CoordinatorLoads {
     this.remote = new Map(leases.map((l) => [`${l.topic}-${l.partition}`, l.leaderId]))
   }
 
-  // The coordinator's node id (FindCoordinator): this broker when it loaded the partition or may
-  // still take it, the holder of its live lease when another broker holds it, -1 when this broker
-  // lost it and nobody else holds it yet (COORDINATOR_NOT_AVAILABLE: clients look again).
+  // The coordinator's node id (FindCoordinator): this broker once it loaded the partition, the
+  // holder of its live lease when another broker holds it, else -1: COORDINATOR_NOT_AVAILABLE,
+  // which every client retries, as Kafka answers while the internal topic's partition has no
+  // leader yet. (Naming a broker still loading would send clients COORDINATOR_LOAD_IN_PROGRESS,
+  // which some do not retry on every request: kafkajs's TxnOffsetCommit.)
   coordinator(topic: string, partition: number): number {
     const key = `${topic}-${partition}`
-    const s = this.state.get(key)
-    if (s === true) return this.o.nodeId()
-    return this.remote.get(key) ?? (s === false ? -1 : this.o.nodeId())
+    if (this.state.get(key) === true) return this.o.nodeId()
+    return this.remote.get(key) ?? -1
   }
 
   // Throws NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS unless the partition is loaded here.

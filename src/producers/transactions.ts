@@ -121,7 +121,15 @@ export class TransactionCoordinator {
 
   // Replays `__transaction_state`, adopts the ids an older Rivulet kept in cluster.json, and
   // finishes transactions a stop interrupted between PrepareCommit/PrepareAbort and Complete.
-  load(): void {
+  // `replay` false: the partitions are loaded one by one as their leases are won (a shared store,
+  // loadPartition); only the timers start here.
+  load(replay = true): void {
+    if (replay) this.replayAll()
+    this.scheduleAbort()
+    this.scheduleExpiry()
+  }
+
+  private replayAll(): void {
     const topic = this.deps.stateTopic
     for (let p = 0; p < topic.partitionCount; p++) this.replayPartition(p)
     for (const [id, s] of this.deps.takeLegacyIds()) {
@@ -132,8 +140,6 @@ export class TransactionCoordinator {
       this.persist(m)
     }
     this.completeInterrupted()
-    this.scheduleAbort()
-    this.scheduleExpiry()
   }
 
   // Over a shared store (issue 11 part 2): this broker took `partition` of __transaction_state,
