@@ -122,7 +122,11 @@ export class PgBrokerStore implements SharedStore {
     const key = `${topicId}:${partition}`
     let e = this.mirrors.get(key)
     if (!e) {
-      const m = new MirroredPartition(log, { topicId, topicName: topic.name, partition }, this.store.db, this.writes)
+      // A write fenced by a newer epoch unloads the partition at once, as a lost renewal does.
+      const m = new MirroredPartition(log, { topicId, topicName: topic.name, partition }, this.store.db, this.writes, (epoch) => {
+        const held = this.mirrors.get(key)
+        if (held && held.m.epoch === epoch) this.dropInternal(held)
+      })
       const stored = this.preloaded.get(`${topic.name}:${partition}`)
       this.preloaded.delete(`${topic.name}:${partition}`)
       if (stored && log.logEndOffset === 0) m.fill(stored)

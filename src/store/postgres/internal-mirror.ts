@@ -46,6 +46,8 @@ export class MirroredPartition implements PartitionStore {
     readonly ref: MirrorRef,
     private readonly db: Db,
     private readonly writes: WriteBehind,
+    // A write found the store's epoch moved past `epoch`: another broker took the partition.
+    private readonly fenced: (epoch: number) => void,
   ) {}
 
   // The partition's lease was taken at `epoch`: the local copy becomes `log` filled with every
@@ -130,7 +132,10 @@ export class MirroredPartition implements PartitionStore {
     const [row] = await this.db.query<{ next_offset: string; leader_epoch: number }>('SELECT next_offset, leader_epoch FROM rivulet_partitions WHERE topic_id = $1 AND partition = $2', [this.ref.topicId, this.ref.partition])
     // An earlier attempt committed and only its answer was lost (this broker is the only writer).
     if (row && row.leader_epoch === epoch && Number(row.next_offset) >= to) return
-    if (!row || row.leader_epoch !== epoch) throw new FencedWrite(`${this.name}: the leader epoch moved on in the store (another broker took the partition)`)
+    if (!row || row.leader_epoch !== epoch) {
+      this.fenced(epoch)
+      throw new FencedWrite(`${this.name}: the leader epoch moved on in the store (another broker took the partition)`)
+    }
     throw new Error(`${this.name}: the store is at offset ${row.next_offset}, this broker expected ${from}`)
   }
 
