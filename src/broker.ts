@@ -333,7 +333,7 @@ export class Broker {
   // 3 (so one on a single broker, whatever the share coordinator's default of 3 says).
   internalReplicationFactor(prefix: string): number {
     const key = `${prefix}.replication.factor`
-    return this.config.statics.has(key) ? this.config.int(key) : Math.max(1, Math.min(3, this.nodes.live().length))
+    return this.config.statics.has(key) ? this.config.int(key) : Math.max(1, Math.min(3, this.nodes.visible().length))
   }
 
   // The node id of the coordinator of a group (or transactional id, with __transaction_state): the
