@@ -16,6 +16,7 @@ import { LogManager } from './log/log-manager.js'
 import type { PartitionStore } from './log/partition-store.js'
 import type { AsyncPartitionStore } from './store/async-partition-store.js'
 import { SharedPartitions } from './store/shared-partitions.js'
+import { CoordinatorLoads } from './cluster/coordinator-loads.js'
 import type { SharedStore, SharedTopic } from './store/shared-store.js'
 import type { Storage } from './log/storage.js'
 import { changedKeys, type Logger } from './logger.js'
@@ -87,6 +88,8 @@ export class Broker {
   // serves or commits.
   readonly sharedStore: SharedStore | null
   private readonly shared: SharedPartitions | null
+  // Over a shared store: which internal-topic partitions' coordinators are loaded here.
+  readonly coordinatorLoads: CoordinatorLoads | null
   private retentionTimer: Timer | null = null
   private offsetExpiryTimer: Timer | null = null
   private recoveryCheckpointTimer: Timer | null = null
@@ -99,6 +102,7 @@ export class Broker {
     this.storage = o.storage
     this.sharedStore = o.shared ?? null
     this.shared = o.shared ? this.sharedPartitions(o.shared) : null
+    this.coordinatorLoads = null
     this.cluster = new Cluster(o.storage, o.config)
     this.nodes = new Nodes(this.cluster.nodeId, o.racks ?? [o.config.get('broker.rack')])
     // Other processes' brokers over the shared store, as its membership leases report them.
@@ -181,6 +185,17 @@ export class Broker {
         return ids
       },
     })
+    if (o.shared) {
+      this.coordinatorLoads = new CoordinatorLoads({
+        nodeId: () => this.nodeId,
+        leadership: this.cluster.leadership,
+        logger: o.logger,
+        groups: this.groups,
+        consumerGroups: this.consumerGroups,
+        streamsGroups: this.streamsGroups,
+        txns: this.txns,
+      })
+    }
     this.cleaner = this.newCleaner(o)
   }
 
@@ -320,7 +335,7 @@ export class Broker {
   // 3 (so one on a single broker, whatever the share coordinator's default of 3 says).
   internalReplicationFactor(prefix: string): number {
     const key = `${prefix}.replication.factor`
-    return this.config.statics.has(key) ? this.config.int(key) : Math.max(1, Math.min(3, this.nodes.live().length))
+    return this.config.statics.has(key) ? this.config.int(key) : Math.max(1, Math.min(3, this.nodes.visible().length))
   }
 
   // The node id of the coordinator of a group (or transactional id, with __transaction_state): the
@@ -329,6 +344,7 @@ export class Broker {
   // (clients and tools then see __consumer_offsets in Metadata); a single broker coordinates all.
   coordinatorOf(topic: InternalTopic, key: string): number {
     const partition = topic.partitionFor(key)
+    if (this.coordinatorLoads) return this.coordinatorLoads.coordinator(topic.name, partition)
     if (this.nodes.size === 1) return this.nodeId
     return this.cluster.leadership.get(topic.name, partition)?.leader ?? -1
   }
@@ -339,11 +355,15 @@ export class Broker {
     if (!this.cluster.topic(OFFSETS_TOPIC) && this.cluster.groupLayout === 'legacy') this.cluster.groupLayout = 'kafka'
     for (const t of this.cluster.topics.values()) this.openTopicLogs(t)
     this.controller.reconcile()
-    this.groups.load()
-    this.consumerGroups.load()
-    this.streamsGroups.load()
+    // Over a shared store the groups and transactions of a partition are loaded when this broker
+    // wins its lease (CoordinatorLoads), never from a copy another broker may be writing.
+    if (!this.coordinatorLoads) {
+      this.groups.load()
+      this.consumerGroups.load()
+      this.streamsGroups.load()
+    }
     this.shareGroups.load()
-    this.txns.load()
+    this.txns.load(!this.coordinatorLoads)
     // Kafka's LogManager runs its first retention check log.initial.task.delay.ms after start-up.
     this.scheduleRetention(Math.max(0, this.config.int('log.initial.task.delay.ms')))
     this.scheduleOffsetExpiry()
@@ -410,12 +430,15 @@ export class Broker {
   // claimed here (its leader died or was paused past its lease).
   private followLeases(leases: readonly { topicId: string; partition: number; leaderId: number; epoch: number }[]): void {
     const held = new Set<string>()
+    const internal: { topic: string; partition: number; leaderId: number }[] = []
     for (const l of leases) {
       const t = this.cluster.topicById(l.topicId)
       if (!t) continue
       held.add(`${t.name}-${l.partition}`)
+      if (t.internal) internal.push({ topic: t.name, partition: l.partition, leaderId: l.leaderId })
       if (this.cluster.leadership.follow(t.name, l.partition, l.leaderId, l.epoch)) this.logger.info({ topic: t.name, partition: l.partition, leader: l.leaderId, leaderEpoch: l.epoch }, 'partition led by another broker')
     }
+    this.coordinatorLoads?.follow(internal)
     for (const t of this.cluster.topics.values()) {
       if (t.internal) continue
       this.cluster.leadership.topic(t.name)?.forEach((s, p) => {
@@ -442,7 +465,14 @@ export class Broker {
   private openLocal(topic: string, p: number, cfg: ReturnType<BrokerConfig['logConfig']>): PartitionStore {
     const log = this.logs.open(topic, p, cfg)
     log.leaderEpoch = this.controller.leaderEpochOf(topic, p)
-    return this.shared ? this.shared.wrap(sharedTopic(this.cluster.topic(topic)!), p, log) : log
+    if (!this.shared) return log
+    const fresh = () => {
+      this.logs.remove(topic, p)
+      const l = this.logs.open(topic, p, cfg)
+      l.leaderEpoch = this.controller.leaderEpochOf(topic, p)
+      return l
+    }
+    return this.shared.wrap(sharedTopic(this.cluster.topic(topic)!), p, log, this.coordinatorLoads!.events(topic, p, fresh))
   }
 
   // The partition, as a store that may answer later (a shared store) or at once (the local log).

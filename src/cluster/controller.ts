@@ -21,7 +21,9 @@ export interface ControllerDeps {
 export class ClusterController {
   constructor(private readonly o: ControllerDeps) {
     const { cluster, nodes } = o
-    cluster.liveBrokers = () => nodes.liveIds()
+    // Topics are placed over every live broker of the cluster: over a shared store, other
+    // processes' members too (replication.factor up to the cluster's size, as Kafka counts them).
+    cluster.liveBrokers = () => nodes.visible().map((n) => n.id)
     cluster.leadership.deps = {
       // A broker of another process over a shared store counts while its membership lease runs.
       isLive: (id) => nodes.isLive(id) || nodes.isRemoteLive(id),

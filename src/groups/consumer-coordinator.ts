@@ -73,8 +73,8 @@ export class ConsumerGroupCoordinator {
 
   // After the classic coordinator replayed __consumer_offsets (which fills Group.consumer): the
   // derived state is rebuilt and every member's session starts again, as Kafka's onLoaded does.
-  load(): void {
-    for (const g of this.deps.groups.groups.values()) {
+  load(groups: Iterable<Group> = this.deps.groups.groups.values()): void {
+    for (const g of groups) {
       const data = g.consumer
       if (!data) continue
       g.protocolType = 'consumer'
@@ -391,6 +391,14 @@ export class ConsumerGroupCoordinator {
   // ConsumerGroupDescribe (consumer-describe.ts).
   describe(groupId: string): ConsumerGroupDescription | { errorCode: number; errorMessage: string } {
     return describeConsumerGroup(this.deps.groups, this.deps.topics, this.assignors()[0]!, groupId)
+  }
+
+  // A group leaving this broker (its __consumer_offsets partition moved): its timers stop.
+  unload(g: Group): void {
+    for (const m of g.consumer?.members.values() ?? []) {
+      m.sessionTimer?.cancel()
+      m.rebalanceTimer?.cancel()
+    }
   }
 
   stop(): void {

@@ -115,6 +115,39 @@ export class GroupCoordinator implements GroupContext {
     for (const g of this.groups.values()) for (const m of g.members.values()) scheduleHeartbeat(this, g, m)
   }
 
+  // Over a shared store (issue 11 part 2): this broker became the leader of `partition` of
+  // __consumer_offsets, whose local copy was just rebuilt: its groups are loaded again from it, as
+  // Kafka's GroupCoordinator.onElection loads the partition. Returns the groups loaded, for the
+  // consumer and streams coordinators to rebuild their derived state.
+  loadPartition(partition: number): Group[] {
+    this.unloadPartition(partition)
+    loadGroups(this, partition)
+    const loaded = [...this.groups.values()].filter((g) => this.store.partitionFor(g.groupId) === partition)
+    for (const g of loaded) for (const m of g.members.values()) scheduleHeartbeat(this, g, m)
+    return loaded
+  }
+
+  // The partition's lease is gone (GroupCoordinator.onResignation): its groups leave this broker,
+  // parked JoinGroup/SyncGroup requests answer NOT_COORDINATOR and their timers stop. `also` stops
+  // what the consumer and streams coordinators keep per group.
+  unloadPartition(partition: number, also?: (g: Group) => void): void {
+    for (const g of [...this.groups.values()]) {
+      if (this.store.partitionFor(g.groupId) !== partition) continue
+      for (const m of g.members.values()) {
+        const join = m.joinWaiter
+        m.joinWaiter = null
+        join?.(joinError(ErrorCode.NOT_COORDINATOR, m.memberId))
+        completeSync(m, syncError(ErrorCode.NOT_COORDINATOR))
+        m.heartbeatTimer?.cancel()
+      }
+      g.joinTimer?.cancel()
+      g.syncTimer?.cancel()
+      for (const t of g.pendingMembers.values()) t.cancel()
+      also?.(g)
+      this.groups.delete(g.groupId)
+    }
+  }
+
   group(groupId: string): Group | undefined {
     return this.groups.get(groupId)
   }

@@ -62,9 +62,10 @@ export class GroupStore {
   // first, with their offsets and (in a transaction) producer ids; and the transaction markers.
   // Each group lives in one partition, as in Kafka: a record found in another partition is left
   // over from the legacy layout and skipped (unless the data is still in that layout).
-  replay(visit: (item: ReplayItem) => void): void {
+  // `only` limits it to one partition (a coordinator loading a partition it now leads).
+  replay(visit: (item: ReplayItem) => void, only?: number): void {
     const partitions = this.topic.partitionCount
-    for (let p = 0; p < partitions; p++) {
+    for (let p = only ?? 0; p < (only === undefined ? partitions : Math.min(partitions, only + 1)); p++) {
       this.topic.replay(p, (r) => {
         if ((r.attributes & CONTROL_FLAG_MASK) !== 0) {
           const marker = readControlRecord({ key: r.key(), value: r.value() })

@@ -9,7 +9,8 @@ import { Member, offsetKey, splitOffsetKey } from './group.js'
 import { addPending, completeTxnOffsets, offsetValue } from './offsets.js'
 import { replayStreamsRecord } from './streams/streams-store.js'
 
-export function loadGroups(c: GroupContext): void {
+// `only`: one partition's groups (the broker took that partition's lease over a shared store).
+export function loadGroups(c: GroupContext, only?: number): void {
   const metadata = new Map<string, GroupValue | null>()
   c.store.replay((rec) => {
     if (rec.kind === 'marker') {
@@ -40,7 +41,7 @@ export function loadGroups(c: GroupContext): void {
         if (g) g.offsets.clear()
       }
     }
-  })
+  }, only)
   const now = c.clock.now()
   for (const [groupId, value] of metadata) {
     if (value === null) {

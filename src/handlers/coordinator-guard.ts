@@ -47,7 +47,15 @@ export function guardCoordinator(h: AnyHandler): AnyHandler {
     ...h,
     handle(req: Keyed, ctx: RequestContext) {
       const { broker } = ctx
-      if (broker.nodes.size > 1) {
+      const loads = broker.coordinatorLoads
+      if (loads) {
+        // Over a shared store: served only where the key's partition is loaded (its lease held).
+        const key = keyOf(req, ctx.version)
+        if (key !== null && key !== undefined) {
+          const topic = topicOf(broker, kind)
+          loads.check(topic.name, topic.partitionFor(key), `${kind === 'group' ? 'group' : 'transactional id'} ${key}`)
+        }
+      } else if (broker.nodes.size > 1) {
         const key = keyOf(req, ctx.version)
         if (key !== null && key !== undefined && broker.coordinatorOf(topicOf(broker, kind), key) !== ctx.node.id) {
           throw new KafkaError('NOT_COORDINATOR', `broker ${ctx.node.id} is not the coordinator of ${kind === 'group' ? 'group' : 'transactional id'} ${key}`)

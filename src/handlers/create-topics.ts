@@ -105,7 +105,7 @@ function planCounts(broker: Broker, t: TopicIn): [number, number] {
   if (t.replicationFactor < -1 || t.replicationFactor === 0) throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0, or -1 to use the default value.')
   if (t.numPartitions < -1 || t.numPartitions === 0) throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions was set to an invalid non-positive value.')
   const rf = t.replicationFactor === -1 ? broker.config.int('default.replication.factor') : t.replicationFactor
-  const live = broker.nodes.live().length
+  const live = broker.nodes.visible().length // every live broker of the cluster, other processes' over a shared store too
   if (rf > live) throw new KafkaError('INVALID_REPLICATION_FACTOR', `Unable to replicate the partition ${rf} time(s): The target replication factor of ${rf} cannot be reached because only ${live} broker(s) are registered.`)
   return [t.numPartitions === -1 ? broker.config.int('num.partitions') : t.numPartitions, rf]
 }

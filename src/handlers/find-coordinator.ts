@@ -61,8 +61,9 @@ function keyDenied(ctx: RequestContext, keyType: number, key: string): number | 
 function coordinator(ctx: RequestContext, keyType: number, key: string): { nodeId: number; host: string; port: number } | null {
   const { broker } = ctx
   const id = broker.coordinatorOf(keyType === CoordinatorType.GROUP ? broker.offsetsTopic : broker.transactionStateTopic, key)
-  const node = broker.nodes.get(id)
-  if (!node || !broker.nodes.isLive(id)) return null
+  // Over a shared store the coordinator may be another process's broker (its membership's endpoints).
+  const node = broker.nodes.member(id)
+  if (!node || !(broker.nodes.isLive(id) || broker.nodes.isRemoteLive(id))) return null
   const { nodeId, host, port } = endpointOf(ctx, node)
   return { nodeId, host, port }
 }

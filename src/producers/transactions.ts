@@ -121,9 +121,54 @@ export class TransactionCoordinator {
 
   // Replays `__transaction_state`, adopts the ids an older Rivulet kept in cluster.json, and
   // finishes transactions a stop interrupted between PrepareCommit/PrepareAbort and Complete.
-  load(): void {
+  // `replay` false: the partitions are loaded one by one as their leases are won (a shared store,
+  // loadPartition); only the timers start here.
+  load(replay = true): void {
+    if (replay) this.replayAll()
+    this.scheduleAbort()
+    this.scheduleExpiry()
+  }
+
+  private replayAll(): void {
     const topic = this.deps.stateTopic
-    for (let p = 0; p < topic.partitionCount; p++) {
+    for (let p = 0; p < topic.partitionCount; p++) this.replayPartition(p)
+    for (const [id, s] of this.deps.takeLegacyIds()) {
+      if (this.txns.has(id)) continue
+      const m = this.create(id, s.producerId, s.timeoutMs ?? 60000)
+      m.epoch = s.epoch
+      m.prevProducerId = s.prevProducerId ?? NO_PRODUCER_ID
+      this.persist(m)
+    }
+    this.completeInterrupted()
+  }
+
+  // Over a shared store (issue 11 part 2): this broker took `partition` of __transaction_state,
+  // whose local copy was just rebuilt; its transactional ids are loaded again from it and
+  // transactions left between Prepare and Complete are finished, as Kafka's
+  // TransactionStateManager.loadTransactionsForTxnTopicPartition and its completion do.
+  loadPartition(partition: number): void {
+    this.unloadPartition(partition)
+    this.replayPartition(partition)
+    this.completeInterrupted(partition)
+  }
+
+  // The partition's lease is gone (TransactionStateManager.removeTransactionsForTxnTopicPartition).
+  unloadPartition(partition: number): void {
+    const topic = this.deps.stateTopic
+    for (const id of [...this.txns.keys()]) if (topic.partitionFor(id) === partition) this.txns.delete(id)
+  }
+
+  private completeInterrupted(partition?: number): void {
+    const topic = this.deps.stateTopic
+    for (const m of this.txns.values()) {
+      if (partition !== undefined && topic.partitionFor(m.transactionalId) !== partition) continue
+      if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') this.writeMarkers(m, m.state === 'PrepareCommit')
+    }
+  }
+
+  private replayPartition(p: number): void {
+    const topic = this.deps.stateTopic
+    {
       // Each record replaces its transactional id's state: only the last one of each id counts.
       topic.replay(p, (r) => {
         let record: ReturnType<typeof decodeTxnRecord>
@@ -140,18 +185,6 @@ export class TransactionCoordinator {
         else this.txns.set(record.transactionalId, meta)
       })
     }
-    for (const [id, s] of this.deps.takeLegacyIds()) {
-      if (this.txns.has(id)) continue
-      const m = this.create(id, s.producerId, s.timeoutMs ?? 60000)
-      m.epoch = s.epoch
-      m.prevProducerId = s.prevProducerId ?? NO_PRODUCER_ID
-      this.persist(m)
-    }
-    for (const m of this.txns.values()) {
-      if (m.state === 'PrepareCommit' || m.state === 'PrepareAbort') this.writeMarkers(m, m.state === 'PrepareCommit')
-    }
-    this.scheduleAbort()
-    this.scheduleExpiry()
   }
 
   stop(): void {

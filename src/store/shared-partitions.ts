@@ -6,7 +6,7 @@
 import type { PartitionStore } from '../log/partition-store.js'
 import type { LogConfig } from '../log/types.js'
 import type { AsyncPartitionStore } from './async-partition-store.js'
-import type { SharedStore, SharedTopic } from './shared-store.js'
+import type { InternalEvents, SharedStore, SharedTopic } from './shared-store.js'
 
 export interface SharedPartitionsDeps {
   // Wakes long-polling fetches on `key` (LogManager.wake).
@@ -50,10 +50,10 @@ export class SharedPartitions {
   }
 
   // An internal-topic partition around its local log.
-  wrap(topic: SharedTopic, partition: number, log: PartitionStore): PartitionStore {
+  wrap(topic: SharedTopic, partition: number, log: PartitionStore, events: InternalEvents): PartitionStore {
     const key = `${topic.name}-${partition}`
     let m = this.mirrors.get(key)
-    if (!m) this.mirrors.set(key, (m = this.store.internal(topic, partition, log)))
+    if (!m) this.mirrors.set(key, (m = this.store.internal(topic, partition, log, events)))
     return m
   }
 

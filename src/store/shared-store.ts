@@ -33,14 +33,26 @@ export interface PartitionEvents {
   led(epoch: number, logEndOffset: number): void
 }
 
+// An internal-topic partition's lease as its coordinators follow it (Kafka's coordinators load a
+// partition when their broker becomes its leader and unload it when it resigns).
+export interface InternalEvents {
+  // An empty local log for the partition: the copy is rebuilt from the store when the lease is won.
+  fresh(): PartitionStore
+  // This broker holds the lease at `epoch` and the local copy holds every batch the store has.
+  led(epoch: number): void
+  // The lease is gone (another broker took it, or it ran out unrenewed): writes are refused.
+  lost(): void
+}
+
 export interface SharedStore {
   // The broker's file tree: metadata documents (cluster.json, credentials, quotas, ACLs) persisted
   // in the store, logs in memory.
   readonly storage: Storage
   // An ordinary partition, served from the store while this broker holds its leadership.
   partition(topic: SharedTopic, partition: number, config: LogConfig, events: PartitionEvents): AsyncPartitionStore
-  // An internal-topic partition around its local log (filled from the store the first time).
-  internal(topic: SharedTopic, partition: number, log: PartitionStore): PartitionStore
+  // An internal-topic partition around its local log (filled from the store the first time), its
+  // lease claimed when this broker is its preferred leader; `events` follow the lease.
+  internal(topic: SharedTopic, partition: number, log: PartitionStore, events: InternalEvents): PartitionStore
   removeTopic(topic: SharedTopic): void
   // Tries to take the partition's leadership now (its previous leader's lease ran out); the
   // partition's `led` event reports success.

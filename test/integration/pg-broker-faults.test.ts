@@ -46,13 +46,24 @@ describePostgres('a broker over PostgreSQL, faults', (pg) => {
     b.broker.createTopic('f', 1, 1, {})
     expect((await produce(c, 'f', ['a', 'b'])).responses[0]!.partitionResponses[0]).toMatchObject({ errorCode: 0, baseOffset: 0n })
 
+    // The group's coordinator partition is loaded first (a client retries
+    // COORDINATOR_LOAD_IN_PROGRESS while the broker takes its lease and loads it).
+    const commitOffset = (offset: bigint) => c.send(OffsetCommit, 8, { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [{ name: 'f', partitions: [{ partitionIndex: 0, committedOffset: offset, committedLeaderEpoch: -1, committedMetadata: null }] }] })
+    for (let i = 0; ; i++) {
+      const code = (await commitOffset(1n)).topics[0]!.partitions[0]!.errorCode
+      if (code === 0) break
+      expect(code).toBe(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
+      expect(i).toBeLessThan(200)
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+
     await pg.server.stop('immediate')
     const down = await produce(c, 'f', ['lost?'])
     expect(down.responses[0]!.partitionResponses[0]!.errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR)
     const read = await fetch(c, 'f', 0)
     expect(read.responses[0]!.partitions[0]!.errorCode).toBe(ErrorCode.KAFKA_STORAGE_ERROR)
     // A group's offset commit waits for the database, then tells the client to retry.
-    const commit = await c.send(OffsetCommit, 8, { groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [{ name: 'f', partitions: [{ partitionIndex: 0, committedOffset: 2n, committedLeaderEpoch: -1, committedMetadata: null }] }] })
+    const commit = await commitOffset(2n)
     expect(commit.topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.REQUEST_TIMED_OUT)
 
     await pg.server.start()

@@ -89,8 +89,8 @@ export class StreamsGroupCoordinator {
   // After __consumer_offsets was replayed (which fills Group.streams): owners, static members and
   // the topology's configuration are rebuilt and every member's session starts again, as Kafka's
   // onLoaded does.
-  load(): void {
-    for (const g of this.deps.groups.groups.values()) {
+  load(groups: Iterable<Group> = this.deps.groups.groups.values()): void {
+    for (const g of groups) {
       const data = g.streams
       if (!data) continue
       g.protocolType = 'streams'
@@ -380,6 +380,14 @@ export class StreamsGroupCoordinator {
     if (!g || g.state === 'Dead') return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} not found.` }
     if (!g.streams) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: `Group ${groupId} is not a streams group.` }
     return describeStreamsGroup(groupId, g.streams, (n) => this.deps.topics.partitions(n))
+  }
+
+  // A group leaving this broker (its __consumer_offsets partition moved): its timers stop.
+  unload(g: Group): void {
+    for (const m of g.streams?.members.values() ?? []) {
+      m.sessionTimer?.cancel()
+      m.rebalanceTimer?.cancel()
+    }
   }
 
   stop(): void {

@@ -8,8 +8,8 @@
 
 import type { PartitionStore } from '../../log/partition-store.js'
 import type { Storage } from '../../log/storage.js'
-import type { LogConfig } from '../../log/types.js'
-import type { PartitionEvents, SharedStore, SharedTopic, StoreMember } from '../shared-store.js'
+import { LogError, type LogConfig } from '../../log/types.js'
+import type { InternalEvents, PartitionEvents, SharedStore, SharedTopic, StoreMember } from '../shared-store.js'
 import type { Db } from './db.js'
 import { MirroredPartition, type MirrorRef, type StoredBatch } from './internal-mirror.js'
 import { LeasedPartition } from './leased-partition.js'
@@ -31,9 +31,17 @@ export interface PgBrokerOptions {
   warn: (err: unknown, msg: string) => void
 }
 
+// An internal-topic partition with the lease its coordinators follow.
+interface Internal {
+  m: MirroredPartition
+  topic: SharedTopic
+  events: InternalEvents
+  claiming: Promise<void> | null
+}
+
 export class PgBrokerStore implements SharedStore {
   private readonly leased = new Map<string, LeasedPartition>()
-  private readonly mirrors = new Map<string, MirroredPartition>()
+  private readonly mirrors = new Map<string, Internal>()
   private readonly ensured = new Map<string, number>()
   private heartbeat: NodeJS.Timeout | null = null
   // The membership as last read (every heartbeat), and who is told when it changes.
@@ -59,17 +67,6 @@ export class PgBrokerStore implements SharedStore {
     try {
       const leases = store.leases(o.nodeId, o.leaseMs)
       await registerWhenFree(leases, o, o.leaseMs)
-      // Membership, the metadata documents, producer ids and partition leadership are shared
-      // (each broker re-reads them every heartbeat), but every broker still loads and writes all of
-      // the internal topics' partitions and runs every group and transaction coordinator from its
-      // own copy: until coordinators move with their internal partition's lease (issue 11 part 2,
-      // step 4), a second live broker would fight the first over them. Refused rather than
-      // corrupted.
-      const others = (await leases.liveBrokers()).filter((b) => b.nodeId !== o.nodeId)
-      if (others.length > 0) {
-        await store.db.query('UPDATE rivulet_brokers SET lease_expires_at = now() WHERE node_id = $1 AND incarnation = $2', [o.nodeId, leases.incarnation])
-        throw new Error(`broker ${others.map((b) => `${b.nodeId} (${b.endpoint})`).join(', ')} is live on this database: several broker processes over one PostgreSQL database are not supported yet`)
-      }
       const writes = new WriteBehind(o.warn)
       const documents = await mirrorStorage(store.db, writes)
       const s = new PgBrokerStore(store, leases, writes, documents, await preloadInternal(store.db), o)
@@ -120,18 +117,47 @@ export class PgBrokerStore implements SharedStore {
     return p
   }
 
-  internal(topic: SharedTopic, partition: number, log: PartitionStore): PartitionStore {
+  internal(topic: SharedTopic, partition: number, log: PartitionStore, events: InternalEvents): PartitionStore {
     const topicId = uuidOf(topic.id)
     const key = `${topicId}:${partition}`
-    let m = this.mirrors.get(key)
-    if (!m) {
-      m = new MirroredPartition(log, { topicId, topicName: topic.name, partition }, this.store.db, this.writes, (ref) => this.claim(ref, topic.partitions))
+    let e = this.mirrors.get(key)
+    if (!e) {
+      // A write fenced by a newer epoch unloads the partition at once, as a lost renewal does.
+      const m = new MirroredPartition(log, { topicId, topicName: topic.name, partition }, this.store.db, this.writes, (epoch) => {
+        const held = this.mirrors.get(key)
+        if (held && held.m.epoch === epoch) this.dropInternal(held)
+      })
       const stored = this.preloaded.get(`${topic.name}:${partition}`)
       this.preloaded.delete(`${topic.name}:${partition}`)
       if (stored && log.logEndOffset === 0) m.fill(stored)
-      this.mirrors.set(key, m)
+      e = { m, topic, events, claiming: null }
+      this.mirrors.set(key, e)
+      this.claimInternal(e)
     }
-    return m
+    return e.m
+  }
+
+  // Takes an internal-topic partition's lease when this broker is its preferred leader among the
+  // live brokers and nobody else's lease on it runs (a dead broker's lapses; claimLeadership
+  // refuses a live one), rebuilds the local copy from the store at the new epoch, then tells the
+  // coordinators (Kafka's GroupCoordinator.onElection / TransactionStateManager.loadTransactions
+  // ForTxnTopicPartition). Tried when the partition opens and every heartbeat while not held.
+  private claimInternal(e: Internal): void {
+    if (e.claiming || e.m.epoch !== null || this.closed) return
+    if (this.preferredLeader(e.topic.id, e.m.ref.partition) !== this.o.nodeId) return
+    e.claiming = (async () => {
+      try {
+        const epoch = await this.claim(e.m.ref, e.topic.partitions)
+        if (epoch === null || this.closed || this.mirrors.get(`${e.m.ref.topicId}:${e.m.ref.partition}`) !== e) return
+        const batches = await internalBatches(this.store.db, e.m.ref)
+        e.m.rebuild(e.events.fresh(), batches, epoch)
+        e.events.led(epoch)
+      } catch (err) {
+        this.o.warn(err, `taking ${e.m.ref.topicName}-${e.m.ref.partition} failed`)
+      } finally {
+        e.claiming = null
+      }
+    })()
   }
 
   takeOver(topic: SharedTopic, partition: number): void {
@@ -144,6 +170,8 @@ export class PgBrokerStore implements SharedStore {
       const key = `${topicId}:${p}`
       void this.leased.get(key)?.close().catch(() => undefined)
       this.leased.delete(key)
+      const e = this.mirrors.get(key)
+      if (e) e.m.epoch = null
       this.mirrors.delete(key)
     }
     this.ensured.delete(topicId)
@@ -185,8 +213,13 @@ export class PgBrokerStore implements SharedStore {
     for (const fn of this.memberWatchers) fn(read)
   }
 
+  // Start-up waits for the partitions this broker leads; those another live broker leads (it
+  // started first) are served there.
   async ready(): Promise<void> {
-    await Promise.all([...this.leased.values()].map((p) => p.open()))
+    await Promise.all([...this.leased.values()].map((p) => p.open().catch((err: unknown) => {
+      if (!(err instanceof LogError && err.code === 'NOT_LEADER_OR_FOLLOWER')) throw err
+    })))
+    await Promise.all([...this.mirrors.values()].map((e) => e.claiming))
   }
 
   // Where a partition should lead: one of the live brokers (this one included), the same on every
@@ -223,9 +256,15 @@ export class PgBrokerStore implements SharedStore {
     try {
       if (!(await this.leases.heartbeat())) await this.leases.register(this.o.endpoint, this.o.listeners, this.o.rack ?? null)
       const held = [...this.leased.values()].flatMap((l) => (l.served ? [{ l, p: l.served }] : []))
-      const kept = await this.leases.renewAll(held.map(({ p }) => ({ topicId: p.ref.topicId, partition: p.ref.partition, epoch: p.epoch })))
+      const internal = [...this.mirrors.values()].flatMap((e) => (e.m.epoch !== null ? [{ e, epoch: e.m.epoch }] : []))
+      const kept = await this.leases.renewAll([
+        ...held.map(({ p }) => ({ topicId: p.ref.topicId, partition: p.ref.partition, epoch: p.epoch })),
+        ...internal.map(({ e, epoch }) => ({ topicId: e.m.ref.topicId, partition: e.m.ref.partition, epoch })),
+      ])
       for (const { l, p } of held) if (!kept.has(`${p.ref.topicId}:${p.ref.partition}`)) l.drop(p)
+      for (const { e, epoch } of internal) if (!kept.has(`${e.m.ref.topicId}:${e.m.ref.partition}`) && e.m.epoch === epoch) this.dropInternal(e)
       await this.readMembers()
+      for (const e of this.mirrors.values()) this.claimInternal(e)
       if (this.leaderWatchers.length > 0) {
         const leases = (await this.leases.othersLeases()).map((l) => ({ ...l, topicId: topicIdOf(l.topicId) }))
         for (const fn of this.leaderWatchers) fn(leases)
@@ -241,6 +280,26 @@ export class PgBrokerStore implements SharedStore {
     }
   }
 
+  // The lease was lost: writes made from now on are refused, and the coordinators unload.
+  private dropInternal(e: Internal): void {
+    e.m.epoch = null
+    try {
+      e.events.lost()
+    } catch (err) {
+      this.o.warn(err, `unloading ${e.m.ref.topicName}-${e.m.ref.partition} failed`)
+    }
+  }
+
+  // A crash as the database sees it (tests' stand-in for SIGKILL in one process): renewals stop
+  // and the connections close, nothing is given up, so the leases run out on their own.
+  async abandon(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.heartbeat) clearInterval(this.heartbeat)
+    await this.writes.close(0)
+    await this.store.close()
+  }
+
   // A clean stop: pending writes committed (bounded), leases given up so a restarted or another
   // broker takes the partitions at once.
   async close(): Promise<void> {
@@ -248,7 +307,8 @@ export class PgBrokerStore implements SharedStore {
     this.closed = true
     if (this.heartbeat) clearInterval(this.heartbeat)
     await this.writes.close(5000)
-    const open = [...this.leased.values()].flatMap((l) => (l.served ? [l.served] : []))
+    const open = [...this.leased.values()].flatMap((l) => (l.served ? [{ ref: l.served.ref, epoch: l.served.epoch }] : []))
+    for (const e of this.mirrors.values()) if (e.m.epoch !== null) open.push({ ref: e.m.ref, epoch: e.m.epoch })
     await Promise.all([...this.leased.values()].map((l) => l.close().catch(() => undefined)))
     try {
       for (const p of open) await this.leases.releaseLeadership(p.ref.topicId, p.ref.partition, p.epoch)
@@ -289,6 +349,15 @@ async function preloadInternal(db: Db): Promise<Map<string, StoredBatch[]>> {
     list.push({ bytes: r.bytes, isControl: r.is_control, producerId: Number(r.producer_id), producerEpoch: r.producer_epoch, maxTimestamp: Number(r.max_timestamp) })
   }
   return out
+}
+
+// Every batch of one internal-topic partition, oldest first, to rebuild its local copy.
+async function internalBatches(db: Db, ref: MirrorRef): Promise<StoredBatch[]> {
+  const rows = await db.query<{ bytes: Buffer; is_control: boolean; producer_id: string; producer_epoch: number; max_timestamp: string }>(
+    'SELECT bytes, is_control, producer_id, producer_epoch, max_timestamp FROM rivulet_batches WHERE topic_id = $1 AND partition = $2 ORDER BY last_offset',
+    [ref.topicId, ref.partition],
+  )
+  return rows.map((r) => ({ bytes: r.bytes, isControl: r.is_control, producerId: Number(r.producer_id), producerEpoch: r.producer_epoch, maxTimestamp: Number(r.max_timestamp) }))
 }
 
 // Utils.abs(String.hashCode) as Kafka maps keys to partitions: a spread every broker computes alike.

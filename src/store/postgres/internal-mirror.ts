@@ -1,10 +1,14 @@
 // An internal-topic partition (`__consumer_offsets`, `__transaction_state`,
 // `__share_group_state`) when the broker's data lives in PostgreSQL. The coordinators write and
 // replay their topics synchronously, so the partition is served from an in-memory log (the same
-// PartitionLog as `--memory`), rebuilt from the store's batches when the broker starts, and every
-// batch appended to it is also committed to the store, in order, through the write-behind queue:
-// the bytes as the local log stamped them (same offsets), conditioned on this broker's leader
-// epoch and on the offset the store should be at. The response to the request that wrote waits for
+// PartitionLog as `--memory`), rebuilt from the store's batches when this broker takes the
+// partition's lease (broker-store.ts; the coordinators of its keys then load it, as Kafka's
+// coordinators load a partition they become leader of), and every batch appended to it is also
+// committed to the store, in order, through the write-behind queue: the bytes as the local log
+// stamped them (same offsets), conditioned on the leader epoch this broker held when it wrote and on
+// the offset the store should be at. A write made without the lease, or whose epoch another broker
+// has moved on, is refused for good (FencedWrite: its requests answer NOT_COORDINATOR), never
+// claimed again behind the coordinators' back. The response to the request that wrote waits for
 // that commit (write-behind.ts), so an acknowledged offset commit or transaction step is in the
 // database. Coordinator state is small (compaction keeps one record per key), which is what makes
 // holding it in memory reasonable; record data of ordinary topics never is (partition.ts).
@@ -15,17 +19,13 @@ import type { LogConfig } from '../../log/types.js'
 import type { RecordSpans } from '../../../protocol/records/index.js'
 import type { Db } from './db.js'
 import { insertBatchesSql } from './sql.js'
-import type { WriteBehind } from './write-behind.js'
+import { FencedWrite, type WriteBehind } from './write-behind.js'
 
 export interface MirrorRef {
   topicId: string
   topicName: string
   partition: number
 }
-
-// How a partition's writer gets the leader epoch its writes are conditioned on (creating the
-// topic's rows first when needed); null while another live broker holds the lease.
-export type Claim = (ref: MirrorRef) => Promise<number | null>
 
 export interface StoredBatch {
   bytes: Buffer
@@ -38,15 +38,26 @@ export interface StoredBatch {
 const ALL = 0x7fffffff
 
 export class MirroredPartition implements PartitionStore {
-  private epoch: number | null = null
+  // The lease epoch this broker holds on the partition, null while it holds none.
+  epoch: number | null = null
 
   constructor(
-    private readonly log: PartitionStore,
-    private readonly ref: MirrorRef,
+    private log: PartitionStore,
+    readonly ref: MirrorRef,
     private readonly db: Db,
     private readonly writes: WriteBehind,
-    private readonly claim: Claim,
+    // A write found the store's epoch moved past `epoch`: another broker took the partition.
+    private readonly fenced: (epoch: number) => void,
   ) {}
+
+  // The partition's lease was taken at `epoch`: the local copy becomes `log` filled with every
+  // batch the store holds (other brokers wrote some since this copy was last filled, and this copy
+  // may hold writes the store refused).
+  rebuild(log: PartitionStore, batches: readonly StoredBatch[], epoch: number): void {
+    this.log = log
+    this.fill(batches)
+    this.epoch = epoch
+  }
 
   // Rebuilds the local log from the store's batches (oldest first) when the broker starts: data
   // batches as the coordinator's own appends, markers through appendMarker so the transaction
@@ -110,22 +121,20 @@ export class MirroredPartition implements PartitionStore {
     if (!read.records || to <= from) return
     const bytes = Buffer.from(read.records)
     const metas = readHeaders(bytes).filter((m) => m.baseOffset >= from && m.lastOffset < to)
-    this.writes.push(() => this.commit(from, to, bytes, metas))
+    const epoch = this.epoch
+    this.writes.push(() => this.commit(epoch, from, to, bytes, metas))
   }
 
-  private async commit(from: number, to: number, bytes: Buffer, metas: ReturnType<typeof readHeaders>): Promise<void> {
-    if (this.epoch === null) {
-      this.epoch = await this.claim(this.ref)
-      if (this.epoch === null) throw new Error(`${this.name} is led by another live broker`)
-    }
-    const { text, values } = insertBatchesSql(this.ref, this.epoch, from, to, bytes, metas, null)
+  private async commit(epoch: number | null, from: number, to: number, bytes: Buffer, metas: ReturnType<typeof readHeaders>): Promise<void> {
+    if (epoch === null) throw new FencedWrite(`${this.name}: this broker does not hold the partition's lease`)
+    const { text, values } = insertBatchesSql(this.ref, epoch, from, to, bytes, metas, null)
     if ((await this.db.query(text, values)).length > 0) return
     const [row] = await this.db.query<{ next_offset: string; leader_epoch: number }>('SELECT next_offset, leader_epoch FROM rivulet_partitions WHERE topic_id = $1 AND partition = $2', [this.ref.topicId, this.ref.partition])
     // An earlier attempt committed and only its answer was lost (this broker is the only writer).
-    if (row && row.leader_epoch === this.epoch && Number(row.next_offset) >= to) return
-    if (!row || row.leader_epoch !== this.epoch) {
-      this.epoch = null
-      throw new Error(`${this.name}: leader epoch moved on in the store; claiming it again`)
+    if (row && row.leader_epoch === epoch && Number(row.next_offset) >= to) return
+    if (!row || row.leader_epoch !== epoch) {
+      this.fenced(epoch)
+      throw new FencedWrite(`${this.name}: the leader epoch moved on in the store (another broker took the partition)`)
     }
     throw new Error(`${this.name}: the store is at offset ${row.next_offset}, this broker expected ${from}`)
   }

@@ -8,7 +8,15 @@
 // it is in the database; while PostgreSQL is away the jobs wait for it and the clients are told
 // to retry (REQUEST_TIMED_OUT), and nothing is lost or reordered when it returns.
 
+import { KafkaError } from '../../../protocol/errors.js'
+
 export type Job = () => Promise<void>
+
+// Thrown by a job the store refused for good: a coordinator write conditioned on a leader epoch
+// this broker no longer holds (another broker took the internal-topic partition). It is not
+// retried; the requests whose responses wait for it are answered NOT_COORDINATOR, as Kafka's
+// coordinator answers a write that failed because it lost the partition.
+export class FencedWrite extends Error {}
 
 const FIRST_BACKOFF_MS = 50
 const MAX_BACKOFF_MS = 1000
@@ -20,12 +28,14 @@ export class WriteBehind {
   private tail: Promise<void> = Promise.resolve()
   private closed = false
   private lastWarn = 0
+  // The seq of the last job refused with FencedWrite (0: none).
+  private lastFenced = 0
 
   constructor(private readonly warn: (err: unknown, msg: string) => void) {}
 
   push(job: Job): void {
     const n = ++this.seq
-    this.tail = this.tail.then(() => this.untilCommitted(job)).then(() => {
+    this.tail = this.tail.then(() => this.untilCommitted(job, n)).then(() => {
       this.committed = n
     })
   }
@@ -33,10 +43,13 @@ export class WriteBehind {
   // Resolves once every job pushed so far has committed; null when they all have (or when none
   // was pushed since `since`, a `seq` read earlier), so a request that wrote nothing pays nothing.
   durable(since: number): Promise<void> | null {
-    return this.seq === since || this.committed === this.seq ? null : this.tail
+    if (this.seq === since || (this.committed === this.seq && this.lastFenced <= since)) return null
+    return this.tail.then(() => {
+      if (this.lastFenced > since) throw new KafkaError('NOT_COORDINATOR', 'this broker lost the coordinator partition before the write committed')
+    })
   }
 
-  private async untilCommitted(job: Job): Promise<void> {
+  private async untilCommitted(job: Job, n: number): Promise<void> {
     let backoff = FIRST_BACKOFF_MS
     for (;;) {
       if (this.closed) return
@@ -44,6 +57,10 @@ export class WriteBehind {
         await job()
         return
       } catch (err) {
+        if (err instanceof FencedWrite) {
+          this.lastFenced = n
+          return
+        }
         if (Date.now() - this.lastWarn > 5000) {
           this.lastWarn = Date.now()
           this.warn(err, 'a write to PostgreSQL failed; retrying until it commits')

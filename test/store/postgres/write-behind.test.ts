@@ -1,9 +1,12 @@
 // The write-behind queue of a broker over PostgreSQL (src/store/postgres/write-behind.ts), with
 // jobs standing in for statements: they commit in the order pushed, a failing job is retried until
 // it commits and holds back the ones after it, and `durable` is null when a request wrote nothing
-// (the hot path pays nothing) or everything has committed, else resolves once it has.
+// (the hot path pays nothing) or everything has committed, else resolves once it has. A job the
+// store refused for good (FencedWrite: a coordinator write at an epoch another broker moved on) is
+// not retried, and the requests that wrote before it answer NOT_COORDINATOR; later ones do not.
 import { describe, expect, it } from 'vitest'
-import { WriteBehind } from '../../../src/store/postgres/write-behind.js'
+import { ErrorCode, KafkaError } from '../../../protocol/errors.js'
+import { FencedWrite, WriteBehind } from '../../../src/store/postgres/write-behind.js'
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void
@@ -47,4 +50,26 @@ describe('WriteBehind', () => {
     await q.close(1000)
   })
 
+  it('does not retry a fenced job; the requests whose writes it carried answer NOT_COORDINATOR', async () => {
+    const q = new WriteBehind(() => {})
+    const since = q.seq
+    let tries = 0
+    const order: string[] = []
+    q.push(async () => {
+      tries++
+      throw new FencedWrite('the leader epoch moved on')
+    })
+    const afterFenced = q.seq
+    q.push(async () => {
+      order.push('next')
+    })
+    const err = await q.durable(since)!.then(() => null, (e: unknown) => e)
+    expect(err).toBeInstanceOf(KafkaError)
+    expect((err as KafkaError).errorCode).toBe(ErrorCode.NOT_COORDINATOR)
+    expect(tries).toBe(1)
+    expect(order).toEqual(['next'])
+    // A request that only wrote after the fenced job is answered normally.
+    expect(q.durable(afterFenced)).toBeNull()
+    await q.close(1000)
+  })
 })
