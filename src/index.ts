@@ -317,6 +317,7 @@ async function openSharedStore(url: string, config: BrokerConfig, bound: BoundLi
     nodeId: config.int('node.id'),
     leaseMs: config.int('store.lease.ms'),
     heartbeatMs: config.int('store.heartbeat.interval.ms'),
+    multiProcess: config.bool('store.multi.process.enable'),
     endpoint: `${bound[0]!.host}:${bound[0]!.port}`,
     listeners: endpointsOf(bound),
     rack: config.get('broker.rack'),

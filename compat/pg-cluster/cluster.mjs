@@ -25,7 +25,7 @@ export function cliHelp(cli) {
  * longer than timeoutMs.
  */
 function spawnBroker({ cli, url, nodeId, extraArgs, logDir, timeoutMs = 60_000 }) {
-  const args = [cli, '--store', url, '--port', '0', '--override', `node.id=${nodeId}`, ...extraArgs];
+  const args = [cli, '--store', url, '--port', '0', '--override', `node.id=${nodeId}`, '--override', 'store.multi.process.enable=true', ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = fs.createWriteStream(path.join(logDir, `broker-${nodeId}.log`), { flags: 'a' });
   log.write(`\n--- ${new Date().toISOString()} ${args.join(' ')}\n`);

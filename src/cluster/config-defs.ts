@@ -287,6 +287,10 @@ const RIVULET_ONLY_BROKER_CONFIGS: readonly ConfigDef[] = [
     name: 'store.heartbeat.interval.ms', type: 'INT', default: '250', kafkaDefault: null, dynamic: false, applied: true, internal: true, check: { kind: 'range', min: '10' },
     doc: 'With store.url: how often the leases are renewed; keep it well under store.lease.ms.',
   },
+  {
+    name: 'store.multi.process.enable', type: 'BOOLEAN', default: 'false', kafkaDefault: null, dynamic: false, applied: true, internal: true,
+    doc: 'With store.url: let several broker processes (distinct node.id) share the database as one cluster. Off by default while that mode is incomplete: transaction markers for partitions another process leads and share-group state do not follow the leases yet, so with it off a broker refuses to start while another is live on the database.',
+  },
 ]
 
 export const BROKER_CONFIGS: readonly ConfigDef[] = brokerConfigs()

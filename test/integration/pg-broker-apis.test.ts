@@ -96,6 +96,12 @@ describePostgres('a broker over PostgreSQL, partition APIs', (pg) => {
     await expect(startBroker({ port: 0, store: url })).rejects.toThrow(`schema version ${SCHEMA_VERSION + 1}, newer than this Rivulet's ${SCHEMA_VERSION}`)
   }, 60_000)
 
+  it('refuses a second broker process over the same database unless store.multi.process.enable is set', async () => {
+    const url = await pg.freshDatabase()
+    await setup(url)
+    await expect(startBroker({ port: 0, store: url, config: { 'node.id': 2 } })).rejects.toThrow('off unless store.multi.process.enable=true')
+  }, 60_000)
+
   it('serves share groups from the store: records acquired once, released ones again', async () => {
     const { b, c } = await setup(await pg.freshDatabase())
     const topicId = b.broker.createTopic('a', 1, 1, {}).id

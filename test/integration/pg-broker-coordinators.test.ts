@@ -34,7 +34,7 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promis
   }
 }
 
-const config = (nodeId: number) => ({ 'node.id': nodeId, 'store.heartbeat.interval.ms': 50, 'store.lease.ms': 600, 'offsets.topic.num.partitions': 3 })
+const config = (nodeId: number) => ({ 'node.id': nodeId, 'store.multi.process.enable': true, 'store.heartbeat.interval.ms': 50, 'store.lease.ms': 600, 'offsets.topic.num.partitions': 3 })
 
 async function broker(url: string, nodeId: number, overrides: Record<string, number> = {}): Promise<{ b: RunningBroker; c: TestClient }> {
   const b = await startBroker({ port: 0, store: url, config: { ...config(nodeId), ...overrides } })

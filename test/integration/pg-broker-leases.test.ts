@@ -33,7 +33,7 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promis
 describePostgres('partition leases across processes', (pg) => {
   it('reports a partition another broker leads, points clients there, and takes it back when its lease ends', async () => {
     const url = await pg.freshDatabase()
-    const b: RunningBroker = await startBroker({ port: 0, store: url, config: { 'store.heartbeat.interval.ms': 50 } })
+    const b: RunningBroker = await startBroker({ port: 0, store: url, config: { 'store.multi.process.enable': true, 'store.heartbeat.interval.ms': 50 } })
     closers.push(() => b.stop())
     const client = await TestClient.connect(b.port)
     closers.push(() => client.close())
@@ -71,7 +71,7 @@ describePostgres('partition leases across processes', (pg) => {
   })
   it('spreads leaders over the live brokers: leaves the partitions another broker should lead to it, takes them when it dies', async () => {
     const url = await pg.freshDatabase()
-    const b: RunningBroker = await startBroker({ port: 0, store: url, config: { 'store.heartbeat.interval.ms': 50 } })
+    const b: RunningBroker = await startBroker({ port: 0, store: url, config: { 'store.multi.process.enable': true, 'store.heartbeat.interval.ms': 50 } })
     closers.push(() => b.stop())
     const other = await PostgresStore.open(url)
     closers.push(() => other.close())

@@ -34,7 +34,7 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promis
 describePostgres('membership over PostgreSQL', (pg) => {
   it('lists the brokers registered by other processes, live in Metadata, fenced in DescribeCluster', async () => {
     const url = await pg.freshDatabase()
-    const b: RunningBroker = await startBroker({ port: 0, store: url, config: { 'node.id': 2, 'broker.rack': 'r2', 'store.heartbeat.interval.ms': 50 } })
+    const b: RunningBroker = await startBroker({ port: 0, store: url, config: { 'store.multi.process.enable': true, 'node.id': 2, 'broker.rack': 'r2', 'store.heartbeat.interval.ms': 50 } })
     closers.push(() => b.stop())
     const client = await TestClient.connect(b.port)
     closers.push(() => client.close())
@@ -101,7 +101,7 @@ describePostgres('membership over PostgreSQL', (pg) => {
 
   it('a member registered before listener names (schema v2) is reached at its endpoint', async () => {
     const url = await pg.freshDatabase()
-    const b: RunningBroker = await startBroker({ port: 0, store: url, config: { 'node.id': 1, 'store.heartbeat.interval.ms': 50 } })
+    const b: RunningBroker = await startBroker({ port: 0, store: url, config: { 'store.multi.process.enable': true, 'node.id': 1, 'store.heartbeat.interval.ms': 50 } })
     closers.push(() => b.stop())
     const other = await PostgresStore.open(url)
     closers.push(() => other.close())

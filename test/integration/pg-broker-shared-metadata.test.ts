@@ -35,7 +35,7 @@ interface Doc {
 describePostgres('metadata shared over PostgreSQL', (pg) => {
   it('applies topics and configs another broker created, altered and deleted', async () => {
     const url = await pg.freshDatabase()
-    const b: RunningBroker = await startBroker({ port: 0, store: url, logLevel: process.env.DEBUG_PG ? 'info' : undefined, config: { 'store.heartbeat.interval.ms': 50 } })
+    const b: RunningBroker = await startBroker({ port: 0, store: url, logLevel: process.env.DEBUG_PG ? 'info' : undefined, config: { 'store.multi.process.enable': true, 'store.heartbeat.interval.ms': 50 } })
     closers.push(() => b.stop())
     const kafka = new Kafka({ clientId: 'shared-md', brokers: [b.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 50 } })
     const admin = kafka.admin()

@@ -29,6 +29,8 @@ export interface PgBrokerOptions {
   listeners?: MemberListener[]
   rack?: string | null
   warn: (err: unknown, msg: string) => void
+  // store.multi.process.enable: whether another live broker process may share the database.
+  multiProcess?: boolean
 }
 
 // An internal-topic partition with the lease its coordinators follow.
@@ -67,6 +69,16 @@ export class PgBrokerStore implements SharedStore {
     try {
       const leases = store.leases(o.nodeId, o.leaseMs)
       await registerWhenFree(leases, o, o.leaseMs)
+      // Several processes form one cluster (membership, documents, producer ids, leadership and
+      // the group/transaction coordinators follow the leases), but transaction markers for a
+      // partition another process leads and share-group state do not yet: unless asked for
+      // (store.multi.process.enable), a second live broker is refused rather than left with
+      // transactions that never complete.
+      const others = o.multiProcess ? [] : (await leases.liveBrokers()).filter((b) => b.nodeId !== o.nodeId)
+      if (others.length > 0) {
+        await store.db.query('UPDATE rivulet_brokers SET lease_expires_at = now() WHERE node_id = $1 AND incarnation = $2', [o.nodeId, leases.incarnation])
+        throw new Error(`broker ${others.map((b) => `${b.nodeId} (${b.endpoint})`).join(', ')} is live on this database: several broker processes over one database are incomplete (transactions across processes) and off unless store.multi.process.enable=true`)
+      }
       const writes = new WriteBehind(o.warn)
       const documents = await mirrorStorage(store.db, writes)
       const s = new PgBrokerStore(store, leases, writes, documents, await preloadInternal(store.db), o)
