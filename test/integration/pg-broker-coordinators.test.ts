@@ -18,21 +18,14 @@ import type { PgBrokerStore } from '../../src/store/postgres/broker-store.js'
 import { PostgresStore } from '../../src/store/postgres/store.js'
 import { TestClient } from '../helpers/client.js'
 import { describePostgres } from '../helpers/postgres.js'
+import { until } from '../helpers/until.js'
+
+const untilLong = <T>(read: () => Promise<T>, done: (v: T) => boolean) => until(read, done, 15_000)
 
 const closers: (() => Promise<unknown> | void)[] = []
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c()?.catch(() => {})
 })
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 15_000
-  for (;;) {
-    const v = await read()
-    if (done(v)) return v
-    if (Date.now() > deadline) throw new Error(`never reached: ${JSON.stringify(v)}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 const config = (nodeId: number) => ({ 'node.id': nodeId, 'store.multi.process.enable': true, 'store.heartbeat.interval.ms': 50, 'store.lease.ms': 600, 'offsets.topic.num.partitions': 3 })
 
@@ -55,13 +48,13 @@ describePostgres('coordinators over PostgreSQL', (pg) => {
     const one = await broker(url, 1)
     one.b.broker.createTopic('t', 2, 1, {})
     // COORDINATOR_LOAD_IN_PROGRESS while broker 1 takes the new partition's lease and loads it.
-    const first = await until(() => commit(one.c, [[0, 5n], [1, 7n]]), (r) => r.topics[0]!.partitions[0]!.errorCode !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
+    const first = await untilLong(() => commit(one.c, [[0, 5n], [1, 7n]]), (r) => r.topics[0]!.partitions[0]!.errorCode !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS)
     expect(first.topics[0]!.partitions.map((p) => p.errorCode)).toEqual([0, 0])
 
     const two = await broker(url, 2)
     // Broker 2 sees broker 1's lease: FindCoordinator names broker 1 at its endpoint, and the
     // group's requests here are refused.
-    const found = await until(() => coordinator(two.c), (r) => r.errorCode === 0 && r.nodeId === 1)
+    const found = await untilLong(() => coordinator(two.c), (r) => r.errorCode === 0 && r.nodeId === 1)
     expect(found.port).toBe(one.b.port)
     expect((await fetchOffsets(two.c)).errorCode).toBe(ErrorCode.NOT_COORDINATOR)
     expect((await commit(two.c, [[0, 9n]])).topics[0]!.partitions[0]!.errorCode).toBe(ErrorCode.NOT_COORDINATOR)
@@ -69,9 +62,9 @@ describePostgres('coordinators over PostgreSQL', (pg) => {
     // Broker 1 dies holding its leases.
     await (one.b.broker.sharedStore as PgBrokerStore).abandon()
     await one.b.stop()
-    const took = await until(() => coordinator(two.c), (r) => r.errorCode === 0 && r.nodeId === 2)
+    const took = await untilLong(() => coordinator(two.c), (r) => r.errorCode === 0 && r.nodeId === 2)
     expect(took.port).toBe(two.b.port)
-    const res = await until(() => fetchOffsets(two.c), (r) => r.errorCode !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS && r.errorCode !== ErrorCode.NOT_COORDINATOR)
+    const res = await untilLong(() => fetchOffsets(two.c), (r) => r.errorCode !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS && r.errorCode !== ErrorCode.NOT_COORDINATOR)
     expect(res.errorCode).toBe(0)
     expect(res.topics[0]!.partitions.map((p) => [p.partitionIndex, p.committedOffset])).toEqual([[0, 5n], [1, 7n]])
     // And broker 2 commits there now, at its own lease epoch.
@@ -84,7 +77,7 @@ describePostgres('coordinators over PostgreSQL', (pg) => {
     // Renewals far apart, so the broker learns of the loss from its own write.
     const one = await broker(url, 1, { 'store.heartbeat.interval.ms': 5000, 'store.lease.ms': 20_000 })
     one.b.broker.createTopic('t', 2, 1, {})
-    await until(() => commit(one.c, [[0, 5n]]), (r) => r.topics[0]!.partitions[0]!.errorCode === 0)
+    await untilLong(() => commit(one.c, [[0, 5n]]), (r) => r.topics[0]!.partitions[0]!.errorCode === 0)
     // Broker 2 (its rows, as its process would write them) takes the group's partition.
     const other = await PostgresStore.open(url)
     closers.push(() => other.close())

@@ -14,21 +14,12 @@ import { startBroker, type RunningBroker } from '../../src/index.js'
 import { PostgresStore } from '../../src/store/postgres/store.js'
 import { TestClient } from '../helpers/client.js'
 import { describePostgres } from '../helpers/postgres.js'
+import { until } from '../helpers/until.js'
 
 const closers: (() => Promise<unknown>)[] = []
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c().catch(() => {})
 })
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const v = await read()
-    if (done(v)) return v
-    if (Date.now() > deadline) throw new Error(`never reached: ${JSON.stringify(v)}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 describePostgres('partition leases across processes', (pg) => {
   it('reports a partition another broker leads, points clients there, and takes it back when its lease ends', async () => {

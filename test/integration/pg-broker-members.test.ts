@@ -12,6 +12,7 @@ import { startBroker, type RunningBroker } from '../../src/index.js'
 import { PostgresStore } from '../../src/store/postgres/store.js'
 import { TestClient } from '../helpers/client.js'
 import { describePostgres } from '../helpers/postgres.js'
+import { until } from '../helpers/until.js'
 
 const closers: (() => Promise<unknown>)[] = []
 afterEach(async () => {
@@ -21,16 +22,6 @@ afterEach(async () => {
 type Brokers = { nodeId: number; host: string; port: number; rack: string | null }[]
 
 // Polls `read` until `done` holds (bounded: a broker that never sees the change fails the test).
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const v = await read()
-    if (done(v)) return v
-    if (Date.now() > deadline) throw new Error(`never reached: ${JSON.stringify(v)}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
-
 describePostgres('membership over PostgreSQL', (pg) => {
   it('lists the brokers registered by other processes, live in Metadata, fenced in DescribeCluster', async () => {
     const url = await pg.freshDatabase()

@@ -12,21 +12,12 @@ import { PostgresStore } from '../../src/store/postgres/store.js'
 import { WriteBehind } from '../../src/store/postgres/write-behind.js'
 import { Kafka, logLevel } from '../helpers/kafkajs.js'
 import { describePostgres } from '../helpers/postgres.js'
+import { until } from '../helpers/until.js'
 
 const closers: (() => Promise<unknown>)[] = []
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c().catch(() => {})
 })
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 10_000
-  for (;;) {
-    const v = await read()
-    if (done(v)) return v
-    if (Date.now() > deadline) throw new Error(`never reached: ${JSON.stringify(v)}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 interface Doc {
   topics: { name: string; id: string; partitions: number; configs: Record<string, string>; internal: boolean }[]
