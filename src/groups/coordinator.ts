@@ -21,7 +21,7 @@ import { GroupStore } from './group-store.js'
 import { loadGroups, migrateLegacyLayout } from './offsets-load.js'
 import {
   completeJoin, completeSync, currentJoinResult, joinError, maybeCompleteJoin, maybePrepareRebalanceOrCompleteJoin, memberList, prepareRebalance,
-  removeMember, scheduleHeartbeat, syncError, tryPersist,
+  releaseClassicMembers, removeMember, scheduleHeartbeat, syncError, tryPersist,
 } from './rebalance.js'
 
 export interface JoinRequest {
@@ -133,16 +133,7 @@ export class GroupCoordinator implements GroupContext {
   unloadPartition(partition: number, also?: (g: Group) => void): void {
     for (const g of [...this.groups.values()]) {
       if (this.store.partitionFor(g.groupId) !== partition) continue
-      for (const m of g.members.values()) {
-        const join = m.joinWaiter
-        m.joinWaiter = null
-        join?.(joinError(ErrorCode.NOT_COORDINATOR, m.memberId))
-        completeSync(m, syncError(ErrorCode.NOT_COORDINATOR))
-        m.heartbeatTimer?.cancel()
-      }
-      g.joinTimer?.cancel()
-      g.syncTimer?.cancel()
-      for (const t of g.pendingMembers.values()) t.cancel()
+      releaseClassicMembers(g, ErrorCode.NOT_COORDINATOR)
       also?.(g)
       this.groups.delete(g.groupId)
     }

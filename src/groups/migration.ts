@@ -20,7 +20,7 @@ import type { ConsumerGroupBatch } from './consumer-store.js'
 import { HeartbeatError } from './consumer-validate.js'
 import { Member, type Group } from './group.js'
 import { groupStateValue } from './group-store.js'
-import { completeSync, joinError, prepareRebalance, scheduleHeartbeat, syncError } from './rebalance.js'
+import { prepareRebalance, releaseClassicMembers, scheduleHeartbeat } from './rebalance.js'
 
 // GroupConsumerMigrationPolicy: which conversions of a non-empty group are allowed (an empty group
 // changes type whatever the policy).
@@ -89,14 +89,7 @@ export function classicToConsumer(c: GroupContext, g: Group, topics: TopicsByNam
     c.logger.warn({ group: g.groupId, err }, 'cannot upgrade the classic group: malformed embedded consumer protocol')
     throw new HeartbeatError(ErrorCode.GROUP_ID_NOT_FOUND, `Cannot upgrade the classic group ${g.groupId} to consumer group because the embedded consumer protocol is malformed.`)
   }
-  for (const m of g.members.values()) {
-    const waiter = m.joinWaiter
-    m.joinWaiter = null
-    waiter?.(joinError(ErrorCode.REBALANCE_IN_PROGRESS, m.memberId))
-    completeSync(m, syncError(ErrorCode.REBALANCE_IN_PROGRESS))
-    m.heartbeatTimer?.cancel()
-  }
-  for (const t of [g.joinTimer, g.syncTimer, ...g.pendingMembers.values()]) t?.cancel()
+  releaseClassicMembers(g, ErrorCode.REBALANCE_IN_PROGRESS)
   const data = new ConsumerGroupData()
   data.groupEpoch = g.generationId
   data.assignmentEpoch = g.generationId

@@ -43,6 +43,20 @@ export function completeSync(member: Member, result: SyncResult): boolean {
   return true
 }
 
+// The classic group leaves the classic machinery (its coordinator moved away, or it became a
+// consumer group): parked JoinGroup and SyncGroup requests answer `errorCode`, and its member,
+// join, sync and pending-member timers stop.
+export function releaseClassicMembers(group: Group, errorCode: number): void {
+  for (const m of group.members.values()) {
+    const join = m.joinWaiter
+    m.joinWaiter = null
+    join?.(joinError(errorCode, m.memberId))
+    completeSync(m, syncError(errorCode))
+    m.heartbeatTimer?.cancel()
+  }
+  for (const t of [group.joinTimer, group.syncTimer, ...group.pendingMembers.values()]) t?.cancel()
+}
+
 export function maybePrepareRebalanceOrCompleteJoin(c: GroupContext, group: Group): void {
   if (group.canRebalance()) prepareRebalance(c, group)
   else maybeCompleteJoin(c, group)
