@@ -15,6 +15,7 @@ import type { ConsumerHeartbeat, ConsumerHeartbeatResult } from '../../src/group
 import type { ShareHeartbeat } from '../../src/groups/share/share-coordinator.js'
 import type { StreamsHeartbeat } from '../../src/groups/streams/streams-coordinator.js'
 import { scratchDirs, startTestBroker, type TestBroker } from '../helpers/broker.js'
+import { streamsHeartbeat } from '../helpers/streams.js'
 
 const T0 = 1_700_000_000_000
 let clock: ManualClock
@@ -123,15 +124,7 @@ describe('share groups', () => {
 
 describe('streams groups', () => {
   const topology = { epoch: 0, subtopologies: [{ subtopologyId: '0', sourceTopics: ['orders'], sourceTopicRegex: [], stateChangelogTopics: [], repartitionSinkTopics: [], repartitionSourceTopics: [], copartitionGroups: [] }] }
-  const streams = (o: Partial<StreamsHeartbeat> & { memberId: string }) => {
-    const joining = (o.memberEpoch ?? 0) === 0
-    return b.broker.streamsGroups.heartbeat({
-      groupId: 'app', memberEpoch: 0, endpointInformationEpoch: -1, instanceId: null, rackId: null, rebalanceTimeoutMs: joining ? 30000 : -1,
-      topology: joining ? topology : null, activeTasks: joining ? [] : null, standbyTasks: joining ? [] : null, warmupTasks: joining ? [] : null,
-      processId: joining ? `p-${o.memberId}` : null, userEndpoint: null, clientTags: joining ? [] : null, taskOffsets: null, taskEndOffsets: null,
-      shutdownApplication: false, clientId: 'c', clientHost: '/127.0.0.1', ...o,
-    })
-  }
+  const streams = (o: Partial<StreamsHeartbeat> & { memberId: string }) => b.broker.streamsGroups.heartbeat(streamsHeartbeat(topology, o))
   const delayed = [{ statusCode: 5, statusDetail: 'Assignment delayed due to the configured assignment interval.' }]
 
   it('answers ASSIGNMENT_DELAYED while streams.assignment.interval.ms holds the target back', async () => {

@@ -9,6 +9,7 @@ import { ManualClock } from '../../../src/clock.js'
 import type { StreamsHeartbeat, StreamsHeartbeatResult } from '../../../src/groups/streams/streams-coordinator.js'
 import type { StreamsTopology } from '../../../src/groups/streams/streams-topology.js'
 import { IMMEDIATE_ASSIGNMENT, startTestBroker, type TestBroker } from '../../helpers/broker.js'
+import { streamsHeartbeat } from '../../helpers/streams.js'
 
 let clock: ManualClock
 let b: TestBroker
@@ -30,13 +31,7 @@ beforeEach(async () => {
 afterEach(() => b.cleanup())
 
 function hb(topology: StreamsTopology, o: Partial<StreamsHeartbeat> & { memberId: string }): StreamsHeartbeatResult {
-  const joining = (o.memberEpoch ?? 0) === 0
-  return b.broker.streamsGroups.heartbeat({
-    groupId: 'app', memberEpoch: 0, endpointInformationEpoch: -1, instanceId: null, rackId: null, rebalanceTimeoutMs: joining ? 30000 : -1,
-    topology: joining ? topology : null, activeTasks: joining ? [] : null, standbyTasks: joining ? [] : null, warmupTasks: joining ? [] : null,
-    processId: joining ? `p-${o.memberId}` : null, userEndpoint: null, clientTags: joining ? [] : null, taskOffsets: null, taskEndOffsets: null,
-    shutdownApplication: false, clientId: 'c', clientHost: '/127.0.0.1', ...o,
-  })
+  return b.broker.streamsGroups.heartbeat(streamsHeartbeat(topology, o))
 }
 const missing = (detail: string) => [{ statusCode: 3, statusDetail: `Internal topics are missing: ${detail}` }]
 
